@@ -1,0 +1,116 @@
+/**
+ * The data model. One Figure row is one cell: union × indicator × year × scenario.
+ * Unions keep a materialised `path` of codes so a subtree is one index range scan,
+ * and validity years so each year's tree can be rebuilt after merges and splits.
+ */
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+
+const p = defineEntity.properties;
+
+export const Union = defineEntity({
+  name: 'Union',
+  tableName: 'trade_union',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    code: p.string().length(40).unique(),
+    name: p.string().length(200),
+    /** `name` folded to lowercase ASCII for accent-insensitive search. */
+    searchName: p.string().length(200).index(),
+    kind: p.string().length(40),
+    level: p.smallint().index(),
+    parent: () => p.manyToOne(Union).nullable().index(),
+    /** "/TLD/P01/P01-D01/" — ancestors' codes and its own; subtree = prefix range. */
+    path: p.string().length(400).unique(),
+    validFrom: p.smallint(),
+    validTo: p.smallint().nullable(),
+    region: p.string().length(20).nullable(),
+    gsoCode: p.string().length(4).nullable(),
+    sortOrder: p.integer().default(0),
+  },
+});
+export type IUnion = InferEntity<typeof Union>;
+
+/** A merge, split or rename: `successor` takes over (part of) `predecessor` from `year`. */
+export const UnionSuccession = defineEntity({
+  name: 'UnionSuccession',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    predecessor: () => p.manyToOne(Union).index(),
+    successor: () => p.manyToOne(Union).index(),
+    year: p.smallint(),
+    kind: p.string().length(10),
+  },
+});
+export type IUnionSuccession = InferEntity<typeof UnionSuccession>;
+
+/** Mirror of the catalogue in `schema/` so figures can reference indicators by key. */
+export const Indicator = defineEntity({
+  name: 'Indicator',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    code: p.string().length(60).unique(),
+    category: p.string().length(20),
+    unit: p.string().length(20),
+    kind: p.string().length(10),
+    totalCode: p.string().length(60).nullable(),
+    labelVi: p.string().length(200),
+    labelEn: p.string().length(200),
+    sortOrder: p.integer(),
+  },
+});
+export type IIndicator = InferEntity<typeof Indicator>;
+
+export const Figure = defineEntity({
+  name: 'Figure',
+  indexes: [{ name: 'figure_scenario_year_indicator_idx', properties: ['scenario', 'year', 'indicator'] }],
+  uniques: [{ name: 'figure_cell_unique', properties: ['union', 'scenario', 'year', 'indicator'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    union: () => p.manyToOne(Union),
+    indicator: () => p.manyToOne(Indicator),
+    year: p.smallint(),
+    scenario: p.string().length(10),
+    value: p.double().nullable(),
+    status: p.string().length(12).default('draft'),
+    /** Optimistic lock: every accepted write increments it; a write names the version it read. */
+    version: p.integer().default(1),
+    updatedBy: p.string().length(100),
+    updatedAt: p.datetime(),
+  },
+});
+export type IFigure = InferEntity<typeof Figure>;
+
+/** Append-only audit of every change to a cell. */
+export const FigureRevision = defineEntity({
+  name: 'FigureRevision',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    figure: () => p.manyToOne(Figure).index(),
+    /** value | status | proposal | comment */
+    change: p.string().length(12),
+    beforeValue: p.double().nullable(),
+    afterValue: p.double().nullable(),
+    beforeStatus: p.string().length(12).nullable(),
+    afterStatus: p.string().length(12).nullable(),
+    /** The figure's version after this change. */
+    version: p.integer(),
+    actor: p.string().length(100),
+    at: p.datetime(),
+    reason: p.text().nullable(),
+  },
+});
+export type IFigureRevision = InferEntity<typeof FigureRevision>;
+
+export const Comment = defineEntity({
+  name: 'Comment',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    figure: () => p.manyToOne(Figure).index(),
+    author: p.string().length(100),
+    at: p.datetime(),
+    text: p.text(),
+  },
+});
+export type IComment = InferEntity<typeof Comment>;
+
+export const ENTITIES = [Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment];
