@@ -18,7 +18,7 @@ export function ormOptions(target: DatabaseTarget): Options {
     dbName: target.location,
     entities: ENTITIES,
     extensions: [Migrator],
-    migrations: { migrationsList: MIGRATIONS, path: 'server/src/migrations', transactional: true, snapshot: false },
+    migrations: { migrationsList: MIGRATIONS, path: 'server/src/migrations', transactional: true, snapshot: false, silent: true },
     debug: false,
     allowGlobalContext: false,
   };

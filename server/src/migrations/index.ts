@@ -1,1 +1,6 @@
-export const MIGRATIONS = [];
+/** Every migration, in order. Listed explicitly so tsx, Vitest and a build all load the same set. */
+import { Migration20261124162435 } from './Migration20261124162435_initial.js';
+
+export const MIGRATIONS = [
+  { name: 'Migration20261124162435_initial', class: Migration20261124162435 },
+];

@@ -1,0 +1,119 @@
+/**
+ * Write seed data into an empty database in bulk: multi-row INSERTs inside one transaction,
+ * ids assigned here so children can reference parents without reading back.
+ */
+import type { EntityManager } from '@mikro-orm/sqlite';
+import { foldDiacritics } from '@unionhub/schema';
+import { STORED, type Scale, buildSeed, type SeedUnion, type CellBlock } from '@unionhub/seeds';
+import type { Orm } from './orm.js';
+
+const ROWS_PER_INSERT = 2000;
+export const SEED_ACTOR = 'seed';
+
+/** Seeded actuals arrive as reported by the units (submitted); TLĐ's targets are approved. */
+const STATUS = { actual: 'submitted', target: 'approved' } as const;
+
+export interface SeedReport {
+  unions: number;
+  figures: number;
+  ms: number;
+}
+
+export async function isEmpty(orm: Orm): Promise<boolean> {
+  const [row] = await orm.em.getConnection().execute<{ n: number }[]>('select count(*) as n from trade_union');
+  return Number(row?.n ?? 0) === 0;
+}
+
+export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<SeedReport> {
+  const started = Date.now();
+  const seed = buildSeed(scale);
+  const knex = (orm.em as EntityManager).getKnex();
+  const indicatorIds = new Map<string, number>(
+    (await knex('indicator').select('id', 'code')).map((r: { id: number; code: string }) => [r.code, r.id]),
+  );
+  const storedIds = STORED.map((d) => indicatorIds.get(d.code)!);
+  const now = new Date();
+  let unionCount = 0;
+  let figureCount = 0;
+
+  // Building the figure indexes once after the load is several times faster than updating
+  // them row by row; the table is empty here, so nothing depends on them meanwhile.
+  const indexes: { name: string; sql: string }[] = await knex.raw(
+    "select name, sql from sqlite_master where type = 'index' and tbl_name = 'figure' and sql is not null",
+  );
+  for (const ix of indexes) await knex.raw(`drop index "${ix.name}"`);
+
+  await knex.transaction(async (trx) => {
+    const ids = new Map<string, number>();
+    const paths = new Map<string, string>();
+    let unionRows: Record<string, unknown>[] = [];
+    // Figures are numbers and fixed words only, so they are written as SQL literals: binding
+    // half a million rows' parameters one by one costs more than the inserts themselves.
+    let figureRows: string[] = [];
+
+    const flushUnions = async () => {
+      for (let i = 0; i < unionRows.length; i += 400) await trx("trade_union").insert(unionRows.slice(i, i + 400)); // SQLite: at most 500 compound SELECTs
+      unionRows = [];
+    };
+    const flushFigures = async () => {
+      for (let i = 0; i < figureRows.length; i += ROWS_PER_INSERT) {
+        await trx.raw(
+          `insert into figure (union_id, indicator_id, year, scenario, value, status, version, updated_by, updated_at) values ${figureRows.slice(i, i + ROWS_PER_INSERT).join(',')}`,
+        );
+      }
+      figureCount += figureRows.length;
+      figureRows = [];
+    };
+    const addUnion = (u: SeedUnion) => {
+      const id = ++unionCount;
+      const path = `${u.parentCode ? paths.get(u.parentCode)! : '/'}${u.code}/`;
+      ids.set(u.code, id);
+      paths.set(u.code, path);
+      unionRows.push({
+        id,
+        code: u.code,
+        name: u.name,
+        search_name: foldDiacritics(u.name),
+        kind: u.kind,
+        level: u.level,
+        parent_id: u.parentCode ? ids.get(u.parentCode)! : null,
+        path,
+        valid_from: u.validFrom,
+        valid_to: u.validTo,
+        region: u.region,
+        gso_code: u.gsoCode,
+        sort_order: u.sortOrder,
+      });
+    };
+    const addFigures = (unionId: number, block: CellBlock) => {
+      const at = now.getTime();
+      block.forEach((scenario, year, idx, value) => {
+        figureRows.push(`(${unionId},${storedIds[idx]},${year},'${scenario}',${value},'${STATUS[scenario]}',1,'${SEED_ACTOR}',${at})`);
+      });
+    };
+
+    const ordered = [...seed.hierarchy.unions].sort((a, b) => a.level - b.level);
+    for (const u of ordered) addUnion(u);
+    await flushUnions();
+    if (seed.hierarchy.successions.length) {
+      await trx('union_succession').insert(
+        seed.hierarchy.successions.map((s) => ({ predecessor_id: ids.get(s.predecessor)!, successor_id: ids.get(s.successor)!, year: s.year, kind: s.kind })),
+      );
+    }
+    for (const u of ordered) addFigures(ids.get(u.code)!, seed.blocks.get(u.code)!);
+    await flushFigures();
+    for (const g of seed.grassroots()) {
+      addUnion(g.union);
+      addFigures(unionCount, g.block);
+      if (figureRows.length >= 50_000) {
+        await flushUnions();
+        await flushFigures();
+      }
+    }
+    await flushUnions();
+    await flushFigures();
+  });
+  for (const ix of indexes) await knex.raw(ix.sql);
+  await knex.raw('analyze');
+  return { unions: unionCount, figures: figureCount, ms: Date.now() - started };
+}
