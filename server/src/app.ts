@@ -1,0 +1,111 @@
+/**
+ * One HTTP server on one port: GraphQL at /graphql (GraphiQL on GET), /healthz, and the
+ * built client at /.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Knex } from '@mikro-orm/knex';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { ERROR_CODES } from '@unionhub/schema';
+import { schema } from './schema/index.js';
+import { createContext, createEvents, type Context, type Events } from './context.js';
+import { CellBatchError, DomainError } from './domain/errors.js';
+import { CLIENT_DIST } from './config.js';
+
+function toGraphQLError(error: GraphQLError, original: DomainError): GraphQLError {
+  return new GraphQLError(original.message, {
+    nodes: error.nodes,
+    path: error.path,
+    originalError: original,
+    extensions: { ...original.details, code: original.code },
+  });
+}
+
+/** Domain errors keep their code; a refused batch becomes one error per bad cell. */
+const domainErrors: Plugin = {
+  onExecute: () => ({
+    onExecuteDone: ({ result, setResult }) => {
+      if (!('errors' in result) || !result.errors?.length) return;
+      const errors = result.errors.flatMap((e) => {
+        const original = e.originalError;
+        if (original instanceof CellBatchError) return original.errors.map((c) => toGraphQLError(e, c));
+        if (original instanceof DomainError) return [toGraphQLError(e, original)];
+        return [e];
+      });
+      setResult({ ...result, errors });
+    },
+  }),
+};
+
+export function createGraphQL(db: Knex, events: Events = createEvents()) {
+  return createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    context: ({ request }) => createContext(db, events, request),
+    plugins: [domainErrors],
+    maskedErrors: {
+      maskError: (error, message) => {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof DomainError || original instanceof CellBatchError) return error as Error;
+        if (error instanceof GraphQLError && !error.originalError) return error;
+        return new GraphQLError(message, { extensions: { code: ERROR_CODES.INTERNAL } });
+      },
+    },
+  });
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.json': 'application/json', '.ico': 'image/x-icon', '.woff2': 'font/woff2',
+};
+
+function serveClient(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+  let file = join(CLIENT_DIST, rel);
+  if (!file.startsWith(CLIENT_DIST) || !existsSync(file) || statSync(file).isDirectory()) file = join(CLIENT_DIST, 'index.html');
+  if (!existsSync(file)) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('The client is not built: run `pnpm build`.');
+    return;
+  }
+  res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+  createReadStream(file).pipe(res);
+}
+
+export interface App {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApp(db: Knex, port: number, host = '0.0.0.0'): Promise<App> {
+  const yoga = createGraphQL(db);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/graphql') {
+      void yoga(req, res, { req, res });
+    } else if (path === '/healthz') {
+      db.raw('select 1')
+        .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: 'ok' })))
+        .catch((e: Error) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', database: e.message })));
+    } else if (req.method === 'GET' || req.method === 'HEAD') {
+      serveClient(req, res);
+    } else {
+      res.writeHead(405).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * Reading and writing cells. A write is a batch: every cell is checked first (catalogue,
+ * validity, value, version) and the batch is refused whole with one error per bad cell;
+ * otherwise it is applied in one transaction, each cell guarded by its version so a
+ * concurrent writer can never be overwritten, and each change leaves a revision.
+ */
+import {
+  acceptsScenario, FIRST_YEAR, indicator as catalogueIndicator, LAST_YEAR, SCENARIOS, UNITS,
+  type FigureStatus, type Scenario,
+} from '@unionhub/schema';
+import { CellBatchError, DomainError } from './errors.js';
+import { isoTime, type Db } from './db.js';
+import { unionsByCodes } from './unions.js';
+
+export interface CellKey {
+  unionCode: string;
+  indicatorCode: string;
+  year: number;
+  scenario: Scenario;
+}
+
+export interface FigureRow extends CellKey {
+  id: number;
+  unionId: number;
+  value: number | null;
+  status: FigureStatus;
+  version: number;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface CellWrite extends CellKey {
+  /** null clears the cell. */
+  value: number | null;
+  /** The version the writer read; 0 for a cell that does not exist yet. */
+  expectedVersion: number;
+}
+
+export interface WriteResult {
+  figures: FigureRow[];
+  /** The unions' paths, so listeners can filter by subtree. */
+  paths: Map<string, string>;
+}
+
+const FIGURE_COLUMNS = [
+  'f.id', 'f.union_id as unionId', 'u.code as unionCode', 'i.code as indicatorCode', 'f.year', 'f.scenario',
+  'f.value', 'f.status', 'f.version', 'f.updated_by as updatedBy', 'f.updated_at as updatedAt',
+];
+
+function figureQuery(db: Db) {
+  return db('figure as f')
+    .join('trade_union as u', 'u.id', 'f.union_id')
+    .join('indicator as i', 'i.id', 'f.indicator_id')
+    .select(FIGURE_COLUMNS);
+}
+
+function toFigure(r: Record<string, unknown>): FigureRow {
+  return { ...(r as unknown as FigureRow), updatedAt: isoTime(r.updatedAt) };
+}
+
+/** Fetch the given cells (absent ones are simply missing from the result). */
+export async function figuresByKeys(db: Db, keys: readonly CellKey[]): Promise<FigureRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await figureQuery(db)
+    .whereIn('u.code', [...new Set(keys.map((k) => k.unionCode))])
+    .whereIn('i.code', [...new Set(keys.map((k) => k.indicatorCode))])
+    .whereIn('f.year', [...new Set(keys.map((k) => k.year))])
+    .whereIn('f.scenario', [...new Set(keys.map((k) => k.scenario))]);
+  const wanted = new Set(keys.map(cellId));
+  return rows.map(toFigure).filter((f) => wanted.has(cellId(f)));
+}
+
+export async function figuresOfUnion(db: Db, unionCode: string, year: number | null, scenario: Scenario | null): Promise<FigureRow[]> {
+  let q = figureQuery(db).where('u.code', unionCode);
+  if (year !== null) q = q.where('f.year', year);
+  if (scenario !== null) q = q.where('f.scenario', scenario);
+  return (await q.orderBy(['f.scenario', 'f.year', 'i.sort_order'])).map(toFigure);
+}
+
+export function cellId(k: CellKey): string {
+  return `${k.unionCode}|${k.indicatorCode}|${k.year}|${k.scenario}`;
+}
+
+/** What can be said of a cell without the database. */
+function checkStatic(w: CellWrite): DomainError[] {
+  const errors: DomainError[] = [];
+  const def = catalogueIndicator(w.indicatorCode);
+  if (!def) errors.push(new DomainError('NOT_FOUND', `Unknown indicator "${w.indicatorCode}"`));
+  if (!Number.isInteger(w.year) || w.year < FIRST_YEAR || w.year > LAST_YEAR) {
+    errors.push(new DomainError('VALIDATION', `Year ${w.year} is outside the catalogue (${FIRST_YEAR}–${LAST_YEAR})`));
+  }
+  if (!SCENARIOS.includes(w.scenario)) errors.push(new DomainError('VALIDATION', `Unknown scenario "${w.scenario}"`));
+  if (!Number.isInteger(w.expectedVersion) || w.expectedVersion < 0) {
+    errors.push(new DomainError('VALIDATION', 'expectedVersion must be a whole number ≥ 0'));
+  }
+  if (!def) return errors;
+  if (def.aggregation.type === 'ratio') {
+    errors.push(new DomainError('VALIDATION', `"${def.code}" is computed from other figures and cannot be typed`));
+    return errors;
+  }
+  if (SCENARIOS.includes(w.scenario) && !acceptsScenario(def, w.scenario)) {
+    errors.push(new DomainError('VALIDATION', `"${def.code}" has no targets`));
+  }
+  if (w.value !== null) {
+    if (!Number.isFinite(w.value)) errors.push(new DomainError('VALIDATION', 'The value is not a finite number'));
+    else if (w.value < 0) errors.push(new DomainError('VALIDATION', `A negative value (${w.value}) is not allowed`));
+    else if (UNITS[def.unit].integer && !Number.isInteger(w.value)) {
+      errors.push(new DomainError('VALIDATION', `"${def.code}" counts ${UNITS[def.unit].labelEn}: ${w.value} is not a whole number`));
+    }
+  }
+  return errors;
+}
+
+export interface WriteOptions {
+  actor: string;
+  reason?: string | null;
+}
+
+export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: WriteOptions): Promise<WriteResult> {
+  if (writes.length === 0) return { figures: [], paths: new Map() };
+  const errors: DomainError[] = [];
+  const refuse = (index: number, e: DomainError, w: CellWrite) => {
+    const { unionCode, indicatorCode, year, scenario } = w;
+    errors.push(new DomainError(e.code, `Cell ${index + 1} (${unionCode}, ${indicatorCode}, ${year}, ${scenario}): ${e.message}`, {
+      ...e.details, index, unionCode, indicatorCode, year, scenario,
+    }));
+  };
+  const seen = new Map<string, number>();
+  writes.forEach((w, i) => {
+    for (const e of checkStatic(w)) refuse(i, e, w);
+    const id = cellId(w);
+    if (seen.has(id)) refuse(i, new DomainError('VALIDATION', `the same cell is also cell ${seen.get(id)! + 1} of this batch`), w);
+    else seen.set(id, i);
+  });
+  const unions = new Map((await unionsByCodes(db, writes.map((w) => w.unionCode))).map((u) => [u.code, u]));
+  writes.forEach((w, i) => {
+    const u = unions.get(w.unionCode);
+    if (!u) refuse(i, new DomainError('NOT_FOUND', `Unknown union "${w.unionCode}"`), w);
+    else if (w.year < u.validFrom || (u.validTo !== null && w.year > u.validTo)) {
+      refuse(i, new DomainError('VALIDATION', `${u.name} does not exist in ${w.year} (valid ${u.validFrom}–${u.validTo ?? ''})`), w);
+    }
+  });
+
+  const at = new Date();
+  const result = await db.transaction(async (trx) => {
+    const current = new Map((await figuresByKeys(trx, writes)).map((f) => [cellId(f), f]));
+    writes.forEach((w, i) => {
+      const f = current.get(cellId(w));
+      const version = f?.version ?? 0;
+      if (f?.status === 'approved') {
+        refuse(i, new DomainError('LOCKED', 'the cell is approved and locked', { currentValue: f.value, currentVersion: f.version }), w);
+      } else if (version !== w.expectedVersion) {
+        refuse(i, new DomainError('CONFLICT', `the cell changed meanwhile (version ${version}, not ${w.expectedVersion})`, {
+          currentValue: f?.value ?? null, currentVersion: version,
+        }), w);
+      }
+    });
+    if (errors.length > 0) throw new CellBatchError(sortByIndex(errors));
+
+    const indicatorIds = new Map<string, number>(
+      (await trx('indicator').select('id', 'code').whereIn('code', [...new Set(writes.map((w) => w.indicatorCode))])).map(
+        (r: { id: number; code: string }) => [r.code, r.id],
+      ),
+    );
+    const revisions: Record<string, unknown>[] = [];
+    for (const [i, w] of writes.entries()) {
+      const f = current.get(cellId(w));
+      if (f) {
+        const changed = await trx('figure')
+          .where({ id: f.id, version: f.version })
+          .update({ value: w.value, status: 'draft', version: f.version + 1, updated_by: opts.actor, updated_at: at });
+        if (changed !== 1) {
+          // Another writer got in between our read and this update: refuse the batch.
+          refuse(i, new DomainError('CONFLICT', 'the cell changed meanwhile', { currentVersion: f.version + 1 }), w);
+          throw new CellBatchError(errors as never);
+        }
+        revisions.push(revision(f.id, f.value, w.value, f.status, 'draft', f.version + 1, opts, at));
+      } else {
+        const [inserted] = await trx('figure')
+          .insert({
+            union_id: unions.get(w.unionCode)!.id, indicator_id: indicatorIds.get(w.indicatorCode)!, year: w.year, scenario: w.scenario,
+            value: w.value, status: 'draft', version: 1, updated_by: opts.actor, updated_at: at,
+          })
+          .returning('id');
+        const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
+        revisions.push(revision(id, null, w.value, null, 'draft', 1, opts, at));
+      }
+    }
+    for (let i = 0; i < revisions.length; i += 200) await trx('figure_revision').insert(revisions.slice(i, i + 200));
+    return figuresByKeys(trx, writes);
+  });
+  const order = new Map(writes.map((w, i) => [cellId(w), i]));
+  result.sort((a, b) => order.get(cellId(a))! - order.get(cellId(b))!);
+  return { figures: result, paths: new Map([...unions.values()].map((u) => [u.code, u.path])) };
+}
+
+function revision(
+  figureId: number, before: number | null, after: number | null, beforeStatus: string | null, afterStatus: string,
+  version: number, opts: WriteOptions, at: Date,
+) {
+  return {
+    figure_id: figureId, change: 'value', before_value: before, after_value: after, before_status: beforeStatus,
+    after_status: afterStatus, version, actor: opts.actor, at, reason: opts.reason ?? null,
+  };
+}
+
+function sortByIndex(errors: DomainError[]) {
+  return [...errors].sort((a, b) => (a.details.index as number) - (b.details.index as number)) as never;
+}
+
+export interface RevisionRow {
+  id: number;
+  change: string;
+  beforeValue: number | null;
+  afterValue: number | null;
+  beforeStatus: string | null;
+  afterStatus: string | null;
+  version: number;
+  actor: string;
+  at: string;
+  reason: string | null;
+}
+
+export async function revisionsOf(db: Db, figureId: number): Promise<RevisionRow[]> {
+  const rows = await db('figure_revision')
+    .select('id', 'change', 'before_value as beforeValue', 'after_value as afterValue', 'before_status as beforeStatus',
+      'after_status as afterStatus', 'version', 'actor', 'at', 'reason')
+    .where('figure_id', figureId)
+    .orderBy('id');
+  return rows.map((r: RevisionRow) => ({ ...r, at: isoTime(r.at) }));
+}

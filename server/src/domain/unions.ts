@@ -1,0 +1,114 @@
+/** Reading the hierarchy: a union, its subtree, ancestors, successors, and search. */
+import { foldDiacritics } from '@unionhub/schema';
+import { pathRange, validIn, type Db } from './db.js';
+
+export interface UnionRow {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  level: number;
+  parentId: number | null;
+  path: string;
+  validFrom: number;
+  validTo: number | null;
+  region: string | null;
+  gsoCode: string | null;
+  sortOrder: number;
+}
+
+const COLUMNS = [
+  'u.id', 'u.code', 'u.name', 'u.kind', 'u.level', 'u.parent_id as parentId', 'u.path',
+  'u.valid_from as validFrom', 'u.valid_to as validTo', 'u.region', 'u.gso_code as gsoCode', 'u.sort_order as sortOrder',
+];
+
+export function unionQuery(db: Db) {
+  return db('trade_union as u').select(COLUMNS);
+}
+
+export async function unionsByCodes(db: Db, codes: readonly string[]): Promise<UnionRow[]> {
+  if (codes.length === 0) return [];
+  return unionQuery(db).whereIn('u.code', [...new Set(codes)]);
+}
+
+export async function unionsByIds(db: Db, ids: readonly number[]): Promise<UnionRow[]> {
+  if (ids.length === 0) return [];
+  return unionQuery(db).whereIn('u.id', [...new Set(ids)]);
+}
+
+export type YearSpan = { from: number; to: number };
+
+export function yearSpan(year?: number | null): YearSpan | null {
+  return year === undefined || year === null ? null : { from: year, to: year };
+}
+
+export async function childrenOf(db: Db, parentIds: readonly number[], years: YearSpan | null): Promise<UnionRow[]> {
+  const q = unionQuery(db).whereIn('u.parent_id', parentIds).orderBy(['u.sort_order', 'u.code']);
+  return years ? validIn(q, years) : q;
+}
+
+/** The union and its descendants down to `depth` levels below it, in tree order. */
+export async function subtree(db: Db, root: UnionRow, depth: number, years: YearSpan | null): Promise<UnionRow[]> {
+  const [lo, hi] = pathRange(root.path);
+  let q = unionQuery(db).where('u.path', '>=', lo).andWhere('u.path', '<', hi).andWhere('u.level', '<=', root.level + depth);
+  if (years) q = validIn(q, years);
+  return treeOrder(await q, root.id);
+}
+
+/** Depth-first order, siblings by their sort order then code. */
+export function treeOrder<T extends { id: number; parentId: number | null; sortOrder: number; code: string }>(rows: T[], rootId: number): T[] {
+  const kids = new Map<number | null, T[]>();
+  for (const r of rows) (kids.get(r.parentId) ?? kids.set(r.parentId, []).get(r.parentId)!).push(r);
+  for (const list of kids.values()) list.sort((a, b) => a.sortOrder - b.sortOrder || a.code.localeCompare(b.code));
+  const out: T[] = [];
+  const root = rows.find((r) => r.id === rootId);
+  if (!root) return out;
+  const visit = (r: T) => {
+    out.push(r);
+    for (const c of kids.get(r.id) ?? []) visit(c);
+  };
+  visit(root);
+  return out;
+}
+
+export function ancestorCodes(path: string): string[] {
+  return path.split('/').filter(Boolean).slice(0, -1);
+}
+
+export interface UnionSearch {
+  level?: number | null;
+  kind?: string | null;
+  search?: string | null;
+  parentCode?: string | null;
+  year?: number | null;
+  limit: number;
+  offset: number;
+}
+
+/** Search by level, kind, parent and name; the name matches with or without Vietnamese diacritics. */
+export async function searchUnions(db: Db, s: UnionSearch): Promise<UnionRow[]> {
+  let q = unionQuery(db);
+  if (s.level !== undefined && s.level !== null) q = q.where('u.level', s.level);
+  if (s.kind) q = q.where('u.kind', s.kind);
+  if (s.parentCode) q = q.whereIn('u.parent_id', db('trade_union').select('id').where('code', s.parentCode));
+  if (s.search) {
+    const folded = foldDiacritics(s.search).replace(/[\\%_]/g, (c) => `\\${c}`);
+    q = q.whereRaw(`u.search_name like ? escape '\\'`, [`%${folded}%`]);
+  }
+  const years = yearSpan(s.year);
+  if (years) q = validIn(q, years);
+  return q.orderBy(['u.level', 'u.parent_id', 'u.sort_order', 'u.code']).limit(s.limit).offset(s.offset);
+}
+
+export interface SuccessionRow {
+  predecessorId: number;
+  successorId: number;
+  year: number;
+  kind: string;
+}
+
+export async function successions(db: Db, side: 'predecessor' | 'successor', unionIds: readonly number[]): Promise<SuccessionRow[]> {
+  return db('union_succession')
+    .select('predecessor_id as predecessorId', 'successor_id as successorId', 'year', 'kind')
+    .whereIn(`${side}_id`, unionIds);
+}

@@ -1,0 +1,49 @@
+import type { UnionKind } from '@unionhub/schema';
+import { builder, FigureStatusEnum, ScenarioEnum } from './builder.js';
+import { UnionKindEnum } from './union.js';
+import { readGrid, type GridColumn, type GridRow } from '../domain/grid.js';
+
+const GridColumnRef = builder.objectRef<GridColumn>('GridColumn').implement({
+  fields: (t) => ({
+    indicatorCode: t.exposeString('indicatorCode'),
+    year: t.exposeInt('year'),
+  }),
+});
+
+const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
+  description: 'One union of the grid; `values`, `statuses` and `versions` run parallel to `Grid.columns`.',
+  fields: (t) => ({
+    unionCode: t.string({ resolve: (r) => r.union.code }),
+    name: t.string({ resolve: (r) => r.union.name }),
+    kind: t.field({ type: UnionKindEnum, resolve: (r) => r.union.kind as UnionKind }),
+    level: t.int({ resolve: (r) => r.union.level }),
+    parentCode: t.string({ nullable: true, resolve: (r) => r.union.path.split('/').filter(Boolean).at(-2) ?? null }),
+    hasChildren: t.exposeBoolean('hasChildren'),
+    values: t.floatList({ nullable: { list: false, items: true }, resolve: (r) => r.values }),
+    statuses: t.field({ type: [FigureStatusEnum], nullable: { list: false, items: true }, resolve: (r) => r.statuses }),
+    versions: t.intList({ description: '0 where the cell does not exist yet.', resolve: (r) => r.versions }),
+  }),
+});
+
+const GridRef = builder.objectRef<{ columns: GridColumn[]; rows: GridRow[] }>('Grid').implement({
+  fields: (t) => ({
+    columns: t.field({ type: [GridColumnRef], resolve: (g) => g.columns }),
+    rows: t.field({ type: [GridRowRef], resolve: (g) => g.rows }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  grid: t.field({
+    type: GridRef,
+    description: 'The spreadsheet read: `root` and its descendants to `depth` × indicators × years, for one scenario.',
+    args: {
+      root: t.arg.string({ required: true }),
+      depth: t.arg.int({ defaultValue: 1, required: true }),
+      years: t.arg.intList({ required: true }),
+      indicators: t.arg.stringList({ description: 'Default: the whole catalogue.' }),
+      scenario: t.arg({ type: ScenarioEnum, defaultValue: "actual", required: true }),
+    },
+    resolve: (_, args, ctx) =>
+      readGrid(ctx.db, { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenario: args.scenario }),
+  }),
+}));

@@ -1,0 +1,13 @@
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { builder } from './builder.js';
+import './union.js';
+import './indicator.js';
+import './figure.js';
+import './grid.js';
+
+/** Federation v2.6: @theguild/federation-composition refuses v2.10 and later. */
+export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });
+
+export function printSchemaSdl(): string {
+  return printSubgraphSchema(schema);
+}
