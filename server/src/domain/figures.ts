@@ -144,7 +144,9 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
   const at = new Date();
   const result = await db.transaction(async (trx) => {
     const current = new Map((await figuresByKeys(trx, writes)).map((f) => [cellId(f), f]));
+    const refused = new Set(errors.map((e) => e.details.index as number));
     writes.forEach((w, i) => {
+      if (refused.has(i)) return; // already wrong on its own: a version verdict would only add noise
       const f = current.get(cellId(w));
       const version = f?.version ?? 0;
       if (f?.status === 'approved') {
