@@ -1,0 +1,65 @@
+/**
+ * The README's first command ends in `tsx server/src/main.ts`: on an empty database it migrates,
+ * seeds and serves. Run it as a real process on a fresh file and a free port.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+describe('start on an empty database', () => {
+  it('migrates, seeds and answers /healthz, the client and the provinces’ 2014 members', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unionhub-start-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), DATABASE_URL: join(dir, 'fresh.sqlite') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 90_000;
+      let health: Response | null = null;
+      while (Date.now() < deadline && !health) {
+        health = await fetch(`${base}/healthz`).catch(() => null);
+        if (!health) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(health?.status, output).toBe(200);
+      expect(await health!.json()).toEqual({ status: 'ok', database: 'ok' });
+      expect(output).toMatch(/seeded 14\d\d unions/);
+      const r = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ grid(root: "TLD", depth: 1, years: [2014], indicators: ["members"]) { rows { unionCode kind values } } }' }),
+      });
+      const body = await r.json();
+      const provinces = body.data.grid.rows.filter((x: any) => x.kind === 'PROVINCIAL_FEDERATION');
+      expect(provinces).toHaveLength(63);
+      expect(provinces.every((p: any) => p.values[0] > 0)).toBe(true);
+      const graphiql = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
+      expect(await graphiql.text()).toMatch(/graphiql/i);
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<div id="root">/);
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
