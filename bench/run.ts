@@ -1,0 +1,22 @@
+/**
+ * `pnpm bench`: each figure is a ratio against a baseline measured in the same run on the
+ * same machine. Seeds a fresh national database in a temp folder first.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../server/src/db/orm.js';
+import { loadSeed } from '../server/src/db/load-seed.js';
+import { benchGridRead } from './grid-read.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'unionhub-bench-'));
+const file = join(dir, 'bench.sqlite');
+try {
+  const orm = await openDatabase({ kind: 'sqlite', location: file });
+  const seeded = await loadSeed(orm);
+  console.log(`seed: ${seeded.unions} unions, ${seeded.figures} figures in ${(seeded.ms / 1000).toFixed(1)} s`);
+  console.log(await benchGridRead(orm, file));
+  await orm.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
