@@ -4,8 +4,7 @@
  */
 import sqlite3 from 'sqlite3';
 import { startApp } from '../server/src/app.js';
-import type { Orm } from '../server/src/db/orm.js';
-import type { EntityManager } from '@mikro-orm/sqlite';
+import { knexOf, type Orm } from '../server/src/db/orm.js';
 import { report, time } from './lib.js';
 
 const QUERY = `query { grid(root: "TLD", depth: 2, years: [2016]) { columns { indicatorCode year } rows { unionCode name level parentCode hasChildren values statuses versions } } }`;
@@ -16,7 +15,7 @@ const RAW = `select u.id, u.code, u.name, u.level, u.parent_id, i.code as indica
     and u.valid_from <= 2016 and (u.valid_to is null or u.valid_to >= 2016)`;
 
 export async function benchGridRead(orm: Orm, file: string): Promise<string> {
-  const app = await startApp((orm.em as EntityManager).getKnex(), 0, '127.0.0.1');
+  const app = await startApp(knexOf(orm), 0, '127.0.0.1');
   let cells = 0;
   const viaGraphQL = await time(async () => {
     const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });

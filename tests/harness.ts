@@ -6,8 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import type { EntityManager } from '@mikro-orm/sqlite';
-import { openDatabase, type Orm } from '../server/src/db/orm.js';
+import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
 import { startApp, type App } from '../server/src/app.js';
 
 export interface GqlResponse<T = Record<string, any>> {
@@ -31,7 +30,7 @@ export async function startTestServer(): Promise<TestServer> {
   const file = join(dir, 'db.sqlite');
   copyFileSync(inject('templateDb'), file);
   const orm = await openDatabase({ kind: 'sqlite', location: file });
-  const knex = (orm.em as EntityManager).getKnex();
+  const knex = knexOf(orm);
   const app = await startApp(knex, 0, '127.0.0.1');
   return {
     url: app.url,

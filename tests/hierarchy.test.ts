@@ -14,7 +14,7 @@ describe('hierarchy queries through the real server', () => {
     expect(r.data!.p).toHaveLength(63);
     expect(r.data!.s).toHaveLength(20);
     expect(r.data!.c.length).toBeGreaterThanOrEqual(3);
-    const [{ n }] = await s.sql<{ n: number }>('select count(*) as n from trade_union where level = 2');
+    const [{ n }] = (await s.sql<{ n: number }>('select count(*) as n from trade_union where level = 2')) as [{ n: number }];
     expect(n).toBeGreaterThanOrEqual(1300);
     expect(n).toBeLessThanOrEqual(1600);
   });

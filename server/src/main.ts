@@ -2,9 +2,8 @@
  * `pnpm start`: open (and migrate) the database at DATABASE_URL, seed it when it is empty,
  * then serve GraphQL and the client on PORT.
  */
-import type { EntityManager } from '@mikro-orm/sqlite';
 import { databaseTarget, PORT } from './config.js';
-import { openDatabase } from './db/orm.js';
+import { knexOf, openDatabase } from './db/orm.js';
 import { isEmpty, loadSeed } from './db/load-seed.js';
 import { startApp } from './app.js';
 
@@ -14,7 +13,7 @@ if (await isEmpty(orm)) {
   const r = await loadSeed(orm);
   console.log(`empty database: seeded ${r.unions} unions and ${r.figures} figures in ${(r.ms / 1000).toFixed(1)} s`);
 }
-const app = await startApp((orm.em as EntityManager).getKnex(), PORT);
+const app = await startApp(knexOf(orm), PORT);
 console.log(`UnionHub on http://localhost:${PORT}/ (GraphQL at /graphql) — database ${target.location}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,10 +2,9 @@
  * Write seed data into an empty database in bulk: multi-row INSERTs inside one transaction,
  * ids assigned here so children can reference parents without reading back.
  */
-import type { EntityManager } from '@mikro-orm/sqlite';
 import { foldDiacritics } from '@unionhub/schema';
 import { STORED, type Scale, buildSeed, type SeedUnion, type CellBlock } from '@unionhub/seeds';
-import type { Orm } from './orm.js';
+import { knexOf, type Orm } from './orm.js';
 
 const ROWS_PER_INSERT = 2000;
 export const SEED_ACTOR = 'seed';
@@ -27,7 +26,7 @@ export async function isEmpty(orm: Orm): Promise<boolean> {
 export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<SeedReport> {
   const started = Date.now();
   const seed = buildSeed(scale);
-  const knex = (orm.em as EntityManager).getKnex();
+  const knex = knexOf(orm);
   const indicatorIds = new Map<string, number>(
     (await knex('indicator').select('id', 'code')).map((r: { id: number; code: string }) => [r.code, r.id]),
   );

@@ -1,5 +1,6 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { SqliteDriver } from '@mikro-orm/sqlite';
+import { SqliteDriver, type EntityManager } from '@mikro-orm/sqlite';
+import type { Knex } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
 import { databaseTarget, ensureParentDir, type DatabaseTarget } from '../config.js';
 import { ENTITIES } from './entities.js';
@@ -37,4 +38,9 @@ export async function openDatabase(target: DatabaseTarget = databaseTarget()): P
   await orm.getMigrator().up();
   await syncCatalogue(orm.em.fork());
   return orm;
+}
+
+/** The query builder the domain modules use, on the ORM's own connection. */
+export function knexOf(orm: Orm): Knex {
+  return (orm.em as EntityManager).getKnex();
 }
