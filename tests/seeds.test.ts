@@ -31,7 +31,9 @@ const rule = <K extends RuleDef['kind']>(kind: K) => RULES.filter((r) => r.kind 
 
 function findDiscrepancies(): Set<string> {
   const found = new Set<string>();
-  const flag = (ruleId: string, u: string, i: string, y: number, sc: string) => found.add(`${ruleId}|${u}|${i}|${y}|${sc}`);
+  const flag = (ruleId: string, u: string, i: string, y: number, sc: string) => {
+    if (RULES.find((r) => r.id === ruleId)!.scenarios.includes(sc as never)) found.add(`${ruleId}|${u}|${i}|${y}|${sc}`);
+  };
   const children = new Map<string, typeof unions>();
   for (const u of unions) if (u.parent) (children.get(u.parent) ?? children.set(u.parent, []).get(u.parent)!).push(u);
   const summable = INDICATORS.filter((d) => d.aggregation.type === 'sum');

@@ -3,6 +3,8 @@
  * the engine (server/src/domain) interprets the `kind`. Tolerances are absolute for
  * equalities and relative (0.25 = 25 %) for plausibility.
  */
+import type { Scenario } from './periods.js';
+
 export type Severity = 'error' | 'warning';
 
 interface RuleBase {
@@ -10,7 +12,12 @@ interface RuleBase {
   labelVi: string;
   labelEn: string;
   severity: Severity;
+  /** Targets are assigned per indicator, not as balanced stocks and flows: some rules check actuals only. */
+  scenarios: readonly Scenario[];
 }
+
+const BOTH = ['actual', 'target'] as const;
+const ACTUAL = ['actual'] as const;
 
 export type RuleDef =
   /** A parent's figure equals the sum of its children's in that year's tree (summable indicators). */
@@ -37,27 +44,27 @@ export type RuleDef =
     });
 
 export const RULES: readonly RuleDef[] = [
-  { id: 'hierarchy.sum', kind: 'hierarchy', severity: 'error', tolerance: 0,
+  { id: 'hierarchy.sum', kind: 'hierarchy', severity: 'error', tolerance: 0, scenarios: BOTH,
     labelVi: 'Số liệu đơn vị cấp trên bằng tổng các đơn vị trực thuộc', labelEn: "Parent equals the sum of its children" },
-  { id: 'balance.members', kind: 'balance', severity: 'error', tolerance: 0,
+  { id: 'balance.members', kind: 'balance', severity: 'error', tolerance: 0, scenarios: ACTUAL,
     stock: 'members', inflows: ['members.admitted'], outflows: ['members.left'],
     labelVi: 'Đoàn viên cuối năm = đầu năm + kết nạp − giảm', labelEn: 'Members at year end = last year + admitted − lost' },
-  { id: 'balance.grassroots', kind: 'balance', severity: 'error', tolerance: 0,
+  { id: 'balance.grassroots', kind: 'balance', severity: 'error', tolerance: 0, scenarios: ACTUAL,
     stock: 'grassroots', inflows: ['grassroots.founded'], outflows: ['grassroots.dissolved'],
     labelVi: 'CĐCS cuối năm = đầu năm + thành lập − giải thể', labelEn: 'Grassroots unions at year end = last year + founded − dissolved' },
-  { id: 'group.sectors', kind: 'parts_sum', dimension: 'sector', severity: 'error', tolerance: 0,
+  { id: 'group.sectors', kind: 'parts_sum', dimension: 'sector', severity: 'error', tolerance: 0, scenarios: BOTH,
     labelVi: 'Tổng các khu vực bằng tổng số', labelEn: 'Sectors add up to the total' },
-  { id: 'group.women', kind: 'not_greater', part: '*.women', whole: '*', severity: 'error',
+  { id: 'group.women', kind: 'not_greater', part: '*.women', whole: '*', severity: 'error', scenarios: BOTH,
     labelVi: 'Số nữ không vượt tổng số', labelEn: 'Women do not exceed the total' },
-  { id: 'group.grades', kind: 'sum_equals', severity: 'error', tolerance: 0,
+  { id: 'group.grades', kind: 'sum_equals', severity: 'error', tolerance: 0, scenarios: BOTH,
     parts: ['grade.strong', 'grade.fair', 'grade.average', 'grade.weak', 'grade.ungraded'], whole: 'grassroots',
     labelVi: 'Các loại xếp loại + chưa xếp loại = số CĐCS', labelEn: 'Grades plus ungraded equal grassroots unions' },
-  { id: 'group.unionised', kind: 'not_greater', part: 'enterprises.unionised', whole: 'enterprises.eligible', severity: 'error',
+  { id: 'group.unionised', kind: 'not_greater', part: 'enterprises.unionised', whole: 'enterprises.eligible', severity: 'error', scenarios: BOTH,
     labelVi: 'DN có CĐCS không vượt số DN', labelEn: 'Unionised enterprises do not exceed eligible ones' },
-  { id: 'plausibility.change', kind: 'year_over_year', severity: 'warning', tolerance: 0.25, minChange: 50,
+  { id: 'plausibility.change', kind: 'year_over_year', severity: 'warning', tolerance: 0.25, minChange: 50, scenarios: ACTUAL,
     indicators: ['workers', 'members', 'grassroots', 'enterprises.eligible'],
     labelVi: 'Biến động so với năm trước vượt ngưỡng', labelEn: 'Change from last year beyond tolerance' },
-  { id: 'plausibility.history', kind: 'history_outlier', severity: 'warning', threshold: 3.5, madFloorRatio: 0.1, minMad: 5, minYears: 4,
+  { id: 'plausibility.history', kind: 'history_outlier', severity: 'warning', threshold: 3.5, madFloorRatio: 0.1, minMad: 5, minYears: 4, scenarios: ACTUAL,
     indicators: ['members.admitted', 'members.left', 'grassroots.founded', 'grassroots.dissolved', 'officials.trained', 'funding'],
     labelVi: 'Giá trị bất thường so với các năm của đơn vị', labelEn: "Value far outside the unit's own history" },
 ];

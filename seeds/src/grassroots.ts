@@ -81,5 +81,3 @@ export function* grassrootsOf(parent: SeedUnion, pb: CellBlock): Generator<Grass
 function sum(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
-
-export const GRASSROOTS_YEARS = { from: FIRST_YEAR, to: LAST_YEAR };

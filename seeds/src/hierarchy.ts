@@ -5,7 +5,7 @@
  * Two restructurings happen inside 2013–2017 so the year-specific trees differ.
  */
 import { readFileSync } from 'node:fs';
-import { FIRST_YEAR, foldDiacritics, type SuccessionKind, type UnionKind } from '@unionhub/schema';
+import { FIRST_YEAR, type SuccessionKind, type UnionKind } from '@unionhub/schema';
 import { Random } from './random.js';
 
 export interface SeedUnion {
@@ -211,8 +211,4 @@ function restructure(unions: SeedUnion[], successions: SeedSuccession[]): void {
     weight: merged[0]!.weight + merged[1]!.weight,
   });
   for (const m of merged) successions.push({ predecessor: m.code, successor: 'P74-K04', year: 2015, kind: 'merge' });
-}
-
-export function searchName(name: string): string {
-  return foldDiacritics(name);
 }
