@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { createPubSub } from 'graphql-yoga';
 import type { FigureRow } from './domain/figures.js';
 import type { UnionRow } from './domain/unions.js';
-import { unionsByCodes, unionsByIds } from './domain/unions.js';
+import { childrenOf, unionsByCodes, unionsByIds, yearSpan } from './domain/unions.js';
 import { Loader } from './loader.js';
 
 export interface FiguresChanged {
@@ -22,6 +22,8 @@ export interface Context {
   actor: string;
   unionById: Loader<number, UnionRow>;
   unionByCode: Loader<string, UnionRow>;
+  /** Children by "parentId|year" ("parentId|" for every year), batched per year. */
+  childrenOf: Loader<string, UnionRow[]>;
 }
 
 export function createContext(db: Knex, events: Events, request: Request): Context {
@@ -36,6 +38,21 @@ export function createContext(db: Knex, events: Events, request: Request): Conte
     unionByCode: new Loader(async (codes) => {
       const rows = new Map((await unionsByCodes(db, codes)).map((u) => [u.code, u]));
       return codes.map((c) => rows.get(c));
+    }),
+    childrenOf: new Loader(async (keys) => {
+      const byYear = new Map<string, number[]>();
+      for (const k of keys) {
+        const [id, year] = k.split('|');
+        (byYear.get(year!) ?? byYear.set(year!, []).get(year!)!).push(Number(id));
+      }
+      const found = new Map<string, UnionRow[]>();
+      for (const [year, ids] of byYear) {
+        for (const child of await childrenOf(db, ids, yearSpan(year === '' ? null : Number(year)))) {
+          const key = `${child.parentId}|${year}`;
+          (found.get(key) ?? found.set(key, []).get(key)!).push(child);
+        }
+      }
+      return keys.map((k) => found.get(k) ?? []);
     }),
   };
 }

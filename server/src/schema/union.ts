@@ -1,7 +1,7 @@
 import { UNION_KINDS, type UnionKind } from '@unionhub/schema';
 import { builder } from './builder.js';
 import {
-  ancestorCodes, childrenOf, searchUnions, subtree, successions, yearSpan, type UnionRow,
+  ancestorCodes, searchUnions, subtree, successions, yearSpan, type UnionRow,
 } from '../domain/unions.js';
 import { DomainError } from '../domain/errors.js';
 
@@ -39,7 +39,7 @@ UnionRef.implement({
     children: t.field({
       type: [UnionRef],
       args: { year: t.arg.int({ description: "Only children in that year's tree." }) },
-      resolve: (u, args, ctx) => childrenOf(ctx.db, [u.id], yearSpan(args.year)),
+      resolve: async (u, args, ctx) => (await ctx.childrenOf.load(`${u.id}|${args.year ?? ''}`))!,
     }),
     ancestors: t.field({
       type: [UnionRef],
