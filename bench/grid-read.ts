@@ -5,6 +5,7 @@
 import sqlite3 from 'sqlite3';
 import { startApp } from '../server/src/app.js';
 import { knexOf, type Orm } from '../server/src/db/orm.js';
+import { issueToken } from '../server/src/domain/auth.js';
 import { report, time } from './lib.js';
 
 const QUERY = `query { grid(root: "TLD", depth: 2, years: [2016]) { columns { indicatorCode year } rows { unionCode name level parentCode hasChildren values statuses versions } } }`;
@@ -16,9 +17,10 @@ const RAW = `select u.id, u.code, u.name, u.level, u.parent_id, i.code as indica
 
 export async function benchGridRead(orm: Orm, file: string): Promise<string> {
   const app = await startApp(knexOf(orm), 0, '127.0.0.1');
+  const { token } = await issueToken(knexOf(orm), { username: 'admin', name: 'bench' });
   let cells = 0;
   const viaGraphQL = await time(async () => {
-    const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+    const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: QUERY }) });
     const body = (await res.json()) as { data: { grid: { rows: { values: unknown[] }[] } } };
     cells = body.data.grid.rows.reduce((a, r) => a + r.values.filter((v) => v !== null).length, 0);
   });

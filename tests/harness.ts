@@ -8,6 +8,15 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
 import { startApp, type App } from '../server/src/app.js';
+import { issueToken } from '../server/src/domain/auth.js';
+import { DEMO_USERS } from '../server/src/db/demo-users.js';
+
+export type As = 'admin' | 'reviewer' | 'reporter' | 'viewer' | 'anonymous';
+export interface GqlOptions {
+  /** Which demo user calls (a bearer token of theirs); default admin. */
+  as?: As;
+  headers?: Record<string, string>;
+}
 
 export interface GqlResponse<T = Record<string, any>> {
   data?: T | null;
@@ -19,7 +28,10 @@ export interface TestServer {
   file: string;
   orm: Orm;
   app: App;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, opts?: GqlOptions): Promise<GqlResponse<T>>;
+  /** Bearer tokens of the demo users, by role. */
+  tokens: Record<Exclude<As, 'anonymous'>, string>;
+  auth(as?: As): Record<string, string>;
   /** Raw SQL straight on the test's database file. */
   sql<T = Record<string, any>>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -32,15 +44,20 @@ export async function startTestServer(): Promise<TestServer> {
   const orm = await openDatabase({ kind: 'sqlite', location: file });
   const knex = knexOf(orm);
   const app = await startApp(knex, 0, '127.0.0.1');
+  const tokens = {} as TestServer['tokens'];
+  for (const u of DEMO_USERS) tokens[u.role] = (await issueToken(knex, { username: u.username, name: 'tests' })).token;
+  const auth = (as: As = 'admin'): Record<string, string> => (as === 'anonymous' ? {} : { authorization: `Bearer ${tokens[as]}` });
   return {
+    tokens,
+    auth,
     url: app.url,
     file,
     orm,
     app,
-    async gql(query, variables, headers) {
+    async gql(query, variables, opts = {}) {
       const res = await fetch(`${app.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...auth(opts.as), ...opts.headers },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as never;

@@ -40,19 +40,19 @@ describe('setFigures', () => {
           { unionCode: 'P06-H01', indicatorCode: 'officials.trained', year: 2016, scenario: 'ACTUAL', value: 321, expectedVersion: b.version },
         ],
       },
-      { 'x-actor': 'ban.to.chuc' },
+      { as: 'reporter' },
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!.setFigures.figures).toEqual([
-      { unionCode: 'P06-H01', indicatorCode: 'members', year: 2016, scenario: 'ACTUAL', value: a.value + 10, status: 'DRAFT', version: a.version + 1, updatedBy: 'ban.to.chuc' },
-      { unionCode: 'P06-H01', indicatorCode: 'officials.trained', year: 2016, scenario: 'ACTUAL', value: 321, status: 'DRAFT', version: b.version + 1, updatedBy: 'ban.to.chuc' },
+      { unionCode: 'P06-H01', indicatorCode: 'members', year: 2016, scenario: 'ACTUAL', value: a.value + 10, status: 'DRAFT', version: a.version + 1, updatedBy: 'reporter.backan' },
+      { unionCode: 'P06-H01', indicatorCode: 'officials.trained', year: 2016, scenario: 'ACTUAL', value: 321, status: 'DRAFT', version: b.version + 1, updatedBy: 'reporter.backan' },
     ]);
     const after = await counts();
     expect(after.revisions - before.revisions).toBe(2);
     expect(after.versions - before.versions).toBe(2);
     const again = await cell('P06-H01', 'members', 2016);
     expect(again.revisions).toEqual([
-      { change: 'value', beforeValue: a.value, afterValue: a.value + 10, beforeStatus: 'SUBMITTED', afterStatus: 'DRAFT', version: a.version + 1, actor: 'ban.to.chuc', reason: 'Sửa theo báo cáo bổ sung' },
+      { change: 'value', beforeValue: a.value, afterValue: a.value + 10, beforeStatus: 'SUBMITTED', afterStatus: 'DRAFT', version: a.version + 1, actor: 'reporter.backan', reason: 'Sửa theo báo cáo bổ sung' },
     ]);
   });
 
@@ -141,7 +141,10 @@ describe('setFigures', () => {
   it('announces written cells to subscribers over SSE, filtered by subtree', async () => {
     const controller = new AbortController();
     const query = 'subscription { figuresChanged(root: "P06") { actor figures { unionCode indicatorCode value } } }';
-    const res = await fetch(`${s.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+    const res = await fetch(`${s.url}/graphql?query=${encodeURIComponent(query)}`, {
+      headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...s.auth('admin') },
+      signal: controller.signal,
+    });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = res.body!.getReader();
     const events: any[] = [];
@@ -161,9 +164,9 @@ describe('setFigures', () => {
     const other = await cell('P01-H01', 'officials.trained', 2016);
     await s.gql(SET, { cells: [{ unionCode: 'P01-H01', indicatorCode: 'officials.trained', year: 2016, scenario: 'ACTUAL', value: other.value + 1, expectedVersion: other.version }] });
     const mine = await cell('P06-H06', 'officials.trained', 2016);
-    await s.gql(SET, { cells: [{ unionCode: 'P06-H06', indicatorCode: 'officials.trained', year: 2016, scenario: 'ACTUAL', value: 77, expectedVersion: mine.version }] }, { 'x-actor': 'someone' });
+    await s.gql(SET, { cells: [{ unionCode: 'P06-H06', indicatorCode: 'officials.trained', year: 2016, scenario: 'ACTUAL', value: 77, expectedVersion: mine.version }] }, { as: 'reporter' });
     await reading;
     controller.abort();
-    expect(events[0].data.figuresChanged).toEqual({ actor: 'someone', figures: [{ unionCode: 'P06-H06', indicatorCode: 'officials.trained', value: 77 }] });
+    expect(events[0].data.figuresChanged).toEqual({ actor: 'reporter.backan', figures: [{ unionCode: 'P06-H06', indicatorCode: 'officials.trained', value: 77 }] });
   });
 });

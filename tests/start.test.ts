@@ -43,9 +43,19 @@ describe('start on an empty database', () => {
       expect(health?.status, output).toBe(200);
       expect(await health!.json()).toEqual({ status: 'ok', database: 'ok' });
       expect(output).toMatch(/seeded 14\d\d unions/);
-      const r = await fetch(`${base}/graphql`, {
+      expect(output).toMatch(/admin\s+admin-demo-2026\s+admin on TLD/);
+      // Sign in as the demo admin the way the client does: session cookie + CSRF header.
+      const signIn = await fetch(`${base}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation { signIn(username: "admin", password: "admin-demo-2026") { csrfToken me { username } } }' }),
+      });
+      const signedIn = await signIn.json();
+      expect(signedIn.data.signIn.me.username).toBe('admin');
+      const session = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const r = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: session, 'x-csrf-token': signedIn.data.signIn.csrfToken },
         body: JSON.stringify({ query: '{ grid(root: "TLD", depth: 1, years: [2014], indicators: ["members"]) { rows { unionCode kind values } } }' }),
       });
       const body = await r.json();

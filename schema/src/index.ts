@@ -5,3 +5,4 @@ export * from './rules.js';
 export * from './errors.js';
 export * from './numbers.js';
 export * from './text.js';
+export * from './roles.js';

@@ -8,10 +8,11 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from '@mikro-orm/knex';
 import { createYoga, type Plugin } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES } from '@unionhub/schema';
 import { schema } from './schema/index.js';
-import { createContext, createEvents, type Context, type Events } from './context.js';
+import { createContext, createEvents, CSRF_HEADER, type Context, type Events } from './context.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { CLIENT_DIST } from './config.js';
 
@@ -40,13 +41,27 @@ const domainErrors: Plugin = {
   }),
 };
 
+/** Cookies a resolver asked for (sign-in, sign-out) go onto the response. */
+const setCookies: Plugin<Context> = {
+  onExecute: ({ args }) => ({
+    onExecuteDone: () => {
+      pendingCookies.set(args.contextValue.request as Request, args.contextValue.cookies);
+    },
+  }),
+  onResponse: ({ request, response }) => {
+    for (const c of pendingCookies.get(request) ?? []) response.headers.append('set-cookie', c);
+    pendingCookies.delete(request);
+  },
+};
+const pendingCookies = new WeakMap<Request, string[]>();
+
 export function createGraphQL(db: Knex, events: Events = createEvents()) {
   return createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    context: ({ request }) => createContext(db, events, request),
-    plugins: [domainErrors],
+    context: ({ request, req }) => createContext(db, events, request, req),
+    plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), domainErrors, setCookies],
     maskedErrors: {
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? error.originalError : error;

@@ -1,36 +1,88 @@
 import type { Knex } from '@mikro-orm/knex';
-import { createPubSub } from 'graphql-yoga';
+import { createGraphQLError, createPubSub } from 'graphql-yoga';
+import type { IncomingMessage } from 'node:http';
 import type { FigureRow } from './domain/figures.js';
 import type { UnionRow } from './domain/unions.js';
 import { childrenOf, unionsByCodes, unionsByIds, yearSpan } from './domain/unions.js';
+import { Access } from './domain/access.js';
+import { callerFromSession, callerFromToken } from './domain/auth.js';
 import { Loader } from './loader.js';
 
 export interface FiguresChanged {
   actor: string;
+  /** Each carries its union's path, to filter by subtree and by what each listener may see. */
   figures: FigureRow[];
-  /** Path of each figure's union, to filter by subtree. */
-  paths: string[];
 }
 
 export const createEvents = () => createPubSub<{ figuresChanged: [FiguresChanged] }>();
 export type Events = ReturnType<typeof createEvents>;
 
+export const SESSION_COOKIE = 'uh_session';
+/** Readable by the page, sent back as the x-csrf-token header (double submit). */
+export const CSRF_COOKIE = 'uh_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
 export interface Context {
   db: Knex;
   events: Events;
-  /** Who is acting. Until sign-in exists this is the `x-actor` header or "anonymous". */
+  access: Access;
+  /** The signed-in username; every revision's actor. */
   actor: string;
+  address: string;
+  sessionToken: string | null;
+  /** Set-Cookie values to add to the response. */
+  cookies: string[];
   unionById: Loader<number, UnionRow>;
   unionByCode: Loader<string, UnionRow>;
   /** Children by "parentId|year" ("parentId|" for every year), batched per year. */
   childrenOf: Loader<string, UnionRow[]>;
 }
 
-export function createContext(db: Knex, events: Events, request: Request): Context {
+export function readCookie(header: string | null, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+function refuse(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, status: number) {
+  return createGraphQLError(message, { extensions: { code, http: { status } } });
+}
+
+/**
+ * Who is calling: a bearer token (programs) or a session cookie (the client). A cookie request
+ * must carry the CSRF token of its session in a header; a bad token is refused, never anonymous.
+ */
+export async function createContext(db: Knex, events: Events, request: Request, req?: IncomingMessage): Promise<Context> {
+  let access = new Access(null);
+  let sessionToken: string | null = null;
+  const authorization = request.headers.get('authorization');
+  if (authorization) {
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const caller = m ? await callerFromToken(db, m[1]!) : null;
+    if (!caller) throw refuse('UNAUTHENTICATED', 'The API token is invalid, expired or revoked', 401);
+    access = new Access(caller);
+  } else {
+    sessionToken = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
+    if (sessionToken) {
+      const session = await callerFromSession(db, sessionToken);
+      if (session) {
+        if (request.headers.get(CSRF_HEADER) !== session.csrfToken) {
+          throw refuse('FORBIDDEN', `A signed-in request must send its ${CSRF_HEADER} header`, 403);
+        }
+        access = new Access(session.caller);
+      } else sessionToken = null; // expired or signed out: anonymous
+    }
+  }
   return {
     db,
     events,
-    actor: request.headers.get('x-actor')?.slice(0, 100) || 'anonymous',
+    access,
+    actor: access.caller?.username ?? 'anonymous',
+    address: req?.socket.remoteAddress ?? 'unknown',
+    sessionToken,
+    cookies: [],
     unionById: new Loader(async (ids) => {
       const rows = new Map((await unionsByIds(db, ids)).map((u) => [u.id, u]));
       return ids.map((id) => rows.get(id));

@@ -12,6 +12,7 @@ const orm = await openDatabase(target);
 if (await isEmpty(orm)) {
   const r = await loadSeed(orm);
   console.log(`empty database: seeded ${r.unions} unions and ${r.figures} figures in ${(r.ms / 1000).toFixed(1)} s`);
+  console.log(`demo users (demo only, passwords are public):\n${r.demoUsers}`);
 }
 const app = await startApp(knexOf(orm), PORT);
 console.log(`UnionHub on http://localhost:${PORT}/ (GraphQL at /graphql) — database ${target.location}`);

@@ -20,3 +20,4 @@ const orm = await openDatabase(target);
 const report = await loadSeed(orm, scale);
 await orm.close();
 console.log(`seeded ${report.unions} unions and ${report.figures} figures (${scale}) into ${target.location} in ${(report.ms / 1000).toFixed(1)} s`);
+console.log(`demo users (demo only, passwords are public):\n${report.demoUsers}`);

@@ -113,4 +113,61 @@ export const Comment = defineEntity({
 });
 export type IComment = InferEntity<typeof Comment>;
 
-export const ENTITIES = [Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment];
+
+/** A person or a department's program. Passwords are scrypt hashes, never kept in clear. */
+export const AppUser = defineEntity({
+  name: 'AppUser',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    username: p.string().length(100).unique(),
+    displayName: p.string().length(200),
+    passwordHash: p.string().length(200),
+    disabled: p.boolean().default(false),
+    createdAt: p.datetime(),
+  },
+});
+
+/** A role on a subtree of the hierarchy: the grant's union and everything below it. */
+export const RoleGrant = defineEntity({
+  name: 'RoleGrant',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    user: () => p.manyToOne(AppUser).index(),
+    role: p.string().length(20),
+    union: () => p.manyToOne(Union),
+    grantedBy: p.string().length(100),
+    grantedAt: p.datetime(),
+    revokedAt: p.datetime().nullable(),
+  },
+});
+
+/** Bearer tokens for programs: only a SHA-256 of the token is stored; the token is shown once. */
+export const ApiToken = defineEntity({
+  name: 'ApiToken',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    user: () => p.manyToOne(AppUser).index(),
+    name: p.string().length(100),
+    tokenHash: p.string().length(64).unique(),
+    prefix: p.string().length(12),
+    createdAt: p.datetime(),
+    expiresAt: p.datetime(),
+    revokedAt: p.datetime().nullable(),
+    lastUsedAt: p.datetime().nullable(),
+  },
+});
+
+/** A signed-in browser: the cookie carries the token, the table only its SHA-256. */
+export const UserSession = defineEntity({
+  name: 'UserSession',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    user: () => p.manyToOne(AppUser).index(),
+    tokenHash: p.string().length(64).unique(),
+    csrfToken: p.string().length(64),
+    createdAt: p.datetime(),
+    expiresAt: p.datetime(),
+  },
+});
+
+export const ENTITIES = [Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession];

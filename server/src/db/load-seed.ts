@@ -5,6 +5,7 @@
 import { foldDiacritics } from '@unionhub/schema';
 import { STORED, type Scale, buildSeed, type SeedUnion, type CellBlock } from '@unionhub/seeds';
 import { knexOf, type Orm } from './orm.js';
+import { createDemoUsers } from './demo-users.js';
 
 const ROWS_PER_INSERT = 2000;
 export const SEED_ACTOR = 'seed';
@@ -16,6 +17,8 @@ export interface SeedReport {
   unions: number;
   figures: number;
   ms: number;
+  /** The demo users and their (public, demo-only) passwords, for printing. */
+  demoUsers: string;
 }
 
 export async function isEmpty(orm: Orm): Promise<boolean> {
@@ -114,5 +117,6 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
   });
   for (const ix of indexes) await knex.raw(ix.sql);
   await knex.raw('analyze');
-  return { unions: unionCount, figures: figureCount, ms: Date.now() - started };
+  const demoUsers = await createDemoUsers(knex);
+  return { unions: unionCount, figures: figureCount, ms: Date.now() - started, demoUsers };
 }

@@ -11,6 +11,7 @@ import {
 import { CellBatchError, DomainError } from './errors.js';
 import { isoTime, type Db } from './db.js';
 import { unionsByCodes } from './unions.js';
+import type { Access } from './access.js';
 
 export interface CellKey {
   unionCode: string;
@@ -22,6 +23,7 @@ export interface CellKey {
 export interface FigureRow extends CellKey {
   id: number;
   unionId: number;
+  unionPath: string;
   value: number | null;
   status: FigureStatus;
   version: number;
@@ -38,12 +40,10 @@ export interface CellWrite extends CellKey {
 
 export interface WriteResult {
   figures: FigureRow[];
-  /** The unions' paths, so listeners can filter by subtree. */
-  paths: Map<string, string>;
 }
 
 const FIGURE_COLUMNS = [
-  'f.id', 'f.union_id as unionId', 'u.code as unionCode', 'i.code as indicatorCode', 'f.year', 'f.scenario',
+  'f.id', 'f.union_id as unionId', 'u.path as unionPath', 'u.code as unionCode', 'i.code as indicatorCode', 'f.year', 'f.scenario',
   'f.value', 'f.status', 'f.version', 'f.updated_by as updatedBy', 'f.updated_at as updatedAt',
 ];
 
@@ -58,6 +58,11 @@ function toFigure(r: Record<string, unknown>): FigureRow {
   return { ...(r as unknown as FigureRow), updatedAt: isoTime(r.updatedAt) };
 }
 
+/** Only the cells `access` may see: approved ones for a viewer, none outside the caller's grants. */
+export function visibleTo(access: Access, figures: FigureRow[]): FigureRow[] {
+  return access.filter(figures, (f) => f.unionPath, (f) => f.status);
+}
+
 /** Fetch the given cells (absent ones are simply missing from the result). */
 export async function figuresByKeys(db: Db, keys: readonly CellKey[]): Promise<FigureRow[]> {
   if (keys.length === 0) return [];
@@ -70,11 +75,11 @@ export async function figuresByKeys(db: Db, keys: readonly CellKey[]): Promise<F
   return rows.map(toFigure).filter((f) => wanted.has(cellId(f)));
 }
 
-export async function figuresOfUnion(db: Db, unionCode: string, year: number | null, scenario: Scenario | null): Promise<FigureRow[]> {
+export async function figuresOfUnion(db: Db, unionCode: string, year: number | null, scenario: Scenario | null, access: Access): Promise<FigureRow[]> {
   let q = figureQuery(db).where('u.code', unionCode);
   if (year !== null) q = q.where('f.year', year);
   if (scenario !== null) q = q.where('f.scenario', scenario);
-  return (await q.orderBy(['f.scenario', 'f.year', 'i.sort_order'])).map(toFigure);
+  return visibleTo(access, (await q.orderBy(['f.scenario', 'f.year', 'i.sort_order'])).map(toFigure));
 }
 
 export function cellId(k: CellKey): string {
@@ -112,12 +117,12 @@ function checkStatic(w: CellWrite): DomainError[] {
 }
 
 export interface WriteOptions {
-  actor: string;
+  access: Access;
   reason?: string | null;
 }
 
 export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: WriteOptions): Promise<WriteResult> {
-  if (writes.length === 0) return { figures: [], paths: new Map() };
+  if (writes.length === 0) return { figures: [] };
   const errors: DomainError[] = [];
   const refuse = (index: number, e: DomainError, w: CellWrite) => {
     const { unionCode, indicatorCode, year, scenario } = w;
@@ -136,12 +141,14 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
   writes.forEach((w, i) => {
     const u = unions.get(w.unionCode);
     if (!u) refuse(i, new DomainError('NOT_FOUND', `Unknown union "${w.unionCode}"`), w);
+    else if (!opts.access.can('edit', u.path)) refuse(i, new DomainError('FORBIDDEN', `your roles do not allow editing ${u.name}`), w);
     else if (w.year < u.validFrom || (u.validTo !== null && w.year > u.validTo)) {
       refuse(i, new DomainError('VALIDATION', `${u.name} does not exist in ${w.year} (valid ${u.validFrom}–${u.validTo ?? ''})`), w);
     }
   });
 
   const at = new Date();
+  const actor = opts.access.caller?.username ?? 'anonymous';
   const result = await db.transaction(async (trx) => {
     const current = new Map((await figuresByKeys(trx, writes)).map((f) => [cellId(f), f]));
     const refused = new Set(errors.map((e) => e.details.index as number));
@@ -170,22 +177,22 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
       if (f) {
         const changed = await trx('figure')
           .where({ id: f.id, version: f.version })
-          .update({ value: w.value, status: 'draft', version: f.version + 1, updated_by: opts.actor, updated_at: at });
+          .update({ value: w.value, status: 'draft', version: f.version + 1, updated_by: actor, updated_at: at });
         if (changed !== 1) {
           // Another writer got in between our read and this update: refuse the batch.
           refuse(i, new DomainError('CONFLICT', 'the cell changed meanwhile', { currentVersion: f.version + 1 }), w);
           throw new CellBatchError(errors as never);
         }
-        revisions.push(revision(f.id, f.value, w.value, f.status, 'draft', f.version + 1, opts, at));
+        revisions.push(revision(f.id, f.value, w.value, f.status, 'draft', f.version + 1, actor, opts.reason, at));
       } else {
         const [inserted] = await trx('figure')
           .insert({
             union_id: unions.get(w.unionCode)!.id, indicator_id: indicatorIds.get(w.indicatorCode)!, year: w.year, scenario: w.scenario,
-            value: w.value, status: 'draft', version: 1, updated_by: opts.actor, updated_at: at,
+            value: w.value, status: 'draft', version: 1, updated_by: actor, updated_at: at,
           })
           .returning('id');
         const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
-        revisions.push(revision(id, null, w.value, null, 'draft', 1, opts, at));
+        revisions.push(revision(id, null, w.value, null, 'draft', 1, actor, opts.reason, at));
       }
     }
     for (let i = 0; i < revisions.length; i += 200) await trx('figure_revision').insert(revisions.slice(i, i + 200));
@@ -193,16 +200,16 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
   });
   const order = new Map(writes.map((w, i) => [cellId(w), i]));
   result.sort((a, b) => order.get(cellId(a))! - order.get(cellId(b))!);
-  return { figures: result, paths: new Map([...unions.values()].map((u) => [u.code, u.path])) };
+  return { figures: result };
 }
 
 function revision(
   figureId: number, before: number | null, after: number | null, beforeStatus: string | null, afterStatus: string,
-  version: number, opts: WriteOptions, at: Date,
+  version: number, actor: string, reason: string | null | undefined, at: Date,
 ) {
   return {
     figure_id: figureId, change: 'value', before_value: before, after_value: after, before_status: beforeStatus,
-    after_status: afterStatus, version, actor: opts.actor, at, reason: opts.reason ?? null,
+    after_status: afterStatus, version, actor, at, reason: reason ?? null,
   };
 }
 

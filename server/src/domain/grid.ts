@@ -7,6 +7,7 @@ import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type In
 import { DomainError } from './errors.js';
 import { pathRange, validIn, type Db } from './db.js';
 import { treeOrder, unionQuery, type UnionRow } from './unions.js';
+import type { Access } from './access.js';
 
 export interface GridRequest {
   rootCode: string;
@@ -37,7 +38,8 @@ export interface Grid {
 
 export const MAX_GRID_DEPTH = 3;
 
-export async function readGrid(db: Db, req: GridRequest): Promise<Grid> {
+/** Cells the caller may not see stay empty: none outside its grants, approved ones only for a viewer. */
+export async function readGrid(db: Db, req: GridRequest, access: Access): Promise<Grid> {
   if (req.years.length === 0) throw new DomainError('VALIDATION', 'Ask for at least one year');
   if (!Number.isInteger(req.depth) || req.depth < 0 || req.depth > MAX_GRID_DEPTH) {
     throw new DomainError('VALIDATION', `depth must be between 0 and ${MAX_GRID_DEPTH}`);
@@ -86,6 +88,7 @@ export async function readGrid(db: Db, req: GridRequest): Promise<Grid> {
   const width = columns.length;
   const colOf = new Map(columns.map((c, i) => [`${c.indicatorCode}|${c.year}`, i]));
   const rowOf = new Map(ordered.map((u, i) => [u.id, i]));
+  const visibility = ordered.map((u) => access.visibility(u.path));
   const rows: GridRow[] = ordered.map((u) => ({
     union: { ...u, hasChildren: undefined } as unknown as UnionRow,
     hasChildren: Boolean(u.hasChildren),
@@ -98,6 +101,8 @@ export async function readGrid(db: Db, req: GridRequest): Promise<Grid> {
   for (const f of figureRows) {
     const r = rowOf.get(f.unionId);
     if (r === undefined) continue;
+    const seen = visibility[r];
+    if (seen === 'none' || (seen === 'approved' && f.status !== 'approved')) continue;
     const c = colOf.get(`${f.indicatorCode}|${f.year}`);
     if (c !== undefined) {
       const row = rows[r]!;

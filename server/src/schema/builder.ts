@@ -1,17 +1,29 @@
 import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import type { Context } from '../context.js';
+import { DomainError } from '../domain/errors.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
+  AuthScopes: { authenticated: boolean; administrator: boolean };
   Scalars: {
     DateTime: { Input: string; Output: string };
   };
 }>({
-  plugins: [DirectivesPlugin, FederationPlugin],
+  // scope-auth outermost; federation after the plugins that wrap resolvers.
+  plugins: [ScopeAuthPlugin, DirectivesPlugin, FederationPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({ authenticated: ctx.access.authenticated, administrator: ctx.access.isAdministrator }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.access.authenticated
+        ? new DomainError('FORBIDDEN', 'Your roles do not allow this')
+        : new DomainError('UNAUTHENTICATED', 'Sign in first'),
+    authorizeOnSubscribe: true,
+  },
 });
 
 builder.scalarType('DateTime', {
@@ -23,9 +35,15 @@ builder.scalarType('DateTime', {
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+// Everything needs a signed-in caller unless a field says otherwise (signIn).
+builder.queryType({ authScopes: { authenticated: true } });
+builder.mutationType({ authScopes: { authenticated: true } });
+builder.subscriptionType({ authScopes: { authenticated: true } });
+
+/** For federation's resolveReference, which Pothos's scopes do not wrap. */
+export function requireCaller(ctx: Context): void {
+  if (!ctx.access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first');
+}
 
 export const ScenarioEnum = builder.enumType('Scenario', {
   values: { ACTUAL: { value: 'actual' as const }, TARGET: { value: 'target' as const } },

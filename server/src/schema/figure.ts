@@ -1,8 +1,8 @@
 import { indicator } from '@unionhub/schema';
-import { builder, FigureStatusEnum, ScenarioEnum } from './builder.js';
+import { builder, FigureStatusEnum, requireCaller, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
-import { figuresByKeys, figuresOfUnion, revisionsOf, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
+import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
 import { pathRange } from '../domain/db.js';
 import { DomainError } from '../domain/errors.js';
 
@@ -37,7 +37,14 @@ FigureRef.implement({
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     union: t.field({ type: UnionRef, resolve: async (f, _, ctx) => (await ctx.unionById.load(f.unionId))! }),
     indicator: t.field({ type: IndicatorRef, resolve: (f) => indicator(f.indicatorCode)! }),
-    revisions: t.field({ type: [RevisionRef], description: 'Every change, oldest first.', resolve: (f, _, ctx) => revisionsOf(ctx.db, f.id) }),
+    revisions: t.field({
+      type: [RevisionRef],
+      description: 'Every change, oldest first. Needs a role that reads unapproved values.',
+      resolve: (f, _, ctx) => {
+        if (!ctx.access.can('readUnapproved', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading the history of this cell');
+        return revisionsOf(ctx.db, f.id);
+      },
+    }),
   }),
 });
 
@@ -45,7 +52,10 @@ builder.asEntity(FigureRef, {
   key: builder.selection<{ unionCode: string; indicatorCode: string; year: number; scenario: 'actual' | 'target' }>(
     'unionCode indicatorCode year scenario',
   ),
-  resolveReference: async (ref, ctx) => (await figuresByKeys(ctx.db, [ref]))[0],
+  resolveReference: async (ref, ctx) => {
+    requireCaller(ctx);
+    return visibleTo(ctx.access, await figuresByKeys(ctx.db, [ref]))[0];
+  },
 });
 
 const CellWriteInput = builder.inputType('CellWrite', {
@@ -82,13 +92,13 @@ builder.queryFields((t) => ({
       year: t.arg.int({ required: true }),
       scenario: t.arg({ type: ScenarioEnum, required: true }),
     },
-    resolve: async (_, args, ctx) => (await figuresByKeys(ctx.db, [args]))[0],
+    resolve: async (_, args, ctx) => visibleTo(ctx.access, await figuresByKeys(ctx.db, [args]))[0],
   }),
   figures: t.field({
     type: [FigureRef],
     description: "A union's cells, optionally for one year and scenario.",
     args: { unionCode: t.arg.string({ required: true }), year: t.arg.int(), scenario: t.arg({ type: ScenarioEnum }) },
-    resolve: (_, args, ctx) => figuresOfUnion(ctx.db, args.unionCode, args.year ?? null, args.scenario ?? null),
+    resolve: (_, args, ctx) => figuresOfUnion(ctx.db, args.unionCode, args.year ?? null, args.scenario ?? null, ctx.access),
   }),
 }));
 
@@ -105,8 +115,8 @@ builder.mutationFields((t) => ({
     resolve: async (_, { cells, reason }, ctx) => {
       if (cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `At most ${MAX_BATCH} cells per batch`);
       const writes = cells.map((c) => ({ ...c, value: c.value ?? null }));
-      const { figures, paths } = await writeFigures(ctx.db, writes, { actor: ctx.actor, reason });
-      ctx.events.publish('figuresChanged', { actor: ctx.actor, figures, paths: figures.map((f) => paths.get(f.unionCode)!) });
+      const { figures } = await writeFigures(ctx.db, writes, { access: ctx.access, reason });
+      ctx.events.publish('figuresChanged', { actor: ctx.actor, figures });
       return { figures };
     },
   }),
@@ -121,7 +131,7 @@ builder.subscriptionFields((t) => ({
       const rootUnion = root ? await ctx.unionByCode.load(root) : null;
       const [lo, hi] = rootUnion ? pathRange(rootUnion.path) : ['', '\uffff'];
       for await (const e of ctx.events.subscribe('figuresChanged')) {
-        const figures = e.figures.filter((_, i) => e.paths[i]! >= lo && e.paths[i]! < hi);
+        const figures = visibleTo(ctx.access, e.figures).filter((f) => f.unionPath >= lo && f.unionPath < hi);
         if (figures.length > 0) yield { actor: e.actor, figures };
       }
     },

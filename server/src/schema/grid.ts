@@ -44,6 +44,6 @@ builder.queryFields((t) => ({
       scenario: t.arg({ type: ScenarioEnum, defaultValue: "actual", required: true }),
     },
     resolve: (_, args, ctx) =>
-      readGrid(ctx.db, { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenario: args.scenario }),
+      readGrid(ctx.db, { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenario: args.scenario }, ctx.access),
   }),
 }));

@@ -1,5 +1,5 @@
 import { CATEGORIES, INDICATORS, indicator, indicatorLabel, UNITS, type IndicatorDef } from '@unionhub/schema';
-import { builder } from './builder.js';
+import { builder, requireCaller } from './builder.js';
 
 export const IndicatorRef = builder.objectRef<IndicatorDef>('Indicator');
 
@@ -38,7 +38,10 @@ IndicatorRef.implement({
 
 builder.asEntity(IndicatorRef, {
   key: builder.selection<{ code: string }>('code'),
-  resolveReference: (ref) => indicator(ref.code),
+  resolveReference: (ref, ctx) => {
+    requireCaller(ctx);
+    return indicator(ref.code);
+  },
 });
 
 builder.queryFields((t) => ({

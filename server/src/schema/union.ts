@@ -1,5 +1,5 @@
 import { UNION_KINDS, type UnionKind } from '@unionhub/schema';
-import { builder } from './builder.js';
+import { builder, requireCaller } from './builder.js';
 import {
   ancestorCodes, searchUnions, subtree, successions, yearSpan, type UnionRow,
 } from '../domain/unions.js';
@@ -67,7 +67,10 @@ UnionRef.implement({
 
 builder.asEntity(UnionRef, {
   key: builder.selection<{ code: string }>('code'),
-  resolveReference: (ref, ctx) => ctx.unionByCode.load(ref.code),
+  resolveReference: (ref, ctx) => {
+    requireCaller(ctx);
+    return ctx.unionByCode.load(ref.code);
+  },
 });
 
 function checkDepth(depth: number): number {

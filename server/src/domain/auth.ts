@@ -1,0 +1,233 @@
+/**
+ * Users, grants, sessions and API tokens. Passwords are hashed with scrypt (Node's crypto);
+ * session and API tokens are random and stored only as SHA-256, so the tables never hold
+ * anything that signs in.
+ */
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ROLES, type Role } from '@unionhub/schema';
+import { isoTime, type Db } from './db.js';
+import { DomainError } from './errors.js';
+import type { Caller, Grant } from './access.js';
+
+const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
+  new Promise<Buffer>((ok, fail) => scryptCb(password, salt, keylen, opts, (e, key) => (e ? fail(e) : ok(key))));
+
+const SCRYPT = { N: 16384, r: 8, p: 1 };
+export const SESSION_DAYS = 7;
+export const TOKEN_DAYS = 90;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [kind, n, r, p, salt, key] = stored.split('$');
+  if (kind !== 'scrypt' || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64');
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return timingSafeEqual(actual, expected);
+}
+
+/** Checked against when the user does not exist, so both failures take as long. */
+const DUMMY_HASH = hashPassword(randomBytes(12).toString('hex'));
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function newToken(prefix: string): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`;
+}
+
+export interface UserRow {
+  id: number;
+  username: string;
+  displayName: string;
+  disabled: boolean;
+  createdAt: string;
+}
+
+const USER_COLUMNS = ['id', 'username', 'display_name as displayName', 'disabled', 'created_at as createdAt'];
+const toUser = (r: Record<string, unknown>): UserRow => ({ ...(r as unknown as UserRow), disabled: Boolean(r.disabled), createdAt: isoTime(r.createdAt) });
+
+export async function listUsers(db: Db): Promise<UserRow[]> {
+  return (await db('app_user').select(USER_COLUMNS).orderBy('username')).map(toUser);
+}
+
+export async function userByName(db: Db, username: string): Promise<UserRow> {
+  const r = await db('app_user').select(USER_COLUMNS).where('username', username).first();
+  if (!r) throw new DomainError('NOT_FOUND', `Unknown user "${username}"`);
+  return toUser(r);
+}
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{2,99}$/;
+
+export async function createUser(db: Db, input: { username: string; displayName: string; password: string }): Promise<UserRow> {
+  if (!USERNAME.test(input.username)) throw new DomainError('VALIDATION', 'A username is 3–100 lowercase letters, digits, ".", "_" or "-"');
+  if (input.password.length < 10) throw new DomainError('VALIDATION', 'A password has at least 10 characters');
+  if (!input.displayName.trim()) throw new DomainError('VALIDATION', 'A display name is required');
+  if (await db('app_user').where('username', input.username).first()) throw new DomainError('CONFLICT', `User "${input.username}" exists`);
+  await db('app_user').insert({
+    username: input.username, display_name: input.displayName.trim(), password_hash: await hashPassword(input.password),
+    disabled: false, created_at: new Date(),
+  });
+  return userByName(db, input.username);
+}
+
+export async function setUserDisabled(db: Db, username: string, disabled: boolean): Promise<UserRow> {
+  const user = await userByName(db, username);
+  await db.transaction(async (trx) => {
+    await trx('app_user').where('id', user.id).update({ disabled });
+    // Disabling ends every session at once.
+    if (disabled) await trx('user_session').where('user_id', user.id).delete();
+  });
+  return userByName(db, username);
+}
+
+export async function grantsOf(db: Db, userId: number): Promise<Grant[]> {
+  return db('role_grant as g')
+    .join('trade_union as u', 'u.id', 'g.union_id')
+    .select('g.id', 'g.role', 'u.code as unionCode', 'u.path')
+    .where('g.user_id', userId)
+    .whereNull('g.revoked_at')
+    .orderBy('g.id');
+}
+
+export async function grantRole(db: Db, input: { username: string; role: string; unionCode: string }, by: string): Promise<Grant> {
+  if (!ROLES.some((r) => r.role === input.role)) throw new DomainError('VALIDATION', `Unknown role "${input.role}"`);
+  const user = await userByName(db, input.username);
+  const union = await db('trade_union').select('id').where('code', input.unionCode).first();
+  if (!union) throw new DomainError('NOT_FOUND', `Unknown union "${input.unionCode}"`);
+  const [row] = await db('role_grant')
+    .insert({ user_id: user.id, role: input.role, union_id: union.id, granted_by: by, granted_at: new Date(), revoked_at: null })
+    .returning('id');
+  const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  return (await grantsOf(db, user.id)).find((g) => g.id === id)!;
+}
+
+export async function revokeGrant(db: Db, grantId: number): Promise<boolean> {
+  const changed = await db('role_grant').where('id', grantId).whereNull('revoked_at').update({ revoked_at: new Date() });
+  if (changed === 0) throw new DomainError('NOT_FOUND', `No active grant ${grantId}`);
+  return true;
+}
+
+async function callerOf(db: Db, userId: number): Promise<Caller | null> {
+  const user = await db('app_user').select('id', 'username', 'display_name as displayName', 'disabled').where('id', userId).first();
+  if (!user || user.disabled) return null;
+  return { userId: user.id, username: user.username, displayName: user.displayName, grants: await grantsOf(db, user.id) };
+}
+
+// ---- sign-in, with a limit on failed attempts per username and per address ----
+
+const WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILURES = { perUser: 5, perAddress: 20 };
+const failures = new Map<string, number[]>();
+
+function recent(key: string, now: number): number[] {
+  const list = (failures.get(key) ?? []).filter((t) => now - t < WINDOW_MS);
+  failures.set(key, list);
+  return list;
+}
+
+export function resetSignInLimits(): void {
+  failures.clear();
+}
+
+export interface SignedIn {
+  caller: Caller;
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export async function signIn(db: Db, username: string, password: string, address: string): Promise<SignedIn> {
+  const now = Date.now();
+  const userKey = `u:${username.toLowerCase()}`;
+  const addressKey = `a:${address}`;
+  if (recent(userKey, now).length >= MAX_FAILURES.perUser || recent(addressKey, now).length >= MAX_FAILURES.perAddress) {
+    throw new DomainError('RATE_LIMITED', 'Too many failed sign-ins; try again in 15 minutes');
+  }
+  const user = await db('app_user').select('id', 'password_hash as hash', 'disabled').where('username', username).first();
+  const ok = user ? await verifyPassword(password, user.hash) : (await verifyPassword(password, await DUMMY_HASH), false);
+  if (!user || !ok || user.disabled) {
+    recent(userKey, now).push(now);
+    recent(addressKey, now).push(now);
+    // The same answer whether the user is unknown, disabled or the password wrong.
+    throw new DomainError('UNAUTHENTICATED', 'Wrong username or password');
+  }
+  failures.delete(userKey);
+  const sessionToken = newToken('uhs_');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now + SESSION_DAYS * 86_400_000);
+  await db('user_session').insert({ user_id: user.id, token_hash: sha256(sessionToken), csrf_token: csrfToken, created_at: new Date(now), expires_at: expiresAt });
+  return { caller: (await callerOf(db, user.id))!, sessionToken, csrfToken, expiresAt };
+}
+
+export async function signOut(db: Db, sessionToken: string): Promise<void> {
+  await db('user_session').where('token_hash', sha256(sessionToken)).delete();
+}
+
+export async function callerFromSession(db: Db, sessionToken: string): Promise<{ caller: Caller; csrfToken: string } | null> {
+  const s = await db('user_session').select('user_id as userId', 'csrf_token as csrfToken', 'expires_at as expiresAt').where('token_hash', sha256(sessionToken)).first();
+  if (!s || Date.parse(isoTime(s.expiresAt)) <= Date.now()) return null;
+  const caller = await callerOf(db, s.userId);
+  return caller ? { caller, csrfToken: s.csrfToken } : null;
+}
+
+// ---- API tokens ----
+
+export interface TokenRow {
+  id: number;
+  username: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+const TOKEN_COLUMNS = ['t.id', 'u.username', 't.name', 't.prefix', 't.created_at as createdAt', 't.expires_at as expiresAt', 't.revoked_at as revokedAt', 't.last_used_at as lastUsedAt'];
+const toToken = (r: Record<string, unknown>): TokenRow => ({
+  ...(r as unknown as TokenRow),
+  createdAt: isoTime(r.createdAt),
+  expiresAt: isoTime(r.expiresAt),
+  revokedAt: r.revokedAt === null ? null : isoTime(r.revokedAt),
+  lastUsedAt: r.lastUsedAt === null ? null : isoTime(r.lastUsedAt),
+});
+
+export async function listTokens(db: Db): Promise<TokenRow[]> {
+  return (await db('api_token as t').join('app_user as u', 'u.id', 't.user_id').select(TOKEN_COLUMNS).orderBy('t.id')).map(toToken);
+}
+
+/** Returns the token in clear: the only time it exists outside the caller's hands. */
+export async function issueToken(db: Db, input: { username: string; name: string; expiresInDays?: number | null }): Promise<{ token: string; info: TokenRow }> {
+  const days = input.expiresInDays ?? TOKEN_DAYS;
+  if (!(days > 0 && days <= 366)) throw new DomainError('VALIDATION', 'A token expires within 1 to 366 days');
+  if (!input.name.trim()) throw new DomainError('VALIDATION', 'A token needs a name');
+  const user = await userByName(db, input.username);
+  const token = newToken('uht_');
+  const now = new Date();
+  const [row] = await db('api_token')
+    .insert({ user_id: user.id, name: input.name.trim(), token_hash: sha256(token), prefix: token.slice(0, 10), created_at: now, expires_at: new Date(now.getTime() + days * 86_400_000), revoked_at: null, last_used_at: null })
+    .returning('id');
+  const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  return { token, info: (await listTokens(db)).find((t) => t.id === id)! };
+}
+
+export async function revokeToken(db: Db, id: number): Promise<boolean> {
+  const changed = await db('api_token').where('id', id).whereNull('revoked_at').update({ revoked_at: new Date() });
+  if (changed === 0) throw new DomainError('NOT_FOUND', `No active token ${id}`);
+  return true;
+}
+
+export async function callerFromToken(db: Db, token: string): Promise<Caller | null> {
+  const t = await db('api_token').select('id', 'user_id as userId', 'expires_at as expiresAt', 'revoked_at as revokedAt').where('token_hash', sha256(token)).first();
+  if (!t || t.revokedAt !== null || Date.parse(isoTime(t.expiresAt)) <= Date.now()) return null;
+  await db('api_token').where('id', t.id).update({ last_used_at: new Date() });
+  return callerOf(db, t.userId);
+}
+
+export type { Role };
