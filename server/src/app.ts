@@ -16,10 +16,11 @@ import { createContext, createEvents, CSRF_HEADER, type Context, type Events } f
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { CLIENT_DIST } from './config.js';
 
-function toGraphQLError(error: GraphQLError, original: DomainError): GraphQLError {
+function toGraphQLError(error: Error, original: DomainError): GraphQLError {
+  const located = error as Partial<GraphQLError>;
   return new GraphQLError(original.message, {
-    nodes: error.nodes,
-    path: error.path,
+    nodes: located.nodes,
+    path: located.path,
     originalError: original,
     extensions: { ...original.details, code: original.code },
   });
@@ -31,7 +32,8 @@ const domainErrors: Plugin = {
     onExecuteDone: ({ result, setResult }) => {
       if (!('errors' in result) || !result.errors?.length) return;
       const errors = result.errors.flatMap((e) => {
-        const original = e.originalError;
+        let original: unknown = e.originalError;
+        while (original instanceof Error && 'originalError' in original && original.originalError) original = original.originalError;
         if (original instanceof CellBatchError) return original.errors.map((c) => toGraphQLError(e, c));
         if (original instanceof DomainError) return [toGraphQLError(e, original)];
         return [e];
@@ -64,10 +66,23 @@ export function createGraphQL(db: Knex, events: Events = createEvents()) {
     plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), domainErrors, setCookies],
     maskedErrors: {
       maskError: (error, message) => {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original instanceof DomainError || original instanceof CellBatchError) return error as Error;
-        if (error instanceof GraphQLError && !error.originalError) return error;
+        // Unwrap by shape, not instanceof: graphql can be loaded twice (ESM and CJS copies).
+        let original: unknown = error;
+        while (original instanceof Error && 'originalError' in original && original.originalError) original = original.originalError;
+        // A refused batch is expanded to one error per cell by `domainErrors`.
+        if (original instanceof CellBatchError) return error as Error;
+        if (original instanceof DomainError) return toGraphQLError(error as Error, original);
+        if (original instanceof Error && original.name === 'GraphQLError') return original;
         return new GraphQLError(message, { extensions: { code: ERROR_CODES.INTERNAL } });
+      },
+    },
+    // Refusals with a code are answers, not faults: log only the rest.
+    logging: {
+      debug: () => {},
+      info: () => {},
+      warn: (...args: unknown[]) => console.warn(...args),
+      error: (...args: unknown[]) => {
+        if (!args.some((a) => a instanceof DomainError || a instanceof CellBatchError || (a instanceof Error && 'originalError' in a && (a.originalError instanceof DomainError || a.originalError instanceof CellBatchError)))) console.error(...args);
       },
     },
   });

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
-import { createGraphQLError, createPubSub } from 'graphql-yoga';
+import { createPubSub } from 'graphql-yoga';
+import { DomainError } from './domain/errors.js';
 import type { IncomingMessage } from 'node:http';
 import type { FigureRow } from './domain/figures.js';
 import type { UnionRow } from './domain/unions.js';
@@ -47,7 +48,7 @@ export function readCookie(header: string | null, name: string): string | null {
 }
 
 function refuse(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, status: number) {
-  return createGraphQLError(message, { extensions: { code, http: { status } } });
+  return new DomainError(code, message, { http: { status } });
 }
 
 /**
