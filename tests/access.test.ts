@@ -95,6 +95,7 @@ const OPERATIONS: { name: string; call: () => Promise<[string, Record<string, un
     },
     expect: { anonymous: 'UNAUTHENTICATED', viewer: 'FORBIDDEN', reporter: 'FORBIDDEN', reviewer: 'FORBIDDEN', admin: 'ok' },
   },
+  { name: 'signOut', call: async () => ['mutation { signOut }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'ok', reporter: 'ok', reviewer: 'ok', admin: 'ok' } },
   {
     name: '_entities',
     call: async () => ['query ($r: [_Any!]!) { _entities(representations: $r) { ... on Union { code } } }', { r: [{ __typename: 'Union', code: 'P06' }] }],

@@ -19,3 +19,17 @@ export function validIn(q: Knex.QueryBuilder, years: { from: number; to: number 
     .where(`${alias}.valid_from`, '<=', years.to)
     .andWhere((w) => w.whereNull(`${alias}.valid_to`).orWhere(`${alias}.valid_to`, '>=', years.from));
 }
+
+const indicatorIdCache = new WeakMap<Db, Promise<Map<string, number>>>();
+
+/** Indicator code → row id. The catalogue is mirrored at start-up and does not change while serving. */
+export function indicatorIds(db: Db): Promise<Map<string, number>> {
+  let ids = indicatorIdCache.get(db);
+  if (!ids) {
+    ids = db('indicator')
+      .select('id', 'code')
+      .then((rows: { id: number; code: string }[]) => new Map(rows.map((r) => [r.code, r.id])));
+    indicatorIdCache.set(db, ids);
+  }
+  return ids;
+}

@@ -5,7 +5,7 @@
  */
 import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type Scenario } from '@unionhub/schema';
 import { DomainError } from './errors.js';
-import { pathRange, validIn, type Db } from './db.js';
+import { indicatorIds, pathRange, validIn, type Db } from './db.js';
 import { treeOrder, unionQuery, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
 
@@ -73,15 +73,16 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
       needed.add(d.aggregation.denominator);
     } else needed.add(d.code);
   }
-  const figureRows: { unionId: number; indicatorCode: string; year: number; value: number | null; status: FigureStatus; version: number }[] =
+  const ids = await indicatorIds(db);
+  const codeOf = new Map([...ids].map(([code, id]) => [id, code]));
+  const figureRows: { unionId: number; indicatorId: number; year: number; value: number | null; status: FigureStatus; version: number }[] =
     await inSubtree(
       db('figure as f')
         .join('trade_union as u', 'u.id', 'f.union_id')
-        .join('indicator as i', 'i.id', 'f.indicator_id')
-        .select('f.union_id as unionId', 'i.code as indicatorCode', 'f.year', 'f.value', 'f.status', 'f.version')
+        .select('f.union_id as unionId', 'f.indicator_id as indicatorId', 'f.year', 'f.value', 'f.status', 'f.version')
         .where('f.scenario', req.scenario)
         .whereIn('f.year', years)
-        .whereIn('i.code', [...needed]),
+        .whereIn('f.indicator_id', [...needed].map((c) => ids.get(c)!)),
     );
 
   const columns: GridColumn[] = defs.flatMap((d) => years.map((year) => ({ indicatorCode: d.code, year })));
@@ -103,14 +104,15 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
     if (r === undefined) continue;
     const seen = visibility[r];
     if (seen === 'none' || (seen === 'approved' && f.status !== 'approved')) continue;
-    const c = colOf.get(`${f.indicatorCode}|${f.year}`);
+    const indicatorCode = codeOf.get(f.indicatorId)!;
+    const c = colOf.get(`${indicatorCode}|${f.year}`);
     if (c !== undefined) {
       const row = rows[r]!;
       row.values[c] = f.value;
       row.statuses[c] = f.status;
       row.versions[c] = f.version;
     }
-    aside.set(`${r}|${f.indicatorCode}|${f.year}`, f.value);
+    aside.set(`${r}|${indicatorCode}|${f.year}`, f.value);
   }
   for (const d of defs) {
     if (d.aggregation.type !== 'ratio') continue;
