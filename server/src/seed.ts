@@ -19,5 +19,5 @@ if (target.kind === 'sqlite' && target.location !== ':memory:') {
 const orm = await openDatabase(target);
 const report = await loadSeed(orm, scale);
 await orm.close();
-console.log(`seeded ${report.unions} unions and ${report.figures} figures (${scale}) into ${target.location} in ${(report.ms / 1000).toFixed(1)} s`);
+console.log(`seeded ${report.unions} unions and ${report.figures} figures (${scale}), ${report.discrepancies} open discrepancies, into ${target.location} in ${(report.ms / 1000).toFixed(1)} s`);
 console.log(`demo users (demo only, passwords are public):\n${report.demoUsers}`);

@@ -76,6 +76,12 @@ export const Figure = defineEntity({
     version: p.integer().default(1),
     updatedBy: p.string().length(100),
     updatedAt: p.datetime(),
+    /** A correction to an approved cell, kept beside the approved `value` until it is approved. */
+    proposedValue: p.double().nullable(),
+    proposedBy: p.string().length(100).nullable(),
+    proposedAt: p.datetime().nullable(),
+    approvedBy: p.string().length(100).nullable(),
+    approvedAt: p.datetime().nullable(),
   },
 });
 export type IFigure = InferEntity<typeof Figure>;
@@ -170,4 +176,49 @@ export const UserSession = defineEntity({
   },
 });
 
-export const ENTITIES = [Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession];
+/** A failed reconciliation rule on one rule instance (rule × union × indicator × year × scenario). */
+export const Discrepancy = defineEntity({
+  name: 'Discrepancy',
+  indexes: [{ name: 'discrepancy_union_year_idx', properties: ['union', 'year'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    /** rule|union code|indicator|year|scenario */
+    instanceKey: p.string().length(200).unique(),
+    ruleId: p.string().length(40),
+    severity: p.string().length(10),
+    union: () => p.manyToOne(Union),
+    indicatorCode: p.string().length(60),
+    year: p.smallint(),
+    scenario: p.string().length(10),
+    /** open | explained | accepted | waived | resolved */
+    state: p.string().length(10).index(),
+    leftValue: p.double().nullable(),
+    rightValue: p.double().nullable(),
+    difference: p.double().nullable(),
+    message: p.text(),
+    explanation: p.text().nullable(),
+    decidedBy: p.string().length(100).nullable(),
+    decidedAt: p.datetime().nullable(),
+    decisionReason: p.text().nullable(),
+    firstSeenAt: p.datetime(),
+    updatedAt: p.datetime(),
+  },
+});
+
+/** Append-only history of a discrepancy: found, explained, accepted, waived, resolved, re-opened. */
+export const DiscrepancyRevision = defineEntity({
+  name: 'DiscrepancyRevision',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    discrepancy: () => p.manyToOne(Discrepancy).index(),
+    change: p.string().length(12),
+    beforeState: p.string().length(10).nullable(),
+    afterState: p.string().length(10),
+    difference: p.double().nullable(),
+    actor: p.string().length(100),
+    at: p.datetime(),
+    reason: p.text().nullable(),
+  },
+});
+
+export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession];

@@ -12,6 +12,7 @@ import { CellBatchError, DomainError } from './errors.js';
 import { isoTime, type Db } from './db.js';
 import { unionsByCodes } from './unions.js';
 import type { Access } from './access.js';
+import { recheck, type SyncReport } from './reconcile.js';
 
 export interface CellKey {
   unionCode: string;
@@ -29,6 +30,11 @@ export interface FigureRow extends CellKey {
   version: number;
   updatedBy: string;
   updatedAt: string;
+  proposedValue: number | null;
+  proposedBy: string | null;
+  proposedAt: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
 }
 
 export interface CellWrite extends CellKey {
@@ -40,11 +46,15 @@ export interface CellWrite extends CellKey {
 
 export interface WriteResult {
   figures: FigureRow[];
+  /** The re-check of the rules the written cells touch, done in the same transaction. */
+  reconciliation: SyncReport;
 }
 
 const FIGURE_COLUMNS = [
   'f.id', 'f.union_id as unionId', 'u.path as unionPath', 'u.code as unionCode', 'i.code as indicatorCode', 'f.year', 'f.scenario',
   'f.value', 'f.status', 'f.version', 'f.updated_by as updatedBy', 'f.updated_at as updatedAt',
+  'f.proposed_value as proposedValue', 'f.proposed_by as proposedBy', 'f.proposed_at as proposedAt',
+  'f.approved_by as approvedBy', 'f.approved_at as approvedAt',
 ];
 
 function figureQuery(db: Db) {
@@ -55,7 +65,8 @@ function figureQuery(db: Db) {
 }
 
 function toFigure(r: Record<string, unknown>): FigureRow {
-  return { ...(r as unknown as FigureRow), updatedAt: isoTime(r.updatedAt) };
+  const time = (v: unknown) => (v === null || v === undefined ? null : isoTime(v));
+  return { ...(r as unknown as FigureRow), updatedAt: isoTime(r.updatedAt), proposedAt: time(r.proposedAt), approvedAt: time(r.approvedAt) };
 }
 
 /** Only the cells `access` may see: approved ones for a viewer, none outside the caller's grants. */
@@ -107,13 +118,21 @@ function checkStatic(w: CellWrite): DomainError[] {
     errors.push(new DomainError('VALIDATION', `"${def.code}" has no targets`));
   }
   if (w.value !== null) {
-    if (!Number.isFinite(w.value)) errors.push(new DomainError('VALIDATION', 'The value is not a finite number'));
-    else if (w.value < 0) errors.push(new DomainError('VALIDATION', `A negative value (${w.value}) is not allowed`));
-    else if (UNITS[def.unit].integer && !Number.isInteger(w.value)) {
-      errors.push(new DomainError('VALIDATION', `"${def.code}" counts ${UNITS[def.unit].labelEn}: ${w.value} is not a whole number`));
-    }
+    const problem = checkValue(def.code, w.value);
+    if (problem) errors.push(new DomainError('VALIDATION', problem));
   }
   return errors;
+}
+
+/** Why a value cannot go into a cell of this indicator, or null when it can. */
+export function checkValue(indicatorCode: string, value: number): string | null {
+  const def = catalogueIndicator(indicatorCode);
+  if (!def) return `Unknown indicator "${indicatorCode}"`;
+  if (def.aggregation.type === 'ratio') return `"${def.code}" is computed from other figures and cannot be typed`;
+  if (!Number.isFinite(value)) return 'The value is not a finite number';
+  if (value < 0) return `A negative value (${value}) is not allowed`;
+  if (UNITS[def.unit].integer && !Number.isInteger(value)) return `"${def.code}" counts ${UNITS[def.unit].labelEn}: ${value} is not a whole number`;
+  return null;
 }
 
 export interface WriteOptions {
@@ -122,7 +141,7 @@ export interface WriteOptions {
 }
 
 export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: WriteOptions): Promise<WriteResult> {
-  if (writes.length === 0) return { figures: [] };
+  if (writes.length === 0) return { figures: [], reconciliation: { checked: 0, found: 0, opened: 0, reopened: 0, resolved: 0, changedIds: [] } };
   const errors: DomainError[] = [];
   const refuse = (index: number, e: DomainError, w: CellWrite) => {
     const { unionCode, indicatorCode, year, scenario } = w;
@@ -196,11 +215,16 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
       }
     }
     for (let i = 0; i < revisions.length; i += 200) await trx('figure_revision').insert(revisions.slice(i, i + 200));
-    return figuresByKeys(trx, writes);
+    const reconciliation = await recheck(
+      trx,
+      writes.map((w) => ({ unionId: unions.get(w.unionCode)!.id, indicatorCode: w.indicatorCode, year: w.year, scenario: w.scenario })),
+      actor,
+    );
+    return { figures: await figuresByKeys(trx, writes), reconciliation };
   });
   const order = new Map(writes.map((w, i) => [cellId(w), i]));
-  result.sort((a, b) => order.get(cellId(a))! - order.get(cellId(b))!);
-  return { figures: result };
+  result.figures.sort((a, b) => order.get(cellId(a))! - order.get(cellId(b))!);
+  return result;
 }
 
 function revision(

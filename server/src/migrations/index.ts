@@ -1,8 +1,10 @@
 /** Every migration, in order. Listed explicitly so tsx, Vitest and a build all load the same set. */
 import { Migration20261124162435 } from './Migration20261124162435_initial.js';
 import { Migration20261124165504 } from './Migration20261124165504_access.js';
+import { Migration20261124170850 } from './Migration20261124170850_reconciliation.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124162435_initial', class: Migration20261124162435 },
   { name: 'Migration20261124165504_access', class: Migration20261124165504 },
+  { name: 'Migration20261124170850_reconciliation', class: Migration20261124170850 },
 ];

@@ -1,0 +1,203 @@
+/**
+ * The approval state machine, cell by cell: draft → submitted → approved, sent back with a
+ * reason, re-opened with a reason; a correction to an approved cell is a proposal kept beside
+ * the approved value until it is approved itself. Transitions run on a list of cells (strict:
+ * one wrong cell refuses the batch), a unit-year or a subtree query (lenient: what qualifies
+ * moves, the rest is counted with its reason), always in one transaction, each leaving a revision.
+ */
+import { FIGURE_STATUSES, type Operation, type Scenario } from '@unionhub/schema';
+import type { Access } from './access.js';
+import { pathRange, type Db } from './db.js';
+import { CellBatchError, DomainError } from './errors.js';
+import { cellId, checkValue, figuresByKeys, type CellKey, type FigureRow } from './figures.js';
+import { involvedIndicators } from './rules.js';
+import { recheck, type SyncReport } from './reconcile.js';
+
+export type Transition = 'submit' | 'approve' | 'sendBack' | 'reopen';
+
+interface TransitionDef {
+  op: Operation;
+  needsReason: boolean;
+  /** The new status, or null when the transition does not apply to the cell as it is. */
+  next(f: FigureRow): 'draft' | 'submitted' | 'approved' | 'proposal-approved' | 'proposal-rejected' | null;
+}
+
+export const TRANSITIONS: Record<Transition, TransitionDef> = {
+  submit: { op: 'submit', needsReason: false, next: (f) => (f.status === 'draft' && f.value !== null ? 'submitted' : null) },
+  approve: {
+    op: 'approve',
+    needsReason: false,
+    next: (f) => (f.status === 'submitted' ? 'approved' : f.status === 'approved' && f.proposedValue !== null ? 'proposal-approved' : null),
+  },
+  sendBack: {
+    op: 'approve',
+    needsReason: true,
+    next: (f) => (f.status === 'submitted' ? 'draft' : f.status === 'approved' && f.proposedValue !== null ? 'proposal-rejected' : null),
+  },
+  reopen: { op: 'approve', needsReason: true, next: (f) => (f.status === 'approved' && f.proposedValue === null ? 'draft' : null) },
+};
+
+export type Selection =
+  | { cells: CellKey[] }
+  | { unitYear: { unionCode: string; year: number; scenario: Scenario } }
+  | { subtree: { root: string; year: number; scenario: Scenario; onlyPassing: boolean } };
+
+export interface TransitionResult {
+  moved: FigureRow[];
+  /** Cells the selection named that did not move, with why (lenient selections only). */
+  skipped: { cell: CellKey; reason: string }[];
+  reconciliation: SyncReport | null;
+}
+
+const why = (t: Transition, f: FigureRow) =>
+  f.status === 'approved' && t !== 'reopen' && f.proposedValue === null
+    ? 'already approved'
+    : `cannot ${t} a ${f.status}${f.proposedValue !== null ? ' cell with a proposal' : ' cell'}${f.value === null ? ' without a value' : ''}`;
+
+async function select(db: Db, sel: Selection): Promise<{ figures: FigureRow[]; strict: boolean; missing: CellKey[] }> {
+  if ('cells' in sel) {
+    const figures = await figuresByKeys(db, sel.cells);
+    const have = new Set(figures.map(cellId));
+    return { figures, strict: true, missing: sel.cells.filter((c) => !have.has(cellId(c))) };
+  }
+  const q = db('figure as f')
+    .join('trade_union as u', 'u.id', 'f.union_id')
+    .join('indicator as i', 'i.id', 'f.indicator_id')
+    .select('u.code as unionCode', 'i.code as indicatorCode', 'f.year', 'f.scenario');
+  if ('unitYear' in sel) {
+    const { unionCode, year, scenario } = sel.unitYear;
+    const keys: CellKey[] = await q.where({ 'u.code': unionCode, 'f.year': year, 'f.scenario': scenario });
+    return { figures: await figuresByKeys(db, keys), strict: false, missing: [] };
+  }
+  const { root, year, scenario } = sel.subtree;
+  const r = await db('trade_union').select('path').where('code', root).first();
+  if (!r) throw new DomainError('NOT_FOUND', `Unknown union "${root}"`);
+  const [lo, hi] = pathRange(r.path);
+  const keys: CellKey[] = await q.where('u.path', '>=', lo).andWhere('u.path', '<', hi).andWhere({ 'f.year': year, 'f.scenario': scenario });
+  return { figures: await figuresByKeys(db, keys), strict: false, missing: [] };
+}
+
+/** Cells with an unresolved error-severity discrepancy on them: they cannot pass "approve all that pass". */
+async function blockedCells(db: Db, figures: FigureRow[]): Promise<Set<string>> {
+  if (figures.length === 0) return new Set();
+  const rows: { unionCode: string; ruleId: string; indicatorCode: string; year: number; scenario: string }[] = await db('discrepancy as d')
+    .join('trade_union as u', 'u.id', 'd.union_id')
+    .select('u.code as unionCode', 'd.rule_id as ruleId', 'd.indicator_code as indicatorCode', 'd.year', 'd.scenario')
+    .whereIn('d.union_id', [...new Set(figures.map((f) => f.unionId))])
+    .whereIn('d.state', ['open', 'explained'])
+    .where('d.severity', 'error');
+  const blocked = new Set<string>();
+  for (const d of rows) for (const code of involvedIndicators(d.ruleId, d.indicatorCode)) blocked.add(cellId({ unionCode: d.unionCode, indicatorCode: code, year: d.year, scenario: d.scenario as Scenario }));
+  return blocked;
+}
+
+export async function transition(db: Db, t: Transition, sel: Selection, opts: { access: Access; reason?: string | null }): Promise<TransitionResult> {
+  const def = TRANSITIONS[t];
+  const reason = opts.reason?.trim() || null;
+  if (def.needsReason && !reason) throw new DomainError('VALIDATION', `A reason is required to ${t}`);
+  const actor = opts.access.caller?.username ?? 'anonymous';
+  return db.transaction(async (trx) => {
+    const { figures, strict, missing } = await select(trx, sel);
+    const errors: DomainError[] = [];
+    const skipped: TransitionResult['skipped'] = [];
+    const blocked = 'subtree' in sel && sel.subtree.onlyPassing ? await blockedCells(trx, figures) : new Set<string>();
+    const index = 'cells' in sel ? new Map(sel.cells.map((c, i) => [cellId(c), i])) : new Map<string, number>();
+    const refuse = (f: CellKey, code: DomainError['code'], message: string) => {
+      if (strict) errors.push(new DomainError(code, `${f.unionCode}, ${f.indicatorCode}, ${f.year}, ${f.scenario}: ${message}`, { index: index.get(cellId(f)), ...f }));
+      else skipped.push({ cell: { unionCode: f.unionCode, indicatorCode: f.indicatorCode, year: f.year, scenario: f.scenario }, reason: message });
+    };
+    for (const m of missing) refuse(m, 'NOT_FOUND', 'no such cell');
+    const moving: { f: FigureRow; next: NonNullable<ReturnType<TransitionDef['next']>> }[] = [];
+    for (const f of figures) {
+      const next = def.next(f);
+      if (!opts.access.can(def.op, f.unionPath)) refuse(f, 'FORBIDDEN', `your roles do not allow you to ${t} here`);
+      else if (next === null) refuse(f, 'FORBIDDEN_TRANSITION', why(t, f));
+      else if (blocked.has(cellId(f))) refuse(f, 'FORBIDDEN_TRANSITION', 'an open discrepancy blocks it');
+      else moving.push({ f, next });
+    }
+    if (errors.length) throw new CellBatchError(errors as never);
+
+    const at = new Date();
+    const revisions: Record<string, unknown>[] = [];
+    const valueChanged: FigureRow[] = [];
+    for (const { f, next } of moving) {
+      const update: Record<string, unknown> = { version: f.version + 1, updated_by: actor, updated_at: at };
+      let rev: Record<string, unknown>;
+      if (next === 'proposal-approved') {
+        Object.assign(update, { value: f.proposedValue, proposed_value: null, proposed_by: null, proposed_at: null, approved_by: actor, approved_at: at });
+        rev = { change: 'proposal', before_value: f.value, after_value: f.proposedValue, before_status: 'approved', after_status: 'approved' };
+        valueChanged.push(f);
+      } else if (next === 'proposal-rejected') {
+        Object.assign(update, { proposed_value: null, proposed_by: null, proposed_at: null });
+        rev = { change: 'proposal', before_value: f.proposedValue, after_value: null, before_status: 'approved', after_status: 'approved' };
+      } else {
+        Object.assign(update, { status: next }, next === 'approved' ? { approved_by: actor, approved_at: at } : next === 'draft' ? { approved_by: null, approved_at: null } : {});
+        rev = { change: 'status', before_value: f.value, after_value: f.value, before_status: f.status, after_status: next };
+      }
+      const changed = await trx('figure').where({ id: f.id, version: f.version }).update(update);
+      if (changed !== 1) throw new DomainError('CONFLICT', `${f.unionCode}, ${f.indicatorCode}, ${f.year}: the cell changed meanwhile`);
+      revisions.push({ figure_id: f.id, version: f.version + 1, actor, at, reason, ...rev });
+    }
+    for (let i = 0; i < revisions.length; i += 200) await trx('figure_revision').insert(revisions.slice(i, i + 200));
+    const reconciliation = valueChanged.length
+      ? await recheck(trx, valueChanged.map((f) => ({ unionId: f.unionId, indicatorCode: f.indicatorCode, year: f.year, scenario: f.scenario })), actor)
+      : null;
+    const moved = moving.length ? await figuresByKeys(trx, moving.map((m) => m.f)) : [];
+    return { moved, skipped, reconciliation };
+  });
+}
+
+/** A correction to an approved cell: kept beside the approved value, which stays in force. */
+export async function propose(db: Db, cell: CellKey & { value: number; expectedVersion: number }, opts: { access: Access; reason?: string | null }): Promise<FigureRow> {
+  const actor = opts.access.caller?.username ?? 'anonymous';
+  const problems = checkValue(cell.indicatorCode, cell.value);
+  if (problems) throw new DomainError('VALIDATION', problems);
+  return db.transaction(async (trx) => {
+    const [f] = await figuresByKeys(trx, [cell]);
+    if (!f) throw new DomainError('NOT_FOUND', 'No such cell');
+    if (!opts.access.can('edit', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow editing here');
+    if (f.status !== 'approved') throw new DomainError('FORBIDDEN_TRANSITION', `Only an approved cell takes a proposal; this one is ${f.status}: edit it instead`);
+    if (f.version !== cell.expectedVersion) throw new DomainError('CONFLICT', `The cell changed meanwhile (version ${f.version})`, { currentVersion: f.version, currentValue: f.value });
+    const at = new Date();
+    await trx('figure').where({ id: f.id, version: f.version }).update({ proposed_value: cell.value, proposed_by: actor, proposed_at: at, version: f.version + 1, updated_by: actor, updated_at: at });
+    await trx('figure_revision').insert({
+      figure_id: f.id, change: 'proposal', before_value: f.proposedValue, after_value: cell.value, before_status: 'approved', after_status: 'approved',
+      version: f.version + 1, actor, at, reason: opts.reason ?? null,
+    });
+    return (await figuresByKeys(trx, [cell]))[0]!;
+  });
+}
+
+export interface CommentRow {
+  id: number;
+  author: string;
+  at: string;
+  text: string;
+}
+
+export async function comment(db: Db, cell: CellKey, text: string, access: Access): Promise<FigureRow> {
+  const body = text.trim();
+  if (!body) throw new DomainError('VALIDATION', 'A comment needs text');
+  if (body.length > 4000) throw new DomainError('VALIDATION', 'A comment has at most 4,000 characters');
+  const actor = access.caller?.username ?? 'anonymous';
+  return db.transaction(async (trx) => {
+    const [f] = await figuresByKeys(trx, [cell]);
+    if (!f) throw new DomainError('NOT_FOUND', 'No such cell');
+    if (!access.can('comment', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow commenting here');
+    const at = new Date();
+    await trx('comment').insert({ figure_id: f.id, author: actor, at, text: body });
+    // A comment changes no value and no version, but it is part of the cell's history.
+    await trx('figure_revision').insert({
+      figure_id: f.id, change: 'comment', before_value: f.value, after_value: f.value, before_status: f.status, after_status: f.status,
+      version: f.version, actor, at, reason: body,
+    });
+    return f;
+  });
+}
+
+export async function commentsOf(db: Db, figureId: number): Promise<CommentRow[]> {
+  const rows = await db('comment').select('id', 'author', 'at', 'text').where('figure_id', figureId).orderBy('id');
+  return rows.map((r: CommentRow) => ({ ...r, at: new Date(typeof r.at === 'number' ? r.at : r.at).toISOString() }));
+}
+
+export const STATUSES = FIGURE_STATUSES;

@@ -1,0 +1,280 @@
+/**
+ * Reconciliation runs: a full run over every cell, and the incremental re-check of the rule
+ * instances a write touched, inside the write's transaction. Found discrepancies are synced
+ * with the stored ones: new → open; gone → resolved; back after being resolved (or changed
+ * after being accepted/waived) → re-opened. Every state change leaves a revision.
+ */
+import { INDICATORS, RULES, type Scenario } from '@unionhub/schema';
+import { indicatorIds, isoTime, type Db } from './db.js';
+import { allChecks, checksAfterWrite, covers, evaluate, instanceKey, type CellSource, type Check, type Found, type Tree, type UnitInfo } from './rules.js';
+
+// ---------- the hierarchy as the rules see it (cached: unions do not change while serving) ----------
+
+class UnionTree implements Tree {
+  private readonly byId = new Map<number, UnitInfo>();
+  private readonly kids = new Map<number, UnitInfo[]>();
+  private readonly preds = new Map<string, number[]>();
+  private readonly succs = new Map<string, number[]>();
+  constructor(units: UnitInfo[], successions: { predecessorId: number; successorId: number; year: number }[]) {
+    for (const u of units) {
+      this.byId.set(u.id, u);
+      if (u.parentId !== null) (this.kids.get(u.parentId) ?? this.kids.set(u.parentId, []).get(u.parentId)!).push(u);
+    }
+    for (const s of successions) {
+      const p = `${s.successorId}|${s.year}`;
+      const q = `${s.predecessorId}|${s.year}`;
+      (this.preds.get(p) ?? this.preds.set(p, []).get(p)!).push(s.predecessorId);
+      (this.succs.get(q) ?? this.succs.set(q, []).get(q)!).push(s.successorId);
+    }
+  }
+  get units(): UnitInfo[] {
+    return [...this.byId.values()];
+  }
+  unit(id: number) {
+    return this.byId.get(id);
+  }
+  children(id: number, year: number) {
+    return (this.kids.get(id) ?? []).filter((c) => c.validFrom <= year && (c.validTo === null || c.validTo >= year));
+  }
+  allChildren(id: number) {
+    return this.kids.get(id) ?? [];
+  }
+  predecessors(id: number, year: number) {
+    return this.preds.get(`${id}|${year}`) ?? [];
+  }
+  successors(id: number, year: number) {
+    return this.succs.get(`${id}|${year}`) ?? [];
+  }
+}
+
+const trees = new WeakMap<Db, Promise<UnionTree>>();
+export function loadTree(db: Db): Promise<UnionTree> {
+  let t = trees.get(db);
+  if (!t) {
+    t = (async () => {
+      const units: UnitInfo[] = await db('trade_union').select('id', 'code', 'parent_id as parentId', 'valid_from as validFrom', 'valid_to as validTo');
+      const successions = await db('union_succession').select('predecessor_id as predecessorId', 'successor_id as successorId', 'year');
+      return new UnionTree(units, successions);
+    })();
+    trees.set(db, t);
+  }
+  return t;
+}
+
+// ---------- cell sources ----------
+
+class MapCells implements CellSource {
+  readonly cells = new Map<string, number>();
+  set(unionId: number, code: string, year: number, scenario: string, value: number | null) {
+    if (value !== null) this.cells.set(`${unionId}|${code}|${year}|${scenario}`, value);
+  }
+  value(unionId: number, code: string, year: number, scenario: Scenario) {
+    return this.cells.get(`${unionId}|${code}|${year}|${scenario}`);
+  }
+}
+
+/** Every cell, for a full run: one Float64Array over the unions per indicator × year × scenario. */
+class DenseCells implements CellSource {
+  private readonly slot = new Map<number, number>();
+  private readonly arrays = new Map<string, Float64Array>();
+  constructor(unitIds: number[]) {
+    unitIds.forEach((id, i) => this.slot.set(id, i));
+  }
+  set(unionId: number, code: string, year: number, scenario: string, value: number | null) {
+    if (value === null) return;
+    const key = `${code}|${year}|${scenario}`;
+    let a = this.arrays.get(key);
+    if (!a) this.arrays.set(key, (a = new Float64Array(this.slot.size).fill(Number.NaN)));
+    a[this.slot.get(unionId)!] = value;
+  }
+  value(unionId: number, code: string, year: number, scenario: Scenario) {
+    const v = this.arrays.get(`${code}|${year}|${scenario}`)?.[this.slot.get(unionId) ?? -1];
+    return v === undefined || Number.isNaN(v) ? undefined : v;
+  }
+  combos(): { year: number; scenario: Scenario }[] {
+    const seen = new Set<string>();
+    for (const k of this.arrays.keys()) seen.add(k.split('|').slice(-2).join('|'));
+    return [...seen].map((k) => ({ year: Number(k.split('|')[0]), scenario: k.split('|')[1] as Scenario })).sort((a, b) => a.year - b.year);
+  }
+}
+
+// ---------- syncing found discrepancies with stored ones ----------
+
+export interface SyncReport {
+  checked: number;
+  found: number;
+  opened: number;
+  reopened: number;
+  resolved: number;
+  /** Discrepancies whose state changed, for listeners. */
+  changedIds: number[];
+}
+
+interface StoredDiscrepancy {
+  id: number;
+  instanceKey: string;
+  ruleId: string;
+  unionId: number;
+  indicatorCode: string;
+  year: number;
+  scenario: string;
+  state: string;
+  difference: number | null;
+}
+
+async function sync(db: Db, tree: UnionTree, found: Found[], stored: StoredDiscrepancy[], isCovered: (d: StoredDiscrepancy) => boolean, actor: string, checked: number): Promise<SyncReport> {
+  const now = new Date();
+  const report: SyncReport = { checked, found: found.length, opened: 0, reopened: 0, resolved: 0, changedIds: [] };
+  const byKey = new Map(stored.map((d) => [d.instanceKey, d]));
+  const foundKeys = new Set<string>();
+  const revisions: Record<string, unknown>[] = [];
+  const revise = (id: number, change: string, before: string | null, after: string, difference: number | null, reason: string | null = null) => {
+    revisions.push({ discrepancy_id: id, change, before_state: before, after_state: after, difference, actor, at: now, reason });
+    report.changedIds.push(id);
+  };
+  for (const f of found) {
+    const key = instanceKey(f.ruleId, tree.unit(f.unionId)!.code, f.indicatorCode, f.year, f.scenario);
+    if (foundKeys.has(key)) continue;
+    foundKeys.add(key);
+    const values = { left_value: f.left, right_value: f.right, difference: f.difference, message: f.message, updated_at: now };
+    const s = byKey.get(key);
+    if (!s) {
+      const [row] = await db('discrepancy')
+        .insert({
+          instance_key: key, rule_id: f.ruleId, severity: f.severity, union_id: f.unionId, indicator_code: f.indicatorCode, year: f.year,
+          scenario: f.scenario, state: 'open', first_seen_at: now, ...values,
+        })
+        .returning('id');
+      const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+      revise(id, 'opened', null, 'open', f.difference);
+      report.opened++;
+    } else if (s.state === 'resolved' || ((s.state === 'accepted' || s.state === 'waived') && s.difference !== f.difference)) {
+      await db('discrepancy').where('id', s.id).update({ ...values, state: 'open', decided_by: null, decided_at: null, decision_reason: null });
+      revise(s.id, 'reopened', s.state, 'open', f.difference);
+      report.reopened++;
+    } else if (s.difference !== f.difference) {
+      await db('discrepancy').where('id', s.id).update(values);
+    }
+  }
+  for (const s of stored) {
+    if (foundKeys.has(s.instanceKey) || s.state === 'resolved' || !isCovered(s)) continue;
+    await db('discrepancy').where('id', s.id).update({ state: 'resolved', updated_at: now });
+    revise(s.id, 'resolved', s.state, 'resolved', s.difference);
+    report.resolved++;
+  }
+  for (let i = 0; i < revisions.length; i += 200) await db('discrepancy_revision').insert(revisions.slice(i, i + 200));
+  return report;
+}
+
+const STORED_COLUMNS = ['id', 'instance_key as instanceKey', 'rule_id as ruleId', 'union_id as unionId', 'indicator_code as indicatorCode', 'year', 'scenario', 'state', 'difference'];
+
+/** Evaluate every rule on every cell and sync the stored discrepancies with the result. */
+export async function reconcileAll(db: Db, actor: string): Promise<SyncReport> {
+  const tree = await loadTree(db);
+  const units = tree.units;
+  const cells = new DenseCells(units.map((u) => u.id));
+  const codeOf = new Map([...(await indicatorIds(db))].map(([code, id]) => [id, code]));
+  const stream = db('figure').select('union_id as u', 'indicator_id as i', 'year as y', 'scenario as s', 'value as v').whereNotNull('value').stream();
+  for await (const r of stream as AsyncIterable<{ u: number; i: number; y: number; s: string; v: number }>) cells.set(r.u, codeOf.get(r.i)!, r.y, r.s, r.v);
+  const found: Found[] = [];
+  let checked = 0;
+  for (const check of allChecks(units, tree, cells.combos())) {
+    checked++;
+    for (const f of evaluate(check, cells, tree)) found.push(f);
+  }
+  return db.transaction(async (trx) => sync(trx, tree, found, await trx('discrepancy').select(STORED_COLUMNS), () => true, actor, checked));
+}
+
+export interface ChangedCell {
+  unionId: number;
+  indicatorCode: string;
+  year: number;
+  scenario: Scenario;
+}
+
+/** Re-check only what the changed cells touch: their group, the sums they are part of, balances and plausibility around them. */
+export async function recheck(db: Db, changed: ChangedCell[], actor: string): Promise<SyncReport> {
+  const tree = await loadTree(db);
+  const checks = new Map<string, Check>();
+  for (const c of changed) for (const ch of checksAfterWrite({ unionId: c.unionId, code: c.indicatorCode, year: c.year, scenario: c.scenario }, tree)) checks.set(JSON.stringify(ch), ch);
+  const list = [...checks.values()];
+
+  // Load what those checks read: every cell of the unions whose own rules run, and for sums the
+  // changed indicators' cells of parents and children.
+  const own = new Set<number>();
+  const summed = new Set<number>();
+  for (const ch of list) {
+    if (ch.kind === 'hierarchy') {
+      summed.add(ch.unionId);
+      for (const k of tree.allChildren(ch.unionId)) summed.add(k.id);
+    } else {
+      own.add(ch.unionId);
+      if (ch.kind === 'balance') for (const p of tree.predecessors(ch.unionId, ch.year)) own.add(p);
+      if (ch.kind === 'balance') for (const p of tree.predecessors(ch.unionId, ch.year)) for (const s of tree.successors(p, ch.year)) own.add(s);
+    }
+  }
+  const ids = await indicatorIds(db);
+  const codeOf = new Map([...ids].map(([code, id]) => [id, code]));
+  const cells = new MapCells();
+  const columns = ['union_id as u', 'indicator_id as i', 'year as y', 'scenario as s', 'value as v'];
+  const put = (rows: { u: number; i: number; y: number; s: string; v: number | null }[]) => rows.forEach((r) => cells.set(r.u, codeOf.get(r.i)!, r.y, r.s, r.v));
+  if (own.size) put(await db('figure').select(columns).whereIn('union_id', [...own]));
+  const sumCodes = [...new Set(list.filter((c) => c.kind === 'hierarchy').map((c) => (c as { code: string }).code))];
+  const sumYears = [...new Set(list.filter((c) => c.kind === 'hierarchy').map((c) => c.year))];
+  const onlySummed = [...summed].filter((id) => !own.has(id));
+  if (onlySummed.length && sumCodes.length) {
+    put(await db('figure').select(columns).whereIn('union_id', onlySummed).whereIn('indicator_id', sumCodes.map((c) => ids.get(c)!)).whereIn('year', sumYears));
+  }
+
+  const found = list.flatMap((ch) => evaluate(ch, cells, tree));
+  const unions = [...new Set(list.map((c) => c.unionId))];
+  const stored: StoredDiscrepancy[] = await db('discrepancy').select(STORED_COLUMNS).whereIn('union_id', unions);
+  return sync(db, tree, found, stored, (d) => list.some((ch) => covers(ch, d)), actor, list.length);
+}
+
+// ---------- reading discrepancies ----------
+
+export interface DiscrepancyRow {
+  id: number;
+  ruleId: string;
+  severity: string;
+  unionId: number;
+  unionCode: string;
+  unionPath: string;
+  indicatorCode: string;
+  year: number;
+  scenario: Scenario;
+  state: string;
+  leftValue: number | null;
+  rightValue: number | null;
+  difference: number | null;
+  message: string;
+  explanation: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  firstSeenAt: string;
+  updatedAt: string;
+}
+
+const COLUMNS = [
+  'd.id', 'd.rule_id as ruleId', 'd.severity', 'd.union_id as unionId', 'u.code as unionCode', 'u.path as unionPath', 'd.indicator_code as indicatorCode',
+  'd.year', 'd.scenario', 'd.state', 'd.left_value as leftValue', 'd.right_value as rightValue', 'd.difference', 'd.message', 'd.explanation',
+  'd.decided_by as decidedBy', 'd.decided_at as decidedAt', 'd.decision_reason as decisionReason', 'd.first_seen_at as firstSeenAt', 'd.updated_at as updatedAt',
+];
+
+export function toDiscrepancy(r: Record<string, unknown>): DiscrepancyRow {
+  return {
+    ...(r as unknown as DiscrepancyRow),
+    decidedAt: r.decidedAt === null ? null : isoTime(r.decidedAt),
+    firstSeenAt: isoTime(r.firstSeenAt),
+    updatedAt: isoTime(r.updatedAt),
+  };
+}
+
+export function discrepancyQuery(db: Db) {
+  return db('discrepancy as d').join('trade_union as u', 'u.id', 'd.union_id').select(COLUMNS);
+}
+
+export const RULE_IDS = RULES.map((r) => r.id);
+export const INDICATOR_CODES = INDICATORS.map((d) => d.code);
