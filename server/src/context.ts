@@ -3,6 +3,7 @@ import { createPubSub } from 'graphql-yoga';
 import { DomainError } from './domain/errors.js';
 import type { IncomingMessage } from 'node:http';
 import type { FigureRow } from './domain/figures.js';
+import type { DiscrepancyRow } from './domain/reconcile.js';
 import type { UnionRow } from './domain/unions.js';
 import { childrenOf, unionsByCodes, unionsByIds, yearSpan } from './domain/unions.js';
 import { Access } from './domain/access.js';
@@ -15,7 +16,7 @@ export interface FiguresChanged {
   figures: FigureRow[];
 }
 
-export const createEvents = () => createPubSub<{ figuresChanged: [FiguresChanged] }>();
+export const createEvents = () => createPubSub<{ figuresChanged: [FiguresChanged]; discrepanciesChanged: [DiscrepancyRow[]] }>();
 export type Events = ReturnType<typeof createEvents>;
 
 export const SESSION_COOKIE = 'uh_session';

@@ -5,8 +5,20 @@ import { IndicatorRef } from './indicator.js';
 import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
 import { pathRange } from '../domain/db.js';
 import { DomainError } from '../domain/errors.js';
+import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Transition, type TransitionResult } from '../domain/approval.js';
+import { announceDiscrepancies } from './discrepancy.js';
+import type { Context } from '../context.js';
 
 export const FigureRef = builder.objectRef<FigureRow>('Figure');
+
+const CommentRef = builder.objectRef<CommentRow>('Comment').implement({
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    author: t.exposeString('author'),
+    at: t.expose('at', { type: 'DateTime' }),
+    text: t.exposeString('text'),
+  }),
+});
 
 const RevisionRef = builder.objectRef<RevisionRow>('FigureRevision').implement({
   description: 'One change to a cell, kept forever.',
@@ -35,6 +47,18 @@ FigureRef.implement({
     version: t.exposeInt('version', { description: 'Send it back with a write; a stale one is a CONFLICT.' }),
     updatedBy: t.exposeString('updatedBy'),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    proposedValue: t.exposeFloat('proposedValue', { nullable: true, description: 'A correction waiting for approval; `value` stays the approved one until then.' }),
+    proposedBy: t.exposeString('proposedBy', { nullable: true }),
+    proposedAt: t.expose('proposedAt', { type: 'DateTime', nullable: true }),
+    approvedBy: t.exposeString('approvedBy', { nullable: true }),
+    approvedAt: t.expose('approvedAt', { type: 'DateTime', nullable: true }),
+    comments: t.field({
+      type: [CommentRef],
+      resolve: (f, _, ctx) => {
+        if (!ctx.access.can('readUnapproved', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading comments here');
+        return commentsOf(ctx.db, f.id);
+      },
+    }),
     union: t.field({ type: UnionRef, resolve: async (f, _, ctx) => (await ctx.unionById.load(f.unionId))! }),
     indicator: t.field({ type: IndicatorRef, resolve: (f) => indicator(f.indicatorCode)! }),
     revisions: t.field({
@@ -115,8 +139,9 @@ builder.mutationFields((t) => ({
     resolve: async (_, { cells, reason }, ctx) => {
       if (cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `At most ${MAX_BATCH} cells per batch`);
       const writes = cells.map((c) => ({ ...c, value: c.value ?? null }));
-      const { figures } = await writeFigures(ctx.db, writes, { access: ctx.access, reason });
+      const { figures, reconciliation } = await writeFigures(ctx.db, writes, { access: ctx.access, reason });
       ctx.events.publish('figuresChanged', { actor: ctx.actor, figures });
+      await announceDiscrepancies(ctx, reconciliation);
       return { figures };
     },
   }),
@@ -136,5 +161,133 @@ builder.subscriptionFields((t) => ({
       }
     },
     resolve: (e) => e,
+  }),
+}));
+
+const CellKeyInput = builder.inputType('CellKey', {
+  fields: (t) => ({
+    unionCode: t.string({ required: true }),
+    indicatorCode: t.string({ required: true }),
+    year: t.int({ required: true }),
+    scenario: t.field({ type: ScenarioEnum, required: true }),
+  }),
+});
+
+const UnitYearInput = builder.inputType('UnitYear', {
+  fields: (t) => ({
+    unionCode: t.string({ required: true }),
+    year: t.int({ required: true }),
+    scenario: t.field({ type: ScenarioEnum, required: true }),
+  }),
+});
+
+const SubtreeInput = builder.inputType('SubtreeYear', {
+  fields: (t) => ({
+    root: t.string({ required: true }),
+    year: t.int({ required: true }),
+    scenario: t.field({ type: ScenarioEnum, required: true }),
+    onlyPassing: t.boolean({ required: true, defaultValue: true, description: 'Skip cells that an open error-severity discrepancy is about.' }),
+  }),
+});
+
+const SelectionInput = builder.inputType('FigureSelection', {
+  description: 'Exactly one of: a list of cells (all must qualify, or nothing moves), a unit-year, or a subtree-year (what qualifies moves; the rest is counted with its reason).',
+  fields: (t) => ({
+    cells: t.field({ type: [CellKeyInput] }),
+    unitYear: t.field({ type: UnitYearInput }),
+    subtree: t.field({ type: SubtreeInput }),
+  }),
+});
+
+const SkippedRef = builder.objectRef<TransitionResult['skipped'][number]>('SkippedCell').implement({
+  fields: (t) => ({
+    unionCode: t.string({ resolve: (s) => s.cell.unionCode }),
+    indicatorCode: t.string({ resolve: (s) => s.cell.indicatorCode }),
+    year: t.int({ resolve: (s) => s.cell.year }),
+    scenario: t.field({ type: ScenarioEnum, resolve: (s) => s.cell.scenario }),
+    reason: t.exposeString('reason'),
+  }),
+});
+
+const ReasonCountRef = builder.objectRef<{ reason: string; count: number }>('ReasonCount').implement({
+  fields: (t) => ({ reason: t.exposeString('reason'), count: t.exposeInt('count') }),
+});
+
+const TransitionPayload = builder.objectRef<TransitionResult>('TransitionPayload').implement({
+  fields: (t) => ({
+    movedCount: t.int({ resolve: (r) => r.moved.length }),
+    moved: t.field({ type: [FigureRef], resolve: (r) => r.moved }),
+    skippedCount: t.int({ resolve: (r) => r.skipped.length }),
+    skipped: t.field({ type: [SkippedRef], args: { limit: t.arg.int({ defaultValue: 100, required: true }) }, resolve: (r, a) => r.skipped.slice(0, a.limit) }),
+    reasons: t.field({
+      type: [ReasonCountRef],
+      description: 'Why cells did not move, counted.',
+      resolve: (r) => {
+        const counts = new Map<string, number>();
+        for (const s of r.skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+        return [...counts].map(([reason, count]) => ({ reason, count }));
+      },
+    }),
+  }),
+});
+
+type SelectionArg = { cells?: { unionCode: string; indicatorCode: string; year: number; scenario: 'actual' | 'target' }[] | null; unitYear?: { unionCode: string; year: number; scenario: 'actual' | 'target' } | null; subtree?: { root: string; year: number; scenario: 'actual' | 'target'; onlyPassing: boolean } | null };
+
+function toSelection(s: SelectionArg): Selection {
+  const given = [s.cells, s.unitYear, s.subtree].filter((x) => x !== null && x !== undefined);
+  if (given.length !== 1) throw new DomainError('VALIDATION', 'Give exactly one of cells, unitYear, subtree');
+  if (s.cells) {
+    if (s.cells.length === 0 || s.cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `Give 1 to ${MAX_BATCH} cells`);
+    return { cells: s.cells };
+  }
+  return s.unitYear ? { unitYear: s.unitYear } : { subtree: s.subtree! };
+}
+
+async function run(ctx: Context, kind: Transition, selection: SelectionArg, reason?: string | null) {
+  const result = await transition(ctx.db, kind, toSelection(selection), { access: ctx.access, reason });
+  if (result.moved.length) ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: result.moved });
+  await announceDiscrepancies(ctx, result.reconciliation);
+  return result;
+}
+
+builder.mutationFields((t) => ({
+  submitFigures: t.field({
+    type: TransitionPayload,
+    description: 'draft → submitted (reporters).',
+    args: { selection: t.arg({ type: SelectionInput, required: true }) },
+    resolve: (_, a, ctx) => run(ctx, 'submit', a.selection),
+  }),
+  approveFigures: t.field({
+    type: TransitionPayload,
+    description: 'submitted → approved, or approve a proposal (reviewers). With `subtree` and onlyPassing: "approve all that pass".',
+    args: { selection: t.arg({ type: SelectionInput, required: true }) },
+    resolve: (_, a, ctx) => run(ctx, 'approve', a.selection),
+  }),
+  sendBackFigures: t.field({
+    type: TransitionPayload,
+    description: 'submitted → draft, or reject a proposal, with a reason (reviewers).',
+    args: { selection: t.arg({ type: SelectionInput, required: true }), reason: t.arg.string({ required: true }) },
+    resolve: (_, a, ctx) => run(ctx, 'sendBack', a.selection, a.reason),
+  }),
+  reopenFigures: t.field({
+    type: TransitionPayload,
+    description: 'approved → draft, with a reason (reviewers).',
+    args: { selection: t.arg({ type: SelectionInput, required: true }), reason: t.arg.string({ required: true }) },
+    resolve: (_, a, ctx) => run(ctx, 'reopen', a.selection, a.reason),
+  }),
+  proposeFigure: t.field({
+    type: FigureRef,
+    description: 'Propose a correction to an approved cell; the approved value stays in force until the proposal is approved.',
+    args: { cell: t.arg({ type: CellKeyInput, required: true }), value: t.arg.float({ required: true }), expectedVersion: t.arg.int({ required: true }), reason: t.arg.string() },
+    resolve: async (_, a, ctx) => {
+      const f = await propose(ctx.db, { ...a.cell, value: a.value, expectedVersion: a.expectedVersion }, { access: ctx.access, reason: a.reason });
+      ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: [f] });
+      return f;
+    },
+  }),
+  commentFigure: t.field({
+    type: FigureRef,
+    args: { cell: t.arg({ type: CellKeyInput, required: true }), text: t.arg.string({ required: true }) },
+    resolve: (_, a, ctx) => comment(ctx.db, a.cell, a.text, ctx.access),
   }),
 }));

@@ -5,6 +5,8 @@ import './indicator.js';
 import './figure.js';
 import './grid.js';
 import './user.js';
+import './discrepancy.js';
+import './progress.js';
 
 /** Federation v2.6: @theguild/federation-composition refuses v2.10 and later. */
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });

@@ -1,0 +1,30 @@
+import { builder, ScenarioEnum } from './builder.js';
+import { UnionRef } from './union.js';
+import { approvalProgress, type ProgressRow } from '../domain/progress.js';
+
+const ProgressRowRef = builder.objectRef<ProgressRow>('ApprovalProgress').implement({
+  description: 'Counts over the union’s whole subtree for one year.',
+  fields: (t) => ({
+    union: t.field({ type: UnionRef, resolve: (r) => r.union }),
+    year: t.exposeInt('year'),
+    draft: t.exposeInt('draft'),
+    submitted: t.exposeInt('submitted'),
+    approved: t.exposeInt('approved'),
+    withProposal: t.exposeInt('withProposal'),
+    openDiscrepancies: t.exposeInt('openDiscrepancies', { description: 'Open or explained, not yet decided.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  approvalProgress: t.field({
+    type: [ProgressRowRef],
+    description: 'Per union of `root` to `depth` × year: cells per status and open discrepancies, for a dashboard.',
+    args: {
+      root: t.arg.string({ required: true }),
+      depth: t.arg.int({ defaultValue: 1, required: true }),
+      years: t.arg.intList({ required: true }),
+      scenario: t.arg({ type: ScenarioEnum, defaultValue: 'actual', required: true }),
+    },
+    resolve: (_, a, ctx) => approvalProgress(ctx.db, a.root, a.depth, a.years, a.scenario),
+  }),
+}));
