@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { openDatabase } from '../server/src/db/orm.js';
 import { loadSeed } from '../server/src/db/load-seed.js';
 import { benchGridRead } from './grid-read.js';
+import { benchReconcile } from './reconcile.js';
+import { knexOf } from '../server/src/db/orm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unionhub-bench-'));
 const file = join(dir, 'bench.sqlite');
@@ -16,6 +18,7 @@ try {
   const seeded = await loadSeed(orm);
   console.log(`seed: ${seeded.unions} unions, ${seeded.figures} figures in ${(seeded.ms / 1000).toFixed(1)} s`);
   console.log(await benchGridRead(orm, file));
+  for (const line of await benchReconcile(knexOf(orm))) console.log(line);
   await orm.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
