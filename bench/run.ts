@@ -2,6 +2,7 @@
  * `pnpm bench`: each figure is a ratio against a baseline measured in the same run on the
  * same machine. Seeds a fresh national database in a temp folder first.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,14 @@ try {
   console.log(await benchGridRead(orm, file));
   for (const line of await benchReconcile(knexOf(orm))) console.log(line);
   await orm.close();
+  if (process.argv.includes('--stress')) {
+    const stress = join(dir, 'stress.sqlite');
+    const tsx = ['--import', 'tsx'];
+    const seeded = Date.now();
+    execFileSync(process.execPath, [...tsx, 'server/src/seed.ts', '--scale', 'stress'], { env: { ...process.env, DATABASE_URL: stress }, stdio: ['ignore', 'ignore', 'inherit'] });
+    console.log(`stress seed: ${((Date.now() - seeded) / 1000).toFixed(0)} s`);
+    process.stdout.write(execFileSync(process.execPath, [...tsx, 'bench/stress.ts', stress], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

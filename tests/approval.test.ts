@@ -204,4 +204,19 @@ describe('approval, cell by cell', () => {
     expect(c.revisions.map((x: any) => [x.change, x.actor, x.reason])).toEqual([['comment', 'reporter.backan', 'Đã đối chiếu với danh sách']]);
     expect((await s.gql(`mutation ($c: CellKey!) { commentFigure(cell: $c, text: "x") { version } }`, { c: k }, { as: 'viewer' })).errors![0]!.extensions.code).toBe('FORBIDDEN');
   });
+
+  it('announces status changes and discrepancy changes to subscribers', async () => {
+    const figures = await s.subscribe('subscription { figuresChanged(root: "P06-H08") { actor figures { indicatorCode status } } }');
+    const found = await s.subscribe('subscription { discrepanciesChanged(root: "P06") { rule { id } union { code } state } }', 'reviewer');
+    const m = await cell('P06-H08', 'members', 2015);
+    const w = await cell('P06-H08', 'members.women', 2015);
+    await set('P06-H08', 'members.women', 2015, m.value + 3, w.version, 'reporter');
+    expect((await figures.next()).data.figuresChanged).toEqual({ actor: 'reporter.backan', figures: [{ indicatorCode: 'members.women', status: 'DRAFT' }] });
+    const opened = (await found.next()).data.discrepanciesChanged;
+    expect(opened).toEqual(expect.arrayContaining([{ rule: { id: 'group.women' }, union: { code: 'P06-H08' }, state: 'OPEN' }]));
+    await move('approveFigures', { cells: [key('P06-H08', 'members', 2015)] }, 'reviewer');
+    expect((await figures.next()).data.figuresChanged).toEqual({ actor: 'reviewer.backan', figures: [{ indicatorCode: 'members', status: 'APPROVED' }] });
+    figures.close();
+    found.close();
+  });
 });

@@ -32,6 +32,8 @@ export interface TestServer {
   /** Bearer tokens of the demo users, by role. */
   tokens: Record<Exclude<As, 'anonymous'>, string>;
   auth(as?: As): Record<string, string>;
+  /** Subscribe over SSE; `next()` resolves with each event's payload, in order. */
+  subscribe(query: string, as?: As): Promise<{ next(): Promise<any>; close(): void }>;
   /** Raw SQL straight on the test's database file. */
   sql<T = Record<string, any>>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -61,6 +63,33 @@ export async function startTestServer(): Promise<TestServer> {
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as never;
+    },
+    async subscribe(query, as = 'admin') {
+      const controller = new AbortController();
+      const res = await fetch(`${app.url}/graphql?query=${encodeURIComponent(query)}`, {
+        headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...auth(as) },
+        signal: controller.signal,
+      });
+      const reader = res.body!.getReader();
+      const queue: any[] = [];
+      let buffer = '';
+      const next = async (): Promise<any> => {
+        while (queue.length === 0) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error('the subscription ended');
+          buffer += new TextDecoder().decode(value);
+          const events = buffer.split('\n\n');
+          buffer = events.pop()!;
+          for (const e of events) {
+            const data = /^data: (.+)$/m.exec(e)?.[1];
+            if (data) queue.push(JSON.parse(data));
+          }
+        }
+        return queue.shift();
+      };
+      // Let the server register the subscription before the caller acts.
+      await new Promise((r) => setTimeout(r, 150));
+      return { next, close: () => controller.abort() };
     },
     async sql(query, params = []) {
       return (await knex.raw(query, params as never[])) as never;
