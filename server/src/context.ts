@@ -110,3 +110,11 @@ export async function createContext(db: Knex, events: Events, request: Request, 
     }),
   };
 }
+
+/** For subscriptions: does a union path lie under `rootCode` (everything when none is given)? */
+export async function underRoot(ctx: Context, rootCode: string | null | undefined): Promise<(path: string) => boolean> {
+  if (!rootCode) return () => true;
+  const root = await ctx.unionByCode.load(rootCode);
+  if (!root) throw new DomainError('NOT_FOUND', `Unknown union "${rootCode}"`);
+  return (path) => path.startsWith(root.path);
+}

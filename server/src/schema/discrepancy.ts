@@ -2,8 +2,7 @@ import { indicator, RULES, type RuleDef } from '@unionhub/schema';
 import { builder, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
-import type { Context } from '../context.js';
-import { pathRange } from '../domain/db.js';
+import { underRoot, type Context } from '../context.js';
 import { decide, discrepanciesByIds, discrepancyById, discrepancyHistory, DISCREPANCY_STATES, drillDown, listDiscrepancies, type DiscrepancyRevisionRow, type DrillDownRow } from '../domain/discrepancies.js';
 import { reconcileAll, type DiscrepancyRow, type SyncReport } from '../domain/reconcile.js';
 
@@ -137,10 +136,9 @@ builder.subscriptionFields((t) => ({
     description: 'Discrepancies found, resolved, re-opened or decided; `root` limits it to a subtree.',
     args: { root: t.arg.string() },
     subscribe: async function* (_, { root }, ctx) {
-      const rootUnion = root ? await ctx.unionByCode.load(root) : null;
-      const [lo, hi] = rootUnion ? pathRange(rootUnion.path) : ['', '\uffff'];
+      const inside = await underRoot(ctx, root);
       for await (const list of ctx.events.subscribe('discrepanciesChanged')) {
-        const mine = list.filter((d) => d.unionPath >= lo && d.unionPath < hi && ctx.access.can('readUnapproved', d.unionPath));
+        const mine = list.filter((d) => inside(d.unionPath) && ctx.access.can('readUnapproved', d.unionPath));
         if (mine.length) yield mine;
       }
     },

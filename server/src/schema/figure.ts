@@ -3,11 +3,10 @@ import { builder, FigureStatusEnum, requireCaller, ScenarioEnum } from './builde
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
 import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
-import { pathRange } from '../domain/db.js';
 import { DomainError } from '../domain/errors.js';
 import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Transition, type TransitionResult } from '../domain/approval.js';
 import { announceDiscrepancies } from './discrepancy.js';
-import type { Context } from '../context.js';
+import { underRoot, type Context } from '../context.js';
 
 export const FigureRef = builder.objectRef<FigureRow>('Figure');
 
@@ -82,12 +81,19 @@ builder.asEntity(FigureRef, {
   },
 });
 
+/** The coordinates of a cell, shared by every input that names one. */
+const cellKeyFields = (t: PothosSchemaTypes.InputFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<object>, 'InputObject'>) => ({
+  unionCode: t.string({ required: true }),
+  indicatorCode: t.string({ required: true }),
+  year: t.int({ required: true }),
+  scenario: t.field({ type: ScenarioEnum, required: true }),
+});
+
+const CellKeyInput = builder.inputType('CellKey', { fields: (t) => cellKeyFields(t as never) });
+
 const CellWriteInput = builder.inputType('CellWrite', {
   fields: (t) => ({
-    unionCode: t.string({ required: true }),
-    indicatorCode: t.string({ required: true }),
-    year: t.int({ required: true }),
-    scenario: t.field({ type: ScenarioEnum, required: true }),
+    ...cellKeyFields(t as never),
     value: t.float({ required: false, description: 'null clears the cell.' }),
     expectedVersion: t.int({ required: true, description: 'The version you read; 0 for a cell that does not exist yet.' }),
   }),
@@ -153,25 +159,15 @@ builder.subscriptionFields((t) => ({
     description: 'Cells written by anyone, as they are written; `root` limits it to a subtree.',
     args: { root: t.arg.string() },
     subscribe: async function* (_, { root }, ctx) {
-      const rootUnion = root ? await ctx.unionByCode.load(root) : null;
-      const [lo, hi] = rootUnion ? pathRange(rootUnion.path) : ['', '\uffff'];
+      const inside = await underRoot(ctx, root);
       for await (const e of ctx.events.subscribe('figuresChanged')) {
-        const figures = visibleTo(ctx.access, e.figures).filter((f) => f.unionPath >= lo && f.unionPath < hi);
+        const figures = visibleTo(ctx.access, e.figures).filter((f) => inside(f.unionPath));
         if (figures.length > 0) yield { actor: e.actor, figures };
       }
     },
     resolve: (e) => e,
   }),
 }));
-
-const CellKeyInput = builder.inputType('CellKey', {
-  fields: (t) => ({
-    unionCode: t.string({ required: true }),
-    indicatorCode: t.string({ required: true }),
-    year: t.int({ required: true }),
-    scenario: t.field({ type: ScenarioEnum, required: true }),
-  }),
-});
 
 const UnitYearInput = builder.inputType('UnitYear', {
   fields: (t) => ({
