@@ -269,10 +269,20 @@ export async function recheck(db: Db, changed: ChangedCell[], actor: string): Pr
     );
   }
   const sumCodes = [...new Set(list.filter((c) => c.kind === 'hierarchy').map((c) => (c as { code: string }).code))];
-  const sumYears = [...new Set(list.filter((c) => c.kind === 'hierarchy').map((c) => c.year))];
+  const sums = list.filter((c) => c.kind === 'hierarchy');
+  const sumYears = [...new Set(sums.map((c) => c.year))];
+  const sumScenarios = [...new Set(sums.map((c) => c.scenario))];
   const onlySummed = [...summed].filter((id) => !own.has(id));
   if (onlySummed.length && sumCodes.length) {
-    put(await db('figure').select(columns).whereIn('union_id', onlySummed).whereIn('indicator_id', sumCodes.map((c) => ids.get(c)!)).whereIn('year', sumYears));
+    // Naming the scenario lets SQLite seek the (union, scenario, year, indicator) index per union.
+    put(
+      await db('figure')
+        .select(columns)
+        .whereIn('union_id', onlySummed)
+        .whereIn('scenario', sumScenarios)
+        .whereIn('year', sumYears)
+        .whereIn('indicator_id', sumCodes.map((c) => ids.get(c)!)),
+    );
   }
 
   const found = list.flatMap((ch) => evaluate(ch, cells, tree));
