@@ -86,7 +86,7 @@ class DenseCells implements CellSource {
   private readonly size: number;
   private readonly byCode = new Map<string, (Float64Array | undefined)[]>();
   constructor(unitIds: number[]) {
-    this.slotOf = new Int32Array(Math.max(0, ...unitIds) + 1).fill(-1);
+    this.slotOf = new Int32Array(unitIds.reduce((m, id) => Math.max(m, id), 0) + 1).fill(-1);
     unitIds.forEach((id, i) => (this.slotOf[id] = i));
     this.size = unitIds.length;
   }
