@@ -34,6 +34,14 @@ async function counts() {
   };
 }
 
+/** A fresh cell of Bắc Kạn for each status test (officials.trained of successive units and years). */
+let cellSeq = 0;
+async function nextCell() {
+  const units = ['P06-N02', 'P06-N03', 'P06-N04', 'P06-N05', 'P06-N06'];
+  const n = cellSeq++;
+  return { unionCode: units[n % units.length]!, indicatorCode: 'officials.trained', year: 2013 + Math.floor(n / units.length), scenario: 'ACTUAL' };
+}
+
 /** Each operation: how to call it now (fresh arguments every time) and what each role gets. */
 const OPERATIONS: { name: string; call: () => Promise<[string, Record<string, unknown>]>; expect: Record<As, Outcome> }[] = [
   { name: 'query unions', call: async () => ['{ unions(level: 1, limit: 2) { code } }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'ok', reporter: 'ok', reviewer: 'ok', admin: 'ok' } },
@@ -95,6 +103,33 @@ const OPERATIONS: { name: string; call: () => Promise<[string, Record<string, un
     },
     expect: { anonymous: 'UNAUTHENTICATED', viewer: 'FORBIDDEN', reporter: 'FORBIDDEN', reviewer: 'FORBIDDEN', admin: 'ok' },
   },
+  { name: 'query discrepancies', call: async () => ['{ discrepancies(root: "TLD", limit: 5) { id } }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'ok', reporter: 'ok', reviewer: 'ok', admin: 'ok' } },
+  { name: 'query approvalProgress', call: async () => ['{ approvalProgress(root: "P06", depth: 0, years: [2016]) { approved } }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'ok', reporter: 'ok', reviewer: 'ok', admin: 'ok' } },
+  {
+    name: 'submitFigures inside (P06)',
+    call: async () => {
+      const c = await nextCell();
+      await s.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', { c: [{ ...c, value: 5, expectedVersion: await version(c.unionCode, c.indicatorCode, c.year) }] });
+      return ['mutation ($c: CellKey!) { submitFigures(selection: { cells: [$c] }) { movedCount } }', { c }];
+    },
+    expect: { anonymous: 'UNAUTHENTICATED', viewer: 'FORBIDDEN', reporter: 'ok', reviewer: 'FORBIDDEN', admin: 'ok' },
+  },
+  {
+    name: 'approveFigures inside (P06)',
+    call: async () => {
+      const c = await nextCell();
+      await s.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', { c: [{ ...c, value: 5, expectedVersion: await version(c.unionCode, c.indicatorCode, c.year) }] });
+      await s.gql('mutation ($c: CellKey!) { submitFigures(selection: { cells: [$c] }) { movedCount } }', { c });
+      return ['mutation ($c: CellKey!) { approveFigures(selection: { cells: [$c] }) { movedCount } }', { c }];
+    },
+    expect: { anonymous: 'UNAUTHENTICATED', viewer: 'FORBIDDEN', reporter: 'FORBIDDEN', reviewer: 'ok', admin: 'ok' },
+  },
+  {
+    name: 'commentFigure inside (P06)',
+    call: async () => ['mutation { commentFigure(cell: { unionCode: "P06-N01", indicatorCode: "members", year: 2016, scenario: ACTUAL }, text: "ghi chú") { version } }', {}],
+    expect: { anonymous: 'UNAUTHENTICATED', viewer: 'FORBIDDEN', reporter: 'ok', reviewer: 'ok', admin: 'ok' },
+  },
+  { name: 'runReconciliation', call: async () => ['mutation { runReconciliation { found } }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'FORBIDDEN', reporter: 'FORBIDDEN', reviewer: 'FORBIDDEN', admin: 'ok' } },
   { name: 'signOut', call: async () => ['mutation { signOut }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'ok', reporter: 'ok', reviewer: 'ok', admin: 'ok' } },
   {
     name: '_entities',
