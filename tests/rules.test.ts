@@ -43,13 +43,14 @@ describe('balance over years', () => {
     expect(world(units, { ...base, '1|members|2015|actual': 110 })({ kind: 'balance', unionId: 1, year: 2015 })).toEqual([]);
     expect(world(units, { ...base, '1|members|2015|actual': 111 })({ kind: 'balance', unionId: 1, year: 2015 })).toEqual([['balance.members', 1, 'members', 2015, 1]]);
   });
-  it('treats missing flows as zero but needs both stocks', () => {
-    expect(world(units, { '1|members|2014|actual': 100, '1|members|2015|actual': 100 })({ kind: 'balance', unionId: 1, year: 2015 })).toEqual([]);
+  it('gives no verdict when a stock or a flow is not reported', () => {
+    expect(world(units, { '1|members|2014|actual': 100, '1|members|2015|actual': 130, '1|members.admitted|2015|actual': 12 })({ kind: 'balance', unionId: 1, year: 2015 })).toEqual([]);
     expect(world(units, { '1|members|2015|actual': 100 })({ kind: 'balance', unionId: 1, year: 2015 })).toEqual([]);
   });
   it('balances a split as a group, checked once at the first successor', () => {
     const split = [{ pred: 5, succ: 6, year: 2016 }, { pred: 5, succ: 7, year: 2016 }];
-    const v = { '5|members|2015|actual': 100, '6|members|2016|actual': 65, '7|members|2016|actual': 40, '6|members.admitted|2016|actual': 5 };
+    const flows = { '6|members.admitted|2016|actual': 5, '6|members.left|2016|actual': 0, '7|members.admitted|2016|actual': 0, '7|members.left|2016|actual': 0 };
+    const v = { '5|members|2015|actual': 100, '6|members|2016|actual': 65, '7|members|2016|actual': 40, ...flows };
     const run = world(units, v, split);
     expect(run({ kind: 'balance', unionId: 6, year: 2016 })).toEqual([]);
     expect(run({ kind: 'balance', unionId: 7, year: 2016 })).toEqual([]);

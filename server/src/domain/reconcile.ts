@@ -151,6 +151,7 @@ async function sync(db: Db, tree: UnionTree, found: Found[], stored: StoredDiscr
     revisions.push({ discrepancy_id: id, change, before_state: before, after_state: after, difference, actor, at: now, reason });
     report.changedIds.push(id);
   };
+  const fresh: Record<string, unknown>[] = [];
   for (const f of found) {
     const key = instanceKey(f.ruleId, tree.unit(f.unionId)!.code, f.indicatorCode, f.year, f.scenario);
     if (foundKeys.has(key)) continue;
@@ -158,15 +159,10 @@ async function sync(db: Db, tree: UnionTree, found: Found[], stored: StoredDiscr
     const values = { left_value: f.left, right_value: f.right, difference: f.difference, message: f.message, updated_at: now };
     const s = byKey.get(key);
     if (!s) {
-      const [row] = await db('discrepancy')
-        .insert({
-          instance_key: key, rule_id: f.ruleId, severity: f.severity, union_id: f.unionId, indicator_code: f.indicatorCode, year: f.year,
-          scenario: f.scenario, state: 'open', first_seen_at: now, ...values,
-        })
-        .returning('id');
-      const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
-      revise(id, 'opened', null, 'open', f.difference);
-      report.opened++;
+      fresh.push({
+        instance_key: key, rule_id: f.ruleId, severity: f.severity, union_id: f.unionId, indicator_code: f.indicatorCode, year: f.year,
+        scenario: f.scenario, state: 'open', first_seen_at: now, ...values,
+      });
     } else if (s.state === 'resolved' || ((s.state === 'accepted' || s.state === 'waived') && s.difference !== f.difference)) {
       await db('discrepancy').where('id', s.id).update({ ...values, state: 'open', decided_by: null, decided_at: null, decision_reason: null });
       revise(s.id, 'reopened', s.state, 'open', f.difference);
@@ -174,6 +170,16 @@ async function sync(db: Db, tree: UnionTree, found: Found[], stored: StoredDiscr
     } else if (s.difference !== f.difference) {
       await db('discrepancy').where('id', s.id).update(values);
     }
+  }
+  // New ones in bulk (a first run at stress scale finds hundreds of thousands), then their ids.
+  for (let i = 0; i < fresh.length; i += 400) {
+    const chunk = fresh.slice(i, i + 400);
+    await db('discrepancy').insert(chunk);
+    const ids: { id: number; instanceKey: string; difference: number | null }[] = await db('discrepancy')
+      .select('id', 'instance_key as instanceKey', 'difference')
+      .whereIn('instance_key', chunk.map((c) => c.instance_key as string));
+    for (const r of ids) revise(r.id, 'opened', null, 'open', r.difference);
+    report.opened += chunk.length;
   }
   for (const s of stored) {
     if (foundKeys.has(s.instanceKey) || s.state === 'resolved' || !isCovered(s)) continue;

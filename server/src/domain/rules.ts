@@ -133,13 +133,15 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
       const { unionId, year } = check;
       for (const r of BALANCES) {
         if (!applies(r, 'actual')) continue;
-        const flows = (id: number) =>
-          r.inflows.reduce((a, f) => a + (src.value(id, f, year, 'actual') ?? 0), 0) - r.outflows.reduce((a, f) => a + (src.value(id, f, year, 'actual') ?? 0), 0);
+        // A unit that does not report a flow (grassroots report no losses) gives no verdict: NaN.
+        const flow = (id: number, f: string) => src.value(id, f, year, 'actual') ?? Number.NaN;
+        const flows = (id: number) => r.inflows.reduce((a, f) => a + flow(id, f), 0) - r.outflows.reduce((a, f) => a + flow(id, f), 0);
         const now = src.value(unionId, r.stock, year, 'actual');
         if (now === undefined) continue;
         const prev = src.value(unionId, r.stock, year - 1, 'actual');
         if (prev !== undefined) {
           const expected = prev + flows(unionId);
+          if (Number.isNaN(expected)) continue;
           if (Math.abs(now - expected) > r.tolerance + 1e-9) flag(r, unionId, r.stock, year, 'actual', now, round(expected), `${r.stock} ${year}: ${now}, last year + flows = ${round(expected)}`);
           continue;
         }
@@ -152,6 +154,7 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
         const before = allPreds.reduce((a, p) => a + (src.value(p, r.stock, year - 1, 'actual') ?? 0), 0);
         const after = group.reduce((a, g) => a + (src.value(g, r.stock, year, 'actual') ?? 0), 0);
         const expected = before + group.reduce((a, g) => a + flows(g), 0);
+        if (Number.isNaN(expected)) continue;
         if (Math.abs(after - expected) > r.tolerance + 1e-9) {
           flag(r, unionId, r.stock, year, 'actual', after, round(expected), `${r.stock} ${year} of the restructured units: ${after}, predecessors' ${year - 1} + flows = ${round(expected)}`);
         }

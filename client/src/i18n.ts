@@ -1,0 +1,23 @@
+/** Interface words in Vietnamese (default) and English. Domain labels come from the catalogue. */
+export type Lang = 'vi' | 'en';
+
+const WORDS = {
+  title: { vi: 'Phát triển đoàn viên', en: 'Member development' },
+  signIn: { vi: 'Đăng nhập', en: 'Sign in' },
+  signOut: { vi: 'Đăng xuất', en: 'Sign out' },
+  username: { vi: 'Tên đăng nhập', en: 'Username' },
+  password: { vi: 'Mật khẩu', en: 'Password' },
+  unit: { vi: 'Đơn vị', en: 'Union' },
+  actual: { vi: 'Thực hiện', en: 'Actual' },
+  target: { vi: 'Chỉ tiêu', en: 'Target' },
+  achieved: { vi: '% thực hiện', en: '% achieved' },
+  years: { vi: 'Năm', en: 'Years' },
+  loading: { vi: 'Đang tải…', en: 'Loading…' },
+  saved: { vi: 'Đã lưu', en: 'Saved' },
+  refused: { vi: 'Không lưu được', en: 'Not saved' },
+  expandAll: { vi: 'Mở tất cả', en: 'Expand all' },
+  collapseAll: { vi: 'Thu gọn', en: 'Collapse all' },
+} satisfies Record<string, Record<Lang, string>>;
+
+export type Word = keyof typeof WORDS;
+export const t = (word: Word, lang: Lang): string => WORDS[word][lang];
