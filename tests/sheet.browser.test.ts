@@ -93,4 +93,66 @@ describe('sheet', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/sheet-refused.png` });
     await page.close();
   });
+
+  it('pastes a 3×4 block as one batch, undoes and redoes it with the right versions', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, 'reporter.backan', 'reporter-demo-2026');
+    await page.locator('.ag-row[row-id="P06"] .chevron').click();
+    await page.locator('.ag-row[row-id="P06-H03"]').first().waitFor({ state: 'attached' });
+    const units = ['P06-H01', 'P06-H02', 'P06-H03'];
+    const years = [2013, 2014, 2015, 2016];
+    const read = async () => {
+      const r = await s.gql(`{ ${units.map((u, i) => `u${i}: figures(unionCode: "${u}", scenario: ACTUAL) { indicatorCode year value version }`).join(' ')} }`);
+      return units.map((_, i) => years.map((y) => r.data![`u${i}`].find((f: any) => f.indicatorCode === 'workers' && f.year === y)));
+    };
+    const before = await read();
+    const revisionsBefore = Number(((await s.sql('select count(*) as n from figure_revision')) as [{ n: number }])[0].n);
+    // Excel copies vi-VN numbers with thousands dots, tab between columns, CRLF between rows.
+    const block = units.map((_, r) => years.map((_, c) => `${r + 1}.${String(c).padStart(3, '0')}`).join('\t')).join('\r\n') + '\r\n';
+    await (await cellOf(page, 'P06-H01', 'workers|2013').show()).click();
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, block);
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Đã lưu: 12 ô/);
+    const pasted = await read();
+    pasted.forEach((row, r) => row.forEach((f, c) => expect(f).toMatchObject({ value: (r + 1) * 1000 + c, version: before[r]![c].version + 1 })));
+    expect(Number(((await s.sql('select count(*) as n from figure_revision')) as [{ n: number }])[0].n) - revisionsBefore).toBe(12);
+    expect(await cellOf(page, 'P06-H02', 'workers|2015').text()).toBe('2.002');
+    await page.screenshot({ path: `${SCREENSHOTS}/sheet-pasted.png` });
+
+    // Collapse and re-open the province: the history survives.
+    await page.locator('.ag-row[row-id="P06"] .chevron').click();
+    await page.locator('.ag-row[row-id="P06"] .chevron').click();
+    await (await cellOf(page, 'P06-H01', 'workers|2013').show()).click();
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await read())[2]![3].value).toBe(before[2]![3].value);
+    const undone = await read();
+    undone.forEach((row, r) => row.forEach((f, c) => expect(f).toMatchObject({ value: before[r]![c].value, version: before[r]![c].version + 2 })));
+    await page.keyboard.press('Control+y');
+    await expect.poll(async () => (await read())[0]![0].value).toBe(1000);
+    expect((await read())[2]![3]).toMatchObject({ value: 3003, version: before[2]![3].version + 3 });
+    await page.close();
+  });
+
+  it('refuses a pasted block with one bad cell as a whole and says which cell and why', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, 'reporter.backan', 'reporter-demo-2026');
+    await page.locator('.ag-row[row-id="P06"] .chevron').click();
+    await page.locator('.ag-row[row-id="P06-H05"]').first().waitFor({ state: 'attached' });
+    const read = async () => (await s.gql(`{ a: figures(unionCode: "P06-H04", year: 2016, scenario: ACTUAL) { indicatorCode value version } b: figures(unionCode: "P06-H05", year: 2016, scenario: ACTUAL) { indicatorCode value version } }`)).data;
+    const before = await read();
+    await (await cellOf(page, 'P06-H04', 'workers|2016').show()).click();
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '100\t200\n-5\t400');
+      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/không ô nào được ghi.*P06-H05.*negative/);
+    expect(await read()).toEqual(before);
+    expect(await cellOf(page, 'P06-H04', 'workers|2016').text()).toBe(new Intl.NumberFormat('vi-VN').format(before!.a.find((f: any) => f.indicatorCode === 'workers').value));
+    await page.screenshot({ path: `${SCREENSHOTS}/sheet-paste-refused.png` });
+    await page.close();
+  });
 });

@@ -3,7 +3,7 @@
  * by category with one column per year, actual / target / % achieved, vi-VN numbers, status colours.
  * Typing a value saves it with the version it was read at; a refusal restores the cell and says why.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import type { CellValueChangedEvent, ColDef, ColGroupDef, GridApi, ICellRendererParams, ValueParserParams } from 'ag-grid-community';
 import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
@@ -49,6 +49,16 @@ const GRID = `query ($root: String!, $depth: Int!, $years: [Int!]!, $scenario: S
 const SET = `mutation ($cells: [CellWrite!]!) { setFigures(cells: $cells) { figures { value status version } } }`;
 
 const YEARS = [2013, 2014, 2015, 2016, 2017];
+
+const invert = (e: Edit): Edit => ({ ...e, value: e.before, before: e.value });
+
+/** One cell to write: its row, its place in the server's columns, the new value and the value it replaces. */
+interface Edit {
+  unionCode: string;
+  col: number;
+  value: number | null;
+  before: number | null;
+}
 
 export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => void }) {
   const [mode, setMode] = useState<Mode>('actual');
@@ -210,41 +220,122 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
     return [unit, ...groups.values()];
   }, [indicators, columns, lang, mode]);
 
-  const onCellValueChanged = useCallback(
-    async (e: CellValueChangedEvent<Row>) => {
-      const [indicatorCode, year] = String(e.column.getColId()).split('|');
-      const i = columns.findIndex((c) => c.indicatorCode === indicatorCode && c.year === Number(year));
-      const row = e.data;
-      if (e.newValue === e.oldValue) return;
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const undoStack = useRef<Edit[][]>([]);
+  const redoStack = useRef<Edit[][]>([]);
+
+  const patchRows = useCallback((changes: { unionCode: string; col: number; value: number | null; status?: Status; version?: number }[]) => {
+    setRows((prev) => {
+      const next = new Map(prev);
+      for (const c of changes) {
+        const old = next.get(c.unionCode);
+        if (!old) continue;
+        const r = { ...old, values: [...old.values], statuses: [...old.statuses], versions: [...old.versions] };
+        r.values[c.col] = c.value;
+        if (c.status !== undefined) r.statuses[c.col] = c.status;
+        if (c.version !== undefined) r.versions[c.col] = c.version;
+        next.set(r.unionCode, r);
+      }
+      return next;
+    });
+  }, []);
+
+  /**
+   * Write edits as one batch (one transaction on the server), each with the version the sheet holds.
+   * All or nothing: a refusal puts every old value back and lists why, cell by cell.
+   */
+  const writeCells = useCallback(
+    async (edits: Edit[], record: 'new' | 'undo' | 'redo') => {
+      if (edits.length === 0) return;
+      const current = rowsRef.current;
+      const cells = edits.map((e) => {
+        const c = columns[e.col]!;
+        return { unionCode: e.unionCode, indicatorCode: c.indicatorCode, year: c.year, scenario, value: e.value, expectedVersion: current.get(e.unionCode)!.versions[e.col] };
+      });
+      patchRows(edits.map((e) => ({ unionCode: e.unionCode, col: e.col, value: e.value })));
       try {
-        const d = await run<{ setFigures: { figures: { value: number | null; status: Status; version: number }[] } }>(
-          SET,
-          { cells: [{ unionCode: row.unionCode, indicatorCode, year: Number(year), scenario, value: e.newValue, expectedVersion: row.versions[i] }] },
-          true,
-        );
-        const f = d.setFigures.figures[0]!;
-        setRows((prev) => {
-          const next = new Map(prev);
-          const r = { ...next.get(row.unionCode)!, values: [...row.values], statuses: [...row.statuses], versions: [...row.versions] };
-          r.values[i] = f.value;
-          r.statuses[i] = f.status;
-          r.versions[i] = f.version;
-          next.set(r.unionCode, r);
-          return next;
-        });
-        setMessage({ kind: 'ok', text: `${t('saved', lang)}: ${row.name}, ${indicatorCode} ${year} = ${formatViNumber(f.value)}` });
+        const d = await run<{ setFigures: { figures: { value: number | null; status: Status; version: number }[] } }>(SET, { cells }, true);
+        patchRows(edits.map((e, k) => ({ unionCode: e.unionCode, col: e.col, value: d.setFigures.figures[k]!.value, status: d.setFigures.figures[k]!.status, version: d.setFigures.figures[k]!.version })));
+        // The stacks hold edits as first made; an undo writes them inverted.
+        if (record === 'new') {
+          undoStack.current.push(edits);
+          redoStack.current = [];
+        } else if (record === 'undo') redoStack.current.push(edits.map(invert));
+        else undoStack.current.push(edits);
+        setMessage({ kind: 'ok', text: `${t('saved', lang)}: ${edits.length} ${t('cells', lang)}` });
       } catch (err) {
-        setRows((prev) => {
-          const next = new Map(prev);
-          const r = { ...next.get(row.unionCode)!, values: [...row.values] };
-          r.values[i] = e.oldValue as number | null;
-          next.set(r.unionCode, r);
-          return next;
-        });
-        fail(Object.assign(new Error(`${t('refused', lang)}: ${(err as Error).message}`), { errors: (err as { errors?: GqlError[] }).errors }));
+        patchRows(edits.map((e) => ({ unionCode: e.unionCode, col: e.col, value: e.before })));
+        const errors = (err as { errors?: GqlError[] }).errors ?? [];
+        const perCell = errors.filter((x) => typeof x.extensions?.index === 'number').map((x) => x.message);
+        fail(Object.assign(new Error(`${t('refused', lang)} (${t('nothingWritten', lang)}): ${perCell.length ? perCell.join(' · ') : (err as Error).message}`), { errors }));
+        if (record === 'undo') undoStack.current.push(edits.map(invert));
+        else if (record === 'redo') redoStack.current.push(edits);
       }
     },
-    [columns, scenario, lang, fail],
+    [columns, scenario, lang, fail, patchRows],
+  );
+
+  const colIndex = useCallback((colId: string) => {
+    const [indicatorCode, year] = colId.split('|');
+    return columns.findIndex((c) => c.indicatorCode === indicatorCode && c.year === Number(year));
+  }, [columns]);
+
+  const onCellValueChanged = useCallback(
+    (e: CellValueChangedEvent<Row>) => {
+      if (e.newValue === e.oldValue) return;
+      void writeCells([{ unionCode: e.data.unionCode, col: colIndex(e.column.getColId()), value: e.newValue as number | null, before: e.oldValue as number | null }], 'new');
+    },
+    [writeCells, colIndex],
+  );
+
+  /** Paste a block copied from Excel or LibreOffice (tab-separated) from the focused cell on. */
+  const onPaste = useCallback(
+    (e: ClipboardEvent<HTMLDivElement>) => {
+      const grid = api.current;
+      const focus = grid?.getFocusedCell();
+      if (!grid || !focus || grid.getEditingCells().length > 0) return;
+      e.preventDefault();
+      const text = e.clipboardData.getData('text/plain').replace(/\r/g, '').replace(/\n$/, '');
+      const block = text.split('\n').map((line) => line.split('\t'));
+      const displayed = grid.getAllDisplayedColumns();
+      const start = displayed.findIndex((c) => c.getColId() === focus.column.getColId());
+      const edits: Edit[] = [];
+      const problems: string[] = [];
+      block.forEach((line, r) => {
+        const node = grid.getDisplayedRowAtIndex(focus.rowIndex + r);
+        line.forEach((raw, c) => {
+          const column = displayed[start + c];
+          const where = `${node?.data?.name ?? '?'} / ${column?.getColDef().headerName ?? '?'}`;
+          if (!node?.data || !column || column.getColId() === 'unit') return problems.push(`${where}: ${t('outsideSheet', lang)}`);
+          if (!column.isCellEditable(node)) return problems.push(`${where}: ${t('notEditable', lang)}`);
+          const parsed = parseViNumber(raw);
+          if (!parsed.ok) return problems.push(`${where}: ${parsed.error}`);
+          const col = colIndex(column.getColId());
+          edits.push({ unionCode: node.data.unionCode, col, value: parsed.value, before: node.data.values[col] ?? null });
+        });
+      });
+      if (problems.length) {
+        setMessage({ kind: 'error', text: `${t('refused', lang)} (${t('nothingWritten', lang)}): ${problems.join(' · ')}` });
+        return;
+      }
+      void writeCells(edits, 'new');
+    },
+    [writeCells, colIndex, lang],
+  );
+
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (!(e.ctrlKey || e.metaKey) || api.current?.getEditingCells().length) return;
+      const key = e.key.toLowerCase();
+      const from = key === 'z' && !e.shiftKey ? undoStack : key === 'y' || (key === 'z' && e.shiftKey) ? redoStack : null;
+      if (!from) return;
+      e.preventDefault();
+      const edits = from.current.pop();
+      // Undo writes the old values back, redo the new ones, with the versions the sheet holds now.
+      if (edits) void writeCells(from === undoStack ? edits.map(invert) : edits, from === undoStack ? 'undo' : 'redo');
+    },
+    [writeCells],
   );
 
   return (
@@ -262,7 +353,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
           </span>
         )}
       </div>
-      <div className="grid">
+      <div className="grid" onPaste={onPaste} onKeyDown={onKeyDown}>
         <AgGridReact<Row>
           rowData={visible}
           columnDefs={colDefs}
@@ -273,7 +364,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
             // For tests and power users: the grid's API (scroll a column into view, read cells).
             (window as unknown as { unionhubSheet: unknown }).unionhubSheet = e.api;
           }}
-          onCellValueChanged={(e) => void onCellValueChanged(e)}
+          onCellValueChanged={onCellValueChanged}
           singleClickEdit={false}
           stopEditingWhenCellsLoseFocus
           enterNavigatesVerticallyAfterEdit

@@ -17,6 +17,10 @@ const WORDS = {
   refused: { vi: 'Không lưu được', en: 'Not saved' },
   expandAll: { vi: 'Mở tất cả', en: 'Expand all' },
   collapseAll: { vi: 'Thu gọn', en: 'Collapse all' },
+  cells: { vi: 'ô', en: 'cells' },
+  nothingWritten: { vi: 'không ô nào được ghi', en: 'nothing was written' },
+  outsideSheet: { vi: 'ngoài bảng', en: 'outside the sheet' },
+  notEditable: { vi: 'ô không sửa được', en: 'not editable' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;
