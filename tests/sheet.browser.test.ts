@@ -155,4 +155,46 @@ describe('sheet', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/sheet-paste-refused.png` });
     await page.close();
   });
+
+  it('selects a range with the mouse and Shift+arrows, copies it as tab-separated text, approves it; an approved cell refuses an edit', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, 'reviewer.backan', 'reviewer-demo-2026');
+    await page.locator('.ag-row[row-id="P06"] .chevron').click();
+    await page.locator('.ag-row[row-id="P06-H08"]').first().waitFor({ state: 'attached' });
+    await (await cellOf(page, 'P06-H07', 'workers|2013').show()).click();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    expect(await page.locator('.ag-cell.in-range').count()).toBe(6);
+    const copied = await page.evaluate(() => {
+      const data = new DataTransfer();
+      document.activeElement!.dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }));
+      return data.getData('text/plain');
+    });
+    const fmt = new Intl.NumberFormat('vi-VN');
+    const value = async (u: string, y: number) => (await s.gql(`{ figure(unionCode: "${u}", indicatorCode: "workers", year: ${y}, scenario: ACTUAL) { value status } }`)).data!.figure;
+    const expected = [];
+    for (const u of ['P06-H07', 'P06-H08']) expected.push((await Promise.all([2013, 2014, 2015].map(async (y) => fmt.format((await value(u, y)).value)))).join('\t'));
+    expect(copied).toBe(`${expected.join('\r\n')}\r\n`);
+    await page.screenshot({ path: `${SCREENSHOTS}/sheet-range.png` });
+
+    await page.getByRole('button', { name: 'Duyệt vùng chọn' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Đã duyệt: 6 ô/);
+    for (const u of ['P06-H07', 'P06-H08']) for (const y of [2013, 2014, 2015]) expect((await value(u, y)).status).toBe('APPROVED');
+    await page.close();
+
+    // A reporter cannot type into an approved cell.
+    const reporter = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(reporter, 'reporter.backan', 'reporter-demo-2026');
+    await reporter.locator('.ag-row[row-id="P06"] .chevron').click();
+    const locked = cellOf(reporter, 'P06-H07', 'workers|2014');
+    const shown = await locked.text();
+    await (await locked.show()).dblclick();
+    expect(await reporter.locator('.ag-cell-inline-editing').count()).toBe(0);
+    await reporter.keyboard.type('999');
+    await reporter.keyboard.press('Enter');
+    expect(await locked.text()).toBe(shown);
+    expect((await value('P06-H07', 2014)).status).toBe('APPROVED');
+    await reporter.close();
+  });
 });

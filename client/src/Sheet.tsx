@@ -5,9 +5,10 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { AgGridReact } from 'ag-grid-react';
-import type { CellValueChangedEvent, ColDef, ColGroupDef, GridApi, ICellRendererParams, ValueParserParams } from 'ag-grid-community';
+import type { CellFocusedEvent, CellMouseDownEvent, CellMouseOverEvent, CellValueChangedEvent, ColDef, ColGroupDef, GridApi, ICellRendererParams, ValueParserParams } from 'ag-grid-community';
 import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
 import { run, type GqlError } from './api.ts';
+import { cellsOf, contains, rangeOf, toTsv, type Point, type Range } from './ranges.ts';
 import { t, type Lang } from './i18n.ts';
 
 type Mode = 'actual' | 'target' | 'achieved';
@@ -70,6 +71,52 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
   const [loading, setLoading] = useState(true);
   const api = useRef<GridApi<Row> | null>(null);
   const scenario = mode === 'target' ? 'TARGET' : 'ACTUAL';
+
+  // ---- ranges (ours: AG Grid's range selection is Enterprise) ----
+  const ranges = useRef<Range[]>([]);
+  const anchor = useRef<Point | null>(null);
+  const dragging = useRef(false);
+  const shiftDown = useRef(false);
+  const displayedIndex = (colId: string) => api.current?.getAllDisplayedColumns().findIndex((c) => c.getColId() === colId) ?? -1;
+  const inRange = (row: number | null, colId: string) => row !== null && contains(ranges.current, row, displayedIndex(colId));
+  const redrawRanges = () => api.current?.refreshCells({ force: true });
+  /** The moving corner of the last range (Shift+arrow moves it, as in Excel). */
+  const corner = useRef<Point | null>(null);
+  const select = (to: Point, mode: 'replace' | 'extend' | 'add') => {
+    corner.current = to;
+    if (mode === 'extend' && anchor.current) ranges.current = [...ranges.current.slice(0, -1), rangeOf(anchor.current, to)];
+    else {
+      anchor.current = to;
+      ranges.current = mode === 'add' ? [...ranges.current, rangeOf(to, to)] : [rangeOf(to, to)];
+    }
+    redrawRanges();
+  };
+  const onCellMouseDown = (e: CellMouseDownEvent<Row>) => {
+    const ev = e.event as MouseEvent;
+    const at = { row: e.rowIndex ?? 0, col: displayedIndex(e.column.getColId()) };
+    dragging.current = true;
+    select(at, ev.shiftKey ? 'extend' : ev.ctrlKey || ev.metaKey ? 'add' : 'replace');
+  };
+  const onCellMouseOver = (e: CellMouseOverEvent<Row>) => {
+    if (dragging.current) select({ row: e.rowIndex ?? 0, col: displayedIndex(e.column.getColId()) }, 'extend');
+  };
+  const onCellFocused = (e: CellFocusedEvent<Row>) => {
+    if (e.rowIndex === null || !e.column || typeof e.column === 'string' || dragging.current) return;
+    // Keyboard moves: Shift+arrow extends the range, a plain move starts a new one.
+    select({ row: e.rowIndex, col: displayedIndex(e.column.getColId()) }, shiftDown.current ? 'extend' : 'replace');
+  };
+  useEffect(() => {
+    const up = () => (dragging.current = false);
+    const keys = (e: globalThis.KeyboardEvent) => (shiftDown.current = e.shiftKey);
+    window.addEventListener('mouseup', up);
+    window.addEventListener('keydown', keys, true);
+    window.addEventListener('keyup', keys, true);
+    return () => {
+      window.removeEventListener('mouseup', up);
+      window.removeEventListener('keydown', keys, true);
+      window.removeEventListener('keyup', keys, true);
+    };
+  }, []);
 
   const fail = useCallback(
     (e: unknown) => {
@@ -209,6 +256,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
               return true;
             },
             cellClassRules: {
+              'in-range': (p) => inRange(p.node.rowIndex, p.column.getColId()),
               'st-draft': (p) => p.data?.statuses[i] === 'DRAFT',
               'st-submitted': (p) => p.data?.statuses[i] === 'SUBMITTED',
               'st-approved': (p) => p.data?.statuses[i] === 'APPROVED',
@@ -324,9 +372,65 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
     [writeCells, colIndex, lang],
   );
 
+  /** Copy the last range as tab-separated text, formatted as shown (Excel reads vi-VN numbers back). */
+  const onCopy = (e: ClipboardEvent<HTMLDivElement>) => {
+    const grid = api.current;
+    const range = ranges.current.at(-1);
+    if (!grid || !range || grid.getEditingCells().length) return;
+    e.preventDefault();
+    const displayed = grid.getAllDisplayedColumns();
+    e.clipboardData.setData('text/plain', toTsv(range, (row, col) => {
+      const node = grid.getDisplayedRowAtIndex(row);
+      const column = displayed[col];
+      return node && column ? String(grid.getCellValue({ rowNode: node, colKey: column, useFormatter: true }) ?? '') : '';
+    }));
+  };
+
+  /** The cells under the ranges that hold figures, as the server names them. */
+  const selectedCells = () => {
+    const grid = api.current!;
+    const displayed = grid.getAllDisplayedColumns();
+    return cellsOf(ranges.current).flatMap(({ row, col }) => {
+      const node = grid.getDisplayedRowAtIndex(row);
+      const column = displayed[col];
+      if (!node?.data || !column || column.getColId() === 'unit') return [];
+      const c = columns[colIndex(column.getColId())];
+      return c ? [{ unionCode: node.data.unionCode, indicatorCode: c.indicatorCode, year: c.year, scenario }] : [];
+    });
+  };
+
+  const approveSelection = async (kind: 'submitFigures' | 'approveFigures') => {
+    const cells = selectedCells();
+    if (!cells.length) return;
+    try {
+      const d = await run<Record<string, { moved: { unionCode: string; indicatorCode: string; year: number; status: Status; version: number; value: number | null }[] }>>(
+        `mutation ($cells: [CellKey!]!) { r: ${kind}(selection: { cells: $cells }) { moved { unionCode indicatorCode year status version value } } }`,
+        { cells },
+        true,
+      );
+      patchRows(d.r!.moved.map((f) => ({ unionCode: f.unionCode, col: columns.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year), value: f.value, status: f.status, version: f.version })));
+      setMessage({ kind: 'ok', text: `${t(kind === 'approveFigures' ? 'approved' : 'submitted', lang)}: ${d.r!.moved.length} ${t('cells', lang)}` });
+    } catch (err) {
+      fail(Object.assign(new Error(`${t('refused', lang)} (${t('nothingWritten', lang)}): ${(err as Error).message}`), { errors: (err as { errors?: GqlError[] }).errors }));
+    }
+  };
+
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
-      if (!(e.ctrlKey || e.metaKey) || api.current?.getEditingCells().length) return;
+      if (api.current?.getEditingCells().length) return;
+      const step = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[e.key];
+      if (e.shiftKey && step && corner.current) {
+        // Shift+arrow grows the range from its anchor; the grid itself only moves focus.
+        e.preventDefault();
+        e.stopPropagation();
+        const rows = api.current!.getDisplayedRowCount();
+        const cols = api.current!.getAllDisplayedColumns().length;
+        const to = { row: Math.min(rows - 1, Math.max(0, corner.current.row + step[0]!)), col: Math.min(cols - 1, Math.max(1, corner.current.col + step[1]!)) };
+        select(to, 'extend');
+        api.current!.ensureIndexVisible(to.row);
+        return;
+      }
+      if (!(e.ctrlKey || e.metaKey)) return;
       const key = e.key.toLowerCase();
       const from = key === 'z' && !e.shiftKey ? undoStack : key === 'y' || (key === 'z' && e.shiftKey) ? redoStack : null;
       if (!from) return;
@@ -346,6 +450,8 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
             <input type="radio" name="mode" checked={mode === m} onChange={() => setMode(m)} /> {t(m, lang)}
           </label>
         ))}
+        <button type="button" onClick={() => void approveSelection('submitFigures')}>{t('submitSelection', lang)}</button>
+        <button type="button" onClick={() => void approveSelection('approveFigures')}>{t('approveSelection', lang)}</button>
         {loading && <span className="loading">{t('loading', lang)}</span>}
         {message && (
           <span role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind}>
@@ -353,7 +459,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
           </span>
         )}
       </div>
-      <div className="grid" onPaste={onPaste} onKeyDown={onKeyDown}>
+      <div className="grid" onPaste={onPaste} onCopy={onCopy} onKeyDown={onKeyDown}>
         <AgGridReact<Row>
           rowData={visible}
           columnDefs={colDefs}
@@ -365,6 +471,9 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
             (window as unknown as { unionhubSheet: unknown }).unionhubSheet = e.api;
           }}
           onCellValueChanged={onCellValueChanged}
+          onCellMouseDown={onCellMouseDown}
+          onCellMouseOver={onCellMouseOver}
+          onCellFocused={onCellFocused}
           singleClickEdit={false}
           stopEditingWhenCellsLoseFocus
           enterNavigatesVerticallyAfterEdit
