@@ -197,4 +197,51 @@ describe('sheet', () => {
     expect((await value('P06-H07', 2014)).status).toBe('APPROVED');
     await reporter.close();
   });
+
+  it("shows a second browser's edit live, and a stale write shows the current value instead of overwriting it", async () => {
+    const a = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const b = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const pa = await a.newPage();
+    const pb = await b.newPage();
+    await signIn(pa, 'reporter.backan', 'reporter-demo-2026');
+    await signIn(pb, 'admin', 'admin-demo-2026');
+    for (const p of [pa, pb]) {
+      await p.locator('.ag-row[row-id="P06"] .chevron').click();
+      await p.locator('.ag-row[row-id="P06-N03"]').first().waitFor({ state: 'attached' });
+    }
+    const inB = cellOf(pb, 'P06-N03', 'workers|2016');
+    await inB.show();
+    const edit = async (p: Page, text: string) => {
+      await (await cellOf(p, 'P06-N03', 'workers|2016').show()).dblclick();
+      await p.keyboard.press('ControlOrMeta+A');
+      await p.keyboard.type(text);
+      await p.keyboard.press('Enter');
+    };
+    await edit(pa, '4.242');
+    await expect.poll(() => inB.text(), { timeout: 10_000 }).toBe('4.242');
+    await pb.screenshot({ path: `${SCREENSHOTS}/sheet-live.png` });
+
+    // A sheet that hears nothing (its live stream is cut) goes stale; its write is a CONFLICT and it
+    // shows the value that is there now instead of overwriting it.
+    const c = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const pc = await c.newPage();
+    // urql's own requests accept event streams among other types; the sheet's live stream asks for nothing else.
+    await pc.route(/\/graphql/, (route) => (route.request().headers().accept === 'text/event-stream' ? route.abort() : route.continue()));
+    await signIn(pc, 'reporter.backan', 'reporter-demo-2026');
+    await pc.locator('.ag-row[row-id="P06"] .chevron').click();
+    await pc.locator('.ag-row[row-id="P06-N03"]').first().waitFor({ state: 'attached' });
+    const now = await s.gql('{ figure(unionCode: "P06-N03", indicatorCode: "workers", year: 2017, scenario: ACTUAL) { version } }');
+    await s.gql(`mutation { setFigures(cells: [{ unionCode: "P06-N03", indicatorCode: "workers", year: 2017, scenario: ACTUAL, value: 5151, expectedVersion: ${now.data!.figure.version} }]) { figures { version } } }`);
+    const stale = cellOf(pc, 'P06-N03', 'workers|2017');
+    await (await stale.show()).dblclick();
+    await pc.keyboard.press('ControlOrMeta+A');
+    await pc.keyboard.type('1');
+    await pc.keyboard.press('Enter');
+    await expect.poll(() => pc.getByRole('alert').textContent()).toMatch(/changed meanwhile/);
+    expect(await stale.text()).toBe('5.151');
+    expect((await s.gql('{ figure(unionCode: "P06-N03", indicatorCode: "workers", year: 2017, scenario: ACTUAL) { value } }')).data!.figure.value).toBe(5151);
+    await c.close();
+    await a.close();
+    await b.close();
+  });
 });

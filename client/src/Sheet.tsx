@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ClipboardEvent,
 import { AgGridReact } from 'ag-grid-react';
 import type { CellFocusedEvent, CellMouseDownEvent, CellMouseOverEvent, CellValueChangedEvent, ColDef, ColGroupDef, GridApi, ICellRendererParams, ValueParserParams } from 'ag-grid-community';
 import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
-import { run, type GqlError } from './api.ts';
+import { csrfToken, run, type GqlError } from './api.ts';
 import { cellsOf, contains, rangeOf, toTsv, type Point, type Range } from './ranges.ts';
 import { t, type Lang } from './i18n.ts';
 
@@ -257,6 +257,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
             },
             cellClassRules: {
               'in-range': (p) => inRange(p.node.rowIndex, p.column.getColId()),
+              flash: (p) => Date.now() - (flashing.current.get(`${p.data?.unionCode}|${i}`) ?? 0) < 1500,
               'st-draft': (p) => p.data?.statuses[i] === 'DRAFT',
               'st-submitted': (p) => p.data?.statuses[i] === 'SUBMITTED',
               'st-approved': (p) => p.data?.statuses[i] === 'APPROVED',
@@ -289,6 +290,42 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
     });
   }, []);
 
+  // ---- live: cells written by anyone appear, briefly highlighted ----
+  const flashing = useRef(new Map<string, number>());
+  const columnsRef = useRef(columns);
+  columnsRef.current = columns;
+  useEffect(() => {
+    const controller = new AbortController();
+    const query = 'subscription { figuresChanged(root: "TLD") { actor figures { unionCode indicatorCode year scenario value status version } } }';
+    (async () => {
+      const res = await fetch(`/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream', 'x-csrf-token': csrfToken() }, signal: controller.signal });
+      const reader = res.body!.getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += new TextDecoder().decode(value);
+        const events = buffer.split('\n\n');
+        buffer = events.pop()!;
+        for (const e of events) {
+          const data = /^data: (.+)$/m.exec(e)?.[1];
+          const figures = data ? (JSON.parse(data).data?.figuresChanged?.figures as { unionCode: string; indicatorCode: string; year: number; scenario: string; value: number | null; status: Status; version: number }[] | undefined) : undefined;
+          if (!figures) continue;
+          const changes = figures
+            .filter((f) => f.scenario === scenario)
+            .map((f) => ({ ...f, col: columnsRef.current.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year) }))
+            .filter((f) => f.col >= 0 && rowsRef.current.has(f.unionCode) && rowsRef.current.get(f.unionCode)!.versions[f.col]! < f.version);
+          if (!changes.length) continue;
+          const now = Date.now();
+          for (const c of changes) flashing.current.set(`${c.unionCode}|${c.col}`, now);
+          patchRows(changes);
+          setTimeout(() => api.current?.refreshCells({ force: true }), 1600);
+        }
+      }
+    })().catch(() => undefined); // closed on unmount or sign-out
+    return () => controller.abort();
+  }, [scenario, patchRows]);
+
   /**
    * Write edits as one batch (one transaction on the server), each with the version the sheet holds.
    * All or nothing: a refusal puts every old value back and lists why, cell by cell.
@@ -313,8 +350,13 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
         else undoStack.current.push(edits);
         setMessage({ kind: 'ok', text: `${t('saved', lang)}: ${edits.length} ${t('cells', lang)}` });
       } catch (err) {
-        patchRows(edits.map((e) => ({ unionCode: e.unionCode, col: e.col, value: e.before })));
         const errors = (err as { errors?: GqlError[] }).errors ?? [];
+        // A stale cell shows what is there now (someone else wrote it) instead of the old value.
+        const current = new Map(errors.filter((x) => x.extensions?.code === 'CONFLICT').map((x) => [x.extensions!.index as number, x.extensions!]));
+        patchRows(edits.map((e, k) => {
+          const now = current.get(k);
+          return now ? { unionCode: e.unionCode, col: e.col, value: (now.currentValue as number | null) ?? null, version: now.currentVersion as number } : { unionCode: e.unionCode, col: e.col, value: e.before };
+        }));
         const perCell = errors.filter((x) => typeof x.extensions?.index === 'number').map((x) => x.message);
         fail(Object.assign(new Error(`${t('refused', lang)} (${t('nothingWritten', lang)}): ${perCell.length ? perCell.join(' · ') : (err as Error).message}`), { errors }));
         if (record === 'undo') undoStack.current.push(edits.map(invert));
