@@ -83,13 +83,16 @@ describe('sheet', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/is not a number/);
     expect(await target.text()).toBe(shown);
-    // Outside the reporter's province: the server refuses with FORBIDDEN and the cell stays empty.
+    // Outside the reporter's province the sheet does not even open an editor (the server would refuse).
     const outside = cellOf(page, 'P01', 'workers|2016');
     await (await outside.show()).dblclick();
+    expect(await page.locator('.ag-cell-inline-editing').count()).toBe(0);
     await page.keyboard.type('1');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Không lưu được.*do not allow editing/);
     expect(await outside.text()).toBe('');
+    // Nor does it offer approval to a reporter.
+    expect(await page.getByRole('button', { name: 'Duyệt vùng chọn' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Gửi vùng chọn' }).count()).toBe(1);
     await page.screenshot({ path: `${SCREENSHOTS}/sheet-refused.png` });
     await page.close();
   });

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ClipboardEvent,
 import { AgGridReact } from 'ag-grid-react';
 import type { CellFocusedEvent, CellMouseDownEvent, CellMouseOverEvent, CellValueChangedEvent, ColDef, ColGroupDef, GridApi, ICellRendererParams, ValueParserParams } from 'ag-grid-community';
 import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
+import { roleOperations, type Operation } from '@unionhub/schema/roles';
 import { csrfToken, run, type GqlError } from './api.ts';
 import { cellsOf, contains, rangeOf, toTsv, type Point, type Range } from './ranges.ts';
 import { t, type Lang } from './i18n.ts';
@@ -69,6 +70,13 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
   const [expanded, setExpanded] = useState<Set<string>>(new Set(['TLD']));
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [loading, setLoading] = useState(true);
+  // What the caller's grants allow, per union path: the sheet offers nothing the server would refuse.
+  const [grants, setGrants] = useState<{ role: string; path: string }[]>([]);
+  const can = useCallback(
+    (op: Operation, unionCode: string, ancestors: string[]) => grants.some((g) => [...ancestors, unionCode].includes(g.path) && roleOperations(g.role).includes(op)),
+    [grants],
+  );
+  const canAnywhere = (op: Operation) => grants.some((g) => roleOperations(g.role).includes(op));
   const api = useRef<GridApi<Row> | null>(null);
   const scenario = mode === 'target' ? 'TARGET' : 'ACTUAL';
 
@@ -143,6 +151,12 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
   );
 
   useEffect(() => {
+    run<{ me: { grants: { role: string; union: { code: string } }[] } }>('{ me { grants { role union { code } } } }')
+      .then((d) => setGrants(d.me.grants.map((g) => ({ role: g.role.toLowerCase(), path: g.union.code }))))
+      .catch(fail);
+  }, [fail]);
+
+  useEffect(() => {
     run<{ indicators: Indicator[] }>(`query ($lang: String!) { indicators { code label(lang: $lang) computed targeted category { code labelVi labelEn } } }`, { lang })
       .then((d) => setIndicators(d.indicators))
       .catch(fail);
@@ -177,6 +191,14 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
   const toggleRef = useRef(toggle);
   toggleRef.current = toggle;
   const gridContext = useMemo(() => ({ toggle: (code: string) => void toggleRef.current(code) }), []);
+
+  const canEditRef = useRef<(r: Row) => boolean>(() => false);
+  canEditRef.current = (r: Row) => {
+    const ancestors: string[] = [];
+    for (let p = r.parentCode; p; p = rows.get(p)?.parentCode ?? null) ancestors.push(p);
+    return can('edit', r.unionCode, ancestors);
+  };
+  const canEdit = (r: Row) => canEditRef.current(r);
 
   /** Depth-first over loaded rows, children only under expanded parents. */
   const visible = useMemo(() => {
@@ -249,7 +271,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
               }
               return parsed.value;
             },
-            editable: (p) => mode !== 'achieved' && !ind.computed && p.data!.statuses[i] !== 'APPROVED',
+            editable: (p) => mode !== 'achieved' && !ind.computed && p.data!.statuses[i] !== 'APPROVED' && canEdit(p.data!),
             // The edit lands in the row at once; the save confirms it or puts the old value back.
             valueSetter: (p) => {
               p.data.values[i] = p.newValue as number | null;
@@ -492,8 +514,8 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
             <input type="radio" name="mode" checked={mode === m} onChange={() => setMode(m)} /> {t(m, lang)}
           </label>
         ))}
-        <button type="button" onClick={() => void approveSelection('submitFigures')}>{t('submitSelection', lang)}</button>
-        <button type="button" onClick={() => void approveSelection('approveFigures')}>{t('approveSelection', lang)}</button>
+        {canAnywhere('submit') && <button type="button" onClick={() => void approveSelection('submitFigures')}>{t('submitSelection', lang)}</button>}
+        {canAnywhere('approve') && <button type="button" onClick={() => void approveSelection('approveFigures')}>{t('approveSelection', lang)}</button>}
         {loading && <span className="loading">{t('loading', lang)}</span>}
         {message && (
           <span role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind}>
