@@ -10,6 +10,7 @@ import { openDatabase } from '../server/src/db/orm.js';
 import { loadSeed } from '../server/src/db/load-seed.js';
 import { benchGridRead } from './grid-read.js';
 import { benchReconcile } from './reconcile.js';
+import { benchSheet } from './sheet.js';
 import { knexOf } from '../server/src/db/orm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unionhub-bench-'));
@@ -20,6 +21,7 @@ try {
   console.log(`seed: ${seeded.unions} unions, ${seeded.figures} figures in ${(seeded.ms / 1000).toFixed(1)} s`);
   console.log(await benchGridRead(orm, file));
   for (const line of await benchReconcile(knexOf(orm))) console.log(line);
+  for (const line of await benchSheet(knexOf(orm))) console.log(line);
   await orm.close();
   if (process.argv.includes('--stress')) {
     const stress = join(dir, 'stress.sqlite');
