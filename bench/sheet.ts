@@ -3,13 +3,11 @@
  * shown), and a 100-cell paste until saved; each against the same data over plain HTTP GraphQL.
  */
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import type { Knex } from '@mikro-orm/knex';
 import { startApp } from '../server/src/app.js';
 import { issueToken } from '../server/src/domain/auth.js';
 import { report, time } from './lib.js';
-
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { launchBrowser, pasteText } from '../tests/browser.js';
 
 export async function benchSheet(db: Knex): Promise<string[]> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,7 +18,7 @@ export async function benchSheet(db: Knex): Promise<string[]> {
     const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
     return (await res.json()) as { data: any; errors?: unknown[] };
   };
-  const browser = await chromium.launch({ executablePath, headless: true, args: FLAGS });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(app.url);
@@ -45,11 +43,7 @@ export async function benchSheet(db: Knex): Promise<string[]> {
       round++;
       await page.locator('.ag-row[row-id="P38-H01"] [col-id="workers|2013"]').first().click();
       const saved = page.waitForResponse((r) => r.request().method() === 'POST' && (r.request().postData() ?? '').includes('setFigures'));
-      await page.evaluate((text) => {
-        const data = new DataTransfer();
-        data.setData('text/plain', text);
-        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-      }, block());
+      await pasteText(page, block());
       const body = await (await saved).json();
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       // …and painted: the block's last cell shows the saved value.

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './harness.js';
-import { launchBrowser, SCREENSHOTS } from './browser.js';
+import { copiedText, launchBrowser, pasteText, SCREENSHOTS } from './browser.js';
 
 let s: TestServer;
 let browser: Browser;
@@ -113,11 +113,7 @@ describe('sheet', () => {
     // Excel copies vi-VN numbers with thousands dots, tab between columns, CRLF between rows.
     const block = units.map((_, r) => years.map((_, c) => `${r + 1}.${String(c).padStart(3, '0')}`).join('\t')).join('\r\n') + '\r\n';
     await (await cellOf(page, 'P06-H01', 'workers|2013').show()).click();
-    await page.evaluate((text) => {
-      const data = new DataTransfer();
-      data.setData('text/plain', text);
-      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    }, block);
+    await pasteText(page, block);
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Đã lưu: 12 ô/);
     const pasted = await read();
     pasted.forEach((row, r) => row.forEach((f, c) => expect(f).toMatchObject({ value: (r + 1) * 1000 + c, version: before[r]![c].version + 1 })));
@@ -147,11 +143,7 @@ describe('sheet', () => {
     const read = async () => (await s.gql(`{ a: figures(unionCode: "P06-H04", year: 2016, scenario: ACTUAL) { indicatorCode value version } b: figures(unionCode: "P06-H05", year: 2016, scenario: ACTUAL) { indicatorCode value version } }`)).data;
     const before = await read();
     await (await cellOf(page, 'P06-H04', 'workers|2016').show()).click();
-    await page.evaluate(() => {
-      const data = new DataTransfer();
-      data.setData('text/plain', '100\t200\n-5\t400');
-      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    });
+    await pasteText(page, '100\t200\n-5\t400');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/không ô nào được ghi.*P06-H05.*negative/);
     expect(await read()).toEqual(before);
     expect(await cellOf(page, 'P06-H04', 'workers|2016').text()).toBe(new Intl.NumberFormat('vi-VN').format(before!.a.find((f: any) => f.indicatorCode === 'workers').value));
@@ -169,11 +161,7 @@ describe('sheet', () => {
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowDown');
     expect(await page.locator('.ag-cell.in-range').count()).toBe(6);
-    const copied = await page.evaluate(() => {
-      const data = new DataTransfer();
-      document.activeElement!.dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }));
-      return data.getData('text/plain');
-    });
+    const copied = await copiedText(page);
     const fmt = new Intl.NumberFormat('vi-VN');
     const value = async (u: string, y: number) => (await s.gql(`{ figure(unionCode: "${u}", indicatorCode: "workers", year: ${y}, scenario: ACTUAL) { value status } }`)).data!.figure;
     const expected = [];
