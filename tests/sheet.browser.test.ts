@@ -235,4 +235,21 @@ describe('sheet', () => {
     await a.close();
     await b.close();
   });
+
+  it('shows the focused cell’s discrepancy with the children behind it, and keeps a comment in its history', async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await signIn(page, 'admin', 'admin-demo-2026');
+    // The planted child-sum discrepancy: Hà Nội's officials trained in 2015.
+    await (await cellOf(page, 'P01', 'officials.trained|2015').show()).click();
+    const panel = page.getByRole('complementary', { name: 'Chi tiết ô' });
+    await expect.poll(() => panel.textContent()).toMatch(/Số liệu đơn vị cấp trên bằng tổng các đơn vị trực thuộc/);
+    expect(await panel.locator('.drill-down li').count()).toBeGreaterThan(25);
+    await panel.getByLabel('Ghi chú hoặc lý do').fill('Đang đối chiếu với quận, huyện');
+    await panel.getByRole('button', { name: 'Ghi chú' }).click();
+    await expect.poll(() => panel.locator('.history').textContent()).toMatch(/admin · comment: Đang đối chiếu với quận, huyện/);
+    const stored = await s.gql('{ figure(unionCode: "P01", indicatorCode: "officials.trained", year: 2015, scenario: ACTUAL) { comments { author text } } }');
+    expect(stored.data!.figure.comments).toEqual([{ author: 'admin', text: 'Đang đối chiếu với quận, huyện' }]);
+    await page.screenshot({ path: `${SCREENSHOTS}/sheet-panel.png` });
+    await page.close();
+  });
 });

@@ -10,6 +10,7 @@ import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
 import { roleOperations, type Operation } from '@unionhub/schema/roles';
 import { csrfToken, run, type GqlError } from './api.ts';
 import { cellsOf, contains, rangeOf, toTsv, type Point, type Range } from './ranges.ts';
+import { CellPanel, type CellRef } from './CellPanel.tsx';
 import { t, type Lang } from './i18n.ts';
 
 type Mode = 'actual' | 'target' | 'achieved';
@@ -108,8 +109,16 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
   const onCellMouseOver = (e: CellMouseOverEvent<Row>) => {
     if (dragging.current) select({ row: e.rowIndex ?? 0, col: displayedIndex(e.column.getColId()) }, 'extend');
   };
+  const [focused, setFocused] = useState<CellRef | null>(null);
   const onCellFocused = (e: CellFocusedEvent<Row>) => {
-    if (e.rowIndex === null || !e.column || typeof e.column === 'string' || dragging.current) return;
+    if (e.rowIndex === null || !e.column || typeof e.column === 'string') return;
+    const node = api.current?.getDisplayedRowAtIndex(e.rowIndex);
+    const [indicatorCode, year] = e.column.getColId().split('|');
+    if (node?.data && year && mode !== 'achieved') {
+      const label = indicators?.find((x) => x.code === indicatorCode)?.label ?? indicatorCode!;
+      setFocused({ unionCode: node.data.unionCode, unionName: node.data.name, indicatorCode: indicatorCode!, indicatorLabel: label, year: Number(year), scenario });
+    }
+    if (dragging.current) return;
     // Keyboard moves: Shift+arrow extends the range, a plain move starts a new one.
     select({ row: e.rowIndex, col: displayedIndex(e.column.getColId()) }, shiftDown.current ? 'extend' : 'replace');
   };
@@ -523,6 +532,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
           </span>
         )}
       </div>
+      <div className="workspace">
       <div className="grid" onPaste={onPaste} onCopy={onCopy} onKeyDown={onKeyDown}>
         <AgGridReact<Row>
           rowData={visible}
@@ -542,6 +552,21 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
           stopEditingWhenCellsLoseFocus
           enterNavigatesVerticallyAfterEdit
         />
+      </div>
+      {focused && (
+        <CellPanel
+          key={`${focused.unionCode}|${focused.indicatorCode}|${focused.year}|${focused.scenario}`}
+          cell={focused}
+          lang={lang}
+          can={(op) => {
+            const r = rows.get(focused.unionCode);
+            const ancestors: string[] = [];
+            for (let p = r?.parentCode ?? null; p; p = rows.get(p)?.parentCode ?? null) ancestors.push(p);
+            return can(op, focused.unionCode, ancestors);
+          }}
+          onChanged={() => void load(rows.get(focused.unionCode)?.parentCode ?? focused.unionCode).catch(fail)}
+        />
+      )}
       </div>
     </main>
   );

@@ -1,0 +1,137 @@
+/**
+ * The side panel of the focused cell: its value, status and proposal, its discrepancies (with the
+ * children behind a sum), its history and comments; and what the caller may do with it.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { formatViNumber } from '@unionhub/schema/numbers';
+import { run } from './api.ts';
+import { t, type Lang } from './i18n.ts';
+
+export interface CellRef {
+  unionCode: string;
+  unionName: string;
+  indicatorCode: string;
+  indicatorLabel: string;
+  year: number;
+  scenario: 'ACTUAL' | 'TARGET';
+}
+
+interface Detail {
+  figure: {
+    value: number | null;
+    status: string;
+    version: number;
+    proposedValue: number | null;
+    revisions: { change: string; beforeValue: number | null; afterValue: number | null; beforeStatus: string | null; afterStatus: string | null; actor: string; at: string; reason: string | null }[];
+    comments: { author: string; at: string; text: string }[];
+  } | null;
+  discrepancies: { id: number; rule: { labelVi: string; labelEn: string }; indicator: { code: string }; state: string; difference: number | null; message: string; drillDown: { union: { code: string; name: string }; value: number | null }[] }[];
+}
+
+const DETAIL = `query ($u: String!, $i: String!, $y: Int!, $s: Scenario!) {
+  figure(unionCode: $u, indicatorCode: $i, year: $y, scenario: $s) {
+    value status version proposedValue
+    revisions { change beforeValue afterValue beforeStatus afterStatus actor at reason }
+    comments { author at text }
+  }
+  discrepancies(root: $u, year: $y, scenario: $s, states: [OPEN, EXPLAINED]) {
+    id rule { labelVi labelEn } indicator { code } state difference message drillDown { union { code name } value }
+  }
+}`;
+
+export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang: Lang; can: (op: 'comment' | 'submit' | 'approve') => boolean; onChanged: () => void }) {
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const key = { unionCode: cell.unionCode, indicatorCode: cell.indicatorCode, year: cell.year, scenario: cell.scenario };
+
+  const load = useCallback(() => {
+    setError(null);
+    run<Detail>(DETAIL, { u: cell.unionCode, i: cell.indicatorCode, y: cell.year, s: cell.scenario })
+      .then((d) => setDetail({ ...d, discrepancies: d.discrepancies.filter((x) => x.indicator.code === cell.indicatorCode || x.message.includes(cell.indicatorCode)) }))
+      .catch((e: Error) => setError(e.message));
+  }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario]);
+  useEffect(load, [load]);
+
+  const act = async (query: string, variables: Record<string, unknown>) => {
+    try {
+      await run(query, variables, true);
+      setText('');
+      load();
+      onChanged();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const move = (kind: string, reason?: string) =>
+    act(`mutation ($c: CellKey!${reason !== undefined ? ', $r: String!' : ''}) { ${kind}(selection: { cells: [$c] }${reason !== undefined ? ', reason: $r' : ''}) { movedCount } }`, { c: key, r: reason });
+
+  const f = detail?.figure;
+  return (
+    <aside className="cell-panel" aria-label={t('cellPanel', lang)}>
+      <h3>{cell.unionName}</h3>
+      <p>
+        {cell.indicatorLabel} — {cell.year} ({t(cell.scenario === 'ACTUAL' ? 'actual' : 'target', lang)})
+      </p>
+      {error && <p role="alert">{error}</p>}
+      {!detail && !error && <p>{t('loading', lang)}</p>}
+      {detail && (
+        <>
+          <p className="value">
+            <strong>{formatViNumber(f?.value ?? null)}</strong> <span className={`status st-${f?.status.toLowerCase()}`}>{f?.status ?? '—'}</span>
+            {f?.proposedValue !== null && f?.proposedValue !== undefined && <span> · {t('proposal', lang)}: {formatViNumber(f.proposedValue)}</span>}
+          </p>
+          <div className="actions">
+            {f?.status === 'DRAFT' && can('submit') && <button type="button" onClick={() => void move('submitFigures')}>{t('submit', lang)}</button>}
+            {(f?.status === 'SUBMITTED' || f?.proposedValue != null) && can('approve') && <button type="button" onClick={() => void move('approveFigures')}>{t('approve', lang)}</button>}
+            {(f?.status === 'SUBMITTED' || f?.proposedValue != null) && can('approve') && (
+              <button type="button" disabled={!text.trim()} onClick={() => void move('sendBackFigures', text)}>{t('sendBack', lang)}</button>
+            )}
+          </div>
+          {detail.discrepancies.length > 0 && (
+            <section>
+              <h4>{t('discrepancies', lang)}</h4>
+              {detail.discrepancies.map((d) => (
+                <div key={d.id} className="discrepancy">
+                  <div>
+                    <strong>{lang === 'vi' ? d.rule.labelVi : d.rule.labelEn}</strong> ({d.state}) — {d.message}
+                  </div>
+                  {d.drillDown.length > 0 && (
+                    <ul className="drill-down">
+                      {d.drillDown.map((c) => (
+                        <li key={c.union.code}>
+                          {c.union.name}: {formatViNumber(c.value)}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </div>
+              ))}
+            </section>
+          )}
+          {f && (
+            <section>
+              <h4>{t('history', lang)}</h4>
+              <ol className="history">
+                {f.revisions.map((r, k) => (
+                  <li key={k}>
+                    {new Date(r.at).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB')} · {r.actor} · {r.change}
+                    {r.change === 'comment' ? `: ${r.reason}` : `: ${formatViNumber(r.beforeValue)} → ${formatViNumber(r.afterValue)}${r.beforeStatus !== r.afterStatus ? ` (${r.beforeStatus ?? '—'} → ${r.afterStatus})` : ''}${r.reason ? ` — ${r.reason}` : ''}`}
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
+          {f && can('comment') && (
+            <section>
+              <textarea aria-label={t('commentOrReason', lang)} value={text} onChange={(e) => setText(e.target.value)} rows={2} />
+              <button type="button" disabled={!text.trim()} onClick={() => void act('mutation ($c: CellKey!, $t: String!) { commentFigure(cell: $c, text: $t) { version } }', { c: key, t: text })}>
+                {t('comment', lang)}
+              </button>
+            </section>
+          )}
+        </>
+      )}
+    </aside>
+  );
+}
