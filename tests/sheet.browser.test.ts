@@ -252,4 +252,21 @@ describe('sheet', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/sheet-panel.png` });
     await page.close();
   });
+
+  it('clears a range with Delete in one batch, and expands everything in one request', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, 'reporter.backan', 'reporter-demo-2026');
+    await page.getByRole('button', { name: 'Mở tất cả' }).click();
+    await page.locator('.ag-row[row-id="P01-H01"]').first().waitFor({ state: 'attached' }); // other provinces are open too
+    const read = async () => (await s.gql('{ figures(unionCode: "P06-N07", scenario: ACTUAL) { indicatorCode year value version } }')).data!.figures.filter((f: any) => f.indicatorCode === 'funding' && f.year <= 2014);
+    const before = await read();
+    await (await cellOf(page, 'P06-N07', 'funding|2013').show()).click();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Delete');
+    await expect.poll(async () => (await read()).map((f: any) => f.value)).toEqual([null, null]);
+    expect((await read()).map((f: any) => f.version)).toEqual(before.map((f: any) => f.version + 1));
+    await page.getByRole('button', { name: 'Thu gọn' }).click();
+    await expect.poll(() => page.locator('.ag-row[row-id="P06-N07"]').count()).toBe(0);
+    await page.close();
+  });
 });

@@ -305,20 +305,20 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
   const undoStack = useRef<Edit[][]>([]);
   const redoStack = useRef<Edit[][]>([]);
 
+  // Applied to the ref at once (the next queued write reads its versions there), then rendered.
   const patchRows = useCallback((changes: { unionCode: string; col: number; value: number | null; status?: Status; version?: number }[]) => {
-    setRows((prev) => {
-      const next = new Map(prev);
-      for (const c of changes) {
-        const old = next.get(c.unionCode);
-        if (!old) continue;
-        const r = { ...old, values: [...old.values], statuses: [...old.statuses], versions: [...old.versions] };
-        r.values[c.col] = c.value;
-        if (c.status !== undefined) r.statuses[c.col] = c.status;
-        if (c.version !== undefined) r.versions[c.col] = c.version;
-        next.set(r.unionCode, r);
-      }
-      return next;
-    });
+    const next = new Map(rowsRef.current);
+    for (const c of changes) {
+      const old = next.get(c.unionCode);
+      if (!old) continue;
+      const r = { ...old, values: [...old.values], statuses: [...old.statuses], versions: [...old.versions] };
+      r.values[c.col] = c.value;
+      if (c.status !== undefined) r.statuses[c.col] = c.status;
+      if (c.version !== undefined) r.versions[c.col] = c.version;
+      next.set(r.unionCode, r);
+    }
+    rowsRef.current = next;
+    setRows(next);
   }, []);
 
   // ---- live: cells written by anyone appear, briefly highlighted ----
@@ -362,8 +362,27 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
    * All or nothing: a refusal puts every old value back and lists why, cell by cell.
    */
   const writeCells = useCallback(
-    async (edits: Edit[], record: 'new' | 'undo' | 'redo') => {
+    async (edits: Edit[], record: 'new' | 'undo' | 'redo', original: Edit[] = edits) => {
       if (edits.length === 0) return;
+      // The stacks hold edits as first made and move at once, so a quick Ctrl+Y after Ctrl+Z finds
+      // its entry even before the server has answered; a refusal moves the entry back.
+      const into = record === 'undo' ? redoStack : undoStack;
+      const back = record === 'undo' ? undoStack : record === 'redo' ? redoStack : null;
+      into.current.push(original);
+      if (record === 'new') redoStack.current = [];
+      // Writes go one after another, so each reads the versions the previous one left.
+      const turn = writeQueue.current.then(() => send(edits, into, back, original));
+      writeQueue.current = turn.catch(() => undefined);
+      return turn;
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+  const writeQueue = useRef<Promise<void>>(Promise.resolve());
+  const sendRef = useRef<(edits: Edit[], into: typeof undoStack, back: typeof undoStack | null, original: Edit[]) => Promise<void>>(async () => undefined);
+  const send = (edits: Edit[], into: typeof undoStack, back: typeof undoStack | null, original: Edit[]) => sendRef.current(edits, into, back, original);
+  sendRef.current = async (edits, into, back, original) => {
+    {
       const current = rowsRef.current;
       const cells = edits.map((e) => {
         const c = columns[e.col]!;
@@ -373,12 +392,6 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
       try {
         const d = await run<{ setFigures: { figures: { value: number | null; status: Status; version: number }[] } }>(SET, { cells }, true);
         patchRows(edits.map((e, k) => ({ unionCode: e.unionCode, col: e.col, value: d.setFigures.figures[k]!.value, status: d.setFigures.figures[k]!.status, version: d.setFigures.figures[k]!.version })));
-        // The stacks hold edits as first made; an undo writes them inverted.
-        if (record === 'new') {
-          undoStack.current.push(edits);
-          redoStack.current = [];
-        } else if (record === 'undo') redoStack.current.push(edits.map(invert));
-        else undoStack.current.push(edits);
         setMessage({ kind: 'ok', text: `${t('saved', lang)}: ${edits.length} ${t('cells', lang)}` });
       } catch (err) {
         const errors = (err as { errors?: GqlError[] }).errors ?? [];
@@ -390,12 +403,11 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
         }));
         const perCell = errors.filter((x) => typeof x.extensions?.index === 'number').map((x) => x.message);
         fail(Object.assign(new Error(`${t('refused', lang)} (${t('nothingWritten', lang)}): ${perCell.length ? perCell.join(' · ') : (err as Error).message}`), { errors }));
-        if (record === 'undo') undoStack.current.push(edits.map(invert));
-        else if (record === 'redo') redoStack.current.push(edits);
+        into.current = into.current.filter((x) => x !== original);
+        back?.current.push(original);
       }
-    },
-    [columns, scenario, lang, fail, patchRows],
-  );
+    }
+  };
 
   const colIndex = useCallback((colId: string) => {
     const [indicatorCode, year] = colId.split('|');
@@ -503,6 +515,24 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
         api.current!.ensureIndexVisible(to.row);
         return;
       }
+      if (e.key === 'Delete' && !e.ctrlKey && !e.metaKey) {
+        // Delete clears every editable cell of the ranges, as one batch.
+        const grid = api.current!;
+        const displayed = grid.getAllDisplayedColumns();
+        const edits = cellsOf(ranges.current).flatMap(({ row, col }) => {
+          const node = grid.getDisplayedRowAtIndex(row);
+          const column = displayed[col];
+          if (!node?.data || !column || !column.isCellEditable(node)) return [];
+          const c = colIndex(column.getColId());
+          const before = node.data.values[c] ?? null;
+          return before === null ? [] : [{ unionCode: node.data.unionCode, col: c, value: null, before }];
+        });
+        if (edits.length) {
+          e.preventDefault();
+          void writeCells(edits, 'new');
+        }
+        return;
+      }
       if (!(e.ctrlKey || e.metaKey)) return;
       const key = e.key.toLowerCase();
       const from = key === 'z' && !e.shiftKey ? undoStack : key === 'y' || (key === 'z' && e.shiftKey) ? redoStack : null;
@@ -510,10 +540,25 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
       e.preventDefault();
       const edits = from.current.pop();
       // Undo writes the old values back, redo the new ones, with the versions the sheet holds now.
-      if (edits) void writeCells(from === undoStack ? edits.map(invert) : edits, from === undoStack ? 'undo' : 'redo');
+      if (edits) void writeCells(from === undoStack ? edits.map(invert) : edits, from === undoStack ? 'undo' : 'redo', edits);
     },
-    [writeCells],
+    [writeCells, colIndex],
   );
+
+  /** Open every union down to the direct superior level in one request, or close all but TLĐ. */
+  const expandAll = async () => {
+    setLoading(true);
+    try {
+      const fetchOne = (sc: string) => run<{ grid: { rows: GridRow[] } }>(GRID, { root: 'TLD', depth: 2, years: YEARS, scenario: sc });
+      const [main, other] = await Promise.all([fetchOne(scenario), mode === 'achieved' ? fetchOne('TARGET') : Promise.resolve(null)]);
+      setRows(new Map(main.grid.rows.map((r, i) => [r.unionCode, { ...r, targets: other ? other.grid.rows[i]!.values : null }])));
+      setExpanded(new Set(main.grid.rows.filter((r) => r.level < 2).map((r) => r.unionCode)));
+    } catch (err) {
+      fail(err);
+    } finally {
+      setLoading(false);
+    }
+  };
 
   return (
     <main className="sheet">
@@ -523,6 +568,8 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
             <input type="radio" name="mode" checked={mode === m} onChange={() => setMode(m)} /> {t(m, lang)}
           </label>
         ))}
+        <button type="button" onClick={() => void expandAll()}>{t('expandAll', lang)}</button>
+        <button type="button" onClick={() => setExpanded(new Set(['TLD']))}>{t('collapseAll', lang)}</button>
         {canAnywhere('submit') && <button type="button" onClick={() => void approveSelection('submitFigures')}>{t('submitSelection', lang)}</button>}
         {canAnywhere('approve') && <button type="button" onClick={() => void approveSelection('approveFigures')}>{t('approveSelection', lang)}</button>}
         {loading && <span className="loading">{t('loading', lang)}</span>}
@@ -538,6 +585,8 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
           rowData={visible}
           columnDefs={colDefs}
           getRowId={(p) => p.data.unionCode}
+          // Delete is ours (it clears the whole range in one batch), not the grid's one-cell clear.
+          defaultColDef={{ suppressKeyboardEvent: (p) => p.event.key === 'Delete' && !p.editing }}
           context={gridContext}
           onGridReady={(e) => {
             api.current = e.api;
