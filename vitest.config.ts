@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Browser and SSE checks poll; on a busy 2-core machine a second is not always enough.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });

@@ -26,6 +26,17 @@ async function signIn(page: Page, username: string, password: string) {
   await page.locator('.ag-row[row-id="TLD"]').first().waitFor({ state: 'attached' });
 }
 
+/** A signed-in sheet, with the province of `showRow` opened until that row is there. */
+async function sheetAs(username: string, password: string, showRow?: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await signIn(page, username, password);
+  if (showRow) {
+    await page.locator(`.ag-row[row-id="${showRow.split('-')[0]}"] .chevron`).click();
+    await page.locator(`.ag-row[row-id="${showRow}"]`).first().waitFor({ state: 'attached' });
+  }
+  return page;
+}
+
 /** A cell, scrolled into view first: the grid only renders the columns and rows on screen. */
 function cellOf(page: Page, row: string, col: string) {
   const locator = page.locator(`.ag-row[row-id="${row}"] [col-id="${col}"]`).first();
@@ -47,8 +58,7 @@ function cellOf(page: Page, row: string, col: string) {
 
 describe('sheet', () => {
   it('shows the national view, opens a province, and saves and audits a typed value', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await signIn(page, 'reporter.backan', 'reporter-demo-2026');
+    const page = await sheetAs('reporter.backan', 'reporter-demo-2026');
     // Level 1 is listed under TLĐ in vi-VN numbers; a reporter sees its own province's figures only.
     const p06 = await s.gql(`{ figure(unionCode: "P06", indicatorCode: "members", year: 2014, scenario: ACTUAL) { value } }`);
     await expect.poll(() => cellOf(page, 'P06', 'members|2014').text()).toBe(new Intl.NumberFormat('vi-VN').format(p06.data!.figure.value));
@@ -72,8 +82,7 @@ describe('sheet', () => {
   });
 
   it('says why a refused value or edit was refused and restores the cell', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await signIn(page, 'reporter.backan', 'reporter-demo-2026');
+    const page = await sheetAs('reporter.backan', 'reporter-demo-2026');
     // Not a number: refused in the sheet, nothing sent, the cell keeps its value.
     const target = cellOf(page, 'P06', 'workers|2016');
     const shown = await target.text();
@@ -98,10 +107,7 @@ describe('sheet', () => {
   });
 
   it('pastes a 3×4 block as one batch, undoes and redoes it with the right versions', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await signIn(page, 'reporter.backan', 'reporter-demo-2026');
-    await page.locator('.ag-row[row-id="P06"] .chevron').click();
-    await page.locator('.ag-row[row-id="P06-H03"]').first().waitFor({ state: 'attached' });
+    const page = await sheetAs('reporter.backan', 'reporter-demo-2026', 'P06-H03');
     const units = ['P06-H01', 'P06-H02', 'P06-H03'];
     const years = [2013, 2014, 2015, 2016];
     const read = async () => {
@@ -136,10 +142,7 @@ describe('sheet', () => {
   });
 
   it('refuses a pasted block with one bad cell as a whole and says which cell and why', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await signIn(page, 'reporter.backan', 'reporter-demo-2026');
-    await page.locator('.ag-row[row-id="P06"] .chevron').click();
-    await page.locator('.ag-row[row-id="P06-H05"]').first().waitFor({ state: 'attached' });
+    const page = await sheetAs('reporter.backan', 'reporter-demo-2026', 'P06-H05');
     const read = async () => (await s.gql(`{ a: figures(unionCode: "P06-H04", year: 2016, scenario: ACTUAL) { indicatorCode value version } b: figures(unionCode: "P06-H05", year: 2016, scenario: ACTUAL) { indicatorCode value version } }`)).data;
     const before = await read();
     await (await cellOf(page, 'P06-H04', 'workers|2016').show()).click();
@@ -152,10 +155,7 @@ describe('sheet', () => {
   });
 
   it('selects a range with the mouse and Shift+arrows, copies it as tab-separated text, approves it; an approved cell refuses an edit', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await signIn(page, 'reviewer.backan', 'reviewer-demo-2026');
-    await page.locator('.ag-row[row-id="P06"] .chevron').click();
-    await page.locator('.ag-row[row-id="P06-H08"]').first().waitFor({ state: 'attached' });
+    const page = await sheetAs('reviewer.backan', 'reviewer-demo-2026', 'P06-H08');
     await (await cellOf(page, 'P06-H07', 'workers|2013').show()).click();
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowRight');
@@ -254,8 +254,7 @@ describe('sheet', () => {
   });
 
   it('clears a range with Delete in one batch, and expands everything in one request', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await signIn(page, 'reporter.backan', 'reporter-demo-2026');
+    const page = await sheetAs('reporter.backan', 'reporter-demo-2026');
     await page.getByRole('button', { name: 'Mở tất cả' }).click();
     await page.locator('.ag-row[row-id="P01-H01"]').first().waitFor({ state: 'attached' }); // other provinces are open too
     const read = async () => (await s.gql('{ figures(unionCode: "P06-N07", scenario: ACTUAL) { indicatorCode year value version } }')).data!.figures.filter((f: any) => f.indicatorCode === 'funding' && f.year <= 2014);
