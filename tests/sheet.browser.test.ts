@@ -239,8 +239,11 @@ describe('sheet', () => {
   it('shows the focused cell’s discrepancy with the children behind it, and keeps a comment in its history', async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     await signIn(page, 'admin', 'admin-demo-2026');
-    // The planted child-sum discrepancy: Hà Nội's officials trained in 2015.
-    await (await cellOf(page, 'P01', 'officials.trained|2015').show()).click();
+    // The planted child-sum discrepancy: Hà Nội's officials trained in 2015 — marked on the cell.
+    const marked = await cellOf(page, 'P01', 'officials.trained|2015').show();
+    await expect.poll(() => marked.getAttribute('class')).toMatch(/has-discrepancy/);
+    expect(await (await cellOf(page, 'P01', 'officials.trained|2014').show()).getAttribute('class')).not.toMatch(/has-discrepancy/);
+    await marked.click();
     const panel = page.getByRole('complementary', { name: 'Chi tiết ô' });
     await expect.poll(() => panel.textContent()).toMatch(/Số liệu đơn vị cấp trên bằng tổng các đơn vị trực thuộc/);
     expect(await panel.locator('.drill-down li').count()).toBeGreaterThan(25);

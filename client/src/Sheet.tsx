@@ -196,6 +196,28 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
     [expanded, rows, load, fail],
   );
 
+  // ---- open discrepancies, marked on their cells with the rule and the difference on hover ----
+  const [issues, setIssues] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    run<{ discrepancies: { union: { code: string }; indicator: { code: string }; year: number; rule: { labelVi: string; labelEn: string }; difference: number | null; message: string }[] }>(
+      `query ($s: Scenario!) { discrepancies(root: "TLD", scenario: $s, states: [OPEN, EXPLAINED], limit: 5000) { union { code } indicator { code } year rule { labelVi labelEn } difference message } }`,
+      { s: scenario },
+    )
+      .then((d) => {
+        const next = new Map<string, string>();
+        for (const x of d.discrepancies) {
+          const k = `${x.union.code}|${x.indicator.code}|${x.year}`;
+          const text = `${lang === 'vi' ? x.rule.labelVi : x.rule.labelEn}: ${x.message}`;
+          next.set(k, next.has(k) ? `${next.get(k)}\n${text}` : text);
+        }
+        setIssues(next);
+        api.current?.refreshCells({ force: true });
+      })
+      .catch(() => undefined); // a viewer reads none; the sheet works without markers
+  }, [scenario, lang, rows.size]);
+  const issuesRef = useRef(issues);
+  issuesRef.current = issues;
+
   // A stable context whose toggle always calls the latest one (the grid keeps the object it was given).
   const toggleRef = useRef(toggle);
   toggleRef.current = toggle;
@@ -286,8 +308,10 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
               p.data.values[i] = p.newValue as number | null;
               return true;
             },
+            tooltipValueGetter: (p) => issuesRef.current.get(`${p.data?.unionCode}|${ind.code}|${year}`),
             cellClassRules: {
               'in-range': (p) => inRange(p.node.rowIndex, p.column.getColId()),
+              'has-discrepancy': (p) => issuesRef.current.has(`${p.data?.unionCode}|${ind.code}|${year}`),
               flash: (p) => Date.now() - (flashing.current.get(`${p.data?.unionCode}|${i}`) ?? 0) < 1500,
               'st-draft': (p) => p.data?.statuses[i] === 'DRAFT',
               'st-submitted': (p) => p.data?.statuses[i] === 'SUBMITTED',
