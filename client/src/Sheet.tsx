@@ -198,6 +198,8 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
 
   // ---- open discrepancies, marked on their cells with the rule and the difference on hover ----
   const [issues, setIssues] = useState<Map<string, string>>(new Map());
+  // Bumped after each accepted write or transition: the only moments discrepancies can change here.
+  const [issuesVersion, setIssuesVersion] = useState(0);
   useEffect(() => {
     run<{ discrepancies: { union: { code: string }; indicator: { code: string }; year: number; rule: { labelVi: string; labelEn: string }; difference: number | null; message: string }[] }>(
       `query ($s: Scenario!) { discrepancies(root: "TLD", scenario: $s, states: [OPEN, EXPLAINED], limit: 5000) { union { code } indicator { code } year rule { labelVi labelEn } difference message } }`,
@@ -214,7 +216,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
         api.current?.refreshCells({ force: true });
       })
       .catch(() => undefined); // a viewer reads none; the sheet works without markers
-  }, [scenario, lang, rows.size]);
+  }, [scenario, lang, issuesVersion]);
   const issuesRef = useRef(issues);
   issuesRef.current = issues;
 
@@ -417,6 +419,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
         const d = await run<{ setFigures: { figures: { value: number | null; status: Status; version: number }[] } }>(SET, { cells }, true);
         patchRows(edits.map((e, k) => ({ unionCode: e.unionCode, col: e.col, value: d.setFigures.figures[k]!.value, status: d.setFigures.figures[k]!.status, version: d.setFigures.figures[k]!.version })));
         setMessage({ kind: 'ok', text: `${t('saved', lang)}: ${edits.length} ${t('cells', lang)}` });
+        setIssuesVersion((v) => v + 1);
       } catch (err) {
         const errors = (err as { errors?: GqlError[] }).errors ?? [];
         // A stale cell shows what is there now (someone else wrote it) instead of the old value.
@@ -519,6 +522,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
       );
       patchRows(d.r!.moved.map((f) => ({ unionCode: f.unionCode, col: columns.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year), value: f.value, status: f.status, version: f.version })));
       setMessage({ kind: 'ok', text: `${t(kind === 'approveFigures' ? 'approved' : 'submitted', lang)}: ${d.r!.moved.length} ${t('cells', lang)}` });
+      setIssuesVersion((v) => v + 1);
     } catch (err) {
       fail(Object.assign(new Error(`${t('refused', lang)} (${t('nothingWritten', lang)}): ${(err as Error).message}`), { errors: (err as { errors?: GqlError[] }).errors }));
     }
@@ -637,7 +641,10 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
             for (let p = r?.parentCode ?? null; p; p = rows.get(p)?.parentCode ?? null) ancestors.push(p);
             return can(op, focused.unionCode, ancestors);
           }}
-          onChanged={() => void load(rows.get(focused.unionCode)?.parentCode ?? focused.unionCode).catch(fail)}
+          onChanged={() => {
+            void load(rows.get(focused.unionCode)?.parentCode ?? focused.unionCode).catch(fail);
+            setIssuesVersion((v) => v + 1);
+          }}
         />
       )}
       </div>

@@ -189,8 +189,3 @@ export function isStored(def: IndicatorDef): boolean {
 export function acceptsScenario(def: IndicatorDef, scenario: 'actual' | 'target'): boolean {
   return scenario === 'actual' || def.targeted;
 }
-
-/** Parts of a total along one dimension, in catalogue order. */
-export function partsOf(totalCode: string, dimension: SplitDimension): IndicatorDef[] {
-  return INDICATORS.filter((i) => i.total === totalCode && i.split?.dimension === dimension);
-}

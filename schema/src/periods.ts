@@ -35,10 +35,6 @@ export const PERIODS: readonly Period[] = [
   },
 ];
 
-export function periodOf(year: number): Period | undefined {
-  return PERIODS.find((p) => year >= p.from && year <= p.to);
-}
-
 export const SCENARIOS = ['actual', 'target'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 

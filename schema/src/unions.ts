@@ -27,9 +27,5 @@ export const UNION_LEVELS = [
   { level: 3, labelVi: 'Công đoàn cơ sở', labelEn: 'Grassroots' },
 ] as const;
 
-export function unionKind(kind: string): UnionKindDef | undefined {
-  return UNION_KINDS.find((k) => k.kind === kind);
-}
-
 export const SUCCESSION_KINDS = ['merge', 'split', 'rename'] as const;
 export type SuccessionKind = (typeof SUCCESSION_KINDS)[number];

@@ -5,7 +5,7 @@
  * one wrong cell refuses the batch), a unit-year or a subtree query (lenient: what qualifies
  * moves, the rest is counted with its reason), always in one transaction, each leaving a revision.
  */
-import { FIGURE_STATUSES, type Operation, type Scenario } from '@unionhub/schema';
+import type { Operation, Scenario } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { pathRange, type Db } from './db.js';
 import { CellBatchError, DomainError } from './errors.js';
@@ -199,5 +199,3 @@ export async function commentsOf(db: Db, figureId: number): Promise<CommentRow[]
   const rows = await db('comment').select('id', 'author', 'at', 'text').where('figure_id', figureId).orderBy('id');
   return rows.map((r: CommentRow) => ({ ...r, at: new Date(typeof r.at === 'number' ? r.at : r.at).toISOString() }));
 }
-
-export const STATUSES = FIGURE_STATUSES;

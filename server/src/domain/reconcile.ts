@@ -4,7 +4,7 @@
  * with the stored ones: new → open; gone → resolved; back after being resolved (or changed
  * after being accepted/waived) → re-opened. Every state change leaves a revision.
  */
-import { FIRST_YEAR, INDICATORS, RULES, type Scenario } from '@unionhub/schema';
+import { FIRST_YEAR, RULES, type Scenario } from '@unionhub/schema';
 import { indicatorIds, isoTime, type Db } from './db.js';
 import { allChecks, checksAfterWrite, covers, evaluate, instanceKey, type CellSource, type Check, type Found, type Tree, type UnitInfo } from './rules.js';
 
@@ -342,6 +342,3 @@ export function toDiscrepancy(r: Record<string, unknown>): DiscrepancyRow {
 export function discrepancyQuery(db: Db) {
   return db('discrepancy as d').join('trade_union as u', 'u.id', 'd.union_id').select(COLUMNS);
 }
-
-export const RULE_IDS = RULES.map((r) => r.id);
-export const INDICATOR_CODES = INDICATORS.map((d) => d.code);

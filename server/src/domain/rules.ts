@@ -4,7 +4,7 @@
  * a plausibility test); it reads values through a CellSource, so the same code serves a full
  * run over every cell and the incremental re-check after a write.
  */
-import { INDICATORS, RULES, SECTORS, type RuleDef, type Scenario } from '@unionhub/schema';
+import { INDICATORS, isStored, LAST_YEAR, RULES, SECTORS, type RuleDef, type Scenario } from '@unionhub/schema';
 
 export interface UnitInfo {
   id: number;
@@ -50,10 +50,9 @@ export type Check =
 type Of<K extends RuleDef['kind']> = Extract<RuleDef, { kind: K }>;
 const rulesOf = <K extends RuleDef['kind']>(kind: K) => RULES.filter((r) => r.kind === kind) as Of<K>[];
 
-export const SUMMABLE = INDICATORS.filter((d) => d.aggregation.type === 'sum').map((d) => d.code);
+export const SUMMABLE = INDICATORS.filter(isStored).map((d) => d.code);
 const SECTOR_TOTALS = INDICATORS.filter((d) => d.splits.includes('sector')).map((d) => d.code);
 const WOMEN_TOTALS = INDICATORS.filter((d) => d.splits.includes('women')).map((d) => d.code);
-export const ACTUAL_YEARS_MAX = 2017;
 
 const HIERARCHY = rulesOf('hierarchy')[0]!;
 const SECTORS_RULE = rulesOf('parts_sum')[0]!;
@@ -181,7 +180,8 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
       for (const r of HISTORY) {
         if (!r.indicators.includes(code)) continue;
         const series: [number, number][] = [];
-        for (let y = unit.validFrom; y <= Math.min(unit.validTo ?? ACTUAL_YEARS_MAX, ACTUAL_YEARS_MAX); y++) {
+        // Every year the unit reports; years without a value are simply not in the series.
+        for (let y = unit.validFrom; y <= (unit.validTo ?? LAST_YEAR); y++) {
           const v = src.value(unionId, code, y, 'actual');
           if (v !== undefined) series.push([y, v]);
         }
