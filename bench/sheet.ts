@@ -11,7 +11,7 @@ import { launchBrowser, pasteText } from '../tests/browser.js';
 
 export async function benchSheet(db: Knex): Promise<string[]> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) return ['sheet: skipped (no Chromium; `bash tests/ensure-chromium.sh` installs it)'];
+  if (!existsSync(executablePath)) return ['sheet: skipped (no Chromium; `bash tests/setup-system.sh` installs it)'];
   const app = await startApp(db, 0, '127.0.0.1');
   const { token } = await issueToken(db, { username: 'admin', name: 'bench' });
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
