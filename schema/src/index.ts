@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './numbers.js';
 export * from './text.js';
 export * from './roles.js';
+export * from './report.js';
