@@ -221,4 +221,27 @@ export const DiscrepancyRevision = defineEntity({
   },
 });
 
-export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession];
+/** A frozen edition of the consolidated report: the approved figures used, the files exactly as issued. */
+export const ReportEdition = defineEntity({
+  name: 'ReportEdition',
+  uniques: [{ name: 'report_edition_root_number_unique', properties: ['rootCode', 'number'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    rootCode: p.string().length(40),
+    number: p.integer(),
+    createdAt: p.datetime(),
+    actor: p.string().length(100),
+    contentHash: p.string().length(64),
+    figureCount: p.integer(),
+    pendingTotal: p.integer(),
+    previousId: p.integer().nullable(),
+    changeCount: p.integer(),
+    reportJson: p.text(),
+    figuresJson: p.text(),
+    changesJson: p.text(),
+    xlsx: p.blob(),
+    docx: p.blob(),
+  },
+});
+
+export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition];

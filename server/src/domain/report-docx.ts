@@ -1,0 +1,103 @@
+/**
+ * The report as a Word document: headings in the order of part II of the programme document,
+ * a few generated sentences on the key results, the tables, and an appendix saying what is not
+ * approved yet and what changed since the previous edition. Numbers are written the vi-VN way.
+ */
+import {
+  AlignmentType, Document, HeadingLevel, PageOrientation, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType,
+} from 'docx';
+import { cellFormat, formatViNumber, REPORT_LABELS as L, REPORT_SECTIONS, type ReportFormat, type ReportSection, type ReportTableData } from '@unionhub/schema';
+import type { Report } from './report.js';
+import type { EditionMeta } from './editions.js';
+import { viDateTime } from './report-xlsx.js';
+
+export function formatCell(v: number | null, format: ReportFormat): string {
+  if (v === null) return '';
+  return format === 'percent' ? formatViNumber(v, 1) : format === 'decimal' ? formatViNumber(v, 2) : formatViNumber(v, 0);
+}
+
+const FONT = 'Times New Roman';
+const text = (t: string, opts: { bold?: boolean; italics?: boolean; size?: number } = {}) => new TextRun({ text: t, font: FONT, size: opts.size ?? 22, bold: opts.bold, italics: opts.italics });
+const para = (t: string, opts: { bold?: boolean; italics?: boolean; center?: boolean; size?: number } = {}) =>
+  new Paragraph({ children: [text(t, opts)], alignment: opts.center ? AlignmentType.CENTER : undefined, spacing: { after: 120 } });
+const heading = (t: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel]) =>
+  new Paragraph({ heading: level, children: [new TextRun({ text: t, font: FONT, bold: true })], spacing: { before: 240, after: 120 } });
+
+function cell(t: string, opts: { bold?: boolean; right?: boolean; width?: number } = {}): TableCell {
+  return new TableCell({
+    children: [new Paragraph({ children: [text(t, { bold: opts.bold, size: 18 })], alignment: opts.right ? AlignmentType.RIGHT : AlignmentType.LEFT })],
+    width: opts.width ? { size: opts.width, type: WidthType.PERCENTAGE } : undefined,
+  });
+}
+
+function table(t: ReportTableData): (Paragraph | Table)[] {
+  const labelWidth = 30;
+  const other = Math.floor((100 - labelWidth) / Math.max(1, t.columns.length));
+  const header = new TableRow({ tableHeader: true, children: [cell(t.rowHeading, { bold: true, width: labelWidth }), ...t.columns.map((c) => cell(c.label, { bold: true, width: other }))] });
+  const rows = t.rows.map((r) => new TableRow({
+    children: [cell(r.label, { bold: r.kind !== 'row', width: labelWidth }), ...t.columns.map((c, i) => cell(formatCell(r.values[i] ?? null, cellFormat(c, r)), { right: true, bold: r.kind === 'total', width: other }))],
+  }));
+  return [
+    para(t.title, { bold: true }),
+    new Table({ rows: [header, ...rows], width: { size: 100, type: WidthType.PERCENTAGE } }),
+    ...t.notes.map((n) => para(n, { italics: true, size: 18 })),
+  ];
+}
+
+export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buffer> {
+  const body: (Paragraph | Table)[] = [
+    para(L.title, { bold: true, center: true, size: 32 }),
+    para(L.subtitle, { bold: true, center: true, size: 26 }),
+    para(report.rootName, { center: true }),
+    para(`${L.edition}: ${meta.number} — ${L.generatedAt}: ${viDateTime(meta.createdAt)} — ${L.generatedBy}: ${meta.actor}`, { center: true, italics: true, size: 18 }),
+    para(`${L.contentHash}: ${report.contentHash}`, { center: true, italics: true, size: 16 }),
+    para(L.basis, { italics: true }),
+    para(L.approvedOnly, { italics: true }),
+  ];
+  if (report.pendingTotal > 0) body.push(para(`${L.pendingTotal}: ${formatViNumber(report.pendingTotal)} (${REPORT_SECTIONS.pending}).`, { bold: true }));
+  const sentencesBy: Record<ReportSection, string[]> = {
+    results: ['members', 'admitted', 'founded', 'coverage'], grading: ['grading'], units: ['leaders'], plan: ['plan'], pending: [],
+  };
+  for (const section of Object.keys(REPORT_SECTIONS) as ReportSection[]) {
+    if (section === 'pending') continue;
+    body.push(heading(REPORT_SECTIONS[section], HeadingLevel.HEADING_1));
+    for (const s of report.sentences.filter((x) => sentencesBy[section].includes(x.key))) body.push(para(s.text));
+    for (const t of report.tables.filter((x) => x.section === section)) body.push(...table(t));
+  }
+  body.push(heading(REPORT_SECTIONS.pending, HeadingLevel.HEADING_1));
+  if (report.pending.length === 0) body.push(para(L.nothingPending));
+  else {
+    body.push(para(`${L.pendingTotal}: ${formatViNumber(report.pendingTotal)}. ${L.pendingIntro}`));
+    body.push(new Table({
+      width: { size: 100, type: WidthType.PERCENTAGE },
+      rows: [
+        new TableRow({ tableHeader: true, children: [L.indicator, L.scenario, L.year, L.notApproved, L.of].map((h) => cell(h, { bold: true })) }),
+        ...report.pending.map((p) => new TableRow({
+          children: [cell(p.label), cell(p.scenario === 'actual' ? L.actual : L.target), cell(String(p.year), { right: true }), cell(formatViNumber(p.count), { right: true }), cell(formatViNumber(p.expected), { right: true })],
+        })),
+      ],
+    }));
+  }
+  body.push(para(`${L.withProposal}: ${formatViNumber(report.withProposal)}.`));
+  body.push(heading(L.changesIntro, HeadingLevel.HEADING_2));
+  if (meta.previousNumber === null) body.push(para(L.noPrevious));
+  else if (meta.changes.length === 0) body.push(para(L.noChanges));
+  else {
+    body.push(new Table({
+      width: { size: 100, type: WidthType.PERCENTAGE },
+      rows: [
+        new TableRow({ tableHeader: true, children: [L.unit, L.indicator, L.year, L.scenario, L.oldValue, L.newValue].map((h) => cell(h, { bold: true })) }),
+        ...meta.changes.map((c) => new TableRow({
+          children: [cell(c.unionName), cell(c.indicatorLabel), cell(String(c.year), { right: true }), cell(c.scenario === 'actual' ? L.actual : L.target),
+            cell(formatCell(c.oldValue, 'decimal'), { right: true }), cell(formatCell(c.newValue, 'decimal'), { right: true })],
+        })),
+      ],
+    }));
+  }
+  const doc = new Document({
+    creator: meta.actor,
+    title: `${L.title} — ${report.rootName}`,
+    sections: [{ properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } }, children: body }],
+  });
+  return Packer.toBuffer(doc);
+}

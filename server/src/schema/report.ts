@@ -1,0 +1,182 @@
+import { createPubSub } from 'graphql-yoga';
+import { REPORT_SECTIONS } from '@unionhub/schema';
+import { builder, ScenarioEnum } from './builder.js';
+import { assembleReport, type PendingCount, type Report, type ReportSeries } from '../domain/report.js';
+import {
+  editionById, editionChanges, editionReport, generateEdition, listEditions, type EditionRow, type FigureChange,
+} from '../domain/editions.js';
+import type { ReportColumn, ReportRow, ReportTableData } from '@unionhub/schema';
+
+type FrozenReport = Omit<Report, 'figures'>;
+
+/** Progress of report generations, by the job id the client chose (a subscription per job). */
+const progress = createPubSub<{ reportProgress: [jobId: string, payload: { stage: string; fraction: number }] }>();
+
+const ColumnRef = builder.objectRef<ReportColumn>('ReportColumn').implement({
+  fields: (t) => ({ key: t.exposeString('key'), label: t.exposeString('label'), format: t.exposeString('format', { description: 'integer | percent | decimal | rank' }) }),
+});
+
+const RowRef = builder.objectRef<ReportRow>('ReportRow').implement({
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    label: t.exposeString('label'),
+    kind: t.exposeString('kind', { description: 'row | total | group' }),
+    format: t.string({ nullable: true, resolve: (r) => r.format ?? null }),
+    note: t.string({ nullable: true, resolve: (r) => r.note ?? null }),
+    values: t.field({ type: ['Float'], nullable: { list: false, items: true }, description: 'Parallel to the columns; null when nothing approved is behind the cell.', resolve: (r) => r.values }),
+  }),
+});
+
+const TableRef = builder.objectRef<ReportTableData>('ReportTable').implement({
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    section: t.exposeString('section'),
+    sectionTitle: t.string({ resolve: (x) => REPORT_SECTIONS[x.section] }),
+    sheet: t.exposeString('sheet'),
+    title: t.exposeString('title'),
+    rowHeading: t.exposeString('rowHeading'),
+    columns: t.field({ type: [ColumnRef], resolve: (x) => x.columns }),
+    rows: t.field({ type: [RowRef], resolve: (x) => x.rows }),
+    notes: t.exposeStringList('notes'),
+  }),
+});
+
+const SeriesRef = builder.objectRef<ReportSeries>('ReportSeries').implement({
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    label: t.exposeString('label'),
+    values: t.field({ type: ['Float'], nullable: { list: false, items: true }, resolve: (s) => s.values }),
+  }),
+});
+
+const ChartsRef = builder.objectRef<FrozenReport['charts']>('ReportCharts').implement({
+  fields: (t) => ({
+    years: t.exposeIntList('years'),
+    members: t.field({ type: [SeriesRef], description: 'Members at the end of each year, actual and target.', resolve: (c) => c.members }),
+    admitted: t.field({ type: [SeriesRef], description: 'New members per year, actual and target.', resolve: (c) => c.admitted }),
+    grading: t.field({ type: [SeriesRef], description: 'Graded grassroots unions per grade and year.', resolve: (c) => c.grading }),
+  }),
+});
+
+const PendingRef = builder.objectRef<PendingCount>('ReportPendingCount').implement({
+  description: 'Cells left out of the report because they are not approved (or not reported).',
+  fields: (t) => ({
+    indicatorCode: t.exposeString('indicatorCode'),
+    label: t.exposeString('label'),
+    year: t.exposeInt('year'),
+    scenario: t.field({ type: ScenarioEnum, resolve: (p) => p.scenario }),
+    count: t.exposeInt('count'),
+    expected: t.exposeInt('expected'),
+  }),
+});
+
+const SentenceRef = builder.objectRef<{ key: string; text: string }>('ReportSentence').implement({
+  fields: (t) => ({ key: t.exposeString('key'), text: t.exposeString('text') }),
+});
+
+const ReportRef = builder.objectRef<FrozenReport>('Report').implement({
+  description: 'The consolidated report (Báo cáo tổng kết), from approved figures only.',
+  fields: (t) => ({
+    rootCode: t.exposeString('rootCode'),
+    rootName: t.exposeString('rootName'),
+    contentHash: t.exposeString('contentHash'),
+    tables: t.field({ type: [TableRef], resolve: (r) => r.tables }),
+    sentences: t.field({ type: [SentenceRef], resolve: (r) => r.sentences }),
+    charts: t.field({ type: ChartsRef, resolve: (r) => r.charts }),
+    pending: t.field({ type: [PendingRef], resolve: (r) => r.pending }),
+    pendingTotal: t.exposeInt('pendingTotal', { description: 'Cells not approved yet, left out.' }),
+    withProposal: t.exposeInt('withProposal', { description: 'Approved cells with a correction proposed: the approved value is used.' }),
+  }),
+});
+
+const ChangeRef = builder.objectRef<FigureChange>('ReportFigureChange').implement({
+  fields: (t) => ({
+    unionCode: t.exposeString('unionCode'),
+    unionName: t.exposeString('unionName'),
+    indicatorCode: t.exposeString('indicatorCode'),
+    indicatorLabel: t.exposeString('indicatorLabel'),
+    year: t.exposeInt('year'),
+    scenario: t.field({ type: ScenarioEnum, resolve: (c) => c.scenario }),
+    oldValue: t.exposeFloat('oldValue', { nullable: true, description: 'null: not approved in the previous edition.' }),
+    newValue: t.exposeFloat('newValue', { nullable: true, description: 'null: no longer approved.' }),
+  }),
+});
+
+const EditionRef = builder.objectRef<EditionRow>('ReportEdition');
+EditionRef.implement({
+  description: 'A frozen edition of the report: the approved figures used, when, by whom, a content hash, the files as issued.',
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    rootCode: t.exposeString('rootCode'),
+    number: t.exposeInt('number'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    actor: t.exposeString('actor'),
+    contentHash: t.exposeString('contentHash'),
+    figureCount: t.exposeInt('figureCount'),
+    pendingTotal: t.exposeInt('pendingTotal'),
+    changeCount: t.exposeInt('changeCount', { description: 'Cells changed since the previous edition.' }),
+    previous: t.field({ type: EditionRef, nullable: true, resolve: (e, _, ctx) => (e.previousId === null ? null : editionById(ctx.db, e.previousId, ctx.access)) }),
+    changes: t.field({
+      type: [ChangeRef],
+      description: 'Cells whose approved value changed since the previous edition, old → new.',
+      args: { limit: t.arg.int({ defaultValue: 500, required: true }) },
+      resolve: async (e, a, ctx) => (await editionChanges(ctx.db, e.id)).slice(0, a.limit),
+    }),
+    report: t.field({ type: ReportRef, description: 'The tables as frozen in this edition.', resolve: (e, _, ctx) => editionReport(ctx.db, e.id) }),
+    xlsxUrl: t.string({ resolve: (e) => `/reports/${e.id}.xlsx` }),
+    docxUrl: t.string({ resolve: (e) => `/reports/${e.id}.docx` }),
+  }),
+});
+
+const ProgressRef = builder.objectRef<{ stage: string; fraction: number }>('ReportProgress').implement({
+  fields: (t) => ({ stage: t.exposeString('stage', { description: 'load | assemble | xlsx | docx | save | done' }), fraction: t.exposeFloat('fraction') }),
+});
+
+builder.queryFields((t) => ({
+  report: t.field({
+    type: ReportRef,
+    description: 'The report as the approved figures stand now (not frozen): tables, charts and what is not approved yet.',
+    args: { root: t.arg.string({ defaultValue: 'TLD', required: true }) },
+    resolve: (_, a, ctx) => assembleReport(ctx.db, a.root, ctx.access),
+  }),
+  reportEditions: t.field({
+    type: [EditionRef],
+    description: 'Issued editions of the report for `root`, newest first.',
+    args: { root: t.arg.string({ defaultValue: 'TLD', required: true }) },
+    resolve: (_, a, ctx) => listEditions(ctx.db, a.root, ctx.access),
+  }),
+  reportEdition: t.field({
+    type: EditionRef,
+    nullable: true,
+    args: { id: t.arg.int({ required: true }) },
+    resolve: (_, a, ctx) => editionById(ctx.db, a.id, ctx.access),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  generateReport: t.field({
+    type: EditionRef,
+    description: 'Assemble the report from approved figures and freeze it as the next edition (admins and reviewers). ' +
+      'Pass a `jobId` and subscribe to `reportProgress(jobId)` first to follow it.',
+    args: { root: t.arg.string({ defaultValue: 'TLD', required: true }), jobId: t.arg.string() },
+    resolve: (_, a, ctx) =>
+      generateEdition(ctx.db, a.root, ctx.access, (stage, fraction) => {
+        if (a.jobId) progress.publish('reportProgress', a.jobId, { stage, fraction });
+      }),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  reportProgress: t.field({
+    type: ProgressRef,
+    description: 'Stages of the generation started with this `jobId`; ends after "done".',
+    args: { jobId: t.arg.string({ required: true }) },
+    subscribe: async function* (_, a) {
+      for await (const p of progress.subscribe('reportProgress', a.jobId)) {
+        yield p;
+        if (p.stage === 'done') return;
+      }
+    },
+    resolve: (p) => p,
+  }),
+}));
