@@ -9,5 +9,9 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
+  /** An upload that is not an .xlsx in the export layout (broken, foreign or another kind of file). */
+  BAD_FILE: 'BAD_FILE',
+  /** A request body or an upload over its size limit (HTTP 413; MAX_BODY_BYTES, MAX_UPLOAD_BYTES). */
+  TOO_LARGE: 'TOO_LARGE',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

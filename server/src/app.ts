@@ -15,6 +15,7 @@ import { schema } from './schema/index.js';
 import { createContext, createEvents, CSRF_HEADER, type Context, type Events } from './context.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { CLIENT_DIST } from './config.js';
+import { handleExport, handleImport } from './transfer.js';
 
 function toGraphQLError(error: Error, original: DomainError): GraphQLError {
   const located = error as Partial<GraphQLError>;
@@ -113,11 +114,16 @@ export interface App {
 }
 
 export async function startApp(db: Knex, port: number, host = '0.0.0.0'): Promise<App> {
-  const yoga = createGraphQL(db);
+  const events = createEvents();
+  const yoga = createGraphQL(db, events);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/graphql') {
       void yoga(req, res, { req, res });
+    } else if (path?.startsWith('/exports/')) {
+      void handleExport(db, events, req, res);
+    } else if (path?.startsWith('/imports/')) {
+      void handleImport(db, events, req, res);
     } else if (path === '/healthz') {
       db.raw('select 1')
         .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: 'ok' })))

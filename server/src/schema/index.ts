@@ -7,6 +7,8 @@ import './grid.js';
 import './user.js';
 import './discrepancy.js';
 import './progress.js';
+import './export.js';
+import './import.js';
 
 /** Federation v2.6: @theguild/federation-composition refuses v2.10 and later. */
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });
