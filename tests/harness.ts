@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
-import { startApp, type App } from '../server/src/app.js';
+import { startApp, type App, type AppOptions } from '../server/src/app.js';
 import { issueToken } from '../server/src/domain/auth.js';
 import { DEMO_USERS } from '../server/src/db/demo-users.js';
 
@@ -39,13 +39,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * Rate limiting is effectively off unless a test asks for limits (options.limits): test files fire
+ * requests far faster than any person, from one token.
+ */
+export async function startTestServer(options: AppOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'unionhub-server-'));
   const file = join(dir, 'db.sqlite');
   copyFileSync(inject('templateDb'), file);
   const orm = await openDatabase({ kind: 'sqlite', location: file });
   const knex = knexOf(orm);
-  const app = await startApp(knex, 0, '127.0.0.1');
+  const app = await startApp(knex, 0, '127.0.0.1', { ...options, limits: { RATE_LIMIT_PER_MINUTE: 1e9, RATE_LIMIT_BURST: 1e9, RATE_LIMIT_ANONYMOUS_PER_MINUTE: 1e9, ...options.limits } });
   const tokens = {} as TestServer['tokens'];
   for (const u of DEMO_USERS) tokens[u.role] = (await issueToken(knex, { username: u.username, name: 'tests' })).token;
   const auth = (as: As = 'admin'): Record<string, string> => (as === 'anonymous' ? {} : { authorization: `Bearer ${tokens[as]}` });

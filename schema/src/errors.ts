@@ -8,6 +8,13 @@ export const ERROR_CODES = {
   FORBIDDEN_TRANSITION: 'FORBIDDEN_TRANSITION',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** Not a GraphQL request at all: unreadable JSON, a syntax error, unknown fields, wrong variable types. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** Request limits (server/src/hardening/limits.ts), each configurable in server/src/config.ts. */
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  TOO_COMPLEX: 'TOO_COMPLEX',
+  BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
   INTERNAL: 'INTERNAL',
   /** An upload that is not an .xlsx in the export layout (broken, foreign or another kind of file). */
   BAD_FILE: 'BAD_FILE',

@@ -14,7 +14,9 @@ import { ERROR_CODES } from '@unionhub/schema';
 import { schema } from './schema/index.js';
 import { createContext, createEvents, CSRF_HEADER, type Context, type Events } from './context.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
-import { CLIENT_DIST } from './config.js';
+import { CLIENT_DIST, LIMITS, type Limits } from './config.js';
+import { codedErrors, limitPlugins } from './hardening/limits.js';
+import { createRateGuard, declaredTooLarge, readBody } from './hardening/http.js';
 import { handleExport, handleImport } from './transfer.js';
 
 function toGraphQLError(error: Error, original: DomainError): GraphQLError {
@@ -58,14 +60,23 @@ const setCookies: Plugin<Context> = {
 };
 const pendingCookies = new WeakMap<Request, string[]>();
 
-export function createGraphQL(db: Knex, events: Events = createEvents()) {
+/** A request graphql or Yoga refused (bad variables, bad JSON): the client's mistake, not a fault to log. */
+const clientError = (a: unknown) => {
+  const status = (a as { extensions?: { http?: { status?: number } } } | null)?.extensions?.http?.status;
+  return a instanceof Error && a.name === 'GraphQLError' && status !== undefined && status < 500;
+};
+
+export function createGraphQL(db: Knex, events: Events = createEvents(), limits: Limits = LIMITS) {
   return createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     context: ({ request, req }) => createContext(db, events, request, req),
-    plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), domainErrors, setCookies],
+    plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), ...limitPlugins(limits), domainErrors, setCookies, codedErrors],
+    batching: { limit: limits.MAX_BATCH_OPERATIONS },
     maskedErrors: {
+      // Never a stack or the original error in a response, whatever NODE_ENV says.
+      isDev: false,
       maskError: (error, message) => {
         // Unwrap by shape, not instanceof: graphql can be loaded twice (ESM and CJS copies).
         let original: unknown = error;
@@ -73,7 +84,10 @@ export function createGraphQL(db: Knex, events: Events = createEvents()) {
         // A refused batch is expanded to one error per cell by `domainErrors`.
         if (original instanceof CellBatchError) return error as Error;
         if (original instanceof DomainError) return toGraphQLError(error as Error, original);
-        if (original instanceof Error && original.name === 'GraphQLError') return original;
+        // graphql's own errors (bad variables…) keep their outer form: its locations and HTTP status.
+        if (original instanceof Error && original.name === 'GraphQLError') return error as Error;
+        // A fault, not a refusal: the client gets a code and a plain message, the log gets the details.
+        console.error('[INTERNAL]', original);
         return new GraphQLError(message, { extensions: { code: ERROR_CODES.INTERNAL } });
       },
     },
@@ -83,7 +97,7 @@ export function createGraphQL(db: Knex, events: Events = createEvents()) {
       info: () => {},
       warn: (...args: unknown[]) => console.warn(...args),
       error: (...args: unknown[]) => {
-        if (!args.some((a) => a instanceof DomainError || a instanceof CellBatchError || (a instanceof Error && 'originalError' in a && (a.originalError instanceof DomainError || a.originalError instanceof CellBatchError)))) console.error(...args);
+        if (!args.some((a) => a instanceof DomainError || a instanceof CellBatchError || clientError(a) || (a instanceof Error && 'originalError' in a && (a.originalError instanceof DomainError || a.originalError instanceof CellBatchError)))) console.error(...args);
       },
     },
   });
@@ -113,13 +127,32 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function startApp(db: Knex, port: number, host = '0.0.0.0'): Promise<App> {
+export interface AppOptions {
+  /** Override limits from the environment (tests and benchmarks). */
+  limits?: Partial<Limits>;
+}
+
+export async function startApp(db: Knex, port: number, host = '0.0.0.0', options: AppOptions = {}): Promise<App> {
+  const limits: Limits = { ...LIMITS, ...options.limits };
   const events = createEvents();
-  const yoga = createGraphQL(db, events);
+  const yoga = createGraphQL(db, events, limits);
+  const rateLimited = createRateGuard(limits);
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (rateLimited(req, res, path)) return;
+    // Uploads have their own (larger) limit, also counted as they stream by their handler.
+    if (declaredTooLarge(req, res, path.startsWith('/imports/') ? limits.MAX_UPLOAD_BYTES : limits.MAX_BODY_BYTES)) return;
     if (path === '/graphql') {
-      void yoga(req, res, { req, res });
+      if (req.method !== 'POST') {
+        void yoga(req, res, { req, res });
+        return;
+      }
+      // Read the body ourselves (counting bytes) and hand it to Yoga already read.
+      void readBody(req, res, limits.MAX_BODY_BYTES).then((body) => {
+        if (body === null) return;
+        (req as IncomingMessage & { body?: Buffer }).body = body;
+        void yoga(req, res, { req, res });
+      });
     } else if (path?.startsWith('/exports/')) {
       void handleExport(db, events, req, res);
     } else if (path?.startsWith('/imports/')) {

@@ -5,6 +5,11 @@ import { IndicatorRef } from './indicator.js';
 import { underRoot, type Context } from '../context.js';
 import { decide, discrepanciesByIds, discrepancyById, discrepancyHistory, DISCREPANCY_STATES, drillDown, listDiscrepancies, type DiscrepancyRevisionRow, type DrillDownRow } from '../domain/discrepancies.js';
 import { reconcileAll, type DiscrepancyRow, type SyncReport } from '../domain/reconcile.js';
+import { z } from 'zod';
+import { checkArgs, limit, offset, text, unionCode } from '../hardening/input.js';
+
+const DiscrepanciesArgs = z.object({ root: unionCode, ruleId: text(100).nullish(), limit: limit(10_000), offset });
+const DecisionArgs = z.object({ text: text() });
 
 const StateEnum = builder.enumType('DiscrepancyState', {
   values: Object.fromEntries(DISCREPANCY_STATES.map((s) => [s.toUpperCase(), { value: s }])),
@@ -95,7 +100,7 @@ builder.queryFields((t) => ({
       limit: t.arg.int({ defaultValue: 500, required: true }),
       offset: t.arg.int({ defaultValue: 0, required: true }),
     },
-    resolve: (_, a, ctx) => listDiscrepancies(ctx.db, { ...a, states: a.states as never }, ctx.access),
+    resolve: (_, a, ctx) => (checkArgs(DiscrepanciesArgs, a), listDiscrepancies(ctx.db, { ...a, states: a.states as never }, ctx.access)),
   }),
   discrepancy: t.field({ type: DiscrepancyRef, args: { id: t.arg.int({ required: true }) }, resolve: (_, { id }, ctx) => discrepancyById(ctx.db, id, ctx.access) }),
 }));
@@ -107,6 +112,7 @@ const decision = (kind: 'explain' | 'accept' | 'waive', description: string) =>
       description,
       args: { id: t.arg.int({ required: true }), text: t.arg.string({ required: true }) },
       resolve: async (_, { id, text }, ctx) => {
+        checkArgs(DecisionArgs, { text });
         const d = await decide(ctx.db, id, kind, text, ctx.access);
         ctx.events.publish('discrepanciesChanged', [d]);
         return d;

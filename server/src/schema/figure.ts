@@ -7,6 +7,9 @@ import { DomainError } from '../domain/errors.js';
 import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Transition, type TransitionResult } from '../domain/approval.js';
 import { announceDiscrepancies } from './discrepancy.js';
 import { underRoot, type Context } from '../context.js';
+import { z } from 'zod';
+import { LIMITS } from '../config.js';
+import { cellBatch, cellKey, checkArgs, indicatorCode, optionalText, text, unionCode, year } from '../hardening/input.js';
 
 export const FigureRef = builder.objectRef<FigureRow>('Figure');
 
@@ -110,7 +113,16 @@ const FiguresChangedRef = builder.objectRef<{ actor: string; figures: FigureRow[
   }),
 });
 
-export const MAX_BATCH = 5000;
+export const MAX_BATCH = LIMITS.MAX_CELLS_PER_WRITE;
+
+// Bounds GraphQL's types cannot state; the domain still judges years, values and versions per cell.
+const reasonArg = optionalText(1_000);
+const SetFiguresArgs = z.object({ cells: cellBatch(z.object({ unionCode, indicatorCode })), reason: reasonArg });
+const SelectionArgs = z.object({
+  selection: z.object({ cells: cellBatch(cellKey).nullish(), unitYear: z.object({ unionCode, year }).nullish(), subtree: z.object({ root: unionCode, year }).nullish() }),
+  reason: reasonArg,
+});
+const CellArgs = z.object({ cell: cellKey, reason: reasonArg, text: text().optional(), value: z.number().max(1e15).optional() });
 
 builder.queryFields((t) => ({
   figure: t.field({
@@ -143,6 +155,7 @@ builder.mutationFields((t) => ({
       reason: t.arg.string(),
     },
     resolve: async (_, { cells, reason }, ctx) => {
+      checkArgs(SetFiguresArgs, { cells, reason });
       if (cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `At most ${MAX_BATCH} cells per batch`);
       const writes = cells.map((c) => ({ ...c, value: c.value ?? null }));
       const { figures, reconciliation } = await writeFigures(ctx.db, writes, { access: ctx.access, reason });
@@ -240,6 +253,7 @@ function toSelection(s: SelectionArg): Selection {
 }
 
 async function run(ctx: Context, kind: Transition, selection: SelectionArg, reason?: string | null) {
+  checkArgs(SelectionArgs, { selection, reason });
   const result = await transition(ctx.db, kind, toSelection(selection), { access: ctx.access, reason });
   if (result.moved.length) ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: result.moved });
   await announceDiscrepancies(ctx, result.reconciliation);
@@ -276,6 +290,7 @@ builder.mutationFields((t) => ({
     description: 'Propose a correction to an approved cell; the approved value stays in force until the proposal is approved.',
     args: { cell: t.arg({ type: CellKeyInput, required: true }), value: t.arg.float({ required: true }), expectedVersion: t.arg.int({ required: true }), reason: t.arg.string() },
     resolve: async (_, a, ctx) => {
+      checkArgs(CellArgs, a);
       const f = await propose(ctx.db, { ...a.cell, value: a.value, expectedVersion: a.expectedVersion }, { access: ctx.access, reason: a.reason });
       ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: [f] });
       return f;
@@ -284,6 +299,9 @@ builder.mutationFields((t) => ({
   commentFigure: t.field({
     type: FigureRef,
     args: { cell: t.arg({ type: CellKeyInput, required: true }), text: t.arg.string({ required: true }) },
-    resolve: (_, a, ctx) => comment(ctx.db, a.cell, a.text, ctx.access),
+    resolve: (_, a, ctx) => {
+      checkArgs(CellArgs, a);
+      return comment(ctx.db, a.cell, a.text, ctx.access);
+    },
   }),
 }));

@@ -2,6 +2,10 @@ import type { UnionKind } from '@unionhub/schema';
 import { builder, FigureStatusEnum, ScenarioEnum } from './builder.js';
 import { UnionKindEnum } from './union.js';
 import { readGrid, type GridColumn, type GridRow } from '../domain/grid.js';
+import { z } from 'zod';
+import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.js';
+
+const GridArgs = z.object({ root: unionCode, years, indicators: z.array(indicatorCode).max(200).nullish() });
 
 const GridColumnRef = builder.objectRef<GridColumn>('GridColumn').implement({
   fields: (t) => ({
@@ -43,7 +47,9 @@ builder.queryFields((t) => ({
       indicators: t.arg.stringList({ description: 'Default: the whole catalogue.' }),
       scenario: t.arg({ type: ScenarioEnum, defaultValue: "actual", required: true }),
     },
-    resolve: (_, args, ctx) =>
-      readGrid(ctx.db, { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenario: args.scenario }, ctx.access),
+    resolve: (_, args, ctx) => {
+      checkArgs(GridArgs, args);
+      return readGrid(ctx.db, { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenario: args.scenario }, ctx.access);
+    },
   }),
 }));

@@ -1,6 +1,10 @@
 import { builder, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { approvalProgress, type ProgressRow } from '../domain/progress.js';
+import { z } from 'zod';
+import { checkArgs, unionCode, years } from '../hardening/input.js';
+
+const ProgressArgs = z.object({ root: unionCode, years });
 
 const ProgressRowRef = builder.objectRef<ProgressRow>('ApprovalProgress').implement({
   description: 'Counts over the union’s whole subtree for one year.',
@@ -25,6 +29,6 @@ builder.queryFields((t) => ({
       years: t.arg.intList({ required: true }),
       scenario: t.arg({ type: ScenarioEnum, defaultValue: 'actual', required: true }),
     },
-    resolve: (_, a, ctx) => approvalProgress(ctx.db, a.root, a.depth, a.years, a.scenario),
+    resolve: (_, a, ctx) => (checkArgs(ProgressArgs, a), approvalProgress(ctx.db, a.root, a.depth, a.years, a.scenario)),
   }),
 }));

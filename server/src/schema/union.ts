@@ -4,6 +4,10 @@ import {
   ancestorCodes, searchUnions, subtree, successions, yearSpan, type UnionRow,
 } from '../domain/unions.js';
 import { DomainError } from '../domain/errors.js';
+import { z } from 'zod';
+import { checkArgs, text, unionCode } from '../hardening/input.js';
+
+const UnionsArgs = z.object({ parentCode: unionCode.nullish(), search: text(200).nullish() });
 
 export const UnionKindEnum = builder.enumType('UnionKind', {
   values: Object.fromEntries(UNION_KINDS.map((k) => [k.kind.toUpperCase(), { value: k.kind, description: `${k.labelVi} — ${k.labelEn} (level ${k.level})` }])),
@@ -98,6 +102,7 @@ builder.queryFields((t) => ({
       offset: t.arg.int({ defaultValue: 0, required: true }),
     },
     resolve: (_, args, ctx) => {
+      checkArgs(UnionsArgs, args);
       if (args.limit < 1 || args.limit > 5000) throw new DomainError('VALIDATION', 'limit must be between 1 and 5000');
       if (args.offset < 0) throw new DomainError('VALIDATION', 'offset must be ≥ 0');
       return searchUnions(ctx.db, { ...args, kind: args.kind as string | null | undefined });

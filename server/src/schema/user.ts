@@ -7,6 +7,13 @@ import {
 } from '../domain/auth.js';
 import { Access, type Grant } from '../domain/access.js';
 import { CSRF_COOKIE, SESSION_COOKIE, type Context } from '../context.js';
+import { z } from 'zod';
+import { checkArgs, text } from '../hardening/input.js';
+
+// Caps before any hashing: a megabyte "password" must not reach scrypt.
+const SignInArgs = z.object({ username: text(100), password: text(200) });
+const CreateUserArgs = z.object({ username: text(100), displayName: text(200), password: text(200) });
+const IssueTokenArgs = z.object({ username: text(100), name: text(200) });
 
 const RoleEnum = builder.enumType('Role', {
   values: Object.fromEntries(ROLES.map((r) => [r.role.toUpperCase(), { value: r.role, description: `${r.labelVi} — ${r.labelEn}: ${r.operations.join(', ')}` }])),
@@ -85,6 +92,7 @@ builder.mutationFields((t) => ({
     description: 'Sets an httpOnly session cookie. Failed attempts are limited per username and per address.',
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_, { username, password }, ctx) => {
+      checkArgs(SignInArgs, { username, password });
       const s = await signIn(ctx.db, username, password, ctx.address);
       const maxAge = SESSION_DAYS * 86_400;
       ctx.cookies.push(cookie(SESSION_COOKIE, s.sessionToken, maxAge, true), cookie(CSRF_COOKIE, s.csrfToken, maxAge, false));
@@ -104,7 +112,7 @@ builder.mutationFields((t) => ({
     type: UserRef,
     authScopes: { administrator: true },
     args: { username: t.arg.string({ required: true }), displayName: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
-    resolve: (_, args, ctx) => createUser(ctx.db, args),
+    resolve: (_, args, ctx) => (checkArgs(CreateUserArgs, args), createUser(ctx.db, args)),
   }),
   setUserDisabled: t.field({
     type: UserRef,
@@ -128,7 +136,7 @@ builder.mutationFields((t) => ({
     type: IssuedTokenRef,
     authScopes: { administrator: true },
     args: { username: t.arg.string({ required: true }), name: t.arg.string({ required: true }), expiresInDays: t.arg.int() },
-    resolve: (_, args, ctx) => issueToken(ctx.db, args),
+    resolve: (_, args, ctx) => (checkArgs(IssueTokenArgs, args), issueToken(ctx.db, args)),
   }),
   revokeToken: t.boolean({
     authScopes: { administrator: true },

@@ -1,0 +1,84 @@
+/**
+ * HTTP-level guards run before any handler: the caller's rate limit (429 + Retry-After) and
+ * the request body's size (413, from Content-Length before reading, else counted as it streams).
+ * Refusals are JSON in the GraphQL error shape, so a GraphQL client reads their code too.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '@unionhub/schema';
+import type { Limits } from '../config.js';
+import { callerKey, RateLimiter } from './rate-limit.js';
+
+export function refuseHttp(res: ServerResponse, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/** The client's own files and the health check are not rate limited; everything else is. */
+function exempt(path: string): boolean {
+  return path === '/healthz' || path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.ico';
+}
+
+export function createRateGuard(limits: Limits) {
+  const limiter = new RateLimiter(
+    { perMinute: limits.RATE_LIMIT_PER_MINUTE, burst: limits.RATE_LIMIT_BURST },
+    { perMinute: limits.RATE_LIMIT_ANONYMOUS_PER_MINUTE, burst: Math.min(limits.RATE_LIMIT_BURST, limits.RATE_LIMIT_ANONYMOUS_PER_MINUTE) },
+  );
+  /** true when the request was refused (and answered). */
+  return (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
+    if (exempt(path)) return false;
+    const wait = limiter.take(callerKey(req));
+    if (wait === 0) return false;
+    drain(req);
+    refuseHttp(res, 429, 'RATE_LIMITED', `Too many requests; retry in ${wait} s`, { 'retry-after': String(wait) });
+    return true;
+  };
+}
+
+/** Discard the rest of a refused request's body so the connection can answer (and be reused). */
+function drain(req: IncomingMessage): void {
+  req.resume();
+}
+
+/** The declared size is over the limit: refuse before reading a byte. */
+export function declaredTooLarge(req: IncomingMessage, res: ServerResponse, max: number): boolean {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (!(declared > max)) return false;
+  refuseHttp(res, 413, 'TOO_LARGE', `The request body is over ${max} bytes`, { connection: 'close' });
+  // Do not read a body that large: close once the answer is out.
+  res.once('finish', () => req.destroy());
+  return true;
+}
+
+/** Read a body of at most `max` bytes; null (after answering 413) when it streams past that. */
+export function readBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > max) {
+        refused = true;
+        refuseHttp(res, 413, 'TOO_LARGE', `The request body is over ${max} bytes`, { connection: 'close' });
+        res.once('finish', () => req.destroy());
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks));
+    });
+    req.once('error', () => {
+      if (!refused) {
+        refused = true;
+        resolve(null);
+      }
+    });
+  });
+}
