@@ -86,8 +86,7 @@ export function createGraphQL(db: Knex, events: Events = createEvents(), limits:
         if (original instanceof DomainError) return toGraphQLError(error as Error, original);
         // graphql's own errors (bad variables…) keep their outer form: its locations and HTTP status.
         if (original instanceof Error && original.name === 'GraphQLError') return error as Error;
-        // A fault, not a refusal: the client gets a code and a plain message, the log gets the details.
-        console.error('[INTERNAL]', original);
+        // A fault, not a refusal: the client gets a code and a plain message; Yoga's logger (below) gets the details.
         return new GraphQLError(message, { extensions: { code: ERROR_CODES.INTERNAL } });
       },
     },
