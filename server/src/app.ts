@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Knex } from '@mikro-orm/knex';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES } from '@unionhub/schema';
 import { schema } from './schema/index.js';
@@ -72,7 +73,9 @@ export function createGraphQL(db: Knex, events: Events = createEvents(), limits:
     graphqlEndpoint: '/graphql',
     landingPage: false,
     context: ({ request, req }) => createContext(db, events, request, req),
-    plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), ...limitPlugins(limits), domainErrors, setCookies, codedErrors],
+    plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), ...limitPlugins(limits), domainErrors, setCookies, codedErrors,
+      // ftv1 in `extensions` only when a gateway sends `apollo-federation-include-trace: ftv1`.
+      useApolloInlineTrace()],
     batching: { limit: limits.MAX_BATCH_OPERATIONS },
     maskedErrors: {
       // Never a stack or the original error in a response, whatever NODE_ENV says.
@@ -123,6 +126,8 @@ function serveClient(req: IncomingMessage, res: ServerResponse): void {
 export interface App {
   server: Server;
   url: string;
+  /** Serve another handler at an exact path (the federation hub at /hub/graphql). */
+  mount(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void;
   close(): Promise<void>;
 }
 
@@ -136,12 +141,15 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
   const events = createEvents();
   const yoga = createGraphQL(db, events, limits);
   const rateLimited = createRateGuard(limits);
+  const mounted = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (rateLimited(req, res, path)) return;
     // Uploads have their own (larger) limit, also counted as they stream by their handler.
     if (declaredTooLarge(req, res, path.startsWith('/imports/') ? limits.MAX_UPLOAD_BYTES : limits.MAX_BODY_BYTES)) return;
-    if (path === '/graphql') {
+    if (mounted.has(path)) {
+      mounted.get(path)!(req, res);
+    } else if (path === '/graphql') {
       if (req.method !== 'POST') {
         void yoga(req, res, { req, res });
         return;
@@ -174,6 +182,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
   return {
     server,
     url: `http://127.0.0.1:${address.port}`,
+    mount: (path, handler) => void mounted.set(path, handler),
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -80,7 +80,9 @@ builder.asEntity(FigureRef, {
   ),
   resolveReference: async (ref, ctx) => {
     requireCaller(ctx);
-    return visibleTo(ctx.access, await figuresByKeys(ctx.db, [ref]))[0];
+    // A gateway sends the scenario as it was serialised (the enum's name, ACTUAL).
+    const scenario = String(ref.scenario).toLowerCase() as 'actual' | 'target';
+    return visibleTo(ctx.access, await figuresByKeys(ctx.db, [{ ...ref, scenario }]))[0];
   },
 });
 

@@ -1,0 +1,57 @@
+/**
+ * The federation hub: our subgraph plus the departments' subgraphs of the hub config, composed
+ * at start-up and served by Hive Gateway's runtime at /hub/graphql on the same server.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App } from '../app.js';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { CSRF_HEADER } from '../context.js';
+import { composeSupergraph, type Composed } from './compose.js';
+import { SELF_NAME, type HubConfig } from './config.js';
+
+export const HUB_PATH = '/hub/graphql';
+
+export interface Hub extends Composed {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  close(): Promise<void>;
+}
+
+/**
+ * `selfUrl`: where our own subgraph answers (this server's /graphql unless the config says
+ * otherwise, e.g. a load balancer in front of several instances).
+ */
+export async function createHub(config: HubConfig, selfUrl: string): Promise<Hub> {
+  const composed = await composeSupergraph([
+    { name: SELF_NAME, url: config.self ?? selfUrl },
+    ...config.subgraphs,
+  ]);
+  const gateway = createGatewayRuntime({
+    supergraph: composed.supergraphSdl,
+    graphqlEndpoint: HUB_PATH,
+    landingPage: false,
+    logging: 'warn',
+    propagateHeaders: {
+      // The caller's identity reaches every subgraph, so each applies its own grants. The
+      // session cookie (and its CSRF header) goes to our own subgraph only: it is a browser
+      // session of UnionHub, not a credential to hand to departments.
+      fromClientToSubgraphs: ({ request, subgraphName }) => ({
+        authorization: request.headers.get('authorization'),
+        ...(subgraphName === SELF_NAME ? { cookie: request.headers.get('cookie'), [CSRF_HEADER]: request.headers.get(CSRF_HEADER) } : {}),
+      }),
+    },
+  });
+  return {
+    ...composed,
+    handle: (req, res) => void gateway(req, res),
+    close: async () => {
+      await gateway.dispose();
+    },
+  };
+}
+
+/** Compose and serve the hub on a running app, at HUB_PATH. */
+export async function mountHub(app: App, config: HubConfig): Promise<Hub> {
+  const hub = await createHub(config, `${app.url}/graphql`);
+  app.mount(HUB_PATH, hub.handle);
+  return hub;
+}
