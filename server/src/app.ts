@@ -19,6 +19,7 @@ import { CLIENT_DIST, LIMITS, type Limits } from './config.js';
 import { codedErrors, limitPlugins } from './hardening/limits.js';
 import { createRateGuard, declaredTooLarge, readBody } from './hardening/http.js';
 import { handleExport, handleImport } from './transfer.js';
+import { handleReportDownload } from './report-http.js';
 
 function toGraphQLError(error: Error, original: DomainError): GraphQLError {
   const located = error as Partial<GraphQLError>;
@@ -164,6 +165,8 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
       void handleExport(db, events, req, res);
     } else if (path?.startsWith('/imports/')) {
       void handleImport(db, events, req, res);
+    } else if (path?.startsWith('/reports/')) {
+      void handleReportDownload(db, events, req, res);
     } else if (path === '/healthz') {
       db.raw('select 1')
         .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: 'ok' })))

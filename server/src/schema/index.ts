@@ -7,6 +7,7 @@ import './grid.js';
 import './user.js';
 import './discrepancy.js';
 import './progress.js';
+import './report.js';
 import './export.js';
 import './import.js';
 

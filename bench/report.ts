@@ -1,0 +1,34 @@
+/**
+ * The consolidated report at national scale: assembling it, and issuing an edition (assemble +
+ * XLSX + DOCX + freeze), each ÷ the raw SQL sums of the same approved cells (TLĐ's children ×
+ * indicator × year × scenario). Goal: an edition in under 2 s.
+ */
+import type { Knex } from '@mikro-orm/knex';
+import { assembleReport } from '../server/src/domain/report.js';
+import { generateEdition } from '../server/src/domain/editions.js';
+import { SYSTEM_ACCESS } from '../server/src/domain/access.js';
+import { report, time } from './lib.js';
+
+export async function benchReport(db: Knex): Promise<string[]> {
+  // Set-up, not measured: the level-1 actuals approved (the seed leaves them submitted).
+  await db('figure').where('scenario', 'actual').where('status', 'submitted')
+    .whereIn('union_id', db('trade_union').select('id').where('level', 1)).update({ status: 'approved', approved_by: 'bench' });
+  const tld = await db('trade_union').select('id').where('code', 'TLD').first();
+  const SUMS = `select f.indicator_id, f.year, f.scenario, sum(f.value) as total
+    from figure f join trade_union u on u.id = f.union_id
+    where u.parent_id = ? and f.status = 'approved' and f.year between 2013 and 2023 group by f.indicator_id, f.year, f.scenario`;
+  const baseline = await time(() => db.raw(SUMS, [tld.id]), 15, 3);
+  let cells = 0;
+  const assemble = await time(async () => (cells = (await assembleReport(db, 'TLD', SYSTEM_ACCESS)).figures.length), 15, 3);
+  let bytes = 0;
+  const edition = await time(async () => {
+    const e = await generateEdition(db, 'TLD', SYSTEM_ACCESS);
+    const r = await db('report_edition').select(db.raw('length(xlsx) + length(docx) as n')).where('id', e.id).first();
+    bytes = Number(r.n);
+  }, 5, 1);
+  return [
+    report('report, national (assembly from approved figures ÷ raw SQL sums of the same cells)', assemble, baseline, 'informative', `${cells} approved cells`),
+    report('report edition, national (assembly + XLSX + DOCX + freeze ÷ raw SQL sums)', edition, baseline, '< 2 s absolute',
+      `${edition.median < 2000 ? 'within' : 'OVER'} the 2 s goal; files ${(bytes / 1024).toFixed(0)} KiB`),
+  ];
+}
