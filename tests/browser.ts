@@ -33,3 +33,48 @@ export async function copiedText(page: Page): Promise<string> {
     return data.getData('text/plain');
   });
 }
+
+/** Sign in through the page and wait for the sheet's first row. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  page.setDefaultTimeout(15_000);
+  await page.goto(url);
+  await page.getByLabel(/Tên đăng nhập/).fill(username);
+  await page.getByLabel(/Mật khẩu/).fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.locator('.ag-row[row-id="TLD"]').first().waitFor({ state: 'attached' });
+}
+
+/** A signed-in sheet in a new page, with the province of `showRow` opened until that row is there. */
+export async function openSheet(browser: Browser, url: string, username: string, password: string, showRow?: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await signIn(page, url, username, password);
+  if (showRow) {
+    const province = showRow.split('-')[0]!;
+    await page.evaluate((r) => {
+      const api = (window as unknown as { unionhubSheet: { ensureNodeVisible(n: unknown): void; getRowNode(r: string): unknown } }).unionhubSheet;
+      api.ensureNodeVisible(api.getRowNode(r));
+    }, province);
+    await page.locator(`.ag-row[row-id="${province}"] .chevron`).click();
+    await page.locator(`.ag-row[row-id="${showRow}"]`).first().waitFor({ state: 'attached' });
+  }
+  return page;
+}
+
+/** A cell, scrolled into view first: the grid only renders the columns and rows on screen. */
+export function cellOf(page: Page, row: string, col: string) {
+  const locator = page.locator(`.ag-row[row-id="${row}"] [col-id="${col}"]`).first();
+  return {
+    async show() {
+      await page.evaluate(([r, c]) => {
+        const api = (window as unknown as { unionhubSheet: { ensureColumnVisible(c: string): void; ensureNodeVisible(n: unknown): void; getRowNode(r: string): unknown } }).unionhubSheet;
+        api.ensureColumnVisible(c!);
+        api.ensureNodeVisible(api.getRowNode(r!));
+      }, [row, col]);
+      await locator.waitFor({ state: 'attached' });
+      return locator;
+    },
+    async text() {
+      return (await this.show()).textContent();
+    },
+  };
+}

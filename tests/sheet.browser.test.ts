@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './harness.js';
-import { copiedText, launchBrowser, pasteText, SCREENSHOTS } from './browser.js';
+import { cellOf, copiedText, launchBrowser, openSheet, pasteText, signIn, SCREENSHOTS } from './browser.js';
 
 let s: TestServer;
 let browser: Browser;
@@ -17,48 +17,9 @@ afterAll(async () => {
   await s?.close();
 });
 
-async function signIn(page: Page, username: string, password: string) {
-  page.setDefaultTimeout(15_000);
-  await page.goto(s.url);
-  await page.getByLabel(/Tên đăng nhập/).fill(username);
-  await page.getByLabel(/Mật khẩu/).fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.locator('.ag-row[row-id="TLD"]').first().waitFor({ state: 'attached' });
-}
-
-/** A signed-in sheet, with the province of `showRow` opened until that row is there. */
-async function sheetAs(username: string, password: string, showRow?: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await signIn(page, username, password);
-  if (showRow) {
-    await page.locator(`.ag-row[row-id="${showRow.split('-')[0]}"] .chevron`).click();
-    await page.locator(`.ag-row[row-id="${showRow}"]`).first().waitFor({ state: 'attached' });
-  }
-  return page;
-}
-
-/** A cell, scrolled into view first: the grid only renders the columns and rows on screen. */
-function cellOf(page: Page, row: string, col: string) {
-  const locator = page.locator(`.ag-row[row-id="${row}"] [col-id="${col}"]`).first();
-  return {
-    async show() {
-      await page.evaluate(([r, c]) => {
-        const api = (window as unknown as { unionhubSheet: { ensureColumnVisible(c: string): void; ensureNodeVisible(n: unknown): void; getRowNode(r: string): unknown } }).unionhubSheet;
-        api.ensureColumnVisible(c!);
-        api.ensureNodeVisible(api.getRowNode(r!));
-      }, [row, col]);
-      await locator.waitFor({ state: 'attached' });
-      return locator;
-    },
-    async text() {
-      return (await this.show()).textContent();
-    },
-  };
-}
-
 describe('sheet', () => {
   it('shows the national view, opens a province, and saves and audits a typed value', async () => {
-    const page = await sheetAs('reporter.backan', 'reporter-demo-2026');
+    const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026');
     // Level 1 is listed under TLĐ in vi-VN numbers; a reporter sees its own province's figures only.
     const p06 = await s.gql(`{ figure(unionCode: "P06", indicatorCode: "members", year: 2014, scenario: ACTUAL) { value } }`);
     await expect.poll(() => cellOf(page, 'P06', 'members|2014').text()).toBe(new Intl.NumberFormat('vi-VN').format(p06.data!.figure.value));
@@ -82,7 +43,7 @@ describe('sheet', () => {
   });
 
   it('says why a refused value or edit was refused and restores the cell', async () => {
-    const page = await sheetAs('reporter.backan', 'reporter-demo-2026');
+    const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026');
     // Not a number: refused in the sheet, nothing sent, the cell keeps its value.
     const target = cellOf(page, 'P06', 'workers|2016');
     const shown = await target.text();
@@ -107,7 +68,7 @@ describe('sheet', () => {
   });
 
   it('pastes a 3×4 block as one batch, undoes and redoes it with the right versions', async () => {
-    const page = await sheetAs('reporter.backan', 'reporter-demo-2026', 'P06-H03');
+    const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026', 'P06-H03');
     const units = ['P06-H01', 'P06-H02', 'P06-H03'];
     const years = [2013, 2014, 2015, 2016];
     const read = async () => {
@@ -142,7 +103,7 @@ describe('sheet', () => {
   });
 
   it('refuses a pasted block with one bad cell as a whole and says which cell and why', async () => {
-    const page = await sheetAs('reporter.backan', 'reporter-demo-2026', 'P06-H05');
+    const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026', 'P06-H05');
     const read = async () => (await s.gql(`{ a: figures(unionCode: "P06-H04", year: 2016, scenario: ACTUAL) { indicatorCode value version } b: figures(unionCode: "P06-H05", year: 2016, scenario: ACTUAL) { indicatorCode value version } }`)).data;
     const before = await read();
     await (await cellOf(page, 'P06-H04', 'workers|2016').show()).click();
@@ -155,7 +116,7 @@ describe('sheet', () => {
   });
 
   it('selects a range with the mouse and Shift+arrows, copies it as tab-separated text, approves it; an approved cell refuses an edit', async () => {
-    const page = await sheetAs('reviewer.backan', 'reviewer-demo-2026', 'P06-H08');
+    const page = await openSheet(browser, s.url, 'reviewer.backan', 'reviewer-demo-2026', 'P06-H08');
     await (await cellOf(page, 'P06-H07', 'workers|2013').show()).click();
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowRight');
@@ -176,7 +137,7 @@ describe('sheet', () => {
 
     // A reporter cannot type into an approved cell.
     const reporter = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await signIn(reporter, 'reporter.backan', 'reporter-demo-2026');
+    await signIn(reporter, s.url, 'reporter.backan', 'reporter-demo-2026');
     await reporter.locator('.ag-row[row-id="P06"] .chevron').click();
     const locked = cellOf(reporter, 'P06-H07', 'workers|2014');
     const shown = await locked.text();
@@ -194,8 +155,8 @@ describe('sheet', () => {
     const b = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const pa = await a.newPage();
     const pb = await b.newPage();
-    await signIn(pa, 'reporter.backan', 'reporter-demo-2026');
-    await signIn(pb, 'admin', 'admin-demo-2026');
+    await signIn(pa, s.url, 'reporter.backan', 'reporter-demo-2026');
+    await signIn(pb, s.url, 'admin', 'admin-demo-2026');
     for (const p of [pa, pb]) {
       await p.locator('.ag-row[row-id="P06"] .chevron').click();
       await p.locator('.ag-row[row-id="P06-N03"]').first().waitFor({ state: 'attached' });
@@ -218,7 +179,7 @@ describe('sheet', () => {
     const pc = await c.newPage();
     // urql's own requests accept event streams among other types; the sheet's live stream asks for nothing else.
     await pc.route(/\/graphql/, (route) => (route.request().headers().accept === 'text/event-stream' ? route.abort() : route.continue()));
-    await signIn(pc, 'reporter.backan', 'reporter-demo-2026');
+    await signIn(pc, s.url, 'reporter.backan', 'reporter-demo-2026');
     await pc.locator('.ag-row[row-id="P06"] .chevron').click();
     await pc.locator('.ag-row[row-id="P06-N03"]').first().waitFor({ state: 'attached' });
     const now = await s.gql('{ figure(unionCode: "P06-N03", indicatorCode: "workers", year: 2017, scenario: ACTUAL) { version } }');
@@ -238,7 +199,7 @@ describe('sheet', () => {
 
   it('shows the focused cell’s discrepancy with the children behind it, and keeps a comment in its history', async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await signIn(page, 'admin', 'admin-demo-2026');
+    await signIn(page, s.url, 'admin', 'admin-demo-2026');
     // The planted child-sum discrepancy: Hà Nội's officials trained in 2015 — marked on the cell.
     const marked = await cellOf(page, 'P01', 'officials.trained|2015').show();
     await expect.poll(() => marked.getAttribute('class')).toMatch(/has-discrepancy/);
@@ -257,7 +218,7 @@ describe('sheet', () => {
   });
 
   it('clears a range with Delete in one batch, and expands everything in one request', async () => {
-    const page = await sheetAs('reporter.backan', 'reporter-demo-2026');
+    const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026');
     await page.getByRole('button', { name: 'Mở tất cả' }).click();
     await page.locator('.ag-row[row-id="P01-H01"]').first().waitFor({ state: 'attached' }); // other provinces are open too
     const read = async () => (await s.gql('{ figures(unionCode: "P06-N07", scenario: ACTUAL) { indicatorCode year value version } }')).data!.figures.filter((f: any) => f.indicatorCode === 'funding' && f.year <= 2014);

@@ -3,7 +3,7 @@
  * children behind a sum), its history and comments; and what the caller may do with it.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { formatViNumber } from '@unionhub/schema/numbers';
+import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
 import { run } from './api.ts';
 import { t, type Lang } from './i18n.ts';
 
@@ -22,41 +22,45 @@ interface Detail {
     status: string;
     version: number;
     proposedValue: number | null;
-    revisions: { change: string; beforeValue: number | null; afterValue: number | null; beforeStatus: string | null; afterStatus: string | null; actor: string; at: string; reason: string | null }[];
-    comments: { author: string; at: string; text: string }[];
+    revisions?: { change: string; beforeValue: number | null; afterValue: number | null; beforeStatus: string | null; afterStatus: string | null; actor: string; at: string; reason: string | null }[];
+    comments?: { author: string; at: string; text: string }[];
   } | null;
-  discrepancies: { id: number; rule: { labelVi: string; labelEn: string }; indicator: { code: string }; state: string; difference: number | null; message: string; drillDown: { union: { code: string; name: string }; value: number | null }[] }[];
+  discrepancies?: { id: number; rule: { labelVi: string; labelEn: string }; indicator: { code: string }; state: string; difference: number | null; message: string; drillDown: { union: { code: string; name: string }; value: number | null }[] }[];
 }
 
-const DETAIL = `query ($u: String!, $i: String!, $y: Int!, $s: Scenario!) {
+// History, comments and discrepancies only for those who may read unapproved work (not viewers).
+const DETAIL = `query ($u: String!, $i: String!, $y: Int!, $s: Scenario!, $full: Boolean!) {
   figure(unionCode: $u, indicatorCode: $i, year: $y, scenario: $s) {
     value status version proposedValue
-    revisions { change beforeValue afterValue beforeStatus afterStatus actor at reason }
-    comments { author at text }
+    revisions @include(if: $full) { change beforeValue afterValue beforeStatus afterStatus actor at reason }
+    comments @include(if: $full) { author at text }
   }
-  discrepancies(root: $u, year: $y, scenario: $s, states: [OPEN, EXPLAINED]) {
+  discrepancies(root: $u, year: $y, scenario: $s, states: [OPEN, EXPLAINED]) @include(if: $full) {
     id rule { labelVi labelEn } indicator { code } state difference message drillDown { union { code name } value }
   }
 }`;
 
-export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang: Lang; can: (op: 'comment' | 'submit' | 'approve') => boolean; onChanged: () => void }) {
-  const [detail, setDetail] = useState<Detail | null>(null);
+export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang: Lang; can: (op: 'comment' | 'submit' | 'approve' | 'edit' | 'readUnapproved') => boolean; onChanged: () => void }) {
+  const [detail, setDetail] = useState<(Detail & { discrepancies: NonNullable<Detail['discrepancies']> }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState('');
+  const [proposed, setProposed] = useState('');
+  const full = can('readUnapproved');
   const key = { unionCode: cell.unionCode, indicatorCode: cell.indicatorCode, year: cell.year, scenario: cell.scenario };
 
   const load = useCallback(() => {
     setError(null);
-    run<Detail>(DETAIL, { u: cell.unionCode, i: cell.indicatorCode, y: cell.year, s: cell.scenario })
-      .then((d) => setDetail({ ...d, discrepancies: d.discrepancies.filter((x) => x.indicator.code === cell.indicatorCode || x.message.includes(cell.indicatorCode)) }))
+    run<Detail>(DETAIL, { u: cell.unionCode, i: cell.indicatorCode, y: cell.year, s: cell.scenario, full })
+      .then((d) => setDetail({ ...d, discrepancies: (d.discrepancies ?? []).filter((x) => x.indicator.code === cell.indicatorCode || x.message.includes(cell.indicatorCode)) }))
       .catch((e: Error) => setError(e.message));
-  }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario]);
+  }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario, full]);
   useEffect(load, [load]);
 
   const act = async (query: string, variables: Record<string, unknown>) => {
     try {
       await run(query, variables, true);
       setText('');
+      setProposed('');
       load();
       onChanged();
     } catch (e) {
@@ -65,6 +69,17 @@ export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang:
   };
   const move = (kind: string, reason?: string) =>
     act(`mutation ($c: CellKey!${reason !== undefined ? ', $r: String!' : ''}) { ${kind}(selection: { cells: [$c] }${reason !== undefined ? ', reason: $r' : ''}) { movedCount } }`, { c: key, r: reason });
+
+  /** A correction to an approved cell waits as a proposal; the approved value stays in force until approved. */
+  const propose = () => {
+    const parsed = parseViNumber(proposed);
+    if (!parsed.ok || parsed.value === null) return setError(parsed.ok ? t('propose', lang) : parsed.error);
+    void act('mutation ($c: CellKey!, $v: Float!, $e: Int!, $r: String) { proposeFigure(cell: $c, value: $v, expectedVersion: $e, reason: $r) { version } }', {
+      c: key, v: parsed.value, e: detail!.figure!.version, r: text.trim() || null,
+    });
+  };
+  const decide = (kind: 'explain' | 'accept' | 'waive', id: number) =>
+    act(`mutation ($id: Int!, $t: String!) { ${kind}Discrepancy(id: $id, text: $t) { state } }`, { id, t: text });
 
   const f = detail?.figure;
   return (
@@ -81,6 +96,16 @@ export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang:
             <strong>{formatViNumber(f?.value ?? null)}</strong> <span className={`status st-${f?.status.toLowerCase()}`}>{f?.status ?? '—'}</span>
             {f?.proposedValue !== null && f?.proposedValue !== undefined && <span> · {t('proposal', lang)}: {formatViNumber(f.proposedValue)}</span>}
           </p>
+          {can('comment') && (
+            <section className="comment-box">
+              <textarea aria-label={t('commentOrReason', lang)} value={text} onChange={(e) => setText(e.target.value)} rows={2} />
+              {f && (
+                <button type="button" disabled={!text.trim()} onClick={() => void act('mutation ($c: CellKey!, $t: String!) { commentFigure(cell: $c, text: $t) { version } }', { c: key, t: text })}>
+                  {t('comment', lang)}
+                </button>
+              )}
+            </section>
+          )}
           <div className="actions">
             {f?.status === 'DRAFT' && can('submit') && <button type="button" onClick={() => void move('submitFigures')}>{t('submit', lang)}</button>}
             {(f?.status === 'SUBMITTED' || f?.proposedValue != null) && can('approve') && <button type="button" onClick={() => void move('approveFigures')}>{t('approve', lang)}</button>}
@@ -88,6 +113,12 @@ export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang:
               <button type="button" disabled={!text.trim()} onClick={() => void move('sendBackFigures', text)}>{t('sendBack', lang)}</button>
             )}
           </div>
+          {f?.status === 'APPROVED' && can('edit') && (
+            <div className="proposal-form">
+              <input aria-label={t('propose', lang)} inputMode="decimal" value={proposed} onChange={(e) => setProposed(e.target.value)} placeholder={formatViNumber(f.value)} size={10} />
+              <button type="button" disabled={!proposed.trim()} onClick={propose}>{t('propose', lang)}</button>
+            </div>
+          )}
           {detail.discrepancies.length > 0 && (
             <section>
               <h4>{t('discrepancies', lang)}</h4>
@@ -95,6 +126,11 @@ export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang:
                 <div key={d.id} className="discrepancy">
                   <div>
                     <strong>{lang === 'vi' ? d.rule.labelVi : d.rule.labelEn}</strong> ({d.state}) — {d.message}
+                  </div>
+                  <div className="actions">
+                    {can('comment') && <button type="button" disabled={!text.trim()} onClick={() => void decide('explain', d.id)}>{t('explain', lang)}</button>}
+                    {can('approve') && <button type="button" disabled={!text.trim()} onClick={() => void decide('accept', d.id)}>{t('accept', lang)}</button>}
+                    {can('approve') && <button type="button" disabled={!text.trim()} onClick={() => void decide('waive', d.id)}>{t('waive', lang)}</button>}
                   </div>
                   {d.drillDown.length > 0 && (
                     <ul className="drill-down">
@@ -109,7 +145,7 @@ export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang:
               ))}
             </section>
           )}
-          {f && (
+          {f?.revisions && (
             <section>
               <h4>{t('history', lang)}</h4>
               <ol className="history">
@@ -120,14 +156,6 @@ export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang:
                   </li>
                 ))}
               </ol>
-            </section>
-          )}
-          {f && can('comment') && (
-            <section>
-              <textarea aria-label={t('commentOrReason', lang)} value={text} onChange={(e) => setText(e.target.value)} rows={2} />
-              <button type="button" disabled={!text.trim()} onClick={() => void act('mutation ($c: CellKey!, $t: String!) { commentFigure(cell: $c, text: $t) { version } }', { c: key, t: text })}>
-                {t('comment', lang)}
-              </button>
             </section>
           )}
         </>

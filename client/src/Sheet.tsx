@@ -11,6 +11,7 @@ import { roleOperations, type Operation } from '@unionhub/schema/roles';
 import { csrfToken, run, type GqlError } from './api.ts';
 import { cellsOf, contains, rangeOf, toTsv, type Point, type Range } from './ranges.ts';
 import { CellPanel, type CellRef } from './CellPanel.tsx';
+import { YearRange, yearsOf, type Years } from './YearRange.tsx';
 import { t, type Lang } from './i18n.ts';
 
 type Mode = 'actual' | 'target' | 'achieved';
@@ -51,7 +52,15 @@ const GRID = `query ($root: String!, $depth: Int!, $years: [Int!]!, $scenario: S
 
 const SET = `mutation ($cells: [CellWrite!]!) { setFigures(cells: $cells) { figures { value status version } } }`;
 
-const YEARS = [2013, 2014, 2015, 2016, 2017];
+const ANCESTORS = `query ($code: String!) { union(code: $code) { ancestors { code } } }`;
+
+/** Per union (levels 0–2), what is left to do in its subtree over the shown years: the filters read it. */
+const TODO = `query ($years: [Int!]!, $scenario: Scenario!) {
+  approvalProgress(root: "TLD", depth: 2, years: $years, scenario: $scenario) { union { code } draft submitted openDiscrepancies }
+}`;
+
+/** The programme period a year belongs to: the sheet's default range. */
+const periodRange = (year: number): Years => (year > 2017 ? { from: 2018, to: 2023 } : { from: 2013, to: 2017 });
 
 const invert = (e: Edit): Edit => ({ ...e, value: e.before, before: e.value });
 
@@ -63,8 +72,11 @@ interface Edit {
   before: number | null;
 }
 
-export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => void }) {
+export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { unionCode: string; year: number } | null; onSignedOut: () => void }) {
   const [mode, setMode] = useState<Mode>('actual');
+  const [range, setRange] = useState<Years>(() => periodRange(at?.year ?? 2013));
+  const years = useMemo(() => yearsOf(range), [range.from, range.to]);
+  const [filter, setFilter] = useState({ discrepancies: false, unapproved: false });
   const [indicators, setIndicators] = useState<Indicator[] | null>(null);
   const [columns, setColumns] = useState<{ indicatorCode: string; year: number }[]>([]);
   const [rows, setRows] = useState<Map<string, Row>>(new Map());
@@ -147,7 +159,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
   /** Load a union and its children (both scenarios for % achieved) and merge them into the tree. */
   const load = useCallback(
     async (root: string) => {
-      const fetchOne = (s: string) => run<{ grid: { columns: { indicatorCode: string; year: number }[]; rows: GridRow[] } }>(GRID, { root, depth: 1, years: YEARS, scenario: s });
+      const fetchOne = (s: string) => run<{ grid: { columns: { indicatorCode: string; year: number }[]; rows: GridRow[] } }>(GRID, { root, depth: 1, years, scenario: s });
       const [main, other] = await Promise.all([fetchOne(scenario), mode === 'achieved' ? fetchOne('TARGET') : Promise.resolve(null)]);
       setColumns(main.grid.columns);
       setRows((prev) => {
@@ -156,7 +168,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
         return next;
       });
     },
-    [scenario, mode],
+    [scenario, mode, years],
   );
 
   useEffect(() => {
@@ -171,15 +183,46 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
       .catch(fail);
   }, [lang, fail]);
 
+  // Opened at a unit (from the progress view): its ancestors are expanded and the cell focused.
+  const opening = useRef(at);
+  const reloadAll = useCallback(async () => {
+    let open = expanded;
+    if (opening.current) {
+      const d = await run<{ union: { ancestors: { code: string }[] } | null }>(ANCESTORS, { code: opening.current.unionCode });
+      open = new Set(['TLD', ...(d.union?.ancestors.map((a) => a.code) ?? [])]);
+      setExpanded(open);
+      pendingFocus.current = opening.current;
+      opening.current = null;
+    }
+    setRows(new Map());
+    rowsRef.current = new Map();
+    await Promise.all([...open].map(load));
+  }, [expanded, load]);
   useEffect(() => {
     setLoading(true);
-    setRows(new Map());
-    Promise.all([...expanded].map(load))
+    reloadAll()
       .catch(fail)
       .finally(() => setLoading(false));
-    // Reload everything open when the scenario changes; expansion itself loads incrementally.
+    // Reload everything open when the scenario or the years change; expansion itself loads incrementally.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [mode]);
+  }, [mode, range.from, range.to]);
+
+  const pendingFocus = useRef<{ unionCode: string; year: number } | null>(null);
+  /** Focus the unit's first cell of the year once both its row and the columns are in the grid. */
+  const focusPending = () => {
+    const p = pendingFocus.current;
+    const grid = api.current;
+    const node = p && grid?.getRowNode(p.unionCode);
+    const column = grid?.getAllDisplayedColumns().find((c) => c.getColId().endsWith(`|${p?.year}`));
+    if (!p || !grid || !node || node.rowIndex === null || !column) return;
+    pendingFocus.current = null;
+    grid.ensureNodeVisible(node, 'middle');
+    grid.ensureColumnVisible(column, 'start');
+    grid.setFocusedCell(node.rowIndex, column);
+  };
+
+  // ---- filters: only rows whose subtree has open discrepancies / unapproved cells in the shown years ----
+  const [todo, setTodo] = useState<Map<string, { unapproved: number; open: number }> | null>(null);
 
   const toggle = useCallback(
     async (code: string) => {
@@ -220,6 +263,22 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
   const issuesRef = useRef(issues);
   issuesRef.current = issues;
 
+  useEffect(() => {
+    if (!filter.discrepancies && !filter.unapproved) return setTodo(null);
+    run<{ approvalProgress: { union: { code: string }; draft: number; submitted: number; openDiscrepancies: number }[] }>(TODO, { years, scenario })
+      .then((d) => {
+        const next = new Map<string, { unapproved: number; open: number }>();
+        for (const r of d.approvalProgress) {
+          const acc = next.get(r.union.code) ?? { unapproved: 0, open: 0 };
+          acc.unapproved += r.draft + r.submitted;
+          acc.open += r.openDiscrepancies;
+          next.set(r.union.code, acc);
+        }
+        setTodo(next);
+      })
+      .catch(fail);
+  }, [filter.discrepancies, filter.unapproved, years, scenario, issuesVersion, fail]);
+
   // A stable context whose toggle always calls the latest one (the grid keeps the object it was given).
   const toggleRef = useRef(toggle);
   toggleRef.current = toggle;
@@ -238,13 +297,19 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
     const kids = new Map<string | null, Row[]>();
     for (const r of rows.values()) (kids.get(r.parentCode) ?? kids.set(r.parentCode, []).get(r.parentCode)!).push(r);
     const out: Row[] = [];
+    // Counts cover whole subtrees, so a kept row's ancestors are kept too; rows below level 2 have none.
+    const wanted = (r: Row) => {
+      const c = todo?.get(r.unionCode);
+      return !c || (filter.discrepancies && c.open > 0) || (filter.unapproved && c.unapproved > 0);
+    };
     const walk = (r: Row) => {
+      if (!wanted(r)) return;
       out.push(expanded.has(r.unionCode) === Boolean(r.open) ? r : { ...r, open: expanded.has(r.unionCode) });
       if (expanded.has(r.unionCode)) for (const c of kids.get(r.unionCode) ?? []) walk(c);
     };
     for (const r of kids.get(null) ?? []) walk(r);
     return out;
-  }, [rows, expanded]);
+  }, [rows, expanded, todo, filter]);
 
   const colDefs = useMemo((): (ColDef<Row> | ColGroupDef<Row>)[] => {
     // Both the catalogue and the server's column order are needed before a cell can find its value.
@@ -281,7 +346,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
       groups.set(ind.category.code, group);
       group.children.push({
         headerName: ind.label,
-        children: YEARS.map((year): ColDef<Row> => {
+        children: years.map((year): ColDef<Row> => {
           const i = index.get(`${ind.code}|${year}`)!;
           return {
             colId: `${ind.code}|${year}`,
@@ -324,7 +389,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
       });
     }
     return [unit, ...groups.values()];
-  }, [indicators, columns, lang, mode]);
+  }, [indicators, columns, lang, mode, years]);
 
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
@@ -528,6 +593,25 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
     }
   };
 
+  /** "Approve all that pass": the focused unit's subtree for the focused year, skipping cells with open errors. */
+  const approvePassing = async () => {
+    if (!focused) return;
+    try {
+      const d = await run<{ approveFigures: { movedCount: number; skippedCount: number; reasons: { reason: string; count: number }[] } }>(
+        `mutation ($s: SubtreeYear!) { approveFigures(selection: { subtree: $s }) { movedCount skippedCount reasons { reason count } } }`,
+        { s: { root: focused.unionCode, year: focused.year, scenario, onlyPassing: true } },
+        true,
+      );
+      const r = d.approveFigures;
+      const why = r.reasons.map((x) => `${x.reason} (${x.count})`).join(', ');
+      setMessage({ kind: 'ok', text: `${t('approved', lang)}: ${r.movedCount} ${t('cells', lang)}; ${t('skipped', lang)}: ${r.skippedCount}${why ? ` — ${why}` : ''}` });
+      setIssuesVersion((v) => v + 1);
+      await reloadAll();
+    } catch (err) {
+      fail(err);
+    }
+  };
+
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
       if (api.current?.getEditingCells().length) return;
@@ -577,7 +661,7 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
   const expandAll = async () => {
     setLoading(true);
     try {
-      const fetchOne = (sc: string) => run<{ grid: { rows: GridRow[] } }>(GRID, { root: 'TLD', depth: 2, years: YEARS, scenario: sc });
+      const fetchOne = (sc: string) => run<{ grid: { rows: GridRow[] } }>(GRID, { root: 'TLD', depth: 2, years, scenario: sc });
       const [main, other] = await Promise.all([fetchOne(scenario), mode === 'achieved' ? fetchOne('TARGET') : Promise.resolve(null)]);
       setRows(new Map(main.grid.rows.map((r, i) => [r.unionCode, { ...r, targets: other ? other.grid.rows[i]!.values : null }])));
       setExpanded(new Set(main.grid.rows.filter((r) => r.level < 2).map((r) => r.unionCode)));
@@ -596,10 +680,21 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
             <input type="radio" name="mode" checked={mode === m} onChange={() => setMode(m)} /> {t(m, lang)}
           </label>
         ))}
+        <YearRange value={range} onChange={setRange} lang={lang} />
         <button type="button" onClick={() => void expandAll()}>{t('expandAll', lang)}</button>
         <button type="button" onClick={() => setExpanded(new Set(['TLD']))}>{t('collapseAll', lang)}</button>
         {canAnywhere('submit') && <button type="button" onClick={() => void approveSelection('submitFigures')}>{t('submitSelection', lang)}</button>}
         {canAnywhere('approve') && <button type="button" onClick={() => void approveSelection('approveFigures')}>{t('approveSelection', lang)}</button>}
+        {canAnywhere('approve') && (
+          <button type="button" disabled={!focused} title={focused ? `${focused.unionName} — ${focused.year}` : t('approvePassingOf', lang)} onClick={() => void approvePassing()}>
+            {t('approvePassing', lang)}
+          </button>
+        )}
+        {grants.length > 0 && !canAnywhere('edit') && <span className="read-only">{t('readOnly', lang)}</span>}
+        <span className="filters">
+          <label><input type="checkbox" checked={filter.discrepancies} onChange={(e) => setFilter({ ...filter, discrepancies: e.target.checked })} /> {t('onlyDiscrepancies', lang)}</label>
+          <label><input type="checkbox" checked={filter.unapproved} onChange={(e) => setFilter({ ...filter, unapproved: e.target.checked })} /> {t('onlyUnapproved', lang)}</label>
+        </span>
         {loading && <span className="loading">{t('loading', lang)}</span>}
         {message && (
           <span role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind}>
@@ -625,7 +720,11 @@ export function Sheet({ lang, onSignedOut }: { lang: Lang; onSignedOut: () => vo
           onCellMouseDown={onCellMouseDown}
           onCellMouseOver={onCellMouseOver}
           onCellFocused={onCellFocused}
+          onRowDataUpdated={focusPending}
+          onDisplayedColumnsChanged={focusPending}
           singleClickEdit={false}
+          // Rows appear and go at once, as in a spreadsheet (filters and expansion move many rows).
+          animateRows={false}
           stopEditingWhenCellsLoseFocus
           enterNavigatesVerticallyAfterEdit
         />
