@@ -14,21 +14,28 @@ export async function benchReport(db: Knex): Promise<string[]> {
   await db('figure').where('scenario', 'actual').where('status', 'submitted')
     .whereIn('union_id', db('trade_union').select('id').where('level', 1)).update({ status: 'approved', approved_by: 'bench' });
   const tld = await db('trade_union').select('id').where('code', 'TLD').first();
-  const SUMS = `select f.indicator_id, f.year, f.scenario, sum(f.value) as total
-    from figure f join trade_union u on u.id = f.union_id
-    where u.parent_id = ? and f.status = 'approved' and f.year between 2013 and 2023 group by f.indicator_id, f.year, f.scenario`;
+  // Scenario named so SQLite seeks the (union, scenario, year, indicator) index (a join on parent_id scans instead).
+  const SUMS = `select f.indicator_id, f.year, f.scenario, sum(f.value) as total from figure f
+    where f.union_id in (select id from trade_union where parent_id = ?) and f.scenario in ('actual', 'target')
+      and f.status = 'approved' and f.year between 2013 and 2023 group by f.indicator_id, f.year, f.scenario`;
   const baseline = await time(() => db.raw(SUMS, [tld.id]), 15, 3);
   let cells = 0;
   const assemble = await time(async () => (cells = (await assembleReport(db, 'TLD', SYSTEM_ACCESS)).figures.length), 15, 3);
   let bytes = 0;
+  // CPU time of this process too: on a shared 2-core machine wall time also counts others' work.
+  const cpu = process.cpuUsage();
+  let runs = 0;
   const edition = await time(async () => {
+    runs++;
     const e = await generateEdition(db, 'TLD', SYSTEM_ACCESS);
     const r = await db('report_edition').select(db.raw('length(xlsx) + length(docx) as n')).where('id', e.id).first();
     bytes = Number(r.n);
   }, 5, 1);
+  const used = process.cpuUsage(cpu);
+  const cpuPerEdition = (used.user + used.system) / 1000 / runs;
   return [
     report('report, national (assembly from approved figures ÷ raw SQL sums of the same cells)', assemble, baseline, 'informative', `${cells} approved cells`),
     report('report edition, national (assembly + XLSX + DOCX + freeze ÷ raw SQL sums)', edition, baseline, '< 2 s absolute',
-      `${edition.median < 2000 ? 'within' : 'OVER'} the 2 s goal; files ${(bytes / 1024).toFixed(0)} KiB`),
+      `${edition.median < 2000 ? 'within' : 'OVER'} the 2 s goal; ${cpuPerEdition.toFixed(0)} ms CPU per edition; files ${(bytes / 1024).toFixed(0)} KiB`),
   ];
 }

@@ -23,19 +23,16 @@ const para = (t: string, opts: { bold?: boolean; italics?: boolean; center?: boo
 const heading = (t: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel]) =>
   new Paragraph({ heading: level, children: [new TextRun({ text: t, font: FONT, bold: true })], spacing: { before: 240, after: 120 } });
 
-function cell(t: string, opts: { bold?: boolean; right?: boolean; width?: number } = {}): TableCell {
-  return new TableCell({
-    children: [new Paragraph({ children: [text(t, { bold: opts.bold, size: 18 })], alignment: opts.right ? AlignmentType.RIGHT : AlignmentType.LEFT })],
-    width: opts.width ? { size: opts.width, type: WidthType.PERCENTAGE } : undefined,
-  });
+/** Lean cells (one paragraph, the document's default font): a national report has ~8,000 of them. */
+function cell(t: string, opts: { bold?: boolean; right?: boolean } = {}): TableCell {
+  const children = opts.bold ? [new TextRun({ text: t, bold: true })] : t ? [new TextRun(t)] : [];
+  return new TableCell({ children: [new Paragraph({ children, alignment: opts.right ? AlignmentType.RIGHT : undefined })] });
 }
 
 function table(t: ReportTableData): (Paragraph | Table)[] {
-  const labelWidth = 30;
-  const other = Math.floor((100 - labelWidth) / Math.max(1, t.columns.length));
-  const header = new TableRow({ tableHeader: true, children: [cell(t.rowHeading, { bold: true, width: labelWidth }), ...t.columns.map((c) => cell(c.label, { bold: true, width: other }))] });
+  const header = new TableRow({ tableHeader: true, children: [cell(t.rowHeading, { bold: true }), ...t.columns.map((c) => cell(c.label, { bold: true }))] });
   const rows = t.rows.map((r) => new TableRow({
-    children: [cell(r.label, { bold: r.kind !== 'row', width: labelWidth }), ...t.columns.map((c, i) => cell(formatCell(r.values[i] ?? null, cellFormat(c, r)), { right: true, bold: r.kind === 'total', width: other }))],
+    children: [cell(r.label, { bold: r.kind !== 'row' }), ...t.columns.map((c, i) => cell(formatCell(r.values[i] ?? null, cellFormat(c, r)), { right: true, bold: r.kind === 'total' }))],
   }));
   return [
     para(t.title, { bold: true }),
@@ -97,6 +94,7 @@ export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buf
   const doc = new Document({
     creator: meta.actor,
     title: `${L.title} — ${report.rootName}`,
+    styles: { default: { document: { run: { font: FONT, size: 18 } } } },
     sections: [{ properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } }, children: body }],
   });
   return Packer.toBuffer(doc);
