@@ -17,7 +17,7 @@ import { createContext, createEvents, CSRF_HEADER, type Context, type Events } f
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { CLIENT_DIST, LIMITS, type Limits } from './config.js';
 import { codedErrors, limitPlugins } from './hardening/limits.js';
-import { createRateGuard, declaredTooLarge, readBody } from './hardening/http.js';
+import { badQueryString, createRateGuard, declaredTooLarge, readBody } from './hardening/http.js';
 import { handleExport, handleImport } from './transfer.js';
 import { handleReportDownload } from './report-http.js';
 
@@ -113,7 +113,15 @@ const MIME: Record<string, string> = {
 
 function serveClient(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://x');
-  const rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(url.pathname);
+  } catch {
+    // Percent-escapes that are not UTF-8: a bad request, not a fault.
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad path');
+    return;
+  }
+  const rel = normalize(decoded).replace(/^(\.\.[/\\])+/, '');
   let file = join(CLIENT_DIST, rel);
   if (!file.startsWith(CLIENT_DIST) || !existsSync(file) || statSync(file).isDirectory()) file = join(CLIENT_DIST, 'index.html');
   if (!existsSync(file)) {
@@ -152,6 +160,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
       mounted.get(path)!(req, res);
     } else if (path === '/graphql') {
       if (req.method !== 'POST') {
+        if (badQueryString(req, res)) return;
         void yoga(req, res, { req, res });
         return;
       }

@@ -20,9 +20,10 @@ import { cellId, checkValue, figuresByKeys, writeFigures, type CellKey, type Cel
 import { propose } from './approval.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
 import { DATA_SHEET, EXPORT_COLUMNS } from './exports.js';
+import { LIMITS } from '../config.js';
 
-/** Refused before parsing: larger uploads get HTTP 413. Configurable with IMPORT_MAX_BYTES. */
-export const IMPORT_MAX_BYTES = Number(process.env.IMPORT_MAX_BYTES) || 20 * 1024 * 1024;
+/** Refused before parsing: larger uploads get HTTP 413. The one upload limit, MAX_UPLOAD_BYTES (server/src/config.ts). */
+export const IMPORT_MAX_BYTES = LIMITS.MAX_UPLOAD_BYTES;
 
 export type PlanKind = 'new' | 'change' | 'proposal' | 'unchanged' | 'blank';
 

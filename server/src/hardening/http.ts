@@ -4,6 +4,7 @@
  * Refusals are JSON in the GraphQL error shape, so a GraphQL client reads their code too.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
 import type { ErrorCode } from '@unionhub/schema';
 import type { Limits } from '../config.js';
 import { callerKey, RateLimiter } from './rate-limit.js';
@@ -81,4 +82,33 @@ export function readBody(req: IncomingMessage, res: ServerResponse, max: number)
       }
     });
   });
+}
+
+/** A JSON object in a query parameter (Yoga would otherwise fail on it as a fault, not a refusal). */
+const jsonObject = z.string().transform((text, ctx) => {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+    return value;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+    return z.NEVER;
+  }
+});
+
+/** GET /graphql?query=…&variables=…: the parameters GraphQL over HTTP defines, checked before Yoga sees them. */
+const getParams = z.object({
+  query: z.string().optional(),
+  operationName: z.string().max(200).optional(),
+  variables: jsonObject.optional(),
+  extensions: jsonObject.optional(),
+});
+
+/** true when the query string was refused (and answered 400 BAD_REQUEST). */
+export function badQueryString(req: IncomingMessage, res: ServerResponse): boolean {
+  const params = new URL(req.url ?? '/', 'http://x').searchParams;
+  const parsed = getParams.safeParse(Object.fromEntries(params));
+  if (parsed.success) return false;
+  refuseHttp(res, 400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return true;
 }
