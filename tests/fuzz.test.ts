@@ -72,7 +72,7 @@ function valueFor(type: any, depth = 0): unknown {
   if (type.ofType && String(type).endsWith('!')) return valueFor(type.ofType, depth);
   if (String(type).startsWith('[')) return Array.from({ length: int(0, 4) }, () => valueFor(type.ofType, depth + 1));
   if ('getFields' in type) return depth > 3 ? null : Object.fromEntries(Object.values(type.getFields()).map((f: any) => [f.name, valueFor(f.type, depth + 1)]));
-  if ('getValues' in type) return pick(type.getValues()).name;
+  if ('getValues' in type) return pick(type.getValues() as { name: string }[]).name;
   switch (type.name) {
     case 'Int': return chance(0.7) ? int(-5, 3000) : junkNumber();
     case 'Float': return chance(0.7) ? rand() * 1e6 - 10 : junkNumber();

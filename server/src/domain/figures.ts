@@ -209,7 +209,14 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
             union_id: unions.get(w.unionCode)!.id, indicator_id: indicatorIds.get(w.indicatorCode)!, year: w.year, scenario: w.scenario,
             value: w.value, status: 'draft', version: 1, updated_by: actor, updated_at: at,
           })
-          .returning('id');
+          .returning('id')
+          .catch((e: unknown) => {
+            // Another writer created the cell between our read and this insert (the cell's unique index
+            // says so; PostgreSQL lets two transactions race here): the same CONFLICT as a stale version.
+            if (!isUniqueViolation(e)) throw e;
+            refuse(i, new DomainError('CONFLICT', 'the cell was created meanwhile', { currentVersion: 1 }), w);
+            throw new CellBatchError(errors as never);
+          });
         const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
         revisions.push(revision(id, null, w.value, null, 'draft', 1, actor, opts.reason, at));
       }
@@ -235,6 +242,12 @@ function revision(
     figure_id: figureId, change: 'value', before_value: before, after_value: after, before_status: beforeStatus,
     after_status: afterStatus, version, actor, at, reason: reason ?? null,
   };
+}
+
+/** A unique index refused the row (SQLite SQLITE_CONSTRAINT_UNIQUE, PostgreSQL 23505). */
+function isUniqueViolation(e: unknown): boolean {
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  return code === '23505' || (code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(String(message)));
 }
 
 function sortByIndex(errors: DomainError[]) {
