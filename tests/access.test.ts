@@ -105,6 +105,9 @@ const OPERATIONS: { name: string; call: () => Promise<[string, Record<string, un
   },
   { name: 'query discrepancies', call: async () => ['{ discrepancies(root: "TLD", limit: 5) { id } }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'ok', reporter: 'ok', reviewer: 'ok', admin: 'ok' } },
   { name: 'query approvalProgress', call: async () => ['{ approvalProgress(root: "P06", depth: 0, years: [2016]) { approved } }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'ok', reporter: 'ok', reviewer: 'ok', admin: 'ok' } },
+  { name: 'query report', call: async () => ['{ report(root: "P06") { pendingTotal } }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'ok', reporter: 'ok', reviewer: 'ok', admin: 'ok' } },
+  { name: 'generateReport inside (P06)', call: async () => ['mutation { generateReport(root: "P06") { number } }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'FORBIDDEN', reporter: 'FORBIDDEN', reviewer: 'ok', admin: 'ok' } },
+  { name: 'generateReport outside (TLD)', call: async () => ['mutation { generateReport(root: "TLD") { number } }', {}], expect: { anonymous: 'UNAUTHENTICATED', viewer: 'FORBIDDEN', reporter: 'FORBIDDEN', reviewer: 'FORBIDDEN', admin: 'ok' } },
   {
     name: 'submitFigures inside (P06)',
     call: async () => {
