@@ -1,12 +1,25 @@
 import { useState } from 'react';
 import { csrfToken, run } from './api.ts';
-import { t, type Lang } from './i18n.ts';
+import { t, type Lang, type Word } from './i18n.ts';
 import { SignIn } from './SignIn.tsx';
 import { Sheet } from './Sheet.tsx';
+import { Progress } from './Progress.tsx';
+import { Report } from './Report.tsx';
+
+/** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
+type View = 'sheet' | 'progress' | 'report';
+const VIEWS: { view: View; word: Word }[] = [
+  { view: 'sheet', word: 'sheetView' },
+  { view: 'progress', word: 'progressView' },
+  { view: 'report', word: 'reportView' },
+];
 
 export function App() {
   const [lang, setLang] = useState<Lang>('vi');
   const [signedIn, setSignedIn] = useState(csrfToken() !== '');
+  const [view, setView] = useState<View>('sheet');
+  // Where the sheet opens: a unit code (its ancestors are expanded) and the years to show.
+  const [sheetAt, setSheetAt] = useState<{ unionCode: string; year: number } | null>(null);
   const signOut = async () => {
     await run('mutation { signOut }', {}, true).catch(() => undefined);
     setSignedIn(false);
@@ -15,11 +28,31 @@ export function App() {
     <div className="app">
       <header>
         <strong>UnionHub</strong> — {t('title', lang)}
+        {signedIn && (
+          <nav>
+            {VIEWS.map((v) => (
+              <button key={v.view} type="button" className={view === v.view ? 'tab active' : 'tab'} data-view={v.view} onClick={() => setView(v.view)}>
+                {t(v.word, lang)}
+              </button>
+            ))}
+          </nav>
+        )}
         <span className="spacer" />
         <button type="button" onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}>{lang === 'vi' ? 'English' : 'Tiếng Việt'}</button>
         {signedIn && <button type="button" onClick={signOut}>{t('signOut', lang)}</button>}
       </header>
-      {signedIn ? <Sheet lang={lang} onSignedOut={() => setSignedIn(false)} /> : <SignIn lang={lang} onSignedIn={() => setSignedIn(true)} />}
+      {!signedIn && <SignIn lang={lang} onSignedIn={() => setSignedIn(true)} />}
+      {signedIn && view === 'sheet' && <Sheet key={sheetAt ? `${sheetAt.unionCode}|${sheetAt.year}` : 'home'} lang={lang} at={sheetAt} onSignedOut={() => setSignedIn(false)} />}
+      {signedIn && view === 'report' && <Report lang={lang} />}
+      {signedIn && view === 'progress' && (
+        <Progress
+          lang={lang}
+          onOpen={(unionCode, year) => {
+            setSheetAt({ unionCode, year });
+            setView('sheet');
+          }}
+        />
+      )}
     </div>
   );
 }
