@@ -11,6 +11,7 @@ import { loadSeed } from '../server/src/db/load-seed.js';
 import { benchGridRead } from './grid-read.js';
 import { benchReconcile } from './reconcile.js';
 import { benchSheet } from './sheet.js';
+import { benchExport } from './export.js';
 import { benchReport } from './report.js';
 import { knexOf } from '../server/src/db/orm.js';
 
@@ -23,6 +24,7 @@ try {
   console.log(await benchGridRead(orm, file));
   for (const line of await benchReconcile(knexOf(orm))) console.log(line);
   for (const line of await benchSheet(knexOf(orm))) console.log(line);
+  for (const line of await benchExport(orm, file, join(dir, 'all-approved.sqlite'))) console.log(line);
   for (const line of await benchReport(knexOf(orm))) console.log(line);
   await orm.close();
   if (process.argv.includes('--stress')) {

@@ -24,7 +24,7 @@ async function post(action: 'preview' | 'apply', body: Uint8Array, as: As = 'rep
   const res = await fetch(`${s.url}/imports/${action}${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ...s.auth(as) },
-    body,
+    body: body as unknown as BodyInit,
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
@@ -35,7 +35,7 @@ async function footprint() {
     `select (select count(*) from figure_revision) as revisions, (select sum(version) from figure) as versions,
             (select count(*) from figure) as figures, (select count(*) from figure where proposed_value is not null) as proposals`,
   );
-  return r;
+  return r!;
 }
 
 async function edit(file: Buffer, change: (ws: ExcelJS.Worksheet) => void): Promise<Buffer> {

@@ -123,7 +123,13 @@ export async function selectExport(db: Db, filter: ExportFilter, access: Access)
 
 const YEARS_ALL = Array.from({ length: LAST_YEAR - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i);
 const STORED_CODES = INDICATORS.filter(isStored).map((d) => d.code);
-const CATALOGUE_ORDER = new Map(INDICATORS.map((d, i) => [d.code, i]));
+
+/** SQLite's group_concat and PostgreSQL's string_agg take the same arguments, ORDER BY included. */
+const aggregate = (db: Db) => ((db.client as { dialect?: string }).dialect === 'postgresql' ? 'string_agg' : 'group_concat');
+
+/** Separators of the packed cells (ASCII record and unit separators: never in a code or a username). */
+const RS = '\u001e';
+const FS = '\u001f';
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -145,37 +151,47 @@ function figureFilter(db: Db, ids: Map<string, number>, sel: ExportSelection, un
  */
 export async function* approvedRows(db: Db, sel: ExportSelection): AsyncGenerator<ExportRow[]> {
   const ids = await indicatorIds(db);
-  const codeOf = new Map([...ids].map(([code, id]) => [id, code]));
+  const codeOf = new Map([...ids].map(([code, id]) => [String(id), code]));
   const labels = new Map<string, string>();
-  const label = (code: string, year: number) => {
+  const label = (code: string, year: string) => {
     const k = `${code}|${year}`;
     let l = labels.get(k);
-    if (l === undefined) labels.set(k, (l = indicatorLabel(catalogueIndicator(code)!, year, 'vi')));
+    if (l === undefined) labels.set(k, (l = indicatorLabel(catalogueIndicator(code)!, Number(year), 'vi')));
     return l;
   };
-  for (const group of chunks(sel.units, UNITS_PER_CHUNK)) {
-    const position = new Map(group.map((u, i) => [u.id, i]));
-    const raw: { u: number; i: number; y: number; s: Scenario; v: number | null; at: unknown; by: string | null }[] = await figureFilter(db, ids, sel, group.map((u) => u.id))
-      .where('f.status', 'approved')
-      .select('f.union_id as u', 'f.indicator_id as i', 'f.year as y', 'f.scenario as s', 'f.value as v', 'f.approved_at as at', 'f.approved_by as by');
-    const rows: ExportRow[] = [];
-    for (const r of raw) {
-      if (r.v === null) continue; // an approved empty cell has nothing to export
-      const u = group[position.get(r.u)!]!;
-      const code = codeOf.get(r.i)!;
-      rows.push({
-        unitCode: u.code, unitName: u.name, level: u.level, parentCode: u.parentCode, indicatorCode: code, indicatorName: label(code, r.y),
-        year: r.y, scenario: r.s, value: r.v, approvedAt: r.at === null || r.at === undefined ? null : isoTime(r.at), approvedBy: r.by,
-      });
+  // Cells approved in one batch share an instant: convert each distinct one once.
+  const times = new Map<string, string>();
+  const time = (raw: string) => {
+    let t = times.get(raw);
+    if (t === undefined) {
+      if (times.size > 10_000) times.clear();
+      times.set(raw, (t = isoTime(raw)));
     }
-    const byCode = new Map(group.map((u, i) => [u.code, i]));
-    rows.sort(
-      (a, b) =>
-        byCode.get(a.unitCode)! - byCode.get(b.unitCode)! ||
-        (a.scenario < b.scenario ? -1 : a.scenario > b.scenario ? 1 : 0) ||
-        a.year - b.year ||
-        CATALOGUE_ORDER.get(a.indicatorCode)! - CATALOGUE_ORDER.get(b.indicatorCode)!,
-    );
+    return t;
+  };
+  for (const group of chunks(sel.units, UNITS_PER_CHUNK)) {
+    // One packed string per unit: node-sqlite3 builds a JS object per row and column, which costs
+    // more than the query itself. Cells are ordered by scenario, year and indicator id (= catalogue order).
+    const packed: { u: number; r: string }[] = await figureFilter(db, ids, sel, group.map((u) => u.id))
+      .where('f.status', 'approved')
+      .whereNotNull('f.value')
+      .select('f.union_id as u', db.raw(`${aggregate(db)}(f.indicator_id || '${FS}' || f.year || '${FS}' || f.scenario || '${FS}' || f.value || '${FS}' || coalesce(f.approved_at, '') || '${FS}' || coalesce(f.approved_by, ''), '${RS}' order by f.scenario, f.year, f.indicator_id) as r`))
+      .groupBy('f.union_id');
+    const byUnit = new Map(packed.map((p) => [p.u, p.r]));
+    const rows: ExportRow[] = [];
+    for (const u of group) {
+      const cells = byUnit.get(u.id);
+      if (!cells) continue;
+      for (const cell of cells.split(RS)) {
+        const p = cell.split(FS);
+        const code = codeOf.get(p[0]!)!;
+        rows.push({
+          unitCode: u.code, unitName: u.name, level: u.level, parentCode: u.parentCode, indicatorCode: code, indicatorName: label(code, p[1]!),
+          year: Number(p[1]), scenario: p[2] as Scenario, value: Number(p[3]), approvedAt: p[4] ? time(p[4]) : null,
+          approvedBy: p[5] || null,
+        });
+      }
+    }
     if (rows.length) yield rows;
   }
 }
@@ -225,17 +241,24 @@ function csvField(v: string | number | null): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export function csvLine(r: ExportRow): string {
-  return `${csvField(r.unitCode)},${csvField(r.unitName)},${r.level},${csvField(r.parentCode)},${csvField(r.indicatorCode)},${csvField(r.indicatorName)},${r.year},${r.scenario},${plainNumber(r.value)},${csvField(r.approvedAt)},${csvField(r.approvedBy)}\r\n`;
-}
-
 /** CSV (RFC 4180, CRLF) with a UTF-8 BOM so Excel reads Vietnamese. Returns the number of rows. */
 export async function writeCsv(db: Db, sel: ExportSelection, out: Writable): Promise<number> {
   await write(out, `\uFEFF${EXPORT_COLUMNS.map((c) => c.key).join(',')}\r\n`);
+  // The unit's and the indicator's columns repeat on many rows: quote each distinct one once.
+  const unitPart = new Map<string, string>();
+  const indicatorPart = new Map<string, string>();
   let n = 0;
   for await (const rows of approvedRows(db, sel)) {
     let text = '';
-    for (const r of rows) text += csvLine(r);
+    for (const r of rows) {
+      let u = unitPart.get(r.unitCode);
+      if (u === undefined) unitPart.set(r.unitCode, (u = `${csvField(r.unitCode)},${csvField(r.unitName)},${r.level},${csvField(r.parentCode)},`));
+      const ik = `${r.indicatorCode}|${r.year}`;
+      let i = indicatorPart.get(ik);
+      if (i === undefined) indicatorPart.set(ik, (i = `${csvField(r.indicatorCode)},${csvField(r.indicatorName)},${r.year},`));
+      text += `${u}${i}${r.scenario},${plainNumber(r.value)},${r.approvedAt ?? ''},${r.approvedBy === null ? '' : csvField(r.approvedBy)}\r\n`;
+    }
+    unitPart.clear(); // units do not come back in a later chunk
     n += rows.length;
     await write(out, text);
   }
