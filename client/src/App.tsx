@@ -5,13 +5,15 @@ import { SignIn } from './SignIn.tsx';
 import { Sheet } from './Sheet.tsx';
 import { Progress } from './Progress.tsx';
 import { Report } from './Report.tsx';
+import { Files } from './Exports.tsx';
 
 /** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
-type View = 'sheet' | 'progress' | 'report';
+type View = 'sheet' | 'progress' | 'report' | 'files';
 const VIEWS: { view: View; word: Word }[] = [
   { view: 'sheet', word: 'sheetView' },
   { view: 'progress', word: 'progressView' },
   { view: 'report', word: 'reportView' },
+  { view: 'files', word: 'filesView' },
 ];
 
 export function App() {
@@ -44,6 +46,7 @@ export function App() {
       {!signedIn && <SignIn lang={lang} onSignedIn={() => setSignedIn(true)} />}
       {signedIn && view === 'sheet' && <Sheet key={sheetAt ? `${sheetAt.unionCode}|${sheetAt.year}` : 'home'} lang={lang} at={sheetAt} onSignedOut={() => setSignedIn(false)} />}
       {signedIn && view === 'report' && <Report lang={lang} />}
+      {signedIn && view === 'files' && <Files lang={lang} />}
       {signedIn && view === 'progress' && (
         <Progress
           lang={lang}

@@ -52,6 +52,7 @@ const WORDS = {
   explain: { vi: 'Giải trình', en: 'Explain' },
   readOnly: { vi: 'Chỉ xem số đã duyệt', en: 'Read only: approved figures' },
   reportView: { vi: 'Báo cáo tổng kết', en: 'Consolidated report' },
+  filesView: { vi: 'Xuất / nhập tệp', en: 'Export / import' },
   reportTitle: { vi: 'Báo cáo tổng kết (số liệu đã duyệt)', en: 'Consolidated report (approved figures)' },
   generateReport: { vi: 'Phát hành bản báo cáo', en: 'Issue an edition' },
   livePreview: { vi: 'Xem theo số liệu hiện tại', en: 'Show current figures' },
