@@ -50,7 +50,7 @@ describe('concurrent writers', () => {
   it(`${CLIENTS} clients × ${ROUNDS} rounds on one cell, its neighbours and a new cell: no lost update, one revision per accepted write`, async () => {
     const start = (await s.gql(READ)).data!;
     const initial = new Map(ALL.map((c, i) => [key(c), { version: start[`c${i}`]?.version ?? 0, value: start[`c${i}`]?.value ?? null }]));
-    const [{ last: lastRevision }] = await s.sql<{ last: number }>('select coalesce(max(id), 0) as last from figure_revision');
+    const lastRevision = Number((await s.sql<{ last: number }>('select coalesce(max(id), 0) as last from figure_revision'))[0]!.last);
 
     const accepted: Accepted[] = [];
     const refusals = new Map<string, number>();
@@ -105,11 +105,11 @@ describe('concurrent writers', () => {
       expect({ value: Number(now!.value), version: Number(now!.version) }, key(c)).toEqual({ value: mine.at(-1)!.value, version: mine.at(-1)!.version });
     }
     // The new cell was created exactly once.
-    const [{ n }] = await s.sql<{ n: number }>(
+    const [created] = await s.sql<{ n: number }>(
       `select count(*) as n from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id where u.code = ? and i.code = ? and f.year = ? and f.scenario = 'actual'`,
       [UNION, NEW_CELL.indicatorCode, NEW_CELL.year],
     );
-    expect(Number(n)).toBe(1);
+    expect(Number(created!.n)).toBe(1);
     console.log(`${writes} write batches: ${accepted.length} cell writes accepted, ${refusals.get('CONFLICT') ?? 0} CONFLICT refusals`);
   });
 });
