@@ -1,8 +1,15 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// `tests/with-postgres.sh` runs the suite a second time with DATABASE_URL on a throw-away
+// PostgreSQL: there only the tests that touch the database (the server's), not the browser's.
+const onPostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '');
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts', 'schema/src/**/*.test.ts', 'seeds/src/**/*.test.ts', 'server/src/**/*.test.ts'],
+    include: onPostgres
+      ? ['tests/**/*.test.ts', 'server/src/**/*.test.ts']
+      : ['tests/**/*.test.ts', 'schema/src/**/*.test.ts', 'seeds/src/**/*.test.ts', 'server/src/**/*.test.ts'],
+    exclude: onPostgres ? [...configDefaults.exclude, '**/*.browser.test.ts'] : configDefaults.exclude,
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

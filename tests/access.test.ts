@@ -237,7 +237,7 @@ describe('API tokens', () => {
     expect((await r1.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
     const expired = await issue('expired');
-    await s.sql('update api_token set expires_at = ? where id = ?', [Date.now() - 1000, expired.info.id]);
+    await s.sql('update api_token set expires_at = ? where id = ?', [new Date(Date.now() - 1000), expired.info.id]);
     expect((await call(expired.token)).status).toBe(401);
 
     expect((await call('uht_not-a-real-token')).status).toBe(401);

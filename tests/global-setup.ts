@@ -1,18 +1,39 @@
-/** Seed the national data set once into a template SQLite file; each test file works on its own copy. */
+/**
+ * Seed the national data set once into a template database; each test file works on its own copy.
+ * SQLite (the default): a template file, copied per test file. PostgreSQL (DATABASE_URL is a
+ * postgres:// URL, as `tests/with-postgres.sh` sets it): a template database `unionhub_template`
+ * on that server, copied per test file with CREATE DATABASE … TEMPLATE.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { databaseTarget } from '../server/src/config.js';
 import { openDatabase } from '../server/src/db/orm.js';
 import { loadSeed } from '../server/src/db/load-seed.js';
+import { createDatabase, databaseUrl, dropDatabase } from '../server/src/db/postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The seeded template: a SQLite file path, or a postgres:// URL of the template database. */
     templateDb: string;
   }
 }
 
+export const PG_TEMPLATE = 'unionhub_template';
+
 export default async function setup(project: TestProject) {
+  const target = databaseTarget();
+  if (target.kind === 'postgresql') {
+    const url = databaseUrl(target.location, PG_TEMPLATE);
+    await dropDatabase(target.location, PG_TEMPLATE);
+    await createDatabase(target.location, PG_TEMPLATE);
+    const orm = await openDatabase({ kind: 'postgresql', location: url });
+    await loadSeed(orm);
+    await orm.close();
+    project.provide('templateDb', url);
+    return () => dropDatabase(target.location, PG_TEMPLATE);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'unionhub-test-'));
   const file = join(dir, 'template.sqlite');
   const orm = await openDatabase({ kind: 'sqlite', location: file });

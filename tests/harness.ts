@@ -1,5 +1,6 @@
 /**
- * A real server for a test file: its own copy of the seeded SQLite file, the real app on an
+ * A real server for a test file: its own copy of the seeded database (a SQLite file, or on
+ * PostgreSQL a database made from the seeded template — see global-setup.ts), the real app on an
  * ephemeral loopback port, and a GraphQL client over HTTP.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -7,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
+import { createDatabase, databaseName, databaseUrl, dropDatabase } from '../server/src/db/postgres.js';
+import type { DatabaseTarget } from '../server/src/config.js';
+import { rawRows } from '../server/src/domain/db.js';
 import { startApp, type App, type AppOptions } from '../server/src/app.js';
 import { issueToken } from '../server/src/domain/auth.js';
 import { DEMO_USERS } from '../server/src/db/demo-users.js';
@@ -25,6 +29,7 @@ export interface GqlResponse<T = Record<string, any>> {
 
 export interface TestServer {
   url: string;
+  /** The test's database: a SQLite file path, or a postgres:// URL. */
   file: string;
   orm: Orm;
   app: App;
@@ -34,7 +39,7 @@ export interface TestServer {
   auth(as?: As): Record<string, string>;
   /** Subscribe over SSE; `next()` resolves with each event's payload, in order. */
   subscribe(query: string, as?: As): Promise<{ next(): Promise<any>; close(): void }>;
-  /** Raw SQL straight on the test's database file. */
+  /** Raw SQL straight on the test's database, `?` placeholders; rows on SQLite and PostgreSQL alike. */
   sql<T = Record<string, any>>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -44,10 +49,9 @@ export interface TestServer {
  * requests far faster than any person, from one token.
  */
 export async function startTestServer(options: AppOptions = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'unionhub-server-'));
-  const file = join(dir, 'db.sqlite');
-  copyFileSync(inject('templateDb'), file);
-  const orm = await openDatabase({ kind: 'sqlite', location: file });
+  const db = await freshDatabase({ seeded: true });
+  const file = db.target.location;
+  const orm = await openDatabase(db.target);
   const knex = knexOf(orm);
   const app = await startApp(knex, 0, '127.0.0.1', { ...options, limits: { RATE_LIMIT_PER_MINUTE: 1e9, RATE_LIMIT_BURST: 1e9, RATE_LIMIT_ANONYMOUS_PER_MINUTE: 1e9, ...options.limits } });
   const tokens = {} as TestServer['tokens'];
@@ -96,12 +100,37 @@ export async function startTestServer(options: AppOptions = {}): Promise<TestSer
       return { next, close: () => controller.abort() };
     },
     async sql(query, params = []) {
-      return (await knex.raw(query, params as never[])) as never;
+      return rawRows(knex, query, params) as never;
     },
     async close() {
       await app.close();
       await orm.close();
-      rmSync(dir, { recursive: true, force: true });
+      await db.drop();
     },
   };
+}
+
+/** Which database the suite runs on (`tests/with-postgres.sh` runs it on PostgreSQL). */
+export function databaseKind(): DatabaseTarget['kind'] {
+  return inject('templateDb').startsWith('postgres') ? 'postgresql' : 'sqlite';
+}
+
+let databases = 0;
+
+/**
+ * A database of the test's own, removed by `drop()`: a copy of the seeded template, or (seeded:
+ * false) an empty one for a program to migrate and seed itself. SQLite: a file in a temporary
+ * folder; PostgreSQL: a database on the test server.
+ */
+export async function freshDatabase(opts: { seeded: boolean }): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
+  const template = inject('templateDb');
+  if (databaseKind() === 'postgresql') {
+    const name = `t_${process.pid}_${++databases}_${Date.now().toString(36)}`;
+    await createDatabase(template, name, opts.seeded ? databaseName(template) : undefined);
+    return { target: { kind: 'postgresql', location: databaseUrl(template, name) }, drop: () => dropDatabase(template, name) };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'unionhub-server-'));
+  const file = join(dir, 'db.sqlite');
+  if (opts.seeded) copyFileSync(template, file);
+  return { target: { kind: 'sqlite', location: file }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }

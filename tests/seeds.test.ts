@@ -17,7 +17,7 @@ let successions: { pred: string; succ: string; year: number }[] = [];
 
 beforeAll(async () => {
   s = await startTestServer();
-  unions = await s.sql(`select u.id, u.code, p.code as parent, u.valid_from as validFrom, u.valid_to as validTo from trade_union u left join trade_union p on p.id = u.parent_id`);
+  unions = await s.sql(`select u.id, u.code, p.code as parent, u.valid_from as "validFrom", u.valid_to as "validTo" from trade_union u left join trade_union p on p.id = u.parent_id`);
   successions = await s.sql(`select p.code as pred, c.code as succ, s.year from union_succession s join trade_union p on p.id = s.predecessor_id join trade_union c on c.id = s.successor_id`);
   const rows = await s.sql<{ u: string; i: string; y: number; s: string; v: number }>(
     `select u.code as u, i.code as i, f.year as y, f.scenario as s, f.value as v from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id`,

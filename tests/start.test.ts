@@ -1,13 +1,13 @@
 /**
  * The README's first command ends in `tsx server/src/main.ts`: on an empty database it migrates,
- * seeds and serves. Run it as a real process on a fresh file and a free port.
+ * seeds and serves. Run it as a real process on a fresh database (a new SQLite file, or an empty
+ * PostgreSQL database when the suite runs there) and a free port.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freshDatabase } from './harness.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -22,11 +22,11 @@ async function freePort(): Promise<number> {
 
 describe('start on an empty database', () => {
   it('migrates, seeds and answers /healthz, the client and the provinces’ 2014 members', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'unionhub-start-'));
+    const db = await freshDatabase({ seeded: false });
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), DATABASE_URL: join(dir, 'fresh.sqlite') },
+      env: { ...process.env, PORT: String(port), DATABASE_URL: db.target.location },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -34,7 +34,7 @@ describe('start on an empty database', () => {
     child.stderr.on('data', (d) => (output += d));
     try {
       const base = `http://127.0.0.1:${port}`;
-      const deadline = Date.now() + 90_000;
+      const deadline = Date.now() + 130_000;
       let health: Response | null = null;
       while (Date.now() < deadline && !health) {
         health = await fetch(`${base}/healthz`).catch(() => null);
@@ -69,7 +69,8 @@ describe('start on an empty database', () => {
       expect(await page.text()).toMatch(/<div id="root">/);
     } finally {
       child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
+      await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+      await db.drop();
     }
-  });
+  }, 150_000); // a whole national seed, beside the other test files on a busy machine
 });

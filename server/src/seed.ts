@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { databaseTarget } from './config.js';
 import { openDatabase } from './db/orm.js';
 import { loadSeed } from './db/load-seed.js';
+import { emptyDatabase } from './db/postgres.js';
 
 const scaleArg = process.argv.indexOf('--scale');
 const scale = scaleArg >= 0 ? process.argv[scaleArg + 1] : 'national';
@@ -16,6 +17,7 @@ const target = databaseTarget();
 if (target.kind === 'sqlite' && target.location !== ':memory:') {
   for (const suffix of ['', '-wal', '-shm']) rmSync(target.location + suffix, { force: true });
 }
+if (target.kind === 'postgresql') await emptyDatabase(target.location);
 const orm = await openDatabase(target);
 const report = await loadSeed(orm, scale);
 await orm.close();

@@ -5,9 +5,11 @@
 import { foldDiacritics } from '@unionhub/schema';
 import { STORED, type Scale, buildSeed, type SeedUnion, type CellBlock } from '@unionhub/seeds';
 import { knexOf, type Orm } from './orm.js';
+import { dialectOf, rawRows } from '../domain/db.js';
 import { createDemoUsers } from './demo-users.js';
 import { reconcileAll } from '../domain/reconcile.js';
 
+/** Rows per multi-row INSERT. Figures are written as literals, so PostgreSQL's 65,535 bind parameters do not limit it. */
 const ROWS_PER_INSERT = 2000;
 export const SEED_ACTOR = 'seed';
 
@@ -32,6 +34,7 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
   const started = Date.now();
   const seed = buildSeed(scale);
   const knex = knexOf(orm);
+  const pg = dialectOf(knex) === 'postgresql';
   const indicatorIds = new Map<string, number>(
     (await knex('indicator').select('id', 'code')).map((r: { id: number; code: string }) => [r.code, r.id]),
   );
@@ -42,8 +45,12 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
 
   // Building the figure indexes once after the load is several times faster than updating
   // them row by row; the table is empty here, so nothing depends on them meanwhile.
-  const indexes: { name: string; sql: string }[] = await knex.raw(
-    "select name, sql from sqlite_master where type = 'index' and tbl_name = 'figure' and sql is not null",
+  // (Only plain indexes: the primary key's stays.)
+  const indexes = await rawRows<{ name: string; sql: string }>(
+    knex,
+    pg
+      ? "select indexname as name, indexdef as sql from pg_indexes where schemaname = current_schema() and tablename = 'figure' and indexname not in (select conname from pg_constraint)"
+      : "select name, sql from sqlite_master where type = 'index' and tbl_name = 'figure' and sql is not null",
   );
   for (const ix of indexes) await knex.raw(`drop index "${ix.name}"`);
 
@@ -54,12 +61,32 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
     // Figures are numbers and fixed words only, so they are written as SQL literals: binding
     // half a million rows' parameters one by one costs more than the inserts themselves.
     let figureRows: string[] = [];
+    // PostgreSQL parses long VALUES lists slowly (~50 µs a row): there the figures go in as one
+    // array per column, unnest()-ed by the server.
+    let pgFigures = { u: [] as number[], i: [] as number[], y: [] as number[], s: [] as string[], v: [] as number[] };
+    const pending = () => (pg ? pgFigures.u.length : figureRows.length);
 
     const flushUnions = async () => {
       for (let i = 0; i < unionRows.length; i += 400) await trx("trade_union").insert(unionRows.slice(i, i + 400)); // SQLite: at most 500 compound SELECTs
       unionRows = [];
     };
     const flushFigures = async () => {
+      if (pg) {
+        const f = pgFigures;
+        const array = (a: unknown[]) => `{${a.join(',')}}`;
+        if (f.u.length) {
+          await trx.raw(
+            `insert into figure (union_id, indicator_id, year, scenario, value, status, version, updated_by, updated_at, approved_by, approved_at)
+             select u, i, y, s, v, st, 1, ?, ?, case when st = 'approved' then ? end, case when st = 'approved' then ?::timestamptz end
+             from (select *, case s when 'actual' then ? else ? end as st
+                   from unnest(?::int[], ?::int[], ?::smallint[], ?::text[], ?::float8[]) as t(u, i, y, s, v)) as rows`,
+            [SEED_ACTOR, now, SEED_ACTOR, now, STATUS.actual, STATUS.target, array(f.u), array(f.i), array(f.y), array(f.s), array(f.v)],
+          );
+        }
+        figureCount += f.u.length;
+        pgFigures = { u: [], i: [], y: [], s: [], v: [] };
+        return;
+      }
       for (let i = 0; i < figureRows.length; i += ROWS_PER_INSERT) {
         await trx.raw(
           `insert into figure (union_id, indicator_id, year, scenario, value, status, version, updated_by, updated_at, approved_by, approved_at) values ${figureRows.slice(i, i + ROWS_PER_INSERT).join(',')}`,
@@ -89,8 +116,20 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
         sort_order: u.sortOrder,
       });
     };
+    // SQLite keeps datetimes as epoch milliseconds, PostgreSQL as timestamptz.
+    const at = pg ? `'${now.toISOString()}'` : String(now.getTime());
     const addFigures = (unionId: number, block: CellBlock) => {
-      const at = now.getTime();
+      if (pg) {
+        const f = pgFigures;
+        block.forEach((scenario, year, idx, value) => {
+          f.u.push(unionId);
+          f.i.push(storedIds[idx]!);
+          f.y.push(year);
+          f.s.push(scenario);
+          f.v.push(value);
+        });
+        return;
+      }
       block.forEach((scenario, year, idx, value) => {
         const approval = STATUS[scenario] === 'approved' ? `'${SEED_ACTOR}',${at}` : 'null,null';
         figureRows.push(`(${unionId},${storedIds[idx]},${year},'${scenario}',${value},'${STATUS[scenario]}',1,'${SEED_ACTOR}',${at},${approval})`);
@@ -110,7 +149,7 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
     for (const g of seed.grassroots()) {
       addUnion(g.union);
       addFigures(unionCount, g.block);
-      if (figureRows.length >= 50_000) {
+      if (pending() >= 50_000) {
         await flushUnions();
         await flushFigures();
       }
@@ -119,6 +158,8 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
     await flushFigures();
   });
   for (const ix of indexes) await knex.raw(ix.sql);
+  // Union ids were given here, so PostgreSQL's sequence has not moved: later inserts start after them.
+  if (pg) await knex.raw("select setval(pg_get_serial_sequence('trade_union', 'id'), (select max(id) from trade_union))");
   await knex.raw('analyze');
   const demoUsers = await createDemoUsers(knex);
   // The department starts with every discrepancy of the data it received already listed.

@@ -1,28 +1,69 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { SqliteDriver, type EntityManager } from '@mikro-orm/sqlite';
+import { AbstractSqlDriver, PostgreSqlConnection, PostgreSqlPlatform } from '@mikro-orm/postgresql';
+import type { Configuration } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
 import { databaseTarget, ensureParentDir, type DatabaseTarget } from '../config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { syncCatalogue } from './catalogue.js';
+import { DomainError } from '../domain/errors.js';
 
 export type Orm = MikroORM;
 
+/**
+ * PostgreSQL returns bigint (count(*), sums of integers) and numeric as strings; SQLite returns
+ * numbers. Parse both as numbers so the domain code reads the same values from either database.
+ * Datetimes stay strings as MikroORM's own PostgreSQL connection sets them (`isoTime` reads both).
+ */
+class PgConnection extends PostgreSqlConnection {
+  override createKnex() {
+    super.createKnex();
+    // PostgreSQL text cannot hold U+0000 (SQLite's can): refuse such input as bad input, not a fault.
+    const client = (this.client as unknown as { client: { _query(c: unknown, q: unknown): Promise<unknown> } }).client;
+    const query = client._query.bind(client);
+    client._query = (c, q) =>
+      query(c, q).catch((e: { code?: string }) => {
+        throw e?.code === '22021' ? new DomainError('VALIDATION', 'Text may not contain the NUL character (U+0000)') : e;
+      });
+  }
+
+  override getConnectionOptions() {
+    const options = super.getConnectionOptions();
+    const types = (options as unknown as { types: { setTypeParser(oid: number, parse: (s: string) => unknown): void } }).types;
+    for (const oid of [20, 1700]) types.setTypeParser(oid, Number); // int8, numeric
+    return options;
+  }
+}
+
+/** MikroORM's PostgreSqlDriver with the connection above. */
+class PgDriver extends AbstractSqlDriver<PgConnection> {
+  constructor(config: Configuration) {
+    super(config, new PostgreSqlPlatform(), PgConnection, ['knex', 'pg']);
+  }
+}
+
+const COMMON: Options = {
+  entities: ENTITIES,
+  extensions: [Migrator],
+  migrations: { migrationsList: MIGRATIONS, path: 'server/src/migrations', transactional: true, snapshot: false, silent: true },
+  debug: false,
+  allowGlobalContext: false,
+};
+
 export function ormOptions(target: DatabaseTarget): Options {
   if (target.kind === 'postgresql') {
-    throw new Error('PostgreSQL is not wired in yet: set DATABASE_URL to a SQLite file.');
+    return {
+      ...COMMON,
+      driver: PgDriver,
+      clientUrl: target.location,
+      // Requests of one instance run side by side; several instances share the server's connections.
+      pool: { min: 0, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+    } as Options;
   }
   ensureParentDir(target.location);
-  return {
-    driver: SqliteDriver,
-    dbName: target.location,
-    entities: ENTITIES,
-    extensions: [Migrator],
-    migrations: { migrationsList: MIGRATIONS, path: 'server/src/migrations', transactional: true, snapshot: false, silent: true },
-    debug: false,
-    allowGlobalContext: false,
-  };
+  return { ...COMMON, driver: SqliteDriver, dbName: target.location } as Options;
 }
 
 /** Open the database, bring its schema up to date and mirror the indicator catalogue. */

@@ -7,7 +7,7 @@
  */
 import type { Operation, Scenario } from '@unionhub/schema';
 import type { Access } from './access.js';
-import { pathRange, type Db } from './db.js';
+import { isoTime, pathRange, type Db } from './db.js';
 import { CellBatchError, DomainError } from './errors.js';
 import { cellId, checkValue, figuresByKeys, type CellKey, type FigureRow } from './figures.js';
 import { involvedIndicators } from './rules.js';
@@ -197,5 +197,5 @@ export async function comment(db: Db, cell: CellKey, text: string, access: Acces
 
 export async function commentsOf(db: Db, figureId: number): Promise<CommentRow[]> {
   const rows = await db('comment').select('id', 'author', 'at', 'text').where('figure_id', figureId).orderBy('id');
-  return rows.map((r: CommentRow) => ({ ...r, at: new Date(typeof r.at === 'number' ? r.at : r.at).toISOString() }));
+  return rows.map((r: CommentRow) => ({ ...r, at: isoTime(r.at) }));
 }

@@ -3,7 +3,27 @@ import type { Knex } from '@mikro-orm/knex';
 
 export type Db = Knex;
 
-/** Datetimes come back as epoch ms from SQLite and as Date from PostgreSQL. */
+/**
+ * The same code runs on SQLite and PostgreSQL. Where their SQL differs, branch on this (and keep
+ * the branch here when it is more than one line).
+ */
+export type Dialect = 'sqlite' | 'postgresql';
+export function dialectOf(db: Db): Dialect {
+  return (db.client as { dialect?: string }).dialect === 'postgresql' ? 'postgresql' : 'sqlite';
+}
+
+/** Rows of a raw statement: knex gives SQLite's rows as an array and PostgreSQL's in `.rows`. */
+export async function rawRows<T = Record<string, unknown>>(db: Db, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+  const r = await db.raw(sql, bindings as Knex.RawBinding[]);
+  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+}
+
+/** An aggregate joining a text expression's values with `separator` (a literal without quotes). */
+export function groupConcat(db: Db, expr: string, separator: string): string {
+  return `${dialectOf(db) === 'postgresql' ? 'string_agg' : 'group_concat'}(${expr}, '${separator}')`;
+}
+
+/** Datetimes come back as epoch ms from SQLite and as a timestamptz string from PostgreSQL. */
 export function isoTime(v: unknown): string {
   return new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as number | Date)).toISOString();
 }

@@ -5,7 +5,7 @@
  * after being accepted/waived) → re-opened. Every state change leaves a revision.
  */
 import { FIRST_YEAR, RULES, type Scenario } from '@unionhub/schema';
-import { indicatorIds, isoTime, type Db } from './db.js';
+import { groupConcat, indicatorIds, isoTime, type Db } from './db.js';
 import { allChecks, checksAfterWrite, covers, evaluate, instanceKey, type CellSource, type Check, type Found, type Tree, type UnitInfo } from './rules.js';
 
 // ---------- the hierarchy as the rules see it (cached: unions do not change while serving) ----------
@@ -202,9 +202,8 @@ export async function reconcileAll(db: Db, actor: string): Promise<SyncReport> {
   const codeOf = new Map([...(await indicatorIds(db))].map(([code, id]) => [id, code]));
   // One row per union with its cells packed in a string: the driver turning 400 k rows into
   // objects costs four times what the database spends; splitting strings is cheap.
-  const agg = db.client.config.client === 'pg' ? 'string_agg' : 'group_concat';
   const packed: { u: number; c: string }[] = await db('figure')
-    .select('union_id as u', db.raw(`${agg}(indicator_id || ',' || year || ',' || scenario || ',' || value, ';') as c`))
+    .select('union_id as u', db.raw(`${groupConcat(db, "indicator_id || ',' || year || ',' || scenario || ',' || value", ';')} as c`))
     .whereNotNull('value')
     .groupBy('union_id');
   for (const { u, c } of packed) {

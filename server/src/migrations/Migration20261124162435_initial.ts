@@ -1,33 +1,105 @@
 import { Migration } from '@mikro-orm/migrations';
+import { columnTypes, queue } from './columns.js';
 
+/** Written with knex's schema builder so it runs on SQLite and PostgreSQL alike (see columns.ts). */
 export class Migration20261124162435 extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table \`indicator\` (\`id\` integer not null primary key autoincrement, \`code\` text not null, \`category\` text not null, \`unit\` text not null, \`kind\` text not null, \`total_code\` text null, \`label_vi\` text not null, \`label_en\` text not null, \`sort_order\` integer not null);`);
-    this.addSql(`create unique index \`indicator_code_unique\` on \`indicator\` (\`code\`);`);
+    const knex = this.getKnex();
+    const type = columnTypes(knex);
+    const zero = knex.raw('0');
 
-    this.addSql(`create table \`trade_union\` (\`id\` integer not null primary key autoincrement, \`code\` text not null, \`name\` text not null, \`search_name\` text not null, \`kind\` text not null, \`level\` integer not null, \`parent_id\` integer null, \`path\` text not null, \`valid_from\` integer not null, \`valid_to\` integer null, \`region\` text null, \`gso_code\` text null, \`sort_order\` integer not null default 0, constraint \`trade_union_parent_id_foreign\` foreign key(\`parent_id\`) references \`trade_union\`(\`id\`) on delete set null on update cascade);`);
-    this.addSql(`create unique index \`trade_union_code_unique\` on \`trade_union\` (\`code\`);`);
-    this.addSql(`create index \`trade_union_search_name_index\` on \`trade_union\` (\`search_name\`);`);
-    this.addSql(`create index \`trade_union_level_index\` on \`trade_union\` (\`level\`);`);
-    this.addSql(`create index \`trade_union_parent_id_index\` on \`trade_union\` (\`parent_id\`);`);
-    this.addSql(`create unique index \`trade_union_path_unique\` on \`trade_union\` (\`path\`);`);
+    queue(this, knex.schema.createTable('indicator', (t) => {
+      t.increments('id');
+      t.text('code').notNullable();
+      t.text('category').notNullable();
+      t.text('unit').notNullable();
+      t.text('kind').notNullable();
+      t.text('total_code').nullable();
+      t.text('label_vi').notNullable();
+      t.text('label_en').notNullable();
+      t.integer('sort_order').notNullable();
+      t.unique(['code'], { indexName: 'indicator_code_unique', useConstraint: false });
+    }));
 
-    this.addSql(`create table \`figure\` (\`id\` integer not null primary key autoincrement, \`union_id\` integer not null, \`indicator_id\` integer not null, \`year\` integer not null, \`scenario\` text not null, \`value\` double null, \`status\` text not null default 'draft', \`version\` integer not null default 1, \`updated_by\` text not null, \`updated_at\` datetime not null, constraint \`figure_union_id_foreign\` foreign key(\`union_id\`) references \`trade_union\`(\`id\`) on update cascade, constraint \`figure_indicator_id_foreign\` foreign key(\`indicator_id\`) references \`indicator\`(\`id\`) on update cascade);`);
-    this.addSql(`create index \`figure_union_id_index\` on \`figure\` (\`union_id\`);`);
-    this.addSql(`create index \`figure_indicator_id_index\` on \`figure\` (\`indicator_id\`);`);
-    this.addSql(`create index \`figure_scenario_year_indicator_idx\` on \`figure\` (\`scenario\`, \`year\`, \`indicator_id\`);`);
-    this.addSql(`create unique index \`figure_cell_unique\` on \`figure\` (\`union_id\`, \`scenario\`, \`year\`, \`indicator_id\`);`);
+    queue(this, knex.schema.createTable('trade_union', (t) => {
+      t.increments('id');
+      t.text('code').notNullable();
+      t.text('name').notNullable();
+      t.text('search_name').notNullable();
+      t.text('kind').notNullable();
+      t.smallint('level').notNullable();
+      t.integer('parent_id').nullable();
+      t.specificType('path', type.bytewiseText).notNullable();
+      t.smallint('valid_from').notNullable();
+      t.smallint('valid_to').nullable();
+      t.text('region').nullable();
+      t.text('gso_code').nullable();
+      t.integer('sort_order').notNullable().defaultTo(zero);
+      t.foreign('parent_id', 'trade_union_parent_id_foreign').references('id').inTable('trade_union').onDelete('set null').onUpdate('cascade');
+      t.unique(['code'], { indexName: 'trade_union_code_unique', useConstraint: false });
+      t.index(['search_name'], 'trade_union_search_name_index');
+      t.index(['level'], 'trade_union_level_index');
+      t.index(['parent_id'], 'trade_union_parent_id_index');
+      t.unique(['path'], { indexName: 'trade_union_path_unique', useConstraint: false });
+    }));
 
-    this.addSql(`create table \`figure_revision\` (\`id\` integer not null primary key autoincrement, \`figure_id\` integer not null, \`change\` text not null, \`before_value\` double null, \`after_value\` double null, \`before_status\` text null, \`after_status\` text null, \`version\` integer not null, \`actor\` text not null, \`at\` datetime not null, \`reason\` text null, constraint \`figure_revision_figure_id_foreign\` foreign key(\`figure_id\`) references \`figure\`(\`id\`) on update cascade);`);
-    this.addSql(`create index \`figure_revision_figure_id_index\` on \`figure_revision\` (\`figure_id\`);`);
+    queue(this, knex.schema.createTable('figure', (t) => {
+      t.increments('id');
+      t.integer('union_id').notNullable();
+      t.integer('indicator_id').notNullable();
+      t.smallint('year').notNullable();
+      t.text('scenario').notNullable();
+      t.specificType('value', type.double).nullable();
+      t.text('status').notNullable().defaultTo('draft');
+      t.integer('version').notNullable().defaultTo(knex.raw('1'));
+      t.text('updated_by').notNullable();
+      t.datetime('updated_at').notNullable();
+      t.foreign('union_id', 'figure_union_id_foreign').references('id').inTable('trade_union').onUpdate('cascade');
+      t.foreign('indicator_id', 'figure_indicator_id_foreign').references('id').inTable('indicator').onUpdate('cascade');
+      t.index(['union_id'], 'figure_union_id_index');
+      t.index(['indicator_id'], 'figure_indicator_id_index');
+      t.index(['scenario', 'year', 'indicator_id'], 'figure_scenario_year_indicator_idx');
+      t.unique(['union_id', 'scenario', 'year', 'indicator_id'], { indexName: 'figure_cell_unique', useConstraint: false });
+    }));
 
-    this.addSql(`create table \`comment\` (\`id\` integer not null primary key autoincrement, \`figure_id\` integer not null, \`author\` text not null, \`at\` datetime not null, \`text\` text not null, constraint \`comment_figure_id_foreign\` foreign key(\`figure_id\`) references \`figure\`(\`id\`) on update cascade);`);
-    this.addSql(`create index \`comment_figure_id_index\` on \`comment\` (\`figure_id\`);`);
+    queue(this, knex.schema.createTable('figure_revision', (t) => {
+      t.increments('id');
+      t.integer('figure_id').notNullable();
+      t.text('change').notNullable();
+      t.specificType('before_value', type.double).nullable();
+      t.specificType('after_value', type.double).nullable();
+      t.text('before_status').nullable();
+      t.text('after_status').nullable();
+      t.integer('version').notNullable();
+      t.text('actor').notNullable();
+      t.datetime('at').notNullable();
+      t.text('reason').nullable();
+      t.foreign('figure_id', 'figure_revision_figure_id_foreign').references('id').inTable('figure').onUpdate('cascade');
+      t.index(['figure_id'], 'figure_revision_figure_id_index');
+    }));
 
-    this.addSql(`create table \`union_succession\` (\`id\` integer not null primary key autoincrement, \`predecessor_id\` integer not null, \`successor_id\` integer not null, \`year\` integer not null, \`kind\` text not null, constraint \`union_succession_predecessor_id_foreign\` foreign key(\`predecessor_id\`) references \`trade_union\`(\`id\`) on update cascade, constraint \`union_succession_successor_id_foreign\` foreign key(\`successor_id\`) references \`trade_union\`(\`id\`) on update cascade);`);
-    this.addSql(`create index \`union_succession_predecessor_id_index\` on \`union_succession\` (\`predecessor_id\`);`);
-    this.addSql(`create index \`union_succession_successor_id_index\` on \`union_succession\` (\`successor_id\`);`);
+    queue(this, knex.schema.createTable('comment', (t) => {
+      t.increments('id');
+      t.integer('figure_id').notNullable();
+      t.text('author').notNullable();
+      t.datetime('at').notNullable();
+      t.text('text').notNullable();
+      t.foreign('figure_id', 'comment_figure_id_foreign').references('id').inTable('figure').onUpdate('cascade');
+      t.index(['figure_id'], 'comment_figure_id_index');
+    }));
+
+    queue(this, knex.schema.createTable('union_succession', (t) => {
+      t.increments('id');
+      t.integer('predecessor_id').notNullable();
+      t.integer('successor_id').notNullable();
+      t.smallint('year').notNullable();
+      t.text('kind').notNullable();
+      t.foreign('predecessor_id', 'union_succession_predecessor_id_foreign').references('id').inTable('trade_union').onUpdate('cascade');
+      t.foreign('successor_id', 'union_succession_successor_id_foreign').references('id').inTable('trade_union').onUpdate('cascade');
+      t.index(['predecessor_id'], 'union_succession_predecessor_id_index');
+      t.index(['successor_id'], 'union_succession_successor_id_index');
+    }));
   }
 
 }

@@ -1,22 +1,63 @@
 import { Migration } from '@mikro-orm/migrations';
+import { columnTypes, queue } from './columns.js';
 
+/** Written with knex's schema builder so it runs on SQLite and PostgreSQL alike (see columns.ts). */
 export class Migration20261124165504 extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table \`app_user\` (\`id\` integer not null primary key autoincrement, \`username\` text not null, \`display_name\` text not null, \`password_hash\` text not null, \`disabled\` integer not null default false, \`created_at\` datetime not null);`);
-    this.addSql(`create unique index \`app_user_username_unique\` on \`app_user\` (\`username\`);`);
+    const knex = this.getKnex();
+    const type = columnTypes(knex);
 
-    this.addSql(`create table \`api_token\` (\`id\` integer not null primary key autoincrement, \`user_id\` integer not null, \`name\` text not null, \`token_hash\` text not null, \`prefix\` text not null, \`created_at\` datetime not null, \`expires_at\` datetime not null, \`revoked_at\` datetime null, \`last_used_at\` datetime null, constraint \`api_token_user_id_foreign\` foreign key(\`user_id\`) references \`app_user\`(\`id\`) on update cascade);`);
-    this.addSql(`create index \`api_token_user_id_index\` on \`api_token\` (\`user_id\`);`);
-    this.addSql(`create unique index \`api_token_token_hash_unique\` on \`api_token\` (\`token_hash\`);`);
+    queue(this, knex.schema.createTable('app_user', (t) => {
+      t.increments('id');
+      t.text('username').notNullable();
+      t.text('display_name').notNullable();
+      t.text('password_hash').notNullable();
+      t.specificType('disabled', type.boolean).notNullable().defaultTo(knex.raw('false'));
+      t.datetime('created_at').notNullable();
+      t.unique(['username'], { indexName: 'app_user_username_unique', useConstraint: false });
+    }));
 
-    this.addSql(`create table \`role_grant\` (\`id\` integer not null primary key autoincrement, \`user_id\` integer not null, \`role\` text not null, \`union_id\` integer not null, \`granted_by\` text not null, \`granted_at\` datetime not null, \`revoked_at\` datetime null, constraint \`role_grant_user_id_foreign\` foreign key(\`user_id\`) references \`app_user\`(\`id\`) on update cascade, constraint \`role_grant_union_id_foreign\` foreign key(\`union_id\`) references \`trade_union\`(\`id\`) on update cascade);`);
-    this.addSql(`create index \`role_grant_user_id_index\` on \`role_grant\` (\`user_id\`);`);
-    this.addSql(`create index \`role_grant_union_id_index\` on \`role_grant\` (\`union_id\`);`);
+    queue(this, knex.schema.createTable('api_token', (t) => {
+      t.increments('id');
+      t.integer('user_id').notNullable();
+      t.text('name').notNullable();
+      t.text('token_hash').notNullable();
+      t.text('prefix').notNullable();
+      t.datetime('created_at').notNullable();
+      t.datetime('expires_at').notNullable();
+      t.datetime('revoked_at').nullable();
+      t.datetime('last_used_at').nullable();
+      t.foreign('user_id', 'api_token_user_id_foreign').references('id').inTable('app_user').onUpdate('cascade');
+      t.index(['user_id'], 'api_token_user_id_index');
+      t.unique(['token_hash'], { indexName: 'api_token_token_hash_unique', useConstraint: false });
+    }));
 
-    this.addSql(`create table \`user_session\` (\`id\` integer not null primary key autoincrement, \`user_id\` integer not null, \`token_hash\` text not null, \`csrf_token\` text not null, \`created_at\` datetime not null, \`expires_at\` datetime not null, constraint \`user_session_user_id_foreign\` foreign key(\`user_id\`) references \`app_user\`(\`id\`) on update cascade);`);
-    this.addSql(`create index \`user_session_user_id_index\` on \`user_session\` (\`user_id\`);`);
-    this.addSql(`create unique index \`user_session_token_hash_unique\` on \`user_session\` (\`token_hash\`);`);
+    queue(this, knex.schema.createTable('role_grant', (t) => {
+      t.increments('id');
+      t.integer('user_id').notNullable();
+      t.text('role').notNullable();
+      t.integer('union_id').notNullable();
+      t.text('granted_by').notNullable();
+      t.datetime('granted_at').notNullable();
+      t.datetime('revoked_at').nullable();
+      t.foreign('user_id', 'role_grant_user_id_foreign').references('id').inTable('app_user').onUpdate('cascade');
+      t.foreign('union_id', 'role_grant_union_id_foreign').references('id').inTable('trade_union').onUpdate('cascade');
+      t.index(['user_id'], 'role_grant_user_id_index');
+      t.index(['union_id'], 'role_grant_union_id_index');
+    }));
+
+    queue(this, knex.schema.createTable('user_session', (t) => {
+      t.increments('id');
+      t.integer('user_id').notNullable();
+      t.text('token_hash').notNullable();
+      t.text('csrf_token').notNullable();
+      t.datetime('created_at').notNullable();
+      t.datetime('expires_at').notNullable();
+      t.foreign('user_id', 'user_session_user_id_foreign').references('id').inTable('app_user').onUpdate('cascade');
+      t.index(['user_id'], 'user_session_user_id_index');
+      t.unique(['token_hash'], { indexName: 'user_session_token_hash_unique', useConstraint: false });
+    }));
   }
 
 }

@@ -1,22 +1,61 @@
 import { Migration } from '@mikro-orm/migrations';
+import { columnTypes, queue } from './columns.js';
 
+/** Written with knex's schema builder so it runs on SQLite and PostgreSQL alike (see columns.ts). */
 export class Migration20261124170850 extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table \`discrepancy\` (\`id\` integer not null primary key autoincrement, \`instance_key\` text not null, \`rule_id\` text not null, \`severity\` text not null, \`union_id\` integer not null, \`indicator_code\` text not null, \`year\` integer not null, \`scenario\` text not null, \`state\` text not null, \`left_value\` double null, \`right_value\` double null, \`difference\` double null, \`message\` text not null, \`explanation\` text null, \`decided_by\` text null, \`decided_at\` datetime null, \`decision_reason\` text null, \`first_seen_at\` datetime not null, \`updated_at\` datetime not null, constraint \`discrepancy_union_id_foreign\` foreign key(\`union_id\`) references \`trade_union\`(\`id\`) on update cascade);`);
-    this.addSql(`create unique index \`discrepancy_instance_key_unique\` on \`discrepancy\` (\`instance_key\`);`);
-    this.addSql(`create index \`discrepancy_union_id_index\` on \`discrepancy\` (\`union_id\`);`);
-    this.addSql(`create index \`discrepancy_state_index\` on \`discrepancy\` (\`state\`);`);
-    this.addSql(`create index \`discrepancy_union_year_idx\` on \`discrepancy\` (\`union_id\`, \`year\`);`);
+    const knex = this.getKnex();
+    const type = columnTypes(knex);
 
-    this.addSql(`create table \`discrepancy_revision\` (\`id\` integer not null primary key autoincrement, \`discrepancy_id\` integer not null, \`change\` text not null, \`before_state\` text null, \`after_state\` text not null, \`difference\` double null, \`actor\` text not null, \`at\` datetime not null, \`reason\` text null, constraint \`discrepancy_revision_discrepancy_id_foreign\` foreign key(\`discrepancy_id\`) references \`discrepancy\`(\`id\`) on update cascade);`);
-    this.addSql(`create index \`discrepancy_revision_discrepancy_id_index\` on \`discrepancy_revision\` (\`discrepancy_id\`);`);
+    queue(this, knex.schema.createTable('discrepancy', (t) => {
+      t.increments('id');
+      t.text('instance_key').notNullable();
+      t.text('rule_id').notNullable();
+      t.text('severity').notNullable();
+      t.integer('union_id').notNullable();
+      t.text('indicator_code').notNullable();
+      t.smallint('year').notNullable();
+      t.text('scenario').notNullable();
+      t.text('state').notNullable();
+      t.specificType('left_value', type.double).nullable();
+      t.specificType('right_value', type.double).nullable();
+      t.specificType('difference', type.double).nullable();
+      t.text('message').notNullable();
+      t.text('explanation').nullable();
+      t.text('decided_by').nullable();
+      t.datetime('decided_at').nullable();
+      t.text('decision_reason').nullable();
+      t.datetime('first_seen_at').notNullable();
+      t.datetime('updated_at').notNullable();
+      t.foreign('union_id', 'discrepancy_union_id_foreign').references('id').inTable('trade_union').onUpdate('cascade');
+      t.unique(['instance_key'], { indexName: 'discrepancy_instance_key_unique', useConstraint: false });
+      t.index(['union_id'], 'discrepancy_union_id_index');
+      t.index(['state'], 'discrepancy_state_index');
+      t.index(['union_id', 'year'], 'discrepancy_union_year_idx');
+    }));
 
-    this.addSql(`alter table \`figure\` add column \`proposed_value\` double null;`);
-    this.addSql(`alter table \`figure\` add column \`proposed_by\` text null;`);
-    this.addSql(`alter table \`figure\` add column \`proposed_at\` datetime null;`);
-    this.addSql(`alter table \`figure\` add column \`approved_by\` text null;`);
-    this.addSql(`alter table \`figure\` add column \`approved_at\` datetime null;`);
+    queue(this, knex.schema.createTable('discrepancy_revision', (t) => {
+      t.increments('id');
+      t.integer('discrepancy_id').notNullable();
+      t.text('change').notNullable();
+      t.text('before_state').nullable();
+      t.text('after_state').notNullable();
+      t.specificType('difference', type.double).nullable();
+      t.text('actor').notNullable();
+      t.datetime('at').notNullable();
+      t.text('reason').nullable();
+      t.foreign('discrepancy_id', 'discrepancy_revision_discrepancy_id_foreign').references('id').inTable('discrepancy').onUpdate('cascade');
+      t.index(['discrepancy_id'], 'discrepancy_revision_discrepancy_id_index');
+    }));
+
+    queue(this, knex.schema.alterTable('figure', (t) => {
+      t.specificType('proposed_value', type.double).nullable();
+      t.text('proposed_by').nullable();
+      t.datetime('proposed_at').nullable();
+      t.text('approved_by').nullable();
+      t.datetime('approved_at').nullable();
+    }));
   }
 
 }
