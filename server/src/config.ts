@@ -20,6 +20,14 @@ export function databaseTarget(url = process.env.DATABASE_URL): DatabaseTarget {
   return { kind: 'sqlite', location: path === ':memory:' ? path : resolve(path) };
 }
 
+/** Where the database is, for logs: a PostgreSQL URL without its password. */
+export function describeTarget(target: DatabaseTarget): string {
+  if (target.kind !== 'postgresql') return target.location;
+  const u = new URL(target.location);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
 export function ensureParentDir(file: string): void {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
 }

@@ -2,7 +2,7 @@
  * `pnpm start`: open (and migrate) the database at DATABASE_URL, seed it when it is empty,
  * then serve GraphQL and the client on PORT.
  */
-import { databaseTarget, PORT } from './config.js';
+import { databaseTarget, describeTarget, PORT } from './config.js';
 import { knexOf, openDatabase } from './db/orm.js';
 import { isEmpty, loadSeed } from './db/load-seed.js';
 import { startApp } from './app.js';
@@ -17,7 +17,7 @@ if (await isEmpty(orm)) {
   console.log(`demo users (demo only, passwords are public):\n${r.demoUsers}`);
 }
 const app = await startApp(knexOf(orm), PORT);
-console.log(`UnionHub on http://localhost:${PORT}/ (GraphQL at /graphql) — database ${target.location}`);
+console.log(`UnionHub on http://localhost:${PORT}/ (GraphQL at /graphql) — database ${describeTarget(target)}`);
 
 // The federation hub: our subgraph and the departments of the hub config. A department that
 // does not compose (or a required one that does not answer) stops start-up.

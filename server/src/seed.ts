@@ -2,7 +2,7 @@
  * `pnpm seed [--scale national|stress]`: re-create the database at DATABASE_URL and seed it.
  */
 import { rmSync } from 'node:fs';
-import { databaseTarget } from './config.js';
+import { databaseTarget, describeTarget } from './config.js';
 import { openDatabase } from './db/orm.js';
 import { loadSeed } from './db/load-seed.js';
 import { emptyDatabase } from './db/postgres.js';
@@ -21,5 +21,5 @@ if (target.kind === 'postgresql') await emptyDatabase(target.location);
 const orm = await openDatabase(target);
 const report = await loadSeed(orm, scale);
 await orm.close();
-console.log(`seeded ${report.unions} unions and ${report.figures} figures (${scale}), ${report.discrepancies} open discrepancies, into ${target.location} in ${(report.ms / 1000).toFixed(1)} s`);
+console.log(`seeded ${report.unions} unions and ${report.figures} figures (${scale}), ${report.discrepancies} open discrepancies, into ${describeTarget(target)} in ${(report.ms / 1000).toFixed(1)} s`);
 console.log(`demo users (demo only, passwords are public):\n${report.demoUsers}`);
