@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../server/src/db/orm.js';
 import { loadSeed } from '../server/src/db/load-seed.js';
 import { benchGridRead } from './grid-read.js';
+import { benchLoad } from './load.js';
 import { benchReconcile } from './reconcile.js';
 import { benchSheet } from './sheet.js';
 import { benchExport } from './export.js';
@@ -27,6 +28,8 @@ try {
   for (const line of await benchExport(orm, file, join(dir, 'all-approved.sqlite'))) console.log(line);
   for (const line of await benchReport(knexOf(orm))) console.log(line);
   await orm.close();
+  // Last: it writes into the bench database through a server of its own.
+  for (const line of await benchLoad(file)) console.log(line);
   if (process.argv.includes('--stress')) {
     const stress = join(dir, 'stress.sqlite');
     const tsx = ['--import', 'tsx'];

@@ -1,0 +1,215 @@
+/**
+ * Load: 20 concurrent clients on loopback against the real server (server/src/main.ts as a child
+ * process, as `pnpm start` runs it, on the bench database) with autocannon — the sheet's national
+ * grid read, cell writes (each client its own cell, with the version it last got back, so every
+ * write should succeed), and both at once. Latency percentiles are taken per request; each is
+ * also given as a ratio to /healthz under the same load, measured in the same run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error autocannon ships no types
+import autocannon from 'autocannon';
+import { knexOf, openDatabase } from '../server/src/db/orm.js';
+import { issueToken } from '../server/src/domain/auth.js';
+import { REPO_ROOT } from '../server/src/config.js';
+
+const CONNECTIONS = 20;
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 8);
+
+/** What the sheet asks for first: the national view, TLĐ and its children, five years. */
+const GRID = JSON.stringify({
+  query: `query ($root: String!, $depth: Int!, $years: [Int!]!, $scenario: Scenario!) {
+  grid(root: $root, depth: $depth, years: $years, scenario: $scenario) {
+    columns { indicatorCode year }
+    rows { unionCode name level parentCode hasChildren values statuses versions }
+  }
+}`,
+  variables: { root: 'TLD', depth: 1, years: [2013, 2014, 2015, 2016, 2017], scenario: 'ACTUAL' },
+});
+const SET = 'mutation ($cells: [CellWrite!]!) { setFigures(cells: $cells) { figures { value status version } } }';
+
+interface Stats {
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  graphqlErrors: number;
+  rps: number;
+}
+
+interface Cell {
+  unionCode: string;
+  indicatorCode: string;
+  year: number;
+  version: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+type Spec = { path: string; body?: () => string; onBody?: (body: string, context: Record<string, unknown>) => boolean; setup?: (context: Record<string, unknown>) => void };
+
+/** One autocannon run; latencies measured per request (setupRequest → onResponse, one request in flight per connection). */
+async function load(url: string, token: string, spec: Spec & { bodyFor?: (context: Record<string, unknown>) => string }, connections: number): Promise<Stats> {
+  const latencies: number[] = [];
+  let graphqlErrors = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    pipelining: 1,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    requests: [
+      {
+        method: spec.bodyFor ? 'POST' : 'GET',
+        path: spec.path,
+        setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
+          spec.setup?.(context);
+          context.started = process.hrtime.bigint();
+          return spec.bodyFor ? { ...req, body: spec.bodyFor(context) } : req;
+        },
+        onResponse: (_status: number, body: string, context: Record<string, unknown>) => {
+          latencies.push(Number(process.hrtime.bigint() - (context.started as bigint)) / 1e6);
+          if (spec.onBody && !spec.onBody(body, context)) graphqlErrors++;
+        },
+      },
+    ],
+  } as never);
+  latencies.sort((a, b) => a - b);
+  const r = result as unknown as { errors: number; timeouts: number; non2xx: number; requests: { average: number } };
+  return {
+    requests: latencies.length,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    graphqlErrors,
+    rps: r.requests.average,
+  };
+}
+
+const fmt = (s: Stats) =>
+  `p50 ${s.p50.toFixed(1)} / p95 ${s.p95.toFixed(1)} / p99 ${s.p99.toFixed(1)} ms, ${s.requests} requests (${s.rps.toFixed(0)}/s), errors ${s.errors}, non-2xx ${s.non2xx}, GraphQL errors ${s.graphqlErrors}`;
+
+export async function benchLoad(file: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'unionhub-load-'));
+  const hubConfig = join(dir, 'hub.json');
+  writeFileSync(hubConfig, JSON.stringify({ subgraphs: [] }));
+  // A token, and 40 cells no one else writes (20 for the write run, 20 for the mixed run), with their versions.
+  const orm = await openDatabase({ kind: 'sqlite', location: file });
+  const db = knexOf(orm);
+  const { token } = await issueToken(db, { username: 'admin', name: 'load bench' });
+  const cells: Cell[] = (
+    await db('figure as f').join('trade_union as u', 'u.id', 'f.union_id').join('indicator as i', 'i.id', 'f.indicator_id')
+      .select('u.code as unionCode', 'i.code as indicatorCode', 'f.year', 'f.version')
+      .where('u.level', 2).where('i.code', 'officials.trained').where('f.scenario', 'actual').where('f.year', 2017).whereNot('f.status', 'approved')
+      .orderBy('u.code').limit(CONNECTIONS * 2)
+  ).map((c: Cell) => ({ ...c, version: Number(c.version) }));
+  await orm.close();
+  if (cells.length < CONNECTIONS * 2) throw new Error(`only ${cells.length} writable cells`);
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+  try {
+    child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      cwd: REPO_ROOT,
+      // Rate limiting stays on, with room for 20 machines' worth of requests from one token.
+      env: { ...process.env, DATABASE_URL: file, PORT: String(port), HUB_CONFIG: hubConfig, NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_BURST: '100000' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    child.stderr!.on('data', (d) => (log += d));
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) break;
+      } catch {
+        if (i > 600 || child.exitCode !== null) throw new Error(`the server did not start:\n${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const okGraphQL = (body: string) => !body.includes('"errors"');
+    // Warm up the read path (first queries compile and fill caches).
+    for (let i = 0; i < 5; i++) await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: GRID });
+
+    const health = await load(url, token, { path: '/healthz' }, CONNECTIONS);
+    const reads = await load(url, token, { path: '/graphql', bodyFor: () => GRID, onBody: okGraphQL }, CONNECTIONS);
+
+    /** Each connection takes a cell of its own and sends back the version its last write returned. */
+    const writer = (pool: Cell[]): Spec & { bodyFor: (context: Record<string, unknown>) => string } => {
+      let next = 0;
+      return {
+        path: '/graphql',
+        setup: (context) => {
+          if (!context.cell) context.cell = pool[next++ % pool.length];
+        },
+        bodyFor: (context) => {
+          const c = context.cell as Cell;
+          const value = (c.version * 7) % 1000;
+          return JSON.stringify({ query: SET, variables: { cells: [{ unionCode: c.unionCode, indicatorCode: c.indicatorCode, year: c.year, scenario: 'ACTUAL', value, expectedVersion: c.version }] } });
+        },
+        onBody: (body, context) => {
+          const c = context.cell as Cell;
+          try {
+            const parsed = JSON.parse(body) as { data?: { setFigures: { figures: { version: number }[] } }; errors?: { extensions: { currentVersion?: number } }[] };
+            if (parsed.data?.setFigures) {
+              c.version = parsed.data.setFigures.figures[0]!.version;
+              return true;
+            }
+            if (parsed.errors?.[0]?.extensions.currentVersion !== undefined) c.version = parsed.errors[0].extensions.currentVersion;
+          } catch {
+            /* counted below */
+          }
+          return false;
+        },
+      };
+    };
+    const writes = await load(url, token, writer(cells.slice(0, CONNECTIONS)), CONNECTIONS);
+    const [mixedReads, mixedWrites] = await Promise.all([
+      load(url, token, { path: '/graphql', bodyFor: () => GRID, onBody: okGraphQL }, CONNECTIONS / 2),
+      load(url, token, writer(cells.slice(CONNECTIONS)), CONNECTIONS / 2),
+    ]);
+    // Let what autocannon left in flight finish before stopping the server (a token check waits its turn at the database).
+    await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { username } }' }) });
+    const ratio = (s: Stats) => `${(s.p50 / health.p50).toFixed(1)}× /healthz at p50, ${(s.p95 / health.p95).toFixed(1)}× at p95`;
+    return [
+      `load, ${CONNECTIONS} connections on loopback, ${SECONDS} s each, server as a child process (pnpm start's main.ts):`,
+      `  baseline GET /healthz: ${fmt(health)}`,
+      `  grid read (national view, 5 years): ${fmt(reads)} → ${ratio(reads)}`,
+      `  cell writes (setFigures, one cell, own version): ${fmt(writes)} → ${ratio(writes)} (goal p95 < 30 ms, 0 errors)`,
+      `  mixed, 10 readers: ${fmt(mixedReads)} → ${ratio(mixedReads)}`,
+      `  mixed, 10 writers: ${fmt(mixedWrites)} → ${ratio(mixedWrites)}`,
+    ];
+  } finally {
+    if (child && child.exitCode === null) {
+      await new Promise<void>((ok) => {
+        child!.once('exit', () => ok());
+        child!.kill('SIGTERM');
+      });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `tsx bench/load.ts [db file]` runs it alone on an already seeded database.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const target = process.argv[2];
+  if (!target) throw new Error('usage: tsx bench/load.ts <seeded sqlite file (it is written to)>');
+  for (const line of await benchLoad(target)) console.log(line);
+}
