@@ -36,7 +36,7 @@ beforeAll(async () => {
   s = await startTestServer();
   // Approve the level-1 actual cells of 2014 (the year whose national figures are the public ones).
   const cells = await s.sql<{ unionCode: string; indicatorCode: string; year: number }>(
-    `select u.code as unionCode, i.code as indicatorCode, f.year from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
+    `select u.code as "unionCode", i.code as "indicatorCode", f.year from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
      where u.level = 1 and f.scenario = 'actual' and f.year = 2014`,
   );
   const r = await s.gql('mutation ($c: [CellKey!]!) { approveFigures(selection: { cells: $c }) { movedCount } }', { c: cells.map((c) => ({ ...c, scenario: 'ACTUAL' })) });

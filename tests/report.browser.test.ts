@@ -15,7 +15,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   // Level-1 actuals of 2013–2016 approved; 2017 stays submitted (shown as not approved).
   const cells = await s.sql<{ unionCode: string; indicatorCode: string; year: number }>(
-    `select u.code as unionCode, i.code as indicatorCode, f.year from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
+    `select u.code as "unionCode", i.code as "indicatorCode", f.year from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
      where u.level = 1 and f.scenario = 'actual' and f.year between 2013 and 2016`,
   );
   for (let i = 0; i < cells.length; i += 4000) {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   s = await startTestServer();
   // Every level-1 actual cell of 2013–2017 is approved, except Bắc Kạn's (P06) 2017 cells, which stay submitted.
   const cells = await s.sql<{ unionCode: string; indicatorCode: string; year: number }>(
-    `select u.code as unionCode, i.code as indicatorCode, f.year from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
+    `select u.code as "unionCode", i.code as "indicatorCode", f.year from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
      where u.level = 1 and f.scenario = 'actual' and f.status = 'submitted' and not (u.code = 'P06' and f.year = 2017) order by u.code, i.code, f.year`,
   );
   await approveCells(cells);
@@ -45,7 +45,7 @@ afterAll(() => s.close());
 /** Independent sums: the approved values of TLĐ's children valid in each year, added in a loop. */
 async function approvedSums(indicatorCode: string, scenario = 'actual') {
   const rows = await s.sql<{ code: string; validFrom: number; validTo: number | null; year: number; value: number | null; status: string }>(
-    `select u.code, u.valid_from as validFrom, u.valid_to as validTo, f.year, f.value, f.status
+    `select u.code, u.valid_from as "validFrom", u.valid_to as "validTo", f.year, f.value, f.status
      from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
      where u.parent_id = (select id from trade_union where code = 'TLD') and f.scenario = ? and i.code = ?`,
     [scenario, indicatorCode],
@@ -115,7 +115,7 @@ describe('the report from approved figures', () => {
 
   it('shows merged units as one comparable row, each year summing the units valid then', async () => {
     const cells = await s.sql<{ unionCode: string; indicatorCode: string; year: number }>(
-      `select u.code as unionCode, i.code as indicatorCode, f.year from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
+      `select u.code as "unionCode", i.code as "indicatorCode", f.year from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
        where u.parent_id = (select id from trade_union where code = 'P74') and f.scenario = 'actual' and f.status = 'submitted' and i.code = 'members.admitted'`,
     );
     await approveCells(cells);

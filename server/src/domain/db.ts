@@ -23,6 +23,11 @@ export function groupConcat(db: Db, expr: string, separator: string): string {
   return `${dialectOf(db) === 'postgresql' ? 'string_agg' : 'group_concat'}(${expr}, '${separator}')`;
 }
 
+/** A datetime column as text inside SQL (to pack it into a string): epoch ms on SQLite, timestamptz text on PostgreSQL; `isoTime` reads both. */
+export function timeText(db: Db, column: string): string {
+  return dialectOf(db) === 'postgresql' ? `cast(${column} as text)` : column;
+}
+
 /** Datetimes come back as epoch ms from SQLite and as a timestamptz string from PostgreSQL. */
 export function isoTime(v: unknown): string {
   return new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as number | Date)).toISOString();

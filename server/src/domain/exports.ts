@@ -15,7 +15,7 @@ import {
   FIRST_YEAR, INDICATORS, LAST_YEAR, SCENARIOS, UNITS, indicator as catalogueIndicator, indicatorLabel, isStored, type Scenario,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
-import { indicatorIds, isoTime, pathRange, type Db } from './db.js';
+import { indicatorIds, isoTime, pathRange, timeText, type Db } from './db.js';
 import { DomainError } from './errors.js';
 
 export interface ExportFilter {
@@ -175,7 +175,7 @@ export async function* approvedRows(db: Db, sel: ExportSelection): AsyncGenerato
     const packed: { u: number; r: string }[] = await figureFilter(db, ids, sel, group.map((u) => u.id))
       .where('f.status', 'approved')
       .whereNotNull('f.value')
-      .select('f.union_id as u', db.raw(`${aggregate(db)}(f.indicator_id || '${FS}' || f.year || '${FS}' || f.scenario || '${FS}' || f.value || '${FS}' || coalesce(f.approved_at, '') || '${FS}' || coalesce(f.approved_by, ''), '${RS}' order by f.scenario, f.year, f.indicator_id) as r`))
+      .select('f.union_id as u', db.raw(`${aggregate(db)}(f.indicator_id || '${FS}' || f.year || '${FS}' || f.scenario || '${FS}' || f.value || '${FS}' || coalesce(${timeText(db, 'f.approved_at')}, '') || '${FS}' || coalesce(f.approved_by, ''), '${RS}' order by f.scenario, f.year, f.indicator_id) as r`))
       .groupBy('f.union_id');
     const byUnit = new Map(packed.map((p) => [p.u, p.r]));
     const rows: ExportRow[] = [];
