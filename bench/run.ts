@@ -10,6 +10,7 @@ import { openDatabase } from '../server/src/db/orm.js';
 import { loadSeed } from '../server/src/db/load-seed.js';
 import { benchGridRead } from './grid-read.js';
 import { benchLoad } from './load.js';
+import { benchHub } from './hub.js';
 import { benchReconcile } from './reconcile.js';
 import { benchSheet } from './sheet.js';
 import { benchExport } from './export.js';
@@ -23,6 +24,7 @@ try {
   const seeded = await loadSeed(orm);
   console.log(`seed: ${seeded.unions} unions, ${seeded.figures} figures in ${(seeded.ms / 1000).toFixed(1)} s`);
   console.log(await benchGridRead(orm, file));
+  for (const line of await benchHub(file)) console.log(line);
   for (const line of await benchReconcile(knexOf(orm))) console.log(line);
   for (const line of await benchSheet(knexOf(orm))) console.log(line);
   for (const line of await benchExport(orm, file, join(dir, 'all-approved.sqlite'))) console.log(line);

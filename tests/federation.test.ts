@@ -3,13 +3,17 @@
  * subgraph, and the federation hub for real: our server, the example Finance subgraph and the
  * hub on loopback ports, queried with real tokens. subgraph.test.ts covers SDL drift.
  */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@theguild/federation-composition';
 import { Kind, parse, visit, type DocumentNode } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { duesOf, startFinance, type Finance } from '../server/src/departments/finance.js';
 import { fetchSdl } from '../server/src/hub/compose.js';
 import { parseHubConfig } from '../server/src/hub/config.js';
@@ -248,4 +252,93 @@ describe('hub start-up', () => {
     expect(() => parseHubConfig({ subgraphs: [{ name: 'unionhub', url: 'http://x/graphql' }] })).toThrow(/subgraphs\.0\.name: "unionhub" is taken/);
     expect(() => parseHubConfig({ subgraphs: [{ name: 'finance', url: 'not a url' }] })).toThrow(/subgraphs\.0\.url/);
   });
+});
+
+describe('pnpm start with a hub config', () => {
+  /** `tsx server/src/main.ts` on a copy of the seeded database with HUB_CONFIG; resolves at exit or once the hub is up. */
+  async function start(config: unknown): Promise<{ code: number | null; output: string; url: string; stop(): Promise<void> }> {
+    const dir = mkdtempSync(join(tmpdir(), 'unionhub-hub-start-'));
+    copyFileSync(inject('templateDb'), join(dir, 'db.sqlite'));
+    writeFileSync(join(dir, 'hub.json'), JSON.stringify(config));
+    const port = await new Promise<number>((ok) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => ok(p));
+      });
+    });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      cwd: resolve(import.meta.dirname, '..'),
+      env: { ...process.env, PORT: String(port), DATABASE_URL: join(dir, 'db.sqlite'), HUB_CONFIG: join(dir, 'hub.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+    const ready = new Promise<void>((ok) => {
+      const watch = (d: Buffer) => {
+        output += d;
+        if (/federation hub at /.test(output)) ok();
+      };
+      child.stdout.on('data', watch);
+      child.stderr.on('data', watch);
+    });
+    const code = await Promise.race([exited, ready.then(() => undefined)]);
+    return {
+      code: code ?? null,
+      output,
+      url: `http://127.0.0.1:${port}`,
+      stop: async () => {
+        if (child.exitCode === null) {
+          child.kill('SIGTERM');
+          await exited;
+        }
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  it('serves the joined hub at /hub/graphql; a browser session reaches our subgraph through it', async () => {
+    const server = await start({ subgraphs: [{ name: 'finance', url: finance.url }] });
+    try {
+      expect(server.output).toMatch(/federation hub at http:\/\/localhost:\d+\/hub\/graphql: unionhub \+ finance/);
+      const signIn = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation { signIn(username: "viewer.taichinh", password: "viewer-demo-2026") { csrfToken } }' }),
+      });
+      const csrf = ((await signIn.json()) as { data: { signIn: { csrfToken: string } } }).data.signIn.csrfToken;
+      const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const r = await fetch(`${server.url}${HUB_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+        body: JSON.stringify({ query: '{ me { username } union(code: "P06") { name } }' }),
+      });
+      expect(await r.json()).toEqual({ data: { me: { username: 'viewer.taichinh' }, union: { name: 'LĐLĐ tỉnh Bắc Kạn' } } });
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+
+  it('stops start-up with exit code 1 and the composition errors when a department does not compose', async () => {
+    const clash = await (async () => {
+      const yoga = createYoga({
+        schema: buildSubgraphSchema([{ typeDefs: parse(`
+          extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
+          type Indicator @key(fields: "code") { code: String! unit: Int! }
+          type Query { budget: Indicator }`), resolvers: {} }]),
+        landingPage: false,
+      });
+      const server = createServer(yoga);
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+      closers.push(() => new Promise((ok) => { server.closeAllConnections(); server.close(() => ok()); }));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    })();
+    const server = await start({ subgraphs: [{ name: 'budget', url: clash }] });
+    try {
+      expect(server.code, server.output).toBe(1);
+      expect(server.output).toMatch(/The federation hub cannot start: composing "unionhub" .*"budget" .* failed:/);
+      expect(server.output).toMatch(/Indicator\.unit/);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });
