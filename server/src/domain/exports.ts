@@ -169,14 +169,24 @@ export async function* approvedRows(db: Db, sel: ExportSelection): AsyncGenerato
     }
     return t;
   };
-  for (const group of chunks(sel.units, UNITS_PER_CHUNK)) {
-    // One packed string per unit: node-sqlite3 builds a JS object per row and column, which costs
-    // more than the query itself. Cells are ordered by scenario, year and indicator id (= catalogue order).
-    const packed: { u: number; r: string }[] = await figureFilter(db, ids, sel, group.map((u) => u.id))
+  // One packed string per unit: node-sqlite3 builds a JS object per row and column, which costs
+  // more than the query itself. Cells are ordered by scenario, year and indicator id (= catalogue order).
+  const read = (group: ExportUnit[]): Promise<{ u: number; r: string }[]> =>
+    figureFilter(db, ids, sel, group.map((u) => u.id))
       .where('f.status', 'approved')
       .whereNotNull('f.value')
       .select('f.union_id as u', db.raw(`${aggregate(db)}(f.indicator_id || '${FS}' || f.year || '${FS}' || f.scenario || '${FS}' || f.value || '${FS}' || coalesce(${timeText(db, 'f.approved_at')}, '') || '${FS}' || coalesce(f.approved_by, ''), '${RS}' order by f.scenario, f.year, f.indicator_id) as r`))
-      .groupBy('f.union_id');
+      .groupBy('f.union_id').then((r: { u: number; r: string }[]) => r);
+  const groups = chunks(sel.units, UNITS_PER_CHUNK);
+  // The next chunk is read while this one is turned into rows (the driver works on its own thread).
+  let next = groups.length ? read(groups[0]!) : null;
+  // A read still under way when the consumer stops early must not become an unhandled rejection.
+  const quiet = (p: Promise<unknown> | null) => void p?.catch(() => undefined);
+  quiet(next);
+  for (const [k, group] of groups.entries()) {
+    const packed = await next!;
+    next = k + 1 < groups.length ? read(groups[k + 1]!) : null;
+    quiet(next);
     const byUnit = new Map(packed.map((p) => [p.u, p.r]));
     const rows: ExportRow[] = [];
     for (const u of group) {
@@ -232,7 +242,7 @@ async function write(out: Writable, chunk: string | Buffer): Promise<void> {
 /** A number as a plain decimal (never exponent notation). */
 export function plainNumber(v: number): string {
   const s = String(v);
-  return /e/i.test(s) ? v.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 }) : s;
+  return s.includes('e') ? v.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 }) : s;
 }
 
 function csvField(v: string | number | null): string {
