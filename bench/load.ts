@@ -62,34 +62,46 @@ async function freePort(): Promise<number> {
   });
 }
 
-type Spec = { path: string; body?: () => string; onBody?: (body: string, context: Record<string, unknown>) => boolean; setup?: (context: Record<string, unknown>) => void };
+/** What one connection sends: a fixed GET, or a body built per request with the connection's own state. */
+interface Spec {
+  path: string;
+  /** Called once per connection: its body builder and its answer check (false counts a GraphQL error). */
+  connection?: () => { body(): string; check(body: string): boolean };
+}
 
-/** One autocannon run; latencies measured per request (setupRequest → onResponse, one request in flight per connection). */
-async function load(url: string, token: string, spec: Spec & { bodyFor?: (context: Record<string, unknown>) => string }, connections: number): Promise<Stats> {
+/**
+ * One autocannon run. Latency is measured per request (built → answered, one request in flight per
+ * connection). Each connection gets its own request list in setupClient, so its state (its cell and
+ * version) stays its own: autocannon resets the per-request context after every request.
+ */
+async function load(url: string, token: string, spec: Spec, connections: number): Promise<Stats> {
   const latencies: number[] = [];
   let graphqlErrors = 0;
+  const request = () => {
+    const own = spec.connection?.();
+    let started = 0n;
+    return {
+      method: own ? 'POST' : 'GET',
+      path: spec.path,
+      setupRequest: (req: Record<string, unknown>) => {
+        started = process.hrtime.bigint();
+        return own ? { ...req, body: own.body() } : req;
+      },
+      onResponse: (_status: number, body: string) => {
+        latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        if (own && !own.check(body)) graphqlErrors++;
+      },
+    };
+  };
   const result = await autocannon({
     url,
     connections,
     pipelining: 1,
     duration: SECONDS,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    requests: [
-      {
-        method: spec.bodyFor ? 'POST' : 'GET',
-        path: spec.path,
-        setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
-          spec.setup?.(context);
-          context.started = process.hrtime.bigint();
-          return spec.bodyFor ? { ...req, body: spec.bodyFor(context) } : req;
-        },
-        onResponse: (_status: number, body: string, context: Record<string, unknown>) => {
-          latencies.push(Number(process.hrtime.bigint() - (context.started as bigint)) / 1e6);
-          if (spec.onBody && !spec.onBody(body, context)) graphqlErrors++;
-        },
-      },
-    ],
-  } as never);
+    requests: [request()],
+    setupClient: (client: { setRequests(r: unknown[]): void }) => client.setRequests([request()]),
+  });
   latencies.sort((a, b) => a - b);
   const r = result as unknown as { errors: number; timeouts: number; non2xx: number; requests: { average: number } };
   return {
@@ -111,7 +123,7 @@ export async function benchLoad(file: string): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'unionhub-load-'));
   const hubConfig = join(dir, 'hub.json');
   writeFileSync(hubConfig, JSON.stringify({ subgraphs: [] }));
-  // A token, and 40 cells no one else writes (20 for the write run, 20 for the mixed run), with their versions.
+  // A token, and 41 cells no one else writes (20 for the write run, 20 for the mixed run, 1 for the lone writer), with their versions.
   const orm = await openDatabase({ kind: 'sqlite', location: file });
   const db = knexOf(orm);
   const { token } = await issueToken(db, { username: 'admin', name: 'load bench' });
@@ -119,10 +131,10 @@ export async function benchLoad(file: string): Promise<string[]> {
     await db('figure as f').join('trade_union as u', 'u.id', 'f.union_id').join('indicator as i', 'i.id', 'f.indicator_id')
       .select('u.code as unionCode', 'i.code as indicatorCode', 'f.year', 'f.version')
       .where('u.level', 2).where('i.code', 'officials.trained').where('f.scenario', 'actual').where('f.year', 2017).whereNot('f.status', 'approved')
-      .orderBy('u.code').limit(CONNECTIONS * 2)
+      .orderBy('u.code').limit(CONNECTIONS * 2 + 1)
   ).map((c: Cell) => ({ ...c, version: Number(c.version) }));
   await orm.close();
-  if (cells.length < CONNECTIONS * 2) throw new Error(`only ${cells.length} writable cells`);
+  if (cells.length < CONNECTIONS * 2 + 1) throw new Error(`only ${cells.length} writable cells`);
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -148,51 +160,59 @@ export async function benchLoad(file: string): Promise<string[]> {
     // Warm up the read path (first queries compile and fill caches).
     for (let i = 0; i < 5; i++) await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: GRID });
 
+    /** Let what autocannon left in flight finish (a token check waits its turn at the database). */
+    const settle = () =>
+      fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { username } }' }) }).then((r) => r.text());
     const health = await load(url, token, { path: '/healthz' }, CONNECTIONS);
-    const reads = await load(url, token, { path: '/graphql', bodyFor: () => GRID, onBody: okGraphQL }, CONNECTIONS);
+    const reader: Spec = { path: '/graphql', connection: () => ({ body: () => GRID, check: okGraphQL }) };
+    const reads = await load(url, token, reader, CONNECTIONS);
+    await settle();
 
     /** Each connection takes a cell of its own and sends back the version its last write returned. */
-    const writer = (pool: Cell[]): Spec & { bodyFor: (context: Record<string, unknown>) => string } => {
+    const writer = (pool: Cell[]): Spec => {
       let next = 0;
       return {
         path: '/graphql',
-        setup: (context) => {
-          if (!context.cell) context.cell = pool[next++ % pool.length];
-        },
-        bodyFor: (context) => {
-          const c = context.cell as Cell;
-          const value = (c.version * 7) % 1000;
-          return JSON.stringify({ query: SET, variables: { cells: [{ unionCode: c.unionCode, indicatorCode: c.indicatorCode, year: c.year, scenario: 'ACTUAL', value, expectedVersion: c.version }] } });
-        },
-        onBody: (body, context) => {
-          const c = context.cell as Cell;
-          try {
-            const parsed = JSON.parse(body) as { data?: { setFigures: { figures: { version: number }[] } }; errors?: { extensions: { currentVersion?: number } }[] };
-            if (parsed.data?.setFigures) {
-              c.version = parsed.data.setFigures.figures[0]!.version;
-              return true;
-            }
-            if (parsed.errors?.[0]?.extensions.currentVersion !== undefined) c.version = parsed.errors[0].extensions.currentVersion;
-          } catch {
-            /* counted below */
-          }
-          return false;
+        connection: () => {
+          const c = pool[next++ % pool.length]!;
+          return {
+            body: () =>
+              JSON.stringify({ query: SET, variables: { cells: [{ unionCode: c.unionCode, indicatorCode: c.indicatorCode, year: c.year, scenario: 'ACTUAL', value: (c.version * 7) % 1000, expectedVersion: c.version }] } }),
+            check: (body) => {
+              try {
+                const parsed = JSON.parse(body) as { data?: { setFigures: { figures: { version: number }[] } }; errors?: { extensions: { currentVersion?: number } }[] };
+                if (parsed.data?.setFigures) {
+                  c.version = parsed.data.setFigures.figures[0]!.version;
+                  return true;
+                }
+                // A write left in flight by the previous run landed after it: carry on from the version it made.
+                if (parsed.errors?.[0]?.extensions.currentVersion !== undefined) c.version = parsed.errors[0].extensions.currentVersion;
+              } catch {
+                /* counted as an error */
+              }
+              return false;
+            },
+          };
         },
       };
     };
+    // One writer alone: a write's own time, which 20 writers queue behind (SQLite has one writer at a time).
+    const alone = await load(url, token, writer(cells.slice(CONNECTIONS * 2)), 1);
+    await settle();
     const writes = await load(url, token, writer(cells.slice(0, CONNECTIONS)), CONNECTIONS);
+    await settle();
     const [mixedReads, mixedWrites] = await Promise.all([
-      load(url, token, { path: '/graphql', bodyFor: () => GRID, onBody: okGraphQL }, CONNECTIONS / 2),
+      load(url, token, reader, CONNECTIONS / 2),
       load(url, token, writer(cells.slice(CONNECTIONS)), CONNECTIONS / 2),
     ]);
-    // Let what autocannon left in flight finish before stopping the server (a token check waits its turn at the database).
-    await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { username } }' }) });
+    await settle();
     const ratio = (s: Stats) => `${(s.p50 / health.p50).toFixed(1)}× /healthz at p50, ${(s.p95 / health.p95).toFixed(1)}× at p95`;
     return [
       `load, ${CONNECTIONS} connections on loopback, ${SECONDS} s each, server as a child process (pnpm start's main.ts):`,
       `  baseline GET /healthz: ${fmt(health)}`,
       `  grid read (national view, 5 years): ${fmt(reads)} → ${ratio(reads)}`,
-      `  cell writes (setFigures, one cell, own version): ${fmt(writes)} → ${ratio(writes)} (goal p95 < 30 ms, 0 errors)`,
+      `  one writer alone: ${fmt(alone)}`,
+      `  cell writes (setFigures, one cell, own version): ${fmt(writes)} → ${ratio(writes)}, ${(writes.p95 / alone.p50).toFixed(1)}× a lone write at p95 (goal p95 < 30 ms, 0 errors)`,
       `  mixed, 10 readers: ${fmt(mixedReads)} → ${ratio(mixedReads)}`,
       `  mixed, 10 writers: ${fmt(mixedWrites)} → ${ratio(mixedWrites)}`,
     ];

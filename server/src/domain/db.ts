@@ -23,6 +23,14 @@ export function groupConcat(db: Db, expr: string, separator: string): string {
   return `${dialectOf(db) === 'postgresql' ? 'string_agg' : 'group_concat'}(${expr}, '${separator}')`;
 }
 
+/**
+ * A float column as text that reads back as the same double (to pack it into a string): SQLite's
+ * plain text form keeps 15 digits, 17 always round-trip; PostgreSQL's text form is already exact.
+ */
+export function numberText(db: Db, column: string): string {
+  return dialectOf(db) === 'postgresql' ? `cast(${column} as text)` : `printf('%!.17g', ${column})`;
+}
+
 /** A datetime column as text inside SQL (to pack it into a string): epoch ms on SQLite, timestamptz text on PostgreSQL; `isoTime` reads both. */
 export function timeText(db: Db, column: string): string {
   return dialectOf(db) === 'postgresql' ? `cast(${column} as text)` : column;
