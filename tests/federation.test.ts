@@ -4,7 +4,7 @@
  * hub on loopback ports, queried with real tokens. subgraph.test.ts covers SDL drift.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,13 +13,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@theguild/federation-composition';
 import { Kind, parse, visit, type DocumentNode } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duesOf, startFinance, type Finance } from '../server/src/departments/finance.js';
 import { fetchSdl } from '../server/src/hub/compose.js';
 import { parseHubConfig } from '../server/src/hub/config.js';
 import { HUB_PATH, mountHub, type Hub } from '../server/src/hub/index.js';
 import { printSchemaSdl } from '../server/src/schema/index.js';
-import { startTestServer, type As, type GqlResponse, type TestServer } from './harness.js';
+import { freshDatabase, startTestServer, type As, type GqlResponse, type TestServer } from './harness.js';
 
 let s: TestServer;
 let finance: Finance;
@@ -258,7 +258,7 @@ describe('pnpm start with a hub config', () => {
   /** `tsx server/src/main.ts` on a copy of the seeded database with HUB_CONFIG; resolves at exit or once the hub is up. */
   async function start(config: unknown): Promise<{ code: number | null; output: string; url: string; stop(): Promise<void> }> {
     const dir = mkdtempSync(join(tmpdir(), 'unionhub-hub-start-'));
-    copyFileSync(inject('templateDb'), join(dir, 'db.sqlite'));
+    const db = await freshDatabase({ seeded: true });
     writeFileSync(join(dir, 'hub.json'), JSON.stringify(config));
     const port = await new Promise<number>((ok) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -268,7 +268,7 @@ describe('pnpm start with a hub config', () => {
     });
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
       cwd: resolve(import.meta.dirname, '..'),
-      env: { ...process.env, PORT: String(port), DATABASE_URL: join(dir, 'db.sqlite'), HUB_CONFIG: join(dir, 'hub.json') },
+      env: { ...process.env, PORT: String(port), DATABASE_URL: db.target.location, HUB_CONFIG: join(dir, 'hub.json') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -292,6 +292,7 @@ describe('pnpm start with a hub config', () => {
           await exited;
         }
         rmSync(dir, { recursive: true, force: true });
+        await db.drop();
       },
     };
   }
