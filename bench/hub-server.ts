@@ -18,3 +18,5 @@ const finance = await startFinance(0, `${app.url}/graphql`, '127.0.0.1');
 await mountHub(app, parseHubConfig({ subgraphs: [{ name: 'finance', url: finance.url }] }));
 const { token } = await issueToken(knex, { username: 'viewer.taichinh', name: 'bench' });
 console.log(JSON.stringify({ url: app.url, token }));
+// The gateway runtime listens for SIGTERM itself (to dispose), which keeps Node from exiting on it.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));

@@ -70,10 +70,12 @@ function percentiles(times: number[]) {
 
 export async function benchHub(file: string, seconds = Number(process.env.BENCH_HUB_SECONDS ?? 10)): Promise<string[]> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./hub-server.ts', import.meta.url)), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = createInterface({ input: child.stdout! });
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`the hub bench server exited (${code})`)));
+      lines.once('line', resolve);
+      void exited.then(() => reject(new Error('the hub bench server exited before it was ready')));
     });
     const { url, token } = JSON.parse(line) as { url: string; token: string };
     const direct = `${url}/graphql`;
@@ -105,7 +107,11 @@ export async function benchHub(file: string, seconds = Number(process.env.BENCH_
       `  hub ÷ direct: p50 ${(h.p50 / d.p50).toFixed(2)}×, p95 ${(h.p95 / d.p95).toFixed(2)}×, p99 ${(h.p99 / d.p99).toFixed(2)}×, throughput ${(h.requests / d.requests).toFixed(2)}×`,
     ];
   } finally {
+    lines.close();
     child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
   }
 }
 
