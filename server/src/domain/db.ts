@@ -53,16 +53,26 @@ export function validIn(q: Knex.QueryBuilder, years: { from: number; to: number 
     .andWhere((w) => w.whereNull(`${alias}.valid_to`).orWhere(`${alias}.valid_to`, '>=', years.from));
 }
 
-const indicatorIdCache = new WeakMap<Db, Promise<Map<string, number>>>();
+/**
+ * What per-database caches are keyed on: the connection's config, which a transaction shares with
+ * the knex it came from (keying on the knex object itself would miss inside every transaction).
+ */
+export function cacheKey(db: Db): object {
+  return db.client.config as object;
+}
+
+const indicatorIdCache = new WeakMap<object, Promise<Map<string, number>>>();
 
 /** Indicator code → row id. The catalogue is mirrored at start-up and does not change while serving. */
 export function indicatorIds(db: Db): Promise<Map<string, number>> {
-  let ids = indicatorIdCache.get(db);
+  let ids = indicatorIdCache.get(cacheKey(db));
   if (!ids) {
     ids = db('indicator')
       .select('id', 'code')
       .then((rows: { id: number; code: string }[]) => new Map(rows.map((r) => [r.code, r.id])));
-    indicatorIdCache.set(db, ids);
+    const key = cacheKey(db);
+    indicatorIdCache.set(key, ids);
+    ids.catch(() => indicatorIdCache.delete(key));
   }
   return ids;
 }

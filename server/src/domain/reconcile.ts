@@ -5,7 +5,7 @@
  * after being accepted/waived) → re-opened. Every state change leaves a revision.
  */
 import { FIRST_YEAR, RULES, type Scenario } from '@unionhub/schema';
-import { groupConcat, indicatorIds, isoTime, type Db } from './db.js';
+import { cacheKey, groupConcat, indicatorIds, isoTime, type Db } from './db.js';
 import { allChecks, checksAfterWrite, covers, evaluate, instanceKey, type CellSource, type Check, type Found, type Tree, type UnitInfo } from './rules.js';
 
 // ---------- the hierarchy as the rules see it (cached: unions do not change while serving) ----------
@@ -54,16 +54,19 @@ class UnionTree implements Tree {
   }
 }
 
-const trees = new WeakMap<Db, Promise<UnionTree>>();
+// Unions and successions do not change while serving (they are seeded), so one tree per database.
+const trees = new WeakMap<object, Promise<UnionTree>>();
 export function loadTree(db: Db): Promise<UnionTree> {
-  let t = trees.get(db);
+  let t = trees.get(cacheKey(db));
   if (!t) {
     t = (async () => {
       const units: UnitInfo[] = await db('trade_union').select('id', 'code', 'parent_id as parentId', 'valid_from as validFrom', 'valid_to as validTo');
       const successions = await db('union_succession').select('predecessor_id as predecessorId', 'successor_id as successorId', 'year');
       return new UnionTree(units, successions);
     })();
-    trees.set(db, t);
+    const key = cacheKey(db);
+    trees.set(key, t);
+    t.catch(() => trees.delete(key)); // a failed read (say, in an aborted transaction) is not kept
   }
   return t;
 }
