@@ -35,6 +35,11 @@ export async function benchSheet(db: Knex): Promise<string[]> {
     const fetchOnly = await time(() => gql(grid), 5, 1);
 
     // 100 cells: 10 districts of Thanh Hóa × 10 columns (workers and its sector parts, 2013–2014).
+    // The grid renders only the rows on screen: scroll Thanh Hóa into view before opening it.
+    await page.evaluate(() => {
+      const api = (window as unknown as { unionhubSheet: { ensureNodeVisible(n: unknown, p: string): void; getRowNode(r: string): unknown } }).unionhubSheet;
+      api.ensureNodeVisible(api.getRowNode('P38'), 'top');
+    });
     await page.locator('.ag-row[row-id="P38"] .chevron').click();
     await page.locator('.ag-row[row-id="P38-H10"]').first().waitFor({ state: 'attached' });
     let round = 0;

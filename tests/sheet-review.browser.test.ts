@@ -168,7 +168,7 @@ describe('sheet review', () => {
     expect(await cell.locator('.n-approved').textContent()).toBe(n('approved'));
     expect(await cell.locator('.n-submitted').textContent()).toBe(n('submitted'));
     expect(await cell.locator('.n-draft').textContent()).toBe(n('draft'));
-    // The planted members imbalance of 2015 shows as open under Nghệ An (P38): there, in P38-H02, in TLĐ.
+    // The planted members imbalance of 2015 shows as open under Thanh Hóa (P38): there, in P38-H02, in TLĐ.
     expect(await page.locator('tr[data-union="P38"] td[data-year="2015"] .open-discrepancies').textContent()).toBe('2');
     expect(await page.locator('tr[data-union="P02"] td[data-year="2015"] .open-discrepancies').count()).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}/progress.png`, fullPage: false });
