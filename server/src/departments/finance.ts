@@ -111,7 +111,7 @@ export const financeSchema = buildSubgraphSchema([{ typeDefs, resolvers: resolve
 
 export interface Finance {
   url: string;
-  /** Usernames of the callers this subgraph has seen, in order. */
+  /** Usernames of the last 100 callers this subgraph has seen, oldest first. */
   seen: string[];
   close(): Promise<void>;
 }
@@ -128,6 +128,7 @@ export async function startFinance(port: number, unionhubUrl: string, host = '0.
     const body = (await res.json()) as { data?: { me: Caller } | null; errors?: { message: string }[] };
     if (!body.data?.me) throw createGraphQLError(`UnionHub does not know this caller: ${body.errors?.[0]?.message ?? res.status}`, { extensions: { code: 'UNAUTHENTICATED' } });
     seen.push(body.data.me.username);
+    if (seen.length > 100) seen.shift();
     return body.data.me;
   };
   const yoga = createYoga<object, FinanceContext>({
