@@ -9,7 +9,7 @@ import {
   type FigureStatus, type Scenario,
 } from '@unionhub/schema';
 import { CellBatchError, DomainError } from './errors.js';
-import { isoTime, type Db } from './db.js';
+import { indicatorIds, isoTime, type Db } from './db.js';
 import { unionsByCodes } from './unions.js';
 import type { Access } from './access.js';
 import { recheck, type SyncReport } from './reconcile.js';
@@ -185,11 +185,7 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
     });
     if (errors.length > 0) throw new CellBatchError(sortByIndex(errors));
 
-    const indicatorIds = new Map<string, number>(
-      (await trx('indicator').select('id', 'code').whereIn('code', [...new Set(writes.map((w) => w.indicatorCode))])).map(
-        (r: { id: number; code: string }) => [r.code, r.id],
-      ),
-    );
+    const ids = await indicatorIds(trx);
     const revisions: Record<string, unknown>[] = [];
     for (const [i, w] of writes.entries()) {
       const f = current.get(cellId(w));
@@ -206,7 +202,7 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
       } else {
         const [inserted] = await trx('figure')
           .insert({
-            union_id: unions.get(w.unionCode)!.id, indicator_id: indicatorIds.get(w.indicatorCode)!, year: w.year, scenario: w.scenario,
+            union_id: unions.get(w.unionCode)!.id, indicator_id: ids.get(w.indicatorCode)!, year: w.year, scenario: w.scenario,
             value: w.value, status: 'draft', version: 1, updated_by: actor, updated_at: at,
           })
           .returning('id')
