@@ -27,7 +27,7 @@ try {
   for (const line of await benchHub(file)) console.log(line);
   for (const line of await benchReconcile(knexOf(orm))) console.log(line);
   for (const line of await benchSheet(knexOf(orm))) console.log(line);
-  for (const line of await benchExport(orm, file, join(dir, 'all-approved.sqlite'))) console.log(line);
+  for (const line of await benchExport(file, join(dir, 'all-approved.sqlite'))) console.log(line);
   for (const line of await benchReport(knexOf(orm))) console.log(line);
   await orm.close();
   // Last: it writes into the bench database through a server of its own.

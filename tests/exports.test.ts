@@ -3,6 +3,7 @@
  * agree; only approved values leave (never a draft, a submitted value or a pending proposal),
  * for a viewer through HTTP and GraphQL alike; bad parameters are refused with a message.
  */
+import { get } from 'node:http';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.js';
@@ -129,7 +130,18 @@ describe('exports', () => {
     );
     expect(Number(pending!.n)).toBeGreaterThan(0);
     expect(json.notApproved).toBe(Number(pending!.n));
-    expect(Number(csvRes.headers.get('x-not-approved-cells'))).toBe(Number(pending!.n));
+    const head = await fetch(`${s.url}/exports/figures.csv${SELECTION}`, { method: 'HEAD', headers: s.auth('admin') });
+    expect(Number(head.headers.get('x-not-approved-cells'))).toBe(Number(pending!.n));
+    expect(Number(head.headers.get('x-approved-cells'))).toBe(csv.length);
+    expect(csvRes.headers.get('trailer')).toBe('x-approved-cells, x-not-approved-cells');
+    // …and the GET's trailers, counted in the same pass as the rows (node:http exposes trailers, fetch does not).
+    const trailers = await new Promise<Record<string, string | undefined>>((resolve, reject) => {
+      get(`${s.url}/exports/figures.csv${SELECTION}`, { headers: s.auth('admin') }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.trailers));
+      }).on('error', reject);
+    });
+    expect(trailers).toEqual({ 'x-approved-cells': String(csv.length), 'x-not-approved-cells': String(pending!.n) });
     expect(xlsx.notes.get('Số ô chưa duyệt, không có trong tệp (cells not approved yet)')).toBe(Number(pending!.n));
 
     // The approved value of a cell with a pending proposal, never the proposal.

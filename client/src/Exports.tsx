@@ -18,8 +18,8 @@ const L = {
   target: { vi: 'Chỉ tiêu', en: 'Target' },
   indicators: { vi: 'Mã chỉ tiêu (để trống: tất cả)', en: 'Indicator codes (empty: all)' },
   note: {
-    vi: 'Tệp chỉ gồm các ô đã duyệt; số ô chưa duyệt được ghi ở trang "Ghi chú" (XLSX), trường notApproved (JSON) và tiêu đề X-Not-Approved-Cells (CSV).',
-    en: 'Files hold approved cells only; how many are not approved yet is on the "Ghi chú" sheet (XLSX), in notApproved (JSON) and in the X-Not-Approved-Cells header (CSV).',
+    vi: 'Tệp chỉ gồm các ô đã duyệt; số ô chưa duyệt được ghi ở trang "Ghi chú" (XLSX), trường notApproved (JSON) và X-Not-Approved-Cells (CSV: tiêu đề của HEAD, trailer của GET).',
+    en: 'Files hold approved cells only; how many are not approved yet is on the "Ghi chú" sheet (XLSX), in notApproved (JSON) and in X-Not-Approved-Cells (CSV: a HEAD request's header, the GET's trailer).',
   },
 } as const;
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { FIRST_YEAR, LAST_YEAR, SCENARIOS } from '@unionhub/schema';
 import { createContext, CSRF_HEADER, type Context, type Events } from './context.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
-import { countExport, selectExport, writeCsv, writeJson, writeXlsx, type ExportFilter } from './domain/exports.js';
+import { countExport, selectExport, writeCsv, writeJson, writeXlsx, type ExportCounts, type ExportFilter } from './domain/exports.js';
 import { applyImport, IMPORT_MAX_BYTES, previewImport } from './domain/imports.js';
 import { announceDiscrepancies } from './schema/discrepancy.js';
 
@@ -104,18 +104,23 @@ export async function handleExport(db: Knex, events: Events, req: IncomingMessag
     const sel = await selectExport(db, filter, ctx.access);
     const years = sel.years.length > 1 ? `${sel.years[0]}-${sel.years[sel.years.length - 1]}` : `${sel.years[0]}`;
     const name = `unionhub-${filter.rootCode}-${years}${filter.scenario ? `-${filter.scenario}` : ''}.${format}`;
-    // CSV has no place for a note, so the count of cells not approved yet comes as a header (computed first).
-    const counts = format === 'csv' ? await countExport(db, sel) : null;
+    // CSV has no place for a note: the counts of approved cells and of cells not approved yet are the
+    // headers of a HEAD request, and trailers of the GET (counted in the same pass as the rows).
+    const head = req.method === 'HEAD' ? await countExport(db, sel) : null;
     res.writeHead(200, {
       'content-type': FORMATS[format],
       'content-disposition': `attachment; filename="${name}"`,
       'cache-control': 'no-store',
-      ...(counts ? { 'x-approved-cells': String(counts.approved), 'x-not-approved-cells': String(counts.notApproved) } : {}),
+      ...(head ? { 'x-approved-cells': String(head.approved), 'x-not-approved-cells': String(head.notApproved) } : {}),
+      ...(format === 'csv' && !head ? { trailer: 'x-approved-cells, x-not-approved-cells' } : {}),
     });
-    if (req.method === 'HEAD') return void res.end();
-    if (format === 'csv') await writeCsv(db, sel, res);
-    else if (format === 'json') await writeJson(db, sel, res, () => countExport(db, sel));
-    else await writeXlsx(db, sel, res, () => countExport(db, sel));
+    if (head) return void res.end();
+    if (format === 'csv') {
+      const counts: ExportCounts = { approved: 0, notApproved: 0 };
+      await writeCsv(db, sel, res, counts);
+      res.addTrailers({ 'x-approved-cells': String(counts.approved), 'x-not-approved-cells': String(counts.notApproved) });
+    } else if (format === 'json') await writeJson(db, sel, res);
+    else await writeXlsx(db, sel, res);
     if (!res.writableEnded) res.end();
   } catch (e) {
     sendError(res, e);

@@ -149,7 +149,7 @@ function figureFilter(db: Db, ids: Map<string, number>, sel: ExportSelection, un
  * The approved rows of a selection, in a stable order: units by path, then scenario, year and
  * the catalogue's indicator order. Yields one chunk of units' rows at a time.
  */
-export async function* approvedRows(db: Db, sel: ExportSelection): AsyncGenerator<ExportRow[]> {
+export async function* approvedRows(db: Db, sel: ExportSelection, counts?: ExportCounts): AsyncGenerator<ExportRow[]> {
   const ids = await indicatorIds(db);
   const codeOf = new Map([...ids].map(([code, id]) => [String(id), code]));
   const labels = new Map<string, string>();
@@ -171,12 +171,12 @@ export async function* approvedRows(db: Db, sel: ExportSelection): AsyncGenerato
   };
   // One packed string per unit: node-sqlite3 builds a JS object per row and column, which costs
   // more than the query itself. Cells are ordered by scenario, year and indicator id (= catalogue order).
-  const read = (group: ExportUnit[]): Promise<{ u: number; r: string }[]> =>
+  // The same pass counts the cells not approved yet (they are read anyway: status is no index column).
+  const read = (group: ExportUnit[]): Promise<{ u: number; r: string | null; pending: number }[]> =>
     figureFilter(db, ids, sel, group.map((u) => u.id))
-      .where('f.status', 'approved')
       .whereNotNull('f.value')
-      .select('f.union_id as u', db.raw(`${aggregate(db)}(f.indicator_id || '${FS}' || f.year || '${FS}' || f.scenario || '${FS}' || f.value || '${FS}' || coalesce(${timeText(db, 'f.approved_at')}, '') || '${FS}' || coalesce(f.approved_by, ''), '${RS}' order by f.scenario, f.year, f.indicator_id) as r`))
-      .groupBy('f.union_id').then((r: { u: number; r: string }[]) => r);
+      .select('f.union_id as u', db.raw(`sum(case when f.status = 'approved' then 0 else 1 end) as pending`), db.raw(`${aggregate(db)}(case when f.status = 'approved' then f.indicator_id || '${FS}' || f.year || '${FS}' || f.scenario || '${FS}' || f.value || '${FS}' || coalesce(${timeText(db, 'f.approved_at')}, '') || '${FS}' || coalesce(f.approved_by, '') end, '${RS}' order by f.scenario, f.year, f.indicator_id) as r`))
+      .groupBy('f.union_id').then((r: { u: number; r: string | null; pending: number }[]) => r);
   const groups = chunks(sel.units, UNITS_PER_CHUNK);
   // The next chunk is read while this one is turned into rows (the driver works on its own thread).
   let next = groups.length ? read(groups[0]!) : null;
@@ -187,7 +187,11 @@ export async function* approvedRows(db: Db, sel: ExportSelection): AsyncGenerato
     const packed = await next!;
     next = k + 1 < groups.length ? read(groups[k + 1]!) : null;
     quiet(next);
-    const byUnit = new Map(packed.map((p) => [p.u, p.r]));
+    const byUnit = new Map<number, string>();
+    for (const p of packed) {
+      if (p.r) byUnit.set(p.u, p.r);
+      if (counts) counts.notApproved += Number(p.pending);
+    }
     const rows: ExportRow[] = [];
     for (const u of group) {
       const cells = byUnit.get(u.id);
@@ -202,6 +206,7 @@ export async function* approvedRows(db: Db, sel: ExportSelection): AsyncGenerato
         });
       }
     }
+    if (counts) counts.approved += rows.length;
     if (rows.length) yield rows;
   }
 }
@@ -252,13 +257,13 @@ function csvField(v: string | number | null): string {
 }
 
 /** CSV (RFC 4180, CRLF) with a UTF-8 BOM so Excel reads Vietnamese. Returns the number of rows. */
-export async function writeCsv(db: Db, sel: ExportSelection, out: Writable): Promise<number> {
+export async function writeCsv(db: Db, sel: ExportSelection, out: Writable, counts?: ExportCounts): Promise<number> {
   await write(out, `\uFEFF${EXPORT_COLUMNS.map((c) => c.key).join(',')}\r\n`);
   // The unit's and the indicator's columns repeat on many rows: quote each distinct one once.
   const unitPart = new Map<string, string>();
   const indicatorPart = new Map<string, string>();
   let n = 0;
-  for await (const rows of approvedRows(db, sel)) {
+  for await (const rows of approvedRows(db, sel, counts)) {
     let text = '';
     for (const r of rows) {
       let u = unitPart.get(r.unitCode);
@@ -283,19 +288,19 @@ export function jsonRecord(r: ExportRow): Record<ExportColumnKey, string | numbe
 }
 
 /**
- * JSON: `{"selection": …, "columns": […], "figures": [ …rows… ], "notApproved": n}` with the rows
- * streamed; the count of cells not approved yet comes last, once every row has been written.
+ * JSON: `{"selection": …, "columns": […], "figures": [ …rows… ], "approved": n, "notApproved": n}` with the
+ * rows streamed; the count of cells not approved yet comes last, counted in the same pass as the rows.
  */
-export async function writeJson(db: Db, sel: ExportSelection, out: Writable, counts: () => Promise<ExportCounts>): Promise<number> {
+export async function writeJson(db: Db, sel: ExportSelection, out: Writable): Promise<number> {
   const selection = { root: sel.filter.rootCode, years: sel.years, indicators: sel.indicatorCodes, scenario: sel.filter.scenario };
   await write(out, `{"selection":${JSON.stringify(selection)},"columns":${JSON.stringify(EXPORT_COLUMNS.map((c) => c.key))},"figures":[`);
   let n = 0;
-  for await (const rows of approvedRows(db, sel)) {
+  const c: ExportCounts = { approved: 0, notApproved: 0 };
+  for await (const rows of approvedRows(db, sel, c)) {
     let text = '';
     for (const r of rows) text += `${n++ === 0 ? '\n' : ',\n'}${JSON.stringify(jsonRecord(r))}`;
     await write(out, text);
   }
-  const c = await counts();
   await write(out, `\n],"approved":${n},"notApproved":${c.notApproved}}\n`);
   return n;
 }
@@ -308,7 +313,7 @@ const DECIMAL_FORMAT = '#,##0.00';
  * XLSX through exceljs's streaming writer: the data sheet (header frozen, values as numbers) and a
  * notes sheet saying what the selection was and how many cells are not approved yet.
  */
-export async function writeXlsx(db: Db, sel: ExportSelection, out: Writable, counts: () => Promise<ExportCounts>): Promise<number> {
+export async function writeXlsx(db: Db, sel: ExportSelection, out: Writable): Promise<number> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'UnionHub';
   const ws = wb.addWorksheet(DATA_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -318,7 +323,8 @@ export async function writeXlsx(db: Db, sel: ExportSelection, out: Writable, cou
   header.commit();
   let n = 0;
   const valueColumn = EXPORT_COLUMNS.findIndex((c) => c.key === 'value') + 1;
-  for await (const rows of approvedRows(db, sel)) {
+  const c: ExportCounts = { approved: 0, notApproved: 0 };
+  for await (const rows of approvedRows(db, sel, c)) {
     for (const r of rows) {
       const row = ws.addRow([r.unitCode, r.unitName, r.level, r.parentCode, r.indicatorCode, r.indicatorName, r.year, r.scenario, r.value, r.approvedAt, r.approvedBy]);
       row.getCell(valueColumn).numFmt = UNITS[catalogueIndicator(r.indicatorCode)!.unit].integer ? INTEGER_FORMAT : DECIMAL_FORMAT;
@@ -329,7 +335,6 @@ export async function writeXlsx(db: Db, sel: ExportSelection, out: Writable, cou
     if (out.writableNeedDrain) await new Promise((resolve) => out.once('drain', resolve));
   }
   ws.commit();
-  const c = await counts();
   const notes = wb.addWorksheet(NOTES_SHEET);
   notes.columns = [{ width: 36 }, { width: 60 }];
   for (const [k, v] of [
