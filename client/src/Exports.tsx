@@ -19,7 +19,7 @@ const L = {
   indicators: { vi: 'Mã chỉ tiêu (để trống: tất cả)', en: 'Indicator codes (empty: all)' },
   note: {
     vi: 'Tệp chỉ gồm các ô đã duyệt; số ô chưa duyệt được ghi ở trang "Ghi chú" (XLSX), trường notApproved (JSON) và X-Not-Approved-Cells (CSV: tiêu đề của HEAD, trailer của GET).',
-    en: 'Files hold approved cells only; how many are not approved yet is on the "Ghi chú" sheet (XLSX), in notApproved (JSON) and in X-Not-Approved-Cells (CSV: a HEAD request's header, the GET's trailer).',
+    en: 'Files hold approved cells only; how many are not approved yet is on the "Ghi chú" sheet (XLSX), in notApproved (JSON) and in X-Not-Approved-Cells (CSV: the headers of a HEAD request, the trailers of the GET).',
   },
 } as const;
 
