@@ -46,7 +46,10 @@ describe('Export / import page', () => {
     await page.evaluate(() => {
       const w = window as unknown as { sawProgress: boolean };
       w.sawProgress = false;
-      new MutationObserver(() => { if (document.querySelector('.import-progress progress')) w.sawProgress = true; }).observe(document.body, { subtree: true, childList: true });
+      // Read the mutation records, not the DOM: a fast upload adds and removes the indicator within one task.
+      new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) if (n instanceof Element && (n.matches('.import-progress') || n.querySelector('.import-progress progress'))) w.sawProgress = true;
+      }).observe(document.body, { subtree: true, childList: true });
     });
     await page.locator('[data-testid="import"] input[type="file"]').setInputFiles({ name: 'P06-H01.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: edited });
     await page.getByRole('button', { name: 'Xem trước' }).click();

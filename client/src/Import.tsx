@@ -77,6 +77,8 @@ export function Import({ lang }: { lang: Lang }) {
     if (!file) return;
     setError(null);
     setResult(null);
+    // Shown at once: a small file may be sent and answered before the first progress event.
+    setPhase({ step: 'uploading', sent: 0, total: file.size });
     try {
       if (action === 'preview') {
         setPreview(null);
