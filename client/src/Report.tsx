@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { formatViNumber } from '@unionhub/schema/numbers';
 import { roleOperations } from '@unionhub/schema/roles';
-import { csrfToken, run } from './api.ts';
+import { csrfToken, run, subscribe } from './api.ts';
 import { t, type Lang, type Word } from './i18n.ts';
 import './report.css';
 
@@ -39,25 +39,12 @@ const fmt = (v: number | null, format: string) => formatViNumber(v, format === '
 const cellFormat = (c: Column, r: Row) => (c.format !== 'integer' ? c.format : (r.format ?? 'integer'));
 
 /** Follow a generation's stages over SSE; resolves once subscribed. */
-async function followProgress(jobId: string, onStage: (stage: string, fraction: number) => void, signal: AbortSignal): Promise<void> {
-  const query = `subscription { reportProgress(jobId: ${JSON.stringify(jobId)}) { stage fraction } }`;
-  const res = await fetch(`/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream', 'x-csrf-token': csrfToken() }, signal });
-  const reader = res.body!.getReader();
-  void (async () => {
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += new TextDecoder().decode(value);
-      const events = buffer.split('\n\n');
-      buffer = events.pop()!;
-      for (const e of events) {
-        const data = /^data: (.+)$/m.exec(e)?.[1];
-        const p = data ? JSON.parse(data).data?.reportProgress : undefined;
-        if (p) onStage(p.stage, p.fraction);
-      }
-    }
-  })().catch(() => undefined);
+function followProgress(jobId: string, onStage: (stage: string, fraction: number) => void, signal: AbortSignal): Promise<void> {
+  return subscribe<{ reportProgress?: { stage: string; fraction: number } }>(
+    `subscription { reportProgress(jobId: ${JSON.stringify(jobId)}) { stage fraction } }`,
+    (d) => d.reportProgress && onStage(d.reportProgress.stage, d.reportProgress.fraction),
+    signal,
+  );
 }
 
 export function Report({ lang }: { lang: Lang }) {

@@ -8,7 +8,7 @@ import { AgGridReact } from 'ag-grid-react';
 import type { CellFocusedEvent, CellMouseDownEvent, CellMouseOverEvent, CellValueChangedEvent, ColDef, ColGroupDef, GridApi, ICellRendererParams, ValueParserParams } from 'ag-grid-community';
 import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
 import { roleOperations, type Operation } from '@unionhub/schema/roles';
-import { csrfToken, run, type GqlError } from './api.ts';
+import { run, subscribe, type GqlError } from './api.ts';
 import { cellsOf, contains, rangeOf, toTsv, type Point, type Range } from './ranges.ts';
 import { CellPanel, type CellRef } from './CellPanel.tsx';
 import { YearRange, yearsOf, type Years } from './YearRange.tsx';
@@ -419,32 +419,23 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
   useEffect(() => {
     const controller = new AbortController();
     const query = 'subscription { figuresChanged(root: "TLD") { actor figures { unionCode indicatorCode year scenario value status version } } }';
-    (async () => {
-      const res = await fetch(`/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream', 'x-csrf-token': csrfToken() }, signal: controller.signal });
-      const reader = res.body!.getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += new TextDecoder().decode(value);
-        const events = buffer.split('\n\n');
-        buffer = events.pop()!;
-        for (const e of events) {
-          const data = /^data: (.+)$/m.exec(e)?.[1];
-          const figures = data ? (JSON.parse(data).data?.figuresChanged?.figures as { unionCode: string; indicatorCode: string; year: number; scenario: string; value: number | null; status: Status; version: number }[] | undefined) : undefined;
-          if (!figures) continue;
-          const changes = figures
-            .filter((f) => f.scenario === scenario)
-            .map((f) => ({ ...f, col: columnsRef.current.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year) }))
-            .filter((f) => f.col >= 0 && rowsRef.current.has(f.unionCode) && rowsRef.current.get(f.unionCode)!.versions[f.col]! < f.version);
-          if (!changes.length) continue;
-          const now = Date.now();
-          for (const c of changes) flashing.current.set(`${c.unionCode}|${c.col}`, now);
-          patchRows(changes);
-          setTimeout(() => api.current?.refreshCells({ force: true }), 1600);
-        }
-      }
-    })().catch(() => undefined); // closed on unmount or sign-out
+    void subscribe<{ figuresChanged?: { figures: { unionCode: string; indicatorCode: string; year: number; scenario: string; value: number | null; status: Status; version: number }[] } }>(
+      query,
+      (d) => {
+        const figures = d.figuresChanged?.figures;
+        if (!figures) return;
+        const changes = figures
+          .filter((f) => f.scenario === scenario)
+          .map((f) => ({ ...f, col: columnsRef.current.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year) }))
+          .filter((f) => f.col >= 0 && rowsRef.current.has(f.unionCode) && rowsRef.current.get(f.unionCode)!.versions[f.col]! < f.version);
+        if (!changes.length) return;
+        const now = Date.now();
+        for (const c of changes) flashing.current.set(`${c.unionCode}|${c.col}`, now);
+        patchRows(changes);
+        setTimeout(() => api.current?.refreshCells({ force: true }), 1600);
+      },
+      controller.signal,
+    ).catch(() => undefined); // closed on unmount or sign-out
     return () => controller.abort();
   }, [scenario, patchRows]);
 

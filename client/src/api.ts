@@ -28,3 +28,28 @@ export async function run<T>(query: string, variables: Record<string, unknown> =
   }
   return result.data as T;
 }
+
+/**
+ * Subscribe over server-sent events (GraphQL over SSE, the session cookie and CSRF header as for
+ * queries). Resolves once the server has answered, so a caller can start the work it wants to follow;
+ * each event's `data` is handed on until the signal aborts.
+ */
+export async function subscribe<T>(query: string, onData: (data: T) => void, signal: AbortSignal): Promise<void> {
+  const res = await fetch(`/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream', 'x-csrf-token': csrfToken() }, signal });
+  const reader = res.body!.getReader();
+  void (async () => {
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += new TextDecoder().decode(value);
+      const events = buffer.split('\n\n');
+      buffer = events.pop()!;
+      for (const e of events) {
+        const data = /^data: (.+)$/m.exec(e)?.[1];
+        const parsed = data ? (JSON.parse(data) as { data?: T }).data : undefined;
+        if (parsed) onData(parsed);
+      }
+    }
+  })().catch(() => undefined); // closed on abort (unmount, sign-out)
+}

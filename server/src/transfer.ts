@@ -8,57 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';
 import { z } from 'zod';
 import { FIRST_YEAR, LAST_YEAR, SCENARIOS } from '@unionhub/schema';
-import { createContext, CSRF_HEADER, type Context, type Events } from './context.js';
+import type { Events } from './context.js';
+import { callerContext, sendError } from './http.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { countExport, selectExport, writeCsv, writeJson, writeXlsx, type ExportCounts, type ExportFilter } from './domain/exports.js';
 import { applyImport, IMPORT_MAX_BYTES, previewImport } from './domain/imports.js';
 import { announceDiscrepancies } from './schema/discrepancy.js';
-
-const STATUS: Record<string, number> = {
-  VALIDATION: 400, NOT_FOUND: 404, CONFLICT: 409, LOCKED: 409, FORBIDDEN: 403, FORBIDDEN_TRANSITION: 409,
-  UNAUTHENTICATED: 401, RATE_LIMITED: 429, BAD_FILE: 415, TOO_LARGE: 413,
-};
-
-/**
- * Refusals as JSON: `code` and `message`, plus `errors` in the GraphQL error shape (one per
- * rejected cell for a refused import), as the other HTTP guards answer.
- */
-function sendError(res: ServerResponse, e: unknown): void {
-  let status = 500;
-  let body: { code: string; message: string; errors: { message: string; extensions: Record<string, unknown> }[] };
-  if (e instanceof CellBatchError) {
-    status = 400;
-    body = {
-      code: 'VALIDATION',
-      message: `${e.errors.length} cell(s) refused; nothing was written. ${e.errors.slice(0, 3).map((x) => x.message).join('; ')}`,
-      errors: e.errors.map((x) => ({ message: x.message, extensions: { ...x.details, code: x.code } })),
-    };
-  } else if (e instanceof DomainError) {
-    const { http, ...details } = e.details as { http?: { status: number } };
-    status = http?.status ?? STATUS[e.code] ?? 400;
-    body = { code: e.code, message: e.message, errors: [{ message: e.message, extensions: { ...details, code: e.code } }] };
-  } else {
-    console.error('[INTERNAL]', e);
-    body = { code: 'INTERNAL', message: 'Internal error', errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] };
-  }
-  if (res.headersSent) {
-    res.destroy(); // mid-stream: cut the download so it cannot pass for complete
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-}
-
-/** The caller, exactly as GraphQL sees it. */
-async function contextOf(db: Knex, events: Events, req: IncomingMessage, url: URL): Promise<Context> {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  // A download link cannot set headers: its CSRF token may come in the query (GET only: reads nothing it changes).
-  const csrf = url.searchParams.get('csrf');
-  if (req.method === 'GET' && csrf && !headers.has(CSRF_HEADER)) headers.set(CSRF_HEADER, csrf);
-  const ctx = await createContext(db, events, new Request(url, { headers }), req);
-  if (!ctx.access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first (a bearer token or the session cookie)');
-  return ctx;
-}
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const exportQuery = z.object({
@@ -100,7 +55,7 @@ export async function handleExport(db: Knex, events: Events, req: IncomingMessag
     if (!format) throw new DomainError('NOT_FOUND', 'Exports: /exports/figures.csv, /exports/figures.xlsx or /exports/figures.json');
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new DomainError('VALIDATION', 'Exports are read with GET');
     const filter = parseExportQuery(url);
-    const ctx = await contextOf(db, events, req, url);
+    const ctx = await callerContext(db, events, req, url);
     const sel = await selectExport(db, filter, ctx.access);
     const years = sel.years.length > 1 ? `${sel.years[0]}-${sel.years[sel.years.length - 1]}` : `${sel.years[0]}`;
     const name = `unionhub-${filter.rootCode}-${years}${filter.scenario ? `-${filter.scenario}` : ''}.${format}`;
@@ -148,7 +103,7 @@ export async function handleImport(db: Knex, events: Events, req: IncomingMessag
     const action = /^\/imports\/(preview|apply)$/.exec(url.pathname)?.[1];
     if (!action) throw new DomainError('NOT_FOUND', 'Imports: POST /imports/preview or /imports/apply');
     if (req.method !== 'POST') throw new DomainError('VALIDATION', 'Upload the .xlsx with POST');
-    const ctx = await contextOf(db, events, req, url);
+    const ctx = await callerContext(db, events, req, url);
     const body = await readBody(req, IMPORT_MAX_BYTES);
     let result: unknown;
     if (action === 'preview') result = await previewImport(db, body, ctx.access);

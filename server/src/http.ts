@@ -1,0 +1,62 @@
+/**
+ * What the file endpoints (exports, imports, report downloads) share: the caller as GraphQL sees
+ * it, refusals as coded JSON with the right status, and download file names.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Knex } from '@mikro-orm/knex';
+import { createContext, CSRF_HEADER, type Context, type Events } from './context.js';
+import { CellBatchError, DomainError } from './domain/errors.js';
+
+/** The HTTP status of each refusal code (others: 400). */
+const STATUS: Record<string, number> = {
+  VALIDATION: 400, NOT_FOUND: 404, CONFLICT: 409, LOCKED: 409, FORBIDDEN: 403, FORBIDDEN_TRANSITION: 409,
+  UNAUTHENTICATED: 401, RATE_LIMITED: 429, BAD_FILE: 415, TOO_LARGE: 413,
+};
+
+/**
+ * Refusals as JSON: `code` and `message`, plus `errors` in the GraphQL error shape (one per
+ * rejected cell for a refused import), as the other HTTP guards answer.
+ */
+export function sendError(res: ServerResponse, e: unknown): void {
+  let status = 500;
+  let body: { code: string; message: string; errors: { message: string; extensions: Record<string, unknown> }[] };
+  if (e instanceof CellBatchError) {
+    status = 400;
+    body = {
+      code: 'VALIDATION',
+      message: `${e.errors.length} cell(s) refused; nothing was written. ${e.errors.slice(0, 3).map((x) => x.message).join('; ')}`,
+      errors: e.errors.map((x) => ({ message: x.message, extensions: { ...x.details, code: x.code } })),
+    };
+  } else if (e instanceof DomainError) {
+    const { http, ...details } = e.details as { http?: { status: number } };
+    status = http?.status ?? STATUS[e.code] ?? 400;
+    body = { code: e.code, message: e.message, errors: [{ message: e.message, extensions: { ...details, code: e.code } }] };
+  } else {
+    console.error('[INTERNAL]', e);
+    body = { code: 'INTERNAL', message: 'Internal error', errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] };
+  }
+  if (res.headersSent) {
+    res.destroy(); // mid-stream: cut the download so it cannot pass for complete
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+/** The caller, exactly as GraphQL sees it. */
+export async function callerContext(db: Knex, events: Events, req: IncomingMessage, url: URL): Promise<Context> {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+  // A download link cannot set headers: its CSRF token may come in the query (GET only: reads nothing it changes).
+  const csrf = url.searchParams.get('csrf');
+  if (req.method === 'GET' && csrf && !headers.has(CSRF_HEADER)) headers.set(CSRF_HEADER, csrf);
+  const ctx = await createContext(db, events, new Request(url, { headers }), req);
+  if (!ctx.access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first (a bearer token or the session cookie)');
+  return ctx;
+}
+
+
+export function contentDisposition(filename: string, asciiFilename: string): string {
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${asciiFilename.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encoded}`;
+}
+
