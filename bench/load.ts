@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { knexOf, openDatabase } from '../server/src/db/orm.js';
 import { issueToken } from '../server/src/domain/auth.js';
-import { REPO_ROOT } from '../server/src/config.js';
+import { databaseTarget, REPO_ROOT } from '../server/src/config.js';
 
 const CONNECTIONS = 20;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 8);
@@ -119,12 +119,14 @@ async function load(url: string, token: string, spec: Spec, connections: number)
 const fmt = (s: Stats) =>
   `p50 ${s.p50.toFixed(1)} / p95 ${s.p95.toFixed(1)} / p99 ${s.p99.toFixed(1)} ms, ${s.requests} requests (${s.rps.toFixed(0)}/s), errors ${s.errors}, non-2xx ${s.non2xx}, GraphQL errors ${s.graphqlErrors}`;
 
+/** `file`: a seeded SQLite file, or a postgres:// URL of a seeded database (both are written to). */
 export async function benchLoad(file: string): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'unionhub-load-'));
   const hubConfig = join(dir, 'hub.json');
   writeFileSync(hubConfig, JSON.stringify({ subgraphs: [] }));
   // A token, and 41 cells no one else writes (20 for the write run, 20 for the mixed run, 1 for the lone writer), with their versions.
-  const orm = await openDatabase({ kind: 'sqlite', location: file });
+  const target = databaseTarget(file);
+  const orm = await openDatabase(target);
   const db = knexOf(orm);
   const { token } = await issueToken(db, { username: 'admin', name: 'load bench' });
   const cells: Cell[] = (
@@ -208,7 +210,7 @@ export async function benchLoad(file: string): Promise<string[]> {
     await settle();
     const ratio = (s: Stats) => `${(s.p50 / health.p50).toFixed(1)}× /healthz at p50, ${(s.p95 / health.p95).toFixed(1)}× at p95`;
     return [
-      `load, ${CONNECTIONS} connections on loopback, ${SECONDS} s each, server as a child process (pnpm start's main.ts):`,
+      `load, ${CONNECTIONS} connections on loopback, ${SECONDS} s each, server as a child process (pnpm start's main.ts) on ${target.kind}${process.env.GROUP_COMMIT ? `, GROUP_COMMIT=${process.env.GROUP_COMMIT}` : ''}:`,
       `  baseline GET /healthz: ${fmt(health)}`,
       `  grid read (national view, 5 years): ${fmt(reads)} → ${ratio(reads)}`,
       `  one writer alone: ${fmt(alone)}`,
@@ -227,9 +229,10 @@ export async function benchLoad(file: string): Promise<string[]> {
   }
 }
 
-// `tsx bench/load.ts [db file]` runs it alone on an already seeded database.
+// `tsx bench/load.ts <db>` runs it alone on an already seeded database: a SQLite file, or on
+// PostgreSQL e.g. `bash tests/with-postgres.sh sh -c 'npx tsx server/src/seed.ts && npx tsx bench/load.ts "$DATABASE_URL"'`.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const target = process.argv[2];
-  if (!target) throw new Error('usage: tsx bench/load.ts <seeded sqlite file (it is written to)>');
+  if (!target) throw new Error('usage: tsx bench/load.ts <seeded SQLite file or postgres:// URL (it is written to)>');
   for (const line of await benchLoad(target)) console.log(line);
 }

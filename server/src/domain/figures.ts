@@ -10,9 +10,10 @@ import {
 } from '@unionhub/schema';
 import { CellBatchError, DomainError } from './errors.js';
 import { indicatorIds, isoTime, type Db } from './db.js';
-import { unionsByCodes } from './unions.js';
+import { unionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
-import { recheck, type SyncReport } from './reconcile.js';
+import { recheck, recheckGroup, type ChangedCell, type SyncReport } from './reconcile.js';
+import { groupsCommits, queueOf, type GroupWork } from './write-queue.js';
 
 export interface CellKey {
   unionCode: string;
@@ -142,92 +143,177 @@ export interface WriteOptions {
 
 export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: WriteOptions): Promise<WriteResult> {
   if (writes.length === 0) return { figures: [], reconciliation: { checked: 0, found: 0, opened: 0, reopened: 0, resolved: 0, changedIds: [] } };
+  const batch = prepare(writes, opts);
+  // Inside a caller's transaction (an import) the write stays part of it; otherwise concurrent
+  // batches share a transaction where that helps (write-queue.ts).
+  if (db.isTransaction || !groupsCommits()) return writeAlone(db, batch);
+  return queueOf(db, GROUP_WORK).submit(batch);
+}
+
+/** A batch with what can be judged without the database. */
+interface Prepared {
+  writes: readonly CellWrite[];
+  /** Refusals found before the transaction (they are reported with those found inside it). */
+  errors: DomainError[];
+  access: Access;
+  actor: string;
+  at: Date;
+  reason: string | null | undefined;
+}
+
+/** What the batches of one transaction read once and share. */
+interface GroupState {
+  unions: Map<string, UnionRow>;
+  /** The cells as they stand, kept up to date as each batch is applied; `known` ones absent here have no row. */
+  cells: Map<string, FigureRow>;
+  known: Set<string>;
+}
+
+interface Applied {
+  figures: FigureRow[];
+  changed: ChangedCell[];
+  revisions: Record<string, unknown>[];
+}
+
+function refusal(index: number, e: DomainError, w: CellWrite): DomainError {
+  const { unionCode, indicatorCode, year, scenario } = w;
+  return new DomainError(e.code, `Cell ${index + 1} (${unionCode}, ${indicatorCode}, ${year}, ${scenario}): ${e.message}`, {
+    ...e.details, index, unionCode, indicatorCode, year, scenario,
+  });
+}
+
+function prepare(writes: readonly CellWrite[], opts: WriteOptions): Prepared {
   const errors: DomainError[] = [];
-  const refuse = (index: number, e: DomainError, w: CellWrite) => {
-    const { unionCode, indicatorCode, year, scenario } = w;
-    errors.push(new DomainError(e.code, `Cell ${index + 1} (${unionCode}, ${indicatorCode}, ${year}, ${scenario}): ${e.message}`, {
-      ...e.details, index, unionCode, indicatorCode, year, scenario,
-    }));
-  };
   const seen = new Map<string, number>();
   writes.forEach((w, i) => {
-    for (const e of checkStatic(w)) refuse(i, e, w);
+    for (const e of checkStatic(w)) errors.push(refusal(i, e, w));
     const id = cellId(w);
-    if (seen.has(id)) refuse(i, new DomainError('VALIDATION', `the same cell is also cell ${seen.get(id)! + 1} of this batch`), w);
+    if (seen.has(id)) errors.push(refusal(i, new DomainError('VALIDATION', `the same cell is also cell ${seen.get(id)! + 1} of this batch`), w));
     else seen.set(id, i);
   });
-  const unions = new Map((await unionsByCodes(db, writes.map((w) => w.unionCode))).map((u) => [u.code, u]));
+  return { writes, errors, access: opts.access, actor: opts.access.caller?.username ?? 'anonymous', at: new Date(), reason: opts.reason };
+}
+
+/** One batch in its own transaction: the writes, then the re-check of the rules they touch. */
+function writeAlone(db: Db, p: Prepared): Promise<WriteResult> {
+  return db.transaction(async (trx) => {
+    const state = await GROUP_WORK.begin(trx, [p]);
+    return (await GROUP_WORK.finish(trx, state, [await apply(trx, p, state)], [p]))[0]!;
+  });
+}
+
+/** A group's cells read in one query unless the query's cross product would read far more rows than named. */
+const MAX_CROSS_READ = 2_000;
+
+/** Batches queued together: each applied in its savepoint, the accepted ones' revisions and re-check done once. */
+const GROUP_WORK: GroupWork<Prepared, GroupState, Applied, WriteResult> = {
+  async begin(trx, batches) {
+    const writes = batches.flatMap((b) => b.writes);
+    const unions = new Map((await unionsByCodes(trx, writes.map((w) => w.unionCode))).map((u) => [u.code, u]));
+    const state: GroupState = { unions, cells: new Map(), known: new Set() };
+    const distinct = (f: (w: CellWrite) => unknown) => new Set(writes.map(f)).size;
+    const cross = distinct((w) => w.unionCode) * distinct((w) => w.indicatorCode) * distinct((w) => w.year) * distinct((w) => w.scenario);
+    if (batches.length === 1 || cross <= Math.max(MAX_CROSS_READ, writes.length)) await readCells(trx, state, writes);
+    return state;
+  },
+  apply,
+  async finish(trx, _state, applied, batches) {
+    const revisions = applied.flatMap((a) => a.revisions);
+    for (let i = 0; i < revisions.length; i += 200) await trx('figure_revision').insert(revisions.slice(i, i + 200));
+    const reports = await recheckGroup(trx, applied.map((a) => a.changed), batches.map((b) => b.actor));
+    return applied.map((a, i) => ({ figures: a.figures, reconciliation: reports[i]! }));
+  },
+  alone: writeAlone,
+  isRefusal: (e) => e instanceof CellBatchError || e instanceof DomainError,
+};
+
+async function readCells(trx: Db, state: GroupState, keys: readonly CellKey[]): Promise<void> {
+  const missing = keys.filter((k) => !state.known.has(cellId(k)));
+  if (missing.length === 0) return;
+  for (const f of await figuresByKeys(trx, missing)) state.cells.set(cellId(f), f);
+  for (const k of missing) state.known.add(cellId(k));
+}
+
+/** Checks and writes of one batch, inside a transaction; a refused batch throws CellBatchError. */
+async function apply(trx: Db, p: Prepared, state: GroupState): Promise<Applied> {
+  const { writes, actor, at } = p;
+  const { unions } = state;
+  const errors = [...p.errors];
+  const refuse = (index: number, e: DomainError, w: CellWrite) => errors.push(refusal(index, e, w));
   writes.forEach((w, i) => {
     const u = unions.get(w.unionCode);
     if (!u) refuse(i, new DomainError('NOT_FOUND', `Unknown union "${w.unionCode}"`), w);
-    else if (!opts.access.can('edit', u.path)) refuse(i, new DomainError('FORBIDDEN', `your roles do not allow editing ${u.name}`), w);
+    else if (!p.access.can('edit', u.path)) refuse(i, new DomainError('FORBIDDEN', `your roles do not allow editing ${u.name}`), w);
     else if (w.year < u.validFrom || (u.validTo !== null && w.year > u.validTo)) {
       refuse(i, new DomainError('VALIDATION', `${u.name} does not exist in ${w.year} (valid ${u.validFrom}–${u.validTo ?? ''})`), w);
     }
   });
-
-  const at = new Date();
-  const actor = opts.access.caller?.username ?? 'anonymous';
-  const result = await db.transaction(async (trx) => {
-    const current = new Map((await figuresByKeys(trx, writes)).map((f) => [cellId(f), f]));
-    const refused = new Set(errors.map((e) => e.details.index as number));
-    writes.forEach((w, i) => {
-      if (refused.has(i)) return; // already wrong on its own: a version verdict would only add noise
-      const f = current.get(cellId(w));
-      const version = f?.version ?? 0;
-      if (f?.status === 'approved') {
-        refuse(i, new DomainError('LOCKED', 'the cell is approved and locked', { currentValue: f.value, currentVersion: f.version }), w);
-      } else if (version !== w.expectedVersion) {
-        refuse(i, new DomainError('CONFLICT', `the cell changed meanwhile (version ${version}, not ${w.expectedVersion})`, {
-          currentValue: f?.value ?? null, currentVersion: version,
-        }), w);
-      }
-    });
-    if (errors.length > 0) throw new CellBatchError(sortByIndex(errors));
-
-    const ids = await indicatorIds(trx);
-    const revisions: Record<string, unknown>[] = [];
-    for (const [i, w] of writes.entries()) {
-      const f = current.get(cellId(w));
-      if (f) {
-        const changed = await trx('figure')
-          .where({ id: f.id, version: f.version })
-          .update({ value: w.value, status: 'draft', version: f.version + 1, updated_by: actor, updated_at: at });
-        if (changed !== 1) {
-          // Another writer got in between our read and this update: refuse the batch.
-          refuse(i, new DomainError('CONFLICT', 'the cell changed meanwhile', { currentVersion: f.version + 1 }), w);
-          throw new CellBatchError(errors as never);
-        }
-        revisions.push(revision(f.id, f.value, w.value, f.status, 'draft', f.version + 1, actor, opts.reason, at));
-      } else {
-        const [inserted] = await trx('figure')
-          .insert({
-            union_id: unions.get(w.unionCode)!.id, indicator_id: ids.get(w.indicatorCode)!, year: w.year, scenario: w.scenario,
-            value: w.value, status: 'draft', version: 1, updated_by: actor, updated_at: at,
-          })
-          .returning('id')
-          .catch((e: unknown) => {
-            // Another writer created the cell between our read and this insert (the cell's unique index
-            // says so; PostgreSQL lets two transactions race here): the same CONFLICT as a stale version.
-            if (!isUniqueViolation(e)) throw e;
-            refuse(i, new DomainError('CONFLICT', 'the cell was created meanwhile', { currentVersion: 1 }), w);
-            throw new CellBatchError(errors as never);
-          });
-        const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
-        revisions.push(revision(id, null, w.value, null, 'draft', 1, actor, opts.reason, at));
-      }
+  await readCells(trx, state, writes);
+  const current = state.cells;
+  const refused = new Set(errors.map((e) => e.details.index as number));
+  writes.forEach((w, i) => {
+    if (refused.has(i)) return; // already wrong on its own: a version verdict would only add noise
+    const f = current.get(cellId(w));
+    const version = f?.version ?? 0;
+    if (f?.status === 'approved') {
+      refuse(i, new DomainError('LOCKED', 'the cell is approved and locked', { currentValue: f.value, currentVersion: f.version }), w);
+    } else if (version !== w.expectedVersion) {
+      refuse(i, new DomainError('CONFLICT', `the cell changed meanwhile (version ${version}, not ${w.expectedVersion})`, {
+        currentValue: f?.value ?? null, currentVersion: version,
+      }), w);
     }
-    for (let i = 0; i < revisions.length; i += 200) await trx('figure_revision').insert(revisions.slice(i, i + 200));
-    const reconciliation = await recheck(
-      trx,
-      writes.map((w) => ({ unionId: unions.get(w.unionCode)!.id, indicatorCode: w.indicatorCode, year: w.year, scenario: w.scenario })),
-      actor,
-    );
-    return { figures: await figuresByKeys(trx, writes), reconciliation };
   });
-  const order = new Map(writes.map((w, i) => [cellId(w), i]));
-  result.figures.sort((a, b) => order.get(cellId(a))! - order.get(cellId(b))!);
-  return result;
+  if (errors.length > 0) throw new CellBatchError(sortByIndex(errors));
+
+  const ids = await indicatorIds(trx);
+  const revisions: Record<string, unknown>[] = [];
+  // The rows as written, built from what is known rather than read back.
+  const figures: FigureRow[] = [];
+  const updatedAt = at.toISOString();
+  for (const [i, w] of writes.entries()) {
+    const f = current.get(cellId(w));
+    if (f) {
+      const changed = await trx('figure')
+        .where({ id: f.id, version: f.version })
+        .update({ value: w.value, status: 'draft', version: f.version + 1, updated_by: actor, updated_at: at });
+      if (changed !== 1) {
+        // Another writer got in between our read and this update: refuse the batch.
+        refuse(i, new DomainError('CONFLICT', 'the cell changed meanwhile', { currentVersion: f.version + 1 }), w);
+        throw new CellBatchError(errors as never);
+      }
+      revisions.push(revision(f.id, f.value, w.value, f.status, 'draft', f.version + 1, actor, p.reason, at));
+      figures.push({ ...f, value: w.value, status: 'draft', version: f.version + 1, updatedBy: actor, updatedAt });
+    } else {
+      const u = unions.get(w.unionCode)!;
+      const [inserted] = await trx('figure')
+        .insert({
+          union_id: u.id, indicator_id: ids.get(w.indicatorCode)!, year: w.year, scenario: w.scenario,
+          value: w.value, status: 'draft', version: 1, updated_by: actor, updated_at: at,
+        })
+        .returning('id')
+        .catch((e: unknown) => {
+          // Another writer created the cell between our read and this insert (the cell's unique index
+          // says so; PostgreSQL lets two transactions race here): the same CONFLICT as a stale version.
+          if (!isUniqueViolation(e)) throw e;
+          refuse(i, new DomainError('CONFLICT', 'the cell was created meanwhile', { currentVersion: 1 }), w);
+          throw new CellBatchError(errors as never);
+        });
+      const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
+      revisions.push(revision(id, null, w.value, null, 'draft', 1, actor, p.reason, at));
+      figures.push({
+        id, unionId: u.id, unionPath: u.path, unionCode: w.unionCode, indicatorCode: w.indicatorCode, year: w.year, scenario: w.scenario,
+        value: w.value, status: 'draft', version: 1, updatedBy: actor, updatedAt,
+        proposedValue: null, proposedBy: null, proposedAt: null, approvedBy: null, approvedAt: null,
+      });
+    }
+  }
+  // The batch is whole: the next batch of the group sees its cells as they now stand.
+  for (const f of figures) current.set(cellId(f), f);
+  return {
+    figures,
+    revisions,
+    changed: writes.map((w) => ({ unionId: unions.get(w.unionCode)!.id, indicatorCode: w.indicatorCode, year: w.year, scenario: w.scenario })),
+  };
 }
 
 function revision(

@@ -144,35 +144,63 @@ interface StoredDiscrepancy {
   difference: number | null;
 }
 
-async function sync(db: Db, tree: UnionTree, found: Found[], stored: StoredDiscrepancy[], isCovered: (d: StoredDiscrepancy) => boolean, actor: string, checked: number): Promise<SyncReport> {
+/**
+ * Sync found discrepancies with the stored ones. Several writes re-checked together (a group
+ * commit) each own the checks they were the last to touch: a change is reported to, and its
+ * revision made by, the owner of the check that found or covers it — one report per owner.
+ */
+async function sync(
+  db: Db, tree: UnionTree, found: (Found & { owner?: number })[], stored: StoredDiscrepancy[],
+  coveredBy: (d: StoredDiscrepancy) => number, actors: string[], checked: number[],
+): Promise<SyncReport[]> {
   const now = new Date();
-  const report: SyncReport = { checked, found: found.length, opened: 0, reopened: 0, resolved: 0, changedIds: [] };
+  const reports: SyncReport[] = actors.map((_, i) => ({ checked: checked[i]!, found: 0, opened: 0, reopened: 0, resolved: 0, changedIds: [] }));
   const byKey = new Map(stored.map((d) => [d.instanceKey, d]));
+  const keyOf = (f: Found) => instanceKey(f.ruleId, tree.unit(f.unionId)!.code, f.indicatorCode, f.year, f.scenario);
+  const ownerOf = new Map<string, number>();
+  for (const f of found) {
+    const key = keyOf(f);
+    ownerOf.set(key, Math.max(ownerOf.get(key) ?? 0, f.owner ?? 0));
+    reports[f.owner ?? 0]!.found++;
+  }
   const foundKeys = new Set<string>();
   const revisions: Record<string, unknown>[] = [];
-  const revise = (id: number, change: string, before: string | null, after: string, difference: number | null, reason: string | null = null) => {
-    revisions.push({ discrepancy_id: id, change, before_state: before, after_state: after, difference, actor, at: now, reason });
-    report.changedIds.push(id);
+  const revise = (owner: number, id: number, change: string, before: string | null, after: string, difference: number | null, reason: string | null = null) => {
+    revisions.push({ discrepancy_id: id, change, before_state: before, after_state: after, difference, actor: actors[owner], at: now, reason });
+    reports[owner]!.changedIds.push(id);
   };
   const fresh: Record<string, unknown>[] = [];
+  // Changed stored rows are written in bulk: an insert that always meets its row (instance_key is
+  // unique) and so updates the listed columns — one statement instead of one per row.
+  const touched: Record<string, unknown>[] = [];
+  const reopened: Record<string, unknown>[] = [];
+  const VALUE_COLUMNS = ['left_value', 'right_value', 'difference', 'message', 'updated_at'];
   for (const f of found) {
-    const key = instanceKey(f.ruleId, tree.unit(f.unionId)!.code, f.indicatorCode, f.year, f.scenario);
+    const key = keyOf(f);
     if (foundKeys.has(key)) continue;
     foundKeys.add(key);
-    const values = { left_value: f.left, right_value: f.right, difference: f.difference, message: f.message, updated_at: now };
+    const owner = ownerOf.get(key)!;
+    const row = {
+      instance_key: key, rule_id: f.ruleId, severity: f.severity, union_id: f.unionId, indicator_code: f.indicatorCode, year: f.year,
+      scenario: f.scenario, state: 'open', first_seen_at: now, left_value: f.left, right_value: f.right, difference: f.difference, message: f.message, updated_at: now,
+    };
     const s = byKey.get(key);
     if (!s) {
-      fresh.push({
-        instance_key: key, rule_id: f.ruleId, severity: f.severity, union_id: f.unionId, indicator_code: f.indicatorCode, year: f.year,
-        scenario: f.scenario, state: 'open', first_seen_at: now, ...values,
-      });
+      fresh.push(row);
     } else if (s.state === 'resolved' || ((s.state === 'accepted' || s.state === 'waived') && s.difference !== f.difference)) {
-      await db('discrepancy').where('id', s.id).update({ ...values, state: 'open', decided_by: null, decided_at: null, decision_reason: null });
-      revise(s.id, 'reopened', s.state, 'open', f.difference);
-      report.reopened++;
+      reopened.push({ ...row, decided_by: null, decided_at: null, decision_reason: null });
+      revise(owner, s.id, 'reopened', s.state, 'open', f.difference);
+      reports[owner]!.reopened++;
     } else if (s.difference !== f.difference) {
-      await db('discrepancy').where('id', s.id).update(values);
+      touched.push(row);
     }
+  }
+  for (let i = 0; i < touched.length; i += 200) {
+    await db('discrepancy').insert(touched.slice(i, i + 200)).onConflict('instance_key').merge(VALUE_COLUMNS);
+  }
+  for (let i = 0; i < reopened.length; i += 200) {
+    await db('discrepancy').insert(reopened.slice(i, i + 200)).onConflict('instance_key')
+      .merge([...VALUE_COLUMNS, 'state', 'decided_by', 'decided_at', 'decision_reason']);
   }
   // New ones in bulk (a first run at stress scale finds hundreds of thousands), then their ids.
   for (let i = 0; i < fresh.length; i += 400) {
@@ -181,17 +209,26 @@ async function sync(db: Db, tree: UnionTree, found: Found[], stored: StoredDiscr
     const ids: { id: number; instanceKey: string; difference: number | null }[] = await db('discrepancy')
       .select('id', 'instance_key as instanceKey', 'difference')
       .whereIn('instance_key', chunk.map((c) => c.instance_key as string));
-    for (const r of ids) revise(r.id, 'opened', null, 'open', r.difference);
-    report.opened += chunk.length;
+    for (const r of ids) {
+      const owner = ownerOf.get(r.instanceKey)!;
+      revise(owner, r.id, 'opened', null, 'open', r.difference);
+      reports[owner]!.opened++;
+    }
   }
+  const resolved: number[] = [];
   for (const s of stored) {
-    if (foundKeys.has(s.instanceKey) || s.state === 'resolved' || !isCovered(s)) continue;
-    await db('discrepancy').where('id', s.id).update({ state: 'resolved', updated_at: now });
-    revise(s.id, 'resolved', s.state, 'resolved', s.difference);
-    report.resolved++;
+    if (foundKeys.has(s.instanceKey) || s.state === 'resolved') continue;
+    const owner = coveredBy(s);
+    if (owner < 0) continue;
+    resolved.push(s.id);
+    revise(owner, s.id, 'resolved', s.state, 'resolved', s.difference);
+    reports[owner]!.resolved++;
+  }
+  for (let i = 0; i < resolved.length; i += 400) {
+    await db('discrepancy').whereIn('id', resolved.slice(i, i + 400)).update({ state: 'resolved', updated_at: now });
   }
   for (let i = 0; i < revisions.length; i += 200) await db('discrepancy_revision').insert(revisions.slice(i, i + 200));
-  return report;
+  return reports;
 }
 
 const STORED_COLUMNS = ['id', 'instance_key as instanceKey', 'rule_id as ruleId', 'union_id as unionId', 'indicator_code as indicatorCode', 'year', 'scenario', 'state', 'difference'];
@@ -223,8 +260,8 @@ export async function reconcileAll(db: Db, actor: string): Promise<SyncReport> {
     for (const f of evaluate(check, cells, tree)) found.push(f);
   }
   const evaluated = Date.now();
-  const report = await db.transaction(async (trx) => sync(trx, tree, found, await trx('discrepancy').select(STORED_COLUMNS), () => true, actor, checked));
-  return { ...report, ms: { load: loaded - started, evaluate: evaluated - loaded, sync: Date.now() - evaluated } };
+  const [report] = await db.transaction(async (trx) => sync(trx, tree, found, await trx('discrepancy').select(STORED_COLUMNS), () => 0, [actor], [checked]));
+  return { ...report!, ms: { load: loaded - started, evaluate: evaluated - loaded, sync: Date.now() - evaluated } };
 }
 
 export interface ChangedCell {
@@ -236,10 +273,30 @@ export interface ChangedCell {
 
 /** Re-check only what the changed cells touch: their group, the sums they are part of, balances and plausibility around them. */
 export async function recheck(db: Db, changed: ChangedCell[], actor: string): Promise<SyncReport> {
+  return (await recheckGroup(db, [changed], [actor]))[0]!;
+}
+
+/**
+ * The re-check of several writes applied one after another (a group commit), done once on the
+ * result: one report per write, each change reported to the last write whose cells touch it.
+ */
+export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: string[]): Promise<SyncReport[]> {
   const tree = await loadTree(db);
-  const checks = new Map<string, Check>();
-  for (const c of changed) for (const ch of checksAfterWrite({ unionId: c.unionId, code: c.indicatorCode, year: c.year, scenario: c.scenario }, tree)) checks.set(JSON.stringify(ch), ch);
-  const list = [...checks.values()];
+  const checks = new Map<string, { check: Check; owner: number }>();
+  const checkedBy = changedBy.map((changed, owner) => {
+    const mine = new Set<string>();
+    for (const c of changed) {
+      for (const ch of checksAfterWrite({ unionId: c.unionId, code: c.indicatorCode, year: c.year, scenario: c.scenario }, tree)) {
+        const key = JSON.stringify(ch);
+        mine.add(key);
+        checks.set(key, { check: ch, owner });
+      }
+    }
+    return mine.size;
+  });
+  const owned = [...checks.values()];
+  const list = owned.map((o) => o.check);
+  const changed = changedBy.flat();
 
   // Load what those checks read: every cell of the unions whose own rules run, and for sums the
   // changed indicators' cells of parents and children.
@@ -293,10 +350,15 @@ export async function recheck(db: Db, changed: ChangedCell[], actor: string): Pr
     );
   }
 
-  const found = list.flatMap((ch) => evaluate(ch, cells, tree));
+  const found = owned.flatMap(({ check, owner }) => evaluate(check, cells, tree).map((f) => ({ ...f, owner })));
   const unions = [...new Set(list.map((c) => c.unionId))];
   const stored: StoredDiscrepancy[] = await db('discrepancy').select(STORED_COLUMNS).whereIn('union_id', unions);
-  return sync(db, tree, found, stored, (d) => list.some((ch) => covers(ch, d)), actor, list.length);
+  const coveredBy = (d: StoredDiscrepancy) => {
+    let owner = -1;
+    for (const o of owned) if (o.owner > owner && covers(o.check, d)) owner = o.owner;
+    return owner;
+  };
+  return sync(db, tree, found, stored, coveredBy, actors, checkedBy);
 }
 
 const BALANCE_CODES = RULES.flatMap((r) => (r.kind === 'balance' ? [r.stock, ...r.inflows, ...r.outflows] : []));
