@@ -8,19 +8,13 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, SCREENSHOTS, signIn } from './browser.js';
-import { startTestServer, type TestServer } from './harness.js';
+import { SCREENSHOTS, signIn } from './browser.js';
+import { closeBrowserSuite, startBrowserSuite, type TestServer } from './harness.js';
 
 let s: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  s = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
+beforeAll(async () => ({ s, browser } = await startBrowserSuite()));
+afterAll(() => closeBrowserSuite(s, browser));
 
 describe('Export / import page', () => {
   it('downloads the XLSX, previews an edited copy with progress, applies it', async () => {

@@ -7,6 +7,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser.js';
 import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
 import { createDatabase, databaseName, databaseUrl, dropDatabase } from '../server/src/db/postgres.js';
 import type { DatabaseTarget } from '../server/src/config.js';
@@ -133,4 +135,14 @@ export async function freshDatabase(opts: { seeded: boolean }): Promise<{ target
   const file = join(dir, 'db.sqlite');
   if (opts.seeded) copyFileSync(template, file);
   return { target: { kind: 'sqlite', location: file }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A browser test file's real server (its own database copy) and Chromium. */
+export async function startBrowserSuite(): Promise<{ s: TestServer; browser: Browser }> {
+  return { s: await startTestServer(), browser: await launchBrowser() };
+}
+
+export async function closeBrowserSuite(s: TestServer | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  await s?.close();
 }

@@ -4,19 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './harness.js';
-import { cellOf, launchBrowser, openSheet, SCREENSHOTS } from './browser.js';
+import { closeBrowserSuite, startBrowserSuite, type TestServer } from './harness.js';
+import { cellOf, openSheet, SCREENSHOTS } from './browser.js';
 
 let s: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  s = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
+beforeAll(async () => ({ s, browser } = await startBrowserSuite()));
+afterAll(() => closeBrowserSuite(s, browser));
 
 const vi = (n: number) => new Intl.NumberFormat('vi-VN').format(n);
 const levelOneRows = (page: Page) =>

@@ -3,19 +3,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './harness.js';
-import { cellOf, copiedText, launchBrowser, openSheet, pasteText, signIn, SCREENSHOTS } from './browser.js';
+import { closeBrowserSuite, startBrowserSuite, type TestServer } from './harness.js';
+import { cellOf, copiedText, openSheet, pasteText, signIn, SCREENSHOTS } from './browser.js';
 
 let s: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  s = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
+beforeAll(async () => ({ s, browser } = await startBrowserSuite()));
+afterAll(() => closeBrowserSuite(s, browser));
 
 describe('sheet', () => {
   it('shows the national view, opens a province, and saves and audits a typed value', async () => {
