@@ -225,6 +225,7 @@ const GROUP_WORK: GroupWork<Prepared, GroupState, Applied, WriteResult> = {
   },
   alone: writeAlone,
   isRefusal: (e) => e instanceof CellBatchError || e instanceof DomainError,
+  size: (b) => b.writes.length,
 };
 
 async function readCells(trx: Db, state: GroupState, keys: readonly CellKey[]): Promise<void> {

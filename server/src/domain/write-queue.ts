@@ -20,6 +20,8 @@ export interface GroupWork<B, S, A, R> {
   alone(db: Db, batch: B): Promise<R>;
   /** A verdict on the batch itself (bad cell, stale version…) rather than a failure of the database. */
   isRefusal(error: unknown): boolean;
+  /** How much a batch weighs (its cells), to bound a group. */
+  size(batch: B): number;
 }
 
 interface Waiting<B, R> {
@@ -28,8 +30,9 @@ interface Waiting<B, R> {
   reject(e: unknown): void;
 }
 
-/** At most this many batches share a transaction (a group's lock time is bounded). */
+/** At most this many batches, and cells beyond the first batch's, share a transaction (a group's lock time is bounded). */
 const MAX_GROUP = 64;
+const MAX_GROUP_SIZE = 5_000;
 
 export class WriteQueue<B, S, A, R> {
   private readonly waiting: Waiting<B, R>[] = [];
@@ -50,7 +53,12 @@ export class WriteQueue<B, S, A, R> {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.waiting.length > 0) await this.run(this.waiting.splice(0, MAX_GROUP));
+      while (this.waiting.length > 0) {
+        let n = 1;
+        let size = this.work.size(this.waiting[0]!.batch);
+        while (n < Math.min(MAX_GROUP, this.waiting.length) && (size += this.work.size(this.waiting[n]!.batch)) <= MAX_GROUP_SIZE) n++;
+        await this.run(this.waiting.splice(0, n));
+      }
     } finally {
       this.draining = false;
     }
