@@ -22,8 +22,8 @@ describe('Export / import page', () => {
     await signIn(page, s.url, 'reporter.backan', 'reporter-demo-2026');
     await page.getByRole('button', { name: 'Xuất / nhập tệp' }).click();
     await page.locator('input[name="root"]').fill('P06-H01');
-    await page.locator('select[aria-label="from"]').selectOption('2019');
-    await page.locator('select[aria-label="to"]').selectOption('2019');
+    await page.getByLabel('Đến năm').selectOption('2019');
+    await page.getByLabel('Từ năm').selectOption('2019');
     await page.locator('select[name="scenario"]').selectOption('target');
     await page.locator('input[name="indicators"]').fill('members, grassroots');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a[data-format="xlsx"]').click()]);

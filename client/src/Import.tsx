@@ -6,34 +6,7 @@
 import { useState } from 'react';
 import { formatViNumber } from '@unionhub/schema/numbers';
 import { csrfToken } from './api.ts';
-import type { Lang } from './i18n.ts';
-
-const L = {
-  title: { vi: 'Nhập tệp Excel của đơn vị', en: 'Import a unit workbook' },
-  hint: {
-    vi: 'Tệp .xlsx theo mẫu của tệp xuất (có thể sửa số, thêm dòng). Ô đã duyệt có số khác sẽ thành đề xuất sửa.',
-    en: 'An .xlsx in the export layout (edit values, add rows). A different value for an approved cell becomes a proposal.',
-  },
-  preview: { vi: 'Xem trước', en: 'Preview' },
-  apply: { vi: 'Áp dụng', en: 'Apply' },
-  uploading: { vi: 'Đang tải lên', en: 'Uploading' },
-  checking: { vi: 'Đang kiểm tra', en: 'Checking' },
-  writing: { vi: 'Đang ghi', en: 'Writing' },
-  rows: { vi: 'dòng', en: 'rows' },
-  new: { vi: 'Số mới', en: 'New values' },
-  change: { vi: 'Sửa ô chưa duyệt', en: 'Changes to unapproved cells' },
-  proposal: { vi: 'Đề xuất sửa ô đã duyệt', en: 'Proposals for approved cells' },
-  unchanged: { vi: 'Không đổi', en: 'Unchanged' },
-  blank: { vi: 'Để trống', en: 'Blank' },
-  rejected: { vi: 'Bị từ chối', en: 'Rejected' },
-  fixFirst: { vi: 'Sửa các ô bị từ chối rồi xem trước lại: tệp có ô lỗi không được ghi.', en: 'Fix the rejected cells and preview again: a file with a bad cell writes nothing.' },
-  done: { vi: 'Đã ghi', en: 'Written' },
-  proposed: { vi: 'đề xuất', en: 'proposed' },
-  reason: { vi: 'Lý do (ghi vào lịch sử)', en: 'Reason (kept in the history)' },
-  cell: { vi: 'Ô', en: 'Cell' },
-  value: { vi: 'Số trong tệp', en: 'In the file' },
-  current: { vi: 'Hiện tại', en: 'Now' },
-} as const;
+import { t, type Lang } from './i18n.ts';
 
 interface Preview {
   sheet: string;
@@ -98,38 +71,38 @@ export function Import({ lang }: { lang: Lang }) {
   const writes = preview ? preview.counts.new + preview.counts.change + preview.counts.proposal : 0;
   return (
     <section className="files-section" data-testid="import">
-      <h2>{L.title[lang]}</h2>
-      <p className="files-note">{L.hint[lang]}</p>
+      <h2>{t('import.title', lang)}</h2>
+      <p className="files-note">{t('import.hint', lang)}</p>
       <div className="files-form">
         <input type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setPreview(null); setResult(null); setError(null); }} />
-        <button type="button" disabled={!file || phase !== null} onClick={() => go('preview')}>{L.preview[lang]}</button>
+        <button type="button" disabled={!file || phase !== null} onClick={() => go('preview')}>{t('import.preview', lang)}</button>
       </div>
       {phase && (
         <div className="import-progress" role="status">
           {phase.step === 'uploading' ? (
             <>
-              {L.uploading[lang]} <progress max={phase.total} value={phase.sent} /> {Math.round((100 * phase.sent) / Math.max(1, phase.total))}%
+              {t('import.uploading', lang)} <progress max={phase.total} value={phase.sent} /> {Math.round((100 * phase.sent) / Math.max(1, phase.total))}%
             </>
           ) : (
             <>
-              {L[phase.step][lang]}… <progress />
+              {t(`import.${phase.step}` as const, lang)}… <progress />
             </>
           )}
         </div>
       )}
       {error && <p role="alert">{error}</p>}
-      {result && <p className="import-done" role="status">{L.done[lang]}: {result.written} {L.rows[lang]}, {result.proposed} {L.proposed[lang]}.</p>}
+      {result && <p className="import-done" role="status">{t('import.done', lang)}: {result.written} {t('import.rows', lang)}, {result.proposed} {t('import.proposed', lang)}.</p>}
       {preview && (
         <div className="import-preview">
           <p>
-            {preview.sheet}: {formatViNumber(preview.rows)} {L.rows[lang]} —{' '}
+            {preview.sheet}: {formatViNumber(preview.rows)} {t('import.rows', lang)} —{' '}
             {(['new', 'change', 'proposal', 'unchanged', 'blank', 'rejected'] as const).map((k) => (
-              <span key={k} className={`count count-${k}`} data-count={k}>{L[k][lang]}: <strong>{formatViNumber(preview.counts[k])}</strong>{' '}</span>
+              <span key={k} className={`count count-${k}`} data-count={k}>{t(`import.${k}` as const, lang)}: <strong>{formatViNumber(preview.counts[k])}</strong>{' '}</span>
             ))}
           </p>
           {preview.rejects.length > 0 && (
             <>
-              <p role="alert">{L.fixFirst[lang]}</p>
+              <p role="alert">{t('import.fixFirst', lang)}</p>
               <table className="progress-table import-rejects">
                 <tbody>
                   {preview.rejects.slice(0, 200).map((r) => (
@@ -141,12 +114,12 @@ export function Import({ lang }: { lang: Lang }) {
           )}
           {preview.changes.length > 0 && (
             <table className="progress-table import-changes">
-              <thead><tr><th>{L.cell[lang]}</th><th /><th>{L.current[lang]}</th><th>{L.value[lang]}</th></tr></thead>
+              <thead><tr><th>{t('import.cell', lang)}</th><th /><th>{t('import.current', lang)}</th><th>{t('import.value', lang)}</th></tr></thead>
               <tbody>
                 {preview.changes.slice(0, 200).map((c) => (
                   <tr key={c.row}>
                     <td>{c.row}: {c.unionCode} · {c.indicatorCode} · {c.year} · {c.scenario}</td>
-                    <td>{L[c.kind as 'new' | 'change' | 'proposal'][lang]}</td>
+                    <td>{t(`import.${c.kind as 'new' | 'change' | 'proposal'}` as const, lang)}</td>
                     <td>{formatViNumber(c.currentValue)}</td>
                     <td>{formatViNumber(c.value)}</td>
                   </tr>
@@ -156,8 +129,8 @@ export function Import({ lang }: { lang: Lang }) {
           )}
           {preview.rejects.length === 0 && writes > 0 && (
             <div className="files-form">
-              <label>{L.reason[lang]} <input value={reason} onChange={(e) => setReason(e.target.value)} size={40} /></label>
-              <button type="button" disabled={phase !== null} onClick={() => go('apply')}>{L.apply[lang]} ({writes})</button>
+              <label>{t('import.reason', lang)} <input value={reason} onChange={(e) => setReason(e.target.value)} size={40} /></label>
+              <button type="button" disabled={phase !== null} onClick={() => go('apply')}>{t('import.apply', lang)} ({writes})</button>
             </div>
           )}
         </div>
