@@ -34,7 +34,7 @@ export async function benchSheet(db: Knex): Promise<string[]> {
     const grid = `query { grid(root: "TLD", depth: 1, years: [2013, 2014, 2015, 2016, 2017]) { rows { values } } }`;
     const fetchOnly = await time(() => gql(grid), 5, 1);
 
-    // 100 cells: 10 districts of Thanh Hóa × 10 columns (workers and its sector parts, 2013–2014).
+    // 100 cells: 10 districts of Thanh Hóa × 10 columns (workers and its public-sector part, 2013–2017).
     // The grid renders only the rows on screen: scroll Thanh Hóa into view before opening it.
     await page.evaluate(() => {
       const api = (window as unknown as { unionhubSheet: { ensureNodeVisible(n: unknown, p: string): void; getRowNode(r: string): unknown } }).unionhubSheet;
@@ -44,18 +44,20 @@ export async function benchSheet(db: Knex): Promise<string[]> {
     await page.locator('.ag-row[row-id="P38-H10"]').first().waitFor({ state: 'attached' });
     let round = 0;
     const block = () => Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => String(1000 + round * 100 + r * 10 + c)).join('\t')).join('\r\n');
+    // The focus stays on the block's first cell from one paste to the next.
+    await page.locator('.ag-row[row-id="P38-H01"] [col-id="workers|2013"]').first().click();
     const paste = await time(async () => {
       round++;
-      await page.locator('.ag-row[row-id="P38-H01"] [col-id="workers|2013"]').first().click();
       const saved = page.waitForResponse((r) => r.request().method() === 'POST' && (r.request().postData() ?? '').includes('setFigures'));
       await pasteText(page, block());
       const body = await (await saved).json();
       if (body.errors) throw new Error(JSON.stringify(body.errors));
-      // …and painted: the block's last cell shows the saved value.
-      await page.locator('.ag-row[row-id="P38-H10"] [col-id="workers.sector.public|2017"]').filter({ hasText: new Intl.NumberFormat('vi-VN').format(1000 + round * 100 + 99) }).first().waitFor({ state: 'attached' });
+      // …and painted: the block's last row shows the saved value (in its last column on screen: the
+      // side panel leaves the block's last columns to the grid's column virtualisation).
+      await page.locator('.ag-row[row-id="P38-H10"] [col-id="workers|2017"]').filter({ hasText: new Intl.NumberFormat('vi-VN').format(1000 + round * 100 + 94) }).first().waitFor({ state: 'attached' });
     }, 5, 1);
     // The same 100-cell batch straight over HTTP, reading the versions first as the sheet holds them.
-    const cols = ['workers', 'workers.sector.public', 'workers.sector.state', 'workers.sector.private', 'workers.sector.fdi'].flatMap((c) => [2013, 2014].map((y) => [c, y] as const));
+    const cols = ['workers', 'workers.sector.public'].flatMap((c) => [2013, 2014, 2015, 2016, 2017].map((y) => [c, y] as const));
     const units = Array.from({ length: 10 }, (_, i) => `P38-H${String(i + 1).padStart(2, '0')}`);
     const direct = await time(async () => {
       round++;

@@ -115,7 +115,7 @@ describe('sheet', () => {
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowDown');
-    expect(await page.locator('.ag-cell.in-range').count()).toBe(6);
+    await expect.poll(() => page.locator('.ag-cell.in-range').count()).toBe(6);
     const copied = await copiedText(page);
     const fmt = new Intl.NumberFormat('vi-VN');
     const value = async (u: string, y: number) => (await s.gql(`{ figure(unionCode: "${u}", indicatorCode: "workers", year: ${y}, scenario: ACTUAL) { value status } }`)).data!.figure;
@@ -156,7 +156,10 @@ describe('sheet', () => {
       await p.locator('.ag-row[row-id="P06-N03"]').first().waitFor({ state: 'attached' });
     }
     const inB = cellOf(pb, 'P06-N03', 'workers|2016');
-    await inB.show();
+    // B has the cell focused: its side panel follows the live value too.
+    await (await inB.show()).click();
+    const panelB = pb.getByLabel('Chi tiết ô');
+    await panelB.locator('.value').waitFor();
     const edit = async (p: Page, text: string) => {
       await (await cellOf(p, 'P06-N03', 'workers|2016').show()).dblclick();
       await p.keyboard.press('ControlOrMeta+A');
@@ -165,6 +168,7 @@ describe('sheet', () => {
     };
     await edit(pa, '4.242');
     await expect.poll(() => inB.text(), { timeout: 10_000 }).toBe('4.242');
+    await expect.poll(() => panelB.locator('.value').textContent()).toBe('4.242 Nháp');
     await pb.screenshot({ path: `${SCREENSHOTS}/sheet-live.png` });
 
     // A sheet that hears nothing (its live stream is cut) goes stale; its write is a CONFLICT and it

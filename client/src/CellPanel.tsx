@@ -40,7 +40,8 @@ const DETAIL = `query ($u: String!, $i: String!, $y: Int!, $s: Scenario!, $full:
   }
 }`;
 
-export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang: Lang; can: (op: 'comment' | 'submit' | 'approve' | 'edit' | 'readUnapproved') => boolean; onChanged: () => void }) {
+/** `version`: the cell's version as the sheet holds it; when a write or a live update moves it, the panel reloads. */
+export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellRef; version: number | undefined; lang: Lang; can: (op: 'comment' | 'submit' | 'approve' | 'edit' | 'readUnapproved') => boolean; onChanged: () => void }) {
   const [detail, setDetail] = useState<(Detail & { discrepancies: NonNullable<Detail['discrepancies']> }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState('');
@@ -53,7 +54,7 @@ export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang:
     run<Detail>(DETAIL, { u: cell.unionCode, i: cell.indicatorCode, y: cell.year, s: cell.scenario, full })
       .then((d) => setDetail({ ...d, discrepancies: (d.discrepancies ?? []).filter((x) => x.indicator.code === cell.indicatorCode || x.message.includes(cell.indicatorCode)) }))
       .catch((e: Error) => setError(e.message));
-  }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario, full]);
+  }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario, full, version]);
   useEffect(load, [load]);
 
   const act = async (query: string, variables: Record<string, unknown>) => {
@@ -93,7 +94,7 @@ export function CellPanel({ cell, lang, can, onChanged }: { cell: CellRef; lang:
       {detail && (
         <>
           <p className="value">
-            <strong>{formatViNumber(f?.value ?? null)}</strong> <span className={`status st-${f?.status.toLowerCase()}`}>{f?.status ?? '—'}</span>
+            <strong>{formatViNumber(f?.value ?? null)}</strong> <span className={`status st-${f?.status.toLowerCase()}`}>{f ? t(f.status.toLowerCase() as 'draft' | 'submitted' | 'approved', lang) : '—'}</span>
             {f?.proposedValue !== null && f?.proposedValue !== undefined && <span> · {t('proposal', lang)}: {formatViNumber(f.proposedValue)}</span>}
           </p>
           {can('comment') && (

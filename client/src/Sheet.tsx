@@ -724,6 +724,7 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
         <CellPanel
           key={`${focused.unionCode}|${focused.indicatorCode}|${focused.year}|${focused.scenario}`}
           cell={focused}
+          version={rows.get(focused.unionCode)?.versions[columns.findIndex((c) => c.indicatorCode === focused.indicatorCode && c.year === focused.year)]}
           lang={lang}
           can={(op) => {
             const r = rows.get(focused.unionCode);
