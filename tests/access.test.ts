@@ -244,8 +244,30 @@ describe('API tokens', () => {
 
     await s.gql('mutation { createUser(username: "to.disable", displayName: "X", password: "a-long-password") { username } }');
     const disabled = await issue('disabled', 'to.disable');
+    expect((await call(disabled.token)).status).toBe(200); // now cached as a valid caller
     await s.gql('mutation { setUserDisabled(username: "to.disable", disabled: true) { disabled } }');
     expect((await call(disabled.token)).status).toBe(401);
+  });
+
+  it('looks a token up once per AUTH_CACHE_SECONDS, and sees a grant given or revoked at once', async () => {
+    await s.gql('mutation { createUser(username: "cache.check", displayName: "X", password: "a-long-password") { username } }');
+    await s.gql('mutation { grantRole(username: "cache.check", role: VIEWER, unionCode: "TLD") { id } }');
+    const { token } = (await s.gql('mutation { issueToken(username: "cache.check", name: "cached") { token } }')).data!.issueToken;
+    const grants = async () => {
+      const r = await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { grants { id union { code } } } }' }) });
+      return ((await r.json()).data.me.grants as { union: { code: string } }[]).map((g) => g.union.code).sort();
+    };
+    expect(await grants()).toEqual(['TLD']);
+    // Behind the server's back (no domain call): the cached caller still stands…
+    const [user] = await s.sql<{ id: number }>("select id from app_user where username = 'cache.check'");
+    const [p01] = await s.sql<{ id: number }>("select id from trade_union where code = 'P01'");
+    await s.sql('insert into role_grant (user_id, role, union_id, granted_by, granted_at) values (?, ?, ?, ?, ?)', [user!.id, 'viewer', p01!.id, 'test', new Date()]);
+    expect(await grants()).toEqual(['TLD']);
+    // …while a grant made through the server is seen by the very next request, with the one above.
+    const g = await s.gql('mutation { grantRole(username: "cache.check", role: VIEWER, unionCode: "P02") { id } }');
+    expect(await grants()).toEqual(['P01', 'P02', 'TLD']);
+    await s.gql('mutation ($id: Int!) { revokeRole(grantId: $id) }', { id: g.data!.grantRole.id });
+    expect(await grants()).toEqual(['P01', 'TLD']);
   });
 });
 

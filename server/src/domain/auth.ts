@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { ROLES, type Role } from '@unionhub/schema';
-import { isoTime, type Db } from './db.js';
+import { cacheKey, isoTime, type Db } from './db.js';
 import { DomainError } from './errors.js';
 import type { Caller, Grant } from './access.js';
 
@@ -83,6 +83,7 @@ export async function setUserDisabled(db: Db, username: string, disabled: boolea
     // Disabling ends every session at once.
     if (disabled) await trx('user_session').where('user_id', user.id).delete();
   });
+  forgetCallers(db);
   return userByName(db, username);
 }
 
@@ -103,14 +104,66 @@ export async function grantRole(db: Db, input: { username: string; role: string;
   const [row] = await db('role_grant')
     .insert({ user_id: user.id, role: input.role, union_id: union.id, granted_by: by, granted_at: new Date(), revoked_at: null })
     .returning('id');
+  forgetCallers(db);
   const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
   return (await grantsOf(db, user.id)).find((g) => g.id === id)!;
 }
 
 export async function revokeGrant(db: Db, grantId: number): Promise<boolean> {
   const changed = await db('role_grant').where('id', grantId).whereNull('revoked_at').update({ revoked_at: new Date() });
+  forgetCallers(db);
   if (changed === 0) throw new DomainError('NOT_FOUND', `No active grant ${grantId}`);
   return true;
+}
+
+// ---- who a token or session is, cached for a few seconds ----
+
+/**
+ * Each request names its caller by a token or session, which costs three queries (token, user,
+ * grants). On SQLite those queue behind the one writer, so under concurrent writes the look-up of
+ * who is calling took longer than the write. The answer is kept AUTH_CACHE_SECONDS (5 by default;
+ * 0 turns it off) per database. Anything here that changes a caller (a grant, a revocation, a user
+ * disabled, a sign-out) empties it at once; another server instance on the same PostgreSQL sees
+ * such a change within that time. Only valid callers are kept, and expiry is checked on every use.
+ */
+const CALLER_CACHE_MS = (() => {
+  const seconds = Number(process.env.AUTH_CACHE_SECONDS || 5);
+  if (!(seconds >= 0 && seconds <= 300)) throw new Error('AUTH_CACHE_SECONDS is a number of seconds from 0 to 300');
+  return seconds * 1000;
+})();
+const MAX_CACHED_CALLERS = 10_000;
+
+interface CachedCaller<T> {
+  value: T;
+  until: number;
+}
+const callerCaches = new WeakMap<object, Map<string, CachedCaller<unknown>>>();
+
+function cacheOf(db: Db): Map<string, CachedCaller<unknown>> {
+  let cache = callerCaches.get(cacheKey(db));
+  if (!cache) callerCaches.set(cacheKey(db), (cache = new Map()));
+  return cache;
+}
+
+/** `load` answers the value and until when it holds (the token's or session's own expiry). */
+async function cachedCaller<T>(db: Db, key: string, load: () => Promise<{ value: T; expiresAt: number } | null>): Promise<T | null> {
+  const now = Date.now();
+  const cache = cacheOf(db);
+  const hit = cache.get(key);
+  if (hit && hit.until > now) return hit.value as T;
+  cache.delete(key);
+  const found = await load();
+  if (!found) return null;
+  if (CALLER_CACHE_MS > 0) {
+    if (cache.size >= MAX_CACHED_CALLERS) cache.clear();
+    cache.set(key, { value: found.value, until: Math.min(now + CALLER_CACHE_MS, found.expiresAt) });
+  }
+  return found.value;
+}
+
+/** After any change to users, grants, tokens or sessions: every caller is looked up afresh. */
+function forgetCallers(db: Db): void {
+  cacheOf(db).clear();
 }
 
 async function callerOf(db: Db, userId: number): Promise<Caller | null> {
@@ -167,13 +220,18 @@ export async function signIn(db: Db, username: string, password: string, address
 
 export async function signOut(db: Db, sessionToken: string): Promise<void> {
   await db('user_session').where('token_hash', sha256(sessionToken)).delete();
+  forgetCallers(db);
 }
 
-export async function callerFromSession(db: Db, sessionToken: string): Promise<{ caller: Caller; csrfToken: string } | null> {
-  const s = await db('user_session').select('user_id as userId', 'csrf_token as csrfToken', 'expires_at as expiresAt').where('token_hash', sha256(sessionToken)).first();
-  if (!s || Date.parse(isoTime(s.expiresAt)) <= Date.now()) return null;
-  const caller = await callerOf(db, s.userId);
-  return caller ? { caller, csrfToken: s.csrfToken } : null;
+export function callerFromSession(db: Db, sessionToken: string): Promise<{ caller: Caller; csrfToken: string } | null> {
+  const hash = sha256(sessionToken);
+  return cachedCaller(db, `s:${hash}`, async () => {
+    const s = await db('user_session').select('user_id as userId', 'csrf_token as csrfToken', 'expires_at as expiresAt').where('token_hash', hash).first();
+    const expiresAt = s ? Date.parse(isoTime(s.expiresAt)) : 0;
+    if (!s || expiresAt <= Date.now()) return null;
+    const caller = await callerOf(db, s.userId);
+    return caller ? { value: { caller, csrfToken: s.csrfToken as string }, expiresAt } : null;
+  });
 }
 
 // ---- API tokens ----
@@ -219,21 +277,27 @@ export async function issueToken(db: Db, input: { username: string; name: string
 
 export async function revokeToken(db: Db, id: number): Promise<boolean> {
   const changed = await db('api_token').where('id', id).whereNull('revoked_at').update({ revoked_at: new Date() });
+  forgetCallers(db);
   if (changed === 0) throw new DomainError('NOT_FOUND', `No active token ${id}`);
   return true;
 }
 
-export async function callerFromToken(db: Db, token: string): Promise<Caller | null> {
-  const t = await db('api_token')
-    .select('id', 'user_id as userId', 'expires_at as expiresAt', 'revoked_at as revokedAt', 'last_used_at as lastUsedAt')
-    .where('token_hash', sha256(token))
-    .first();
-  if (!t || t.revokedAt !== null || Date.parse(isoTime(t.expiresAt)) <= Date.now()) return null;
-  // A write per request would cost more than the request: record use at most once a minute.
-  if (t.lastUsedAt === null || Date.now() - Date.parse(isoTime(t.lastUsedAt)) > 60_000) {
-    await db('api_token').where('id', t.id).update({ last_used_at: new Date() });
-  }
-  return callerOf(db, t.userId);
+export function callerFromToken(db: Db, token: string): Promise<Caller | null> {
+  const hash = sha256(token);
+  return cachedCaller(db, `t:${hash}`, async () => {
+    const t = await db('api_token')
+      .select('id', 'user_id as userId', 'expires_at as expiresAt', 'revoked_at as revokedAt', 'last_used_at as lastUsedAt')
+      .where('token_hash', hash)
+      .first();
+    const expiresAt = t ? Date.parse(isoTime(t.expiresAt)) : 0;
+    if (!t || t.revokedAt !== null || expiresAt <= Date.now()) return null;
+    // A write per request would cost more than the request: record use at most once a minute.
+    if (t.lastUsedAt === null || Date.now() - Date.parse(isoTime(t.lastUsedAt)) > 60_000) {
+      await db('api_token').where('id', t.id).update({ last_used_at: new Date() });
+    }
+    const caller = await callerOf(db, t.userId);
+    return caller ? { value: caller, expiresAt } : null;
+  });
 }
 
 export type { Role };
