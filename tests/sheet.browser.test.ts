@@ -25,6 +25,7 @@ describe('sheet', () => {
     const before = await s.gql(`{ figure(unionCode: "P06-H01", indicatorCode: "workers", year: 2017, scenario: ACTUAL) { value version } }`);
     const target = cellOf(page, 'P06-H01', 'workers|2017');
     await (await target.show()).dblclick();
+    await page.locator('.ag-cell-inline-editing input').waitFor(); // type once the editor is open
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('12.345');
     await page.keyboard.press('Enter');
@@ -42,6 +43,7 @@ describe('sheet', () => {
     const target = cellOf(page, 'P06', 'workers|2016');
     const shown = await target.text();
     await (await target.show()).dblclick();
+    await page.locator('.ag-cell-inline-editing input').waitFor(); // type once the editor is open
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('12,3,4');
     await page.keyboard.press('Enter');
@@ -162,6 +164,7 @@ describe('sheet', () => {
     await panelB.locator('.value').waitFor();
     const edit = async (p: Page, text: string) => {
       await (await cellOf(p, 'P06-N03', 'workers|2016').show()).dblclick();
+      await p.locator('.ag-cell-inline-editing input').waitFor(); // type once the editor is open
       await p.keyboard.press('ControlOrMeta+A');
       await p.keyboard.type(text);
       await p.keyboard.press('Enter');
@@ -184,6 +187,7 @@ describe('sheet', () => {
     await s.gql(`mutation { setFigures(cells: [{ unionCode: "P06-N03", indicatorCode: "workers", year: 2017, scenario: ACTUAL, value: 5151, expectedVersion: ${now.data!.figure.version} }]) { figures { version } } }`);
     const stale = cellOf(pc, 'P06-N03', 'workers|2017');
     await (await stale.show()).dblclick();
+    await pc.locator('.ag-cell-inline-editing input').waitFor(); // type once the editor is open
     await pc.keyboard.press('ControlOrMeta+A');
     await pc.keyboard.type('1');
     await pc.keyboard.press('Enter');
@@ -208,7 +212,7 @@ describe('sheet', () => {
     expect(await panel.locator('.drill-down li').count()).toBeGreaterThan(25);
     await panel.getByLabel('Ghi chú hoặc lý do').fill('Đang đối chiếu với quận, huyện');
     await panel.getByRole('button', { name: 'Ghi chú' }).click();
-    await expect.poll(() => panel.locator('.history').textContent()).toMatch(/admin · comment: Đang đối chiếu với quận, huyện/);
+    await expect.poll(() => panel.locator('.history').textContent()).toMatch(/admin · ghi chú: Đang đối chiếu với quận, huyện/);
     const stored = await s.gql('{ figure(unionCode: "P01", indicatorCode: "officials.trained", year: 2015, scenario: ACTUAL) { comments { author text } } }');
     expect(stored.data!.figure.comments).toEqual([{ author: 'admin', text: 'Đang đối chiếu với quận, huyện' }]);
     await page.screenshot({ path: `${SCREENSHOTS}/sheet-panel.png` });

@@ -83,6 +83,7 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
     act(`mutation ($id: Int!, $t: String!) { ${kind}Discrepancy(id: $id, text: $t) { state } }`, { id, t: text });
 
   const f = detail?.figure;
+  const statusWord = (status: string) => t(status.toLowerCase() as 'draft' | 'submitted' | 'approved', lang);
   return (
     <aside className="cell-panel" aria-label={t('cellPanel', lang)}>
       <h3>{cell.unionName}</h3>
@@ -94,7 +95,7 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
       {detail && (
         <>
           <p className="value">
-            <strong>{formatViNumber(f?.value ?? null)}</strong> <span className={`status st-${f?.status.toLowerCase()}`}>{f ? t(f.status.toLowerCase() as 'draft' | 'submitted' | 'approved', lang) : '—'}</span>
+            <strong>{formatViNumber(f?.value ?? null)}</strong> <span className={`status st-${f?.status.toLowerCase()}`}>{f ? statusWord(f.status) : '—'}</span>
             {f?.proposedValue !== null && f?.proposedValue !== undefined && <span> · {t('proposal', lang)}: {formatViNumber(f.proposedValue)}</span>}
           </p>
           {can('comment') && (
@@ -126,7 +127,7 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
               {detail.discrepancies.map((d) => (
                 <div key={d.id} className="discrepancy">
                   <div>
-                    <strong>{lang === 'vi' ? d.rule.labelVi : d.rule.labelEn}</strong> ({d.state}) — {d.message}
+                    <strong>{lang === 'vi' ? d.rule.labelVi : d.rule.labelEn}</strong> ({t(`state.${d.state.toLowerCase()}` as 'state.open', lang)}) — {d.message}
                   </div>
                   <div className="actions">
                     {can('comment') && <button type="button" disabled={!text.trim()} onClick={() => void decide('explain', d.id)}>{t('explain', lang)}</button>}
@@ -152,8 +153,8 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
               <ol className="history">
                 {f.revisions.map((r, k) => (
                   <li key={k}>
-                    {new Date(r.at).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB')} · {r.actor} · {r.change}
-                    {r.change === 'comment' ? `: ${r.reason}` : `: ${formatViNumber(r.beforeValue)} → ${formatViNumber(r.afterValue)}${r.beforeStatus !== r.afterStatus ? ` (${r.beforeStatus ?? '—'} → ${r.afterStatus})` : ''}${r.reason ? ` — ${r.reason}` : ''}`}
+                    {new Date(r.at).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB')} · {r.actor} · {t(`change.${r.change}` as 'change.value', lang)}
+                    {r.change === 'comment' ? `: ${r.reason}` : `: ${formatViNumber(r.beforeValue)} → ${formatViNumber(r.afterValue)}${r.beforeStatus !== r.afterStatus ? ` (${r.beforeStatus ? statusWord(r.beforeStatus) : '—'} → ${r.afterStatus ? statusWord(r.afterStatus) : '—'})` : ''}${r.reason ? ` — ${r.reason}` : ''}`}
                   </li>
                 ))}
               </ol>

@@ -72,6 +72,10 @@ interface Edit {
   before: number | null;
 }
 
+function sameColumns(a: { indicatorCode: string; year: number }[], b: { indicatorCode: string; year: number }[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.indicatorCode === b[i]!.indicatorCode && c.year === b[i]!.year);
+}
+
 export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { unionCode: string; year: number } | null; onSignedOut: () => void }) {
   const [mode, setMode] = useState<Mode>('actual');
   const [range, setRange] = useState<Years>(() => periodRange(at?.year ?? 2013));
@@ -100,7 +104,18 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
   const shiftDown = useRef(false);
   const displayedIndex = (colId: string) => api.current?.getAllDisplayedColumns().findIndex((c) => c.getColId() === colId) ?? -1;
   const inRange = (row: number | null, colId: string) => row !== null && contains(ranges.current, row, displayedIndex(colId));
-  const redrawRanges = () => api.current?.refreshCells({ force: true });
+  const redrawRanges = () => repaint();
+  /**
+   * Repaint every cell (ranges, markers, flashes). A forced refresh re-creates the cell being
+   * edited, so while an editor is open it waits until the edit ends.
+   */
+  const repaintAfterEdit = useRef(false);
+  const repaint = () => {
+    const grid = api.current;
+    if (!grid) return;
+    if (grid.getEditingCells().length > 0) repaintAfterEdit.current = true;
+    else grid.refreshCells({ force: true });
+  };
   /** The moving corner of the last range (Shift+arrow moves it, as in Excel). */
   const corner = useRef<Point | null>(null);
   const select = (to: Point, mode: 'replace' | 'extend' | 'add') => {
@@ -136,14 +151,14 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
   };
   useEffect(() => {
     const up = () => (dragging.current = false);
+    // Whether the key that moved the focus came with Shift. Read at the key's own keydown, not at
+    // keyup: the grid reports the focus move later, when Shift may already be released.
     const keys = (e: globalThis.KeyboardEvent) => (shiftDown.current = e.shiftKey);
     window.addEventListener('mouseup', up);
     window.addEventListener('keydown', keys, true);
-    window.addEventListener('keyup', keys, true);
     return () => {
       window.removeEventListener('mouseup', up);
       window.removeEventListener('keydown', keys, true);
-      window.removeEventListener('keyup', keys, true);
     };
   }, []);
 
@@ -161,7 +176,8 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
     async (root: string) => {
       const fetchOne = (s: string) => run<{ grid: { columns: { indicatorCode: string; year: number }[]; rows: GridRow[] } }>(GRID, { root, depth: 1, years, scenario: s });
       const [main, other] = await Promise.all([fetchOne(scenario), mode === 'achieved' ? fetchOne('TARGET') : Promise.resolve(null)]);
-      setColumns(main.grid.columns);
+      // A new array of the same columns would rebuild the grid's columns and end an edit in progress.
+      setColumns((prev) => (sameColumns(prev, main.grid.columns) ? prev : main.grid.columns));
       setRows((prev) => {
         const next = new Map(prev);
         main.grid.rows.forEach((r, i) => next.set(r.unionCode, { ...r, targets: other ? other.grid.rows[i]!.values : null }));
@@ -256,7 +272,7 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
           next.set(k, next.has(k) ? `${next.get(k)}\n${text}` : text);
         }
         setIssues(next);
-        api.current?.refreshCells({ force: true });
+        repaint();
       })
       .catch(() => undefined); // a viewer reads none; the sheet works without markers
   }, [scenario, lang, issuesVersion]);
@@ -432,7 +448,7 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
         const now = Date.now();
         for (const c of changes) flashing.current.set(`${c.unionCode}|${c.col}`, now);
         patchRows(changes);
-        setTimeout(() => api.current?.refreshCells({ force: true }), 1600);
+        setTimeout(repaint, 1600);
       },
       controller.signal,
     ).catch(() => undefined); // closed on unmount or sign-out
@@ -708,6 +724,12 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
             (window as unknown as { unionhubSheet: unknown }).unionhubSheet = e.api;
           }}
           onCellValueChanged={onCellValueChanged}
+          onCellEditingStopped={() => {
+            if (repaintAfterEdit.current) {
+              repaintAfterEdit.current = false;
+              repaint();
+            }
+          }}
           onCellMouseDown={onCellMouseDown}
           onCellMouseOver={onCellMouseOver}
           onCellFocused={onCellFocused}
