@@ -104,10 +104,9 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
   const shiftDown = useRef(false);
   const displayedIndex = (colId: string) => api.current?.getAllDisplayedColumns().findIndex((c) => c.getColId() === colId) ?? -1;
   const inRange = (row: number | null, colId: string) => row !== null && contains(ranges.current, row, displayedIndex(colId));
-  const redrawRanges = () => repaint();
   /**
-   * Repaint every cell (ranges, markers, flashes). A forced refresh re-creates the cell being
-   * edited, so while an editor is open it waits until the edit ends.
+   * Repaint every cell (ranges, markers, flashes). A forced refresh of the cell being edited can end
+   * its edit, so while an editor is open the repaint waits until the edit ends.
    */
   const repaintAfterEdit = useRef(false);
   const repaint = () => {
@@ -125,7 +124,7 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
       anchor.current = to;
       ranges.current = mode === 'add' ? [...ranges.current, rangeOf(to, to)] : [rangeOf(to, to)];
     }
-    redrawRanges();
+    repaint();
   };
   const onCellMouseDown = (e: CellMouseDownEvent<Row>) => {
     const ev = e.event as MouseEvent;
