@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type As, type TestServer } from './harness.js';
-import { resetSignInLimits } from '../server/src/domain/auth.js';
+import { callerFromToken, issueToken, resetSignInLimits, revokeToken } from '../server/src/domain/auth.js';
+import { knexOf } from '../server/src/db/orm.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -268,6 +269,18 @@ describe('API tokens', () => {
     expect(await grants()).toEqual(['P01', 'P02', 'TLD']);
     await s.gql('mutation ($id: Int!) { revokeRole(grantId: $id) }', { id: g.data!.grantRole.id });
     expect(await grants()).toEqual(['P01', 'TLD']);
+  });
+
+  it('does not keep a caller looked up while a revocation landed', async () => {
+    const db = knexOf(s.orm);
+    const { token, info } = await issueToken(db, { username: 'viewer.taichinh', name: 'race' });
+    // The look-up's first query (the token row) runs before the revocation, its last ones after it.
+    const inFlight = callerFromToken(db, token);
+    await revokeToken(db, info.id);
+    const seen = await inFlight;
+    // (On SQLite's single connection the order above is certain; PostgreSQL's pool may run the revocation first.)
+    if (!s.file.startsWith('postgres')) expect(seen?.username).toBe('viewer.taichinh');
+    expect(await callerFromToken(db, token)).toBeNull();
   });
 });
 

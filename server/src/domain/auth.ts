@@ -120,8 +120,7 @@ export async function revokeGrant(db: Db, grantId: number): Promise<boolean> {
 
 /**
  * Each request names its caller by a token or session, which costs three queries (token, user,
- * grants). On SQLite those queue behind the one writer, so under concurrent writes the look-up of
- * who is calling took longer than the write. The answer is kept AUTH_CACHE_SECONDS (5 by default;
+ * grants); on SQLite they wait for the one connection like every write. The answer is kept AUTH_CACHE_SECONDS (5 by default;
  * 0 turns it off) per database. Anything here that changes a caller (a grant, a revocation, a user
  * disabled, a sign-out) empties it at once; another server instance on the same PostgreSQL sees
  * such a change within that time. Only valid callers are kept, and expiry is checked on every use.
@@ -137,11 +136,16 @@ interface CachedCaller<T> {
   value: T;
   until: number;
 }
-const callerCaches = new WeakMap<object, Map<string, CachedCaller<unknown>>>();
+/** `generation` moves on every change, so a look-up that began before the change is not kept. */
+interface CallerCache {
+  entries: Map<string, CachedCaller<unknown>>;
+  generation: number;
+}
+const callerCaches = new WeakMap<object, CallerCache>();
 
-function cacheOf(db: Db): Map<string, CachedCaller<unknown>> {
+function cacheOf(db: Db): CallerCache {
   let cache = callerCaches.get(cacheKey(db));
-  if (!cache) callerCaches.set(cacheKey(db), (cache = new Map()));
+  if (!cache) callerCaches.set(cacheKey(db), (cache = { entries: new Map(), generation: 0 }));
   return cache;
 }
 
@@ -149,21 +153,24 @@ function cacheOf(db: Db): Map<string, CachedCaller<unknown>> {
 async function cachedCaller<T>(db: Db, key: string, load: () => Promise<{ value: T; expiresAt: number } | null>): Promise<T | null> {
   const now = Date.now();
   const cache = cacheOf(db);
-  const hit = cache.get(key);
+  const hit = cache.entries.get(key);
   if (hit && hit.until > now) return hit.value as T;
-  cache.delete(key);
+  cache.entries.delete(key);
+  const generation = cache.generation;
   const found = await load();
   if (!found) return null;
-  if (CALLER_CACHE_MS > 0) {
-    if (cache.size >= MAX_CACHED_CALLERS) cache.clear();
-    cache.set(key, { value: found.value, until: Math.min(now + CALLER_CACHE_MS, found.expiresAt) });
+  if (CALLER_CACHE_MS > 0 && cache.generation === generation) {
+    if (cache.entries.size >= MAX_CACHED_CALLERS) cache.entries.clear();
+    cache.entries.set(key, { value: found.value, until: Math.min(now + CALLER_CACHE_MS, found.expiresAt) });
   }
   return found.value;
 }
 
 /** After any change to users, grants, tokens or sessions: every caller is looked up afresh. */
 function forgetCallers(db: Db): void {
-  cacheOf(db).clear();
+  const cache = cacheOf(db);
+  cache.entries.clear();
+  cache.generation++;
 }
 
 async function callerOf(db: Db, userId: number): Promise<Caller | null> {
