@@ -47,7 +47,7 @@ describe('sheet', () => {
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('12,3,4');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/is not a number/);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/"12,3,4" không phải là số/);
     expect(await target.text()).toBe(shown);
     // Outside the reporter's province the sheet does not even open an editor (the server would refuse).
     const outside = cellOf(page, 'P01', 'workers|2016');

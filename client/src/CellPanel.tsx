@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
 import { run } from './api.ts';
-import { t, type Lang } from './i18n.ts';
+import { notANumber, t, type Lang } from './i18n.ts';
 
 export interface CellRef {
   unionCode: string;
@@ -74,7 +74,7 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
   /** A correction to an approved cell waits as a proposal; the approved value stays in force until approved. */
   const propose = () => {
     const parsed = parseViNumber(proposed);
-    if (!parsed.ok || parsed.value === null) return setError(parsed.ok ? t('propose', lang) : parsed.error);
+    if (!parsed.ok || parsed.value === null) return setError(parsed.ok ? t('propose', lang) : notANumber(proposed, lang));
     void act('mutation ($c: CellKey!, $v: Float!, $e: Int!, $r: String) { proposeFigure(cell: $c, value: $v, expectedVersion: $e, reason: $r) { version } }', {
       c: key, v: parsed.value, e: detail!.figure!.version, r: text.trim() || null,
     });

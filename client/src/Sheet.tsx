@@ -12,7 +12,7 @@ import { run, subscribe, type GqlError } from './api.ts';
 import { cellsOf, contains, rangeOf, toTsv, type Point, type Range } from './ranges.ts';
 import { CellPanel, type CellRef } from './CellPanel.tsx';
 import { YearRange, yearsOf, type Years } from './YearRange.tsx';
-import { t, type Lang } from './i18n.ts';
+import { notANumber, t, type Lang } from './i18n.ts';
 
 type Mode = 'actual' | 'target' | 'achieved';
 type Status = 'DRAFT' | 'SUBMITTED' | 'APPROVED' | null;
@@ -379,7 +379,7 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
             valueParser: (p: ValueParserParams<Row>) => {
               const parsed = parseViNumber(String(p.newValue ?? ''));
               if (!parsed.ok) {
-                setMessage({ kind: 'error', text: parsed.error });
+                setMessage({ kind: 'error', text: notANumber(String(p.newValue ?? ''), lang) });
                 return p.oldValue;
               }
               return parsed.value;
@@ -541,7 +541,7 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
           if (!node?.data || !column || column.getColId() === 'unit') return problems.push(`${where}: ${t('outsideSheet', lang)}`);
           if (!column.isCellEditable(node)) return problems.push(`${where}: ${t('notEditable', lang)}`);
           const parsed = parseViNumber(raw);
-          if (!parsed.ok) return problems.push(`${where}: ${parsed.error}`);
+          if (!parsed.ok) return problems.push(`${where}: ${notANumber(raw, lang)}`);
           const col = colIndex(column.getColId());
           edits.push({ unionCode: node.data.unionCode, col, value: parsed.value, before: node.data.values[col] ?? null });
         });

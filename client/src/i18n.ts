@@ -50,6 +50,7 @@ const WORDS = {
   accept: { vi: 'Chấp nhận', en: 'Accept' },
   waive: { vi: 'Bỏ qua sai lệch', en: 'Waive' },
   explain: { vi: 'Giải trình', en: 'Explain' },
+  notANumber: { vi: 'không phải là số', en: 'is not a number' },
   'state.open': { vi: 'chưa xử lý', en: 'open' },
   'state.explained': { vi: 'đã giải trình', en: 'explained' },
   'state.accepted': { vi: 'đã chấp nhận', en: 'accepted' },
@@ -127,3 +128,6 @@ const WORDS = {
 
 export type Word = keyof typeof WORDS;
 export const t = (word: Word, lang: Lang): string => WORDS[word][lang];
+
+/** A typed or pasted value that is not a vi-VN number, said in the page's language. */
+export const notANumber = (input: string, lang: Lang): string => `"${input}" ${t('notANumber', lang)}`;
