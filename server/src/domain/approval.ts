@@ -9,6 +9,7 @@ import type { Operation, Scenario } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { isoTime, pathRange, type Db } from './db.js';
 import { CellBatchError, DomainError } from './errors.js';
+import { unionByCode } from './unions.js';
 import { cellId, checkValue, figuresByKeys, type CellKey, type FigureRow } from './figures.js';
 import { involvedIndicators } from './rules.js';
 import { recheck, type SyncReport } from './reconcile.js';
@@ -70,9 +71,7 @@ async function select(db: Db, sel: Selection): Promise<{ figures: FigureRow[]; s
     return { figures: await figuresByKeys(db, keys), strict: false, missing: [] };
   }
   const { root, year, scenario } = sel.subtree;
-  const r = await db('trade_union').select('path').where('code', root).first();
-  if (!r) throw new DomainError('NOT_FOUND', `Unknown union "${root}"`);
-  const [lo, hi] = pathRange(r.path);
+  const [lo, hi] = pathRange((await unionByCode(db, root)).path);
   const keys: CellKey[] = await q.where('u.path', '>=', lo).andWhere('u.path', '<', hi).andWhere({ 'f.year': year, 'f.scenario': scenario });
   return { figures: await figuresByKeys(db, keys), strict: false, missing: [] };
 }

@@ -11,7 +11,7 @@ import { DomainError } from './errors.js';
 import { assembleReport, type ProgressFn, type Report, type UsedFigure } from './report.js';
 import { renderXlsx } from './report-xlsx.js';
 import { renderDocx } from './report-docx.js';
-import { unionsByCodes } from './unions.js';
+import { unionByCode, unionsByCodes } from './unions.js';
 
 export interface FigureChange {
   unionCode: string;
@@ -53,12 +53,6 @@ const COLUMNS = [
 ];
 const toRow = (r: Record<string, unknown>): EditionRow => ({ ...(r as unknown as EditionRow), createdAt: isoTime(r.createdAt) });
 
-async function rootPath(db: Db, rootCode: string): Promise<{ path: string; name: string }> {
-  const r = await db('trade_union').select('path', 'name').where('code', rootCode).first();
-  if (!r) throw new DomainError('NOT_FOUND', `Unknown union "${rootCode}"`);
-  return r;
-}
-
 /** The cells whose approved value differs between two editions' figures, in a stable order. */
 export function diffFigures(before: UsedFigure[], after: UsedFigure[]): Omit<FigureChange, 'unionName' | 'indicatorLabel'>[] {
   const key = (f: UsedFigure) => `${f[0]}|${f[1]}|${f[2]}|${f[3]}`;
@@ -75,7 +69,7 @@ export function diffFigures(before: UsedFigure[], after: UsedFigure[]): Omit<Fig
 
 /** Assemble from approved figures, render both files and freeze them as the root's next edition. */
 export async function generateEdition(db: Db, rootCode: string, access: Access, onProgress: ProgressFn = () => {}): Promise<EditionRow> {
-  const root = await rootPath(db, rootCode);
+  const root = await unionByCode(db, rootCode);
   if (!access.can('report', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow issuing a report for ${root.name}`);
   const report = await assembleReport(db, rootCode, access, (stage, f) => onProgress(stage, f * 0.6));
   const previous: { id: number; number: number; figuresJson: string } | undefined = await db('report_edition')
@@ -110,7 +104,7 @@ export async function generateEdition(db: Db, rootCode: string, access: Access, 
 }
 
 export async function listEditions(db: Db, rootCode: string, access: Access): Promise<EditionRow[]> {
-  const root = await rootPath(db, rootCode);
+  const root = await unionByCode(db, rootCode);
   if (!access.can('read', root.path)) return [];
   return (await db('report_edition').select(COLUMNS).where('root_code', rootCode).orderBy('number', 'desc')).map(toRow);
 }
@@ -119,7 +113,7 @@ export async function listEditions(db: Db, rootCode: string, access: Access): Pr
 export async function editionById(db: Db, id: number, access: Access): Promise<EditionRow | undefined> {
   const r = await db('report_edition').select(COLUMNS).where('id', id).first();
   if (!r) return undefined;
-  const root = await rootPath(db, r.rootCode);
+  const root = await unionByCode(db, r.rootCode);
   return access.can('read', root.path) ? toRow(r) : undefined;
 }
 

@@ -17,6 +17,7 @@ import {
 import type { Access } from './access.js';
 import { indicatorIds, isoTime, pathRange, timeText, type Db } from './db.js';
 import { DomainError } from './errors.js';
+import { unionByCode } from './unions.js';
 
 export interface ExportFilter {
   /** The subtree's root union; default TLD. */
@@ -100,9 +101,7 @@ export async function selectExport(db: Db, filter: ExportFilter, access: Access)
   }
   const scenario = filter.scenario ?? null;
   if (scenario !== null && !SCENARIOS.includes(scenario)) throw new DomainError('VALIDATION', `Unknown scenario "${scenario}"`);
-  const root = await db('trade_union').select('path').where('code', filter.rootCode).first();
-  if (!root) throw new DomainError('NOT_FOUND', `Unknown union "${filter.rootCode}"`);
-  const [lo, hi] = pathRange(root.path as string);
+  const [lo, hi] = pathRange((await unionByCode(db, filter.rootCode)).path);
   const rows: ExportUnit[] = await db('trade_union as u')
     .leftJoin('trade_union as p', 'p.id', 'u.parent_id')
     .select('u.id', 'u.code', 'u.name', 'u.level', 'p.code as parentCode', 'u.path')

@@ -6,7 +6,7 @@
 import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type Scenario } from '@unionhub/schema';
 import { DomainError } from './errors.js';
 import { groupConcat, indicatorIds, numberText, pathRange, validIn, type Db } from './db.js';
-import { treeOrder, unionQuery, type UnionRow } from './unions.js';
+import { treeOrder, unionByCode, unionQuery, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
 
 export interface GridRequest {
@@ -52,8 +52,7 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   const years = [...new Set(req.years)].sort((a, b) => a - b);
   const span = { from: years[0]!, to: years[years.length - 1]! };
 
-  const root = await unionQuery(db).where('u.code', req.rootCode).first();
-  if (!root) throw new DomainError('NOT_FOUND', `Unknown union "${req.rootCode}"`);
+  const root = await unionByCode(db, req.rootCode);
   const [lo, hi] = pathRange(root.path);
   const maxLevel = root.level + req.depth;
   const inSubtree = (q: ReturnType<Db>) =>

@@ -6,7 +6,7 @@
 import type { Scenario } from '@unionhub/schema';
 import { pathRange, type Db } from './db.js';
 import { DomainError } from './errors.js';
-import { subtree, type UnionRow } from './unions.js';
+import { subtree, unionByCode, type UnionRow } from './unions.js';
 
 export interface ProgressRow {
   union: UnionRow;
@@ -20,11 +20,7 @@ export interface ProgressRow {
 
 export async function approvalProgress(db: Db, rootCode: string, depth: number, years: number[], scenario: Scenario): Promise<ProgressRow[]> {
   if (years.length === 0) throw new DomainError('VALIDATION', 'Ask for at least one year');
-  const root: UnionRow | undefined = await db('trade_union as u')
-    .select('u.id', 'u.code', 'u.name', 'u.kind', 'u.level', 'u.parent_id as parentId', 'u.path', 'u.valid_from as validFrom', 'u.valid_to as validTo', 'u.region', 'u.gso_code as gsoCode', 'u.sort_order as sortOrder')
-    .where('u.code', rootCode)
-    .first();
-  if (!root) throw new DomainError('NOT_FOUND', `Unknown union "${rootCode}"`);
+  const root = await unionByCode(db, rootCode);
   const shown = await subtree(db, root, depth, { from: Math.min(...years), to: Math.max(...years) });
   const [lo, hi] = pathRange(root.path);
   const cells: { path: string; year: number; status: string; proposals: number; n: number }[] = await db('figure as f')

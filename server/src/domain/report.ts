@@ -14,7 +14,7 @@ import {
 import type { Access } from './access.js';
 import { groupConcat, indicatorIds, type Db } from './db.js';
 import { DomainError } from './errors.js';
-import { unionQuery, type UnionRow } from './unions.js';
+import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 
 /** An approved cell the report used: [unionCode, indicatorCode, year, scenario, value]. */
 export type UsedFigure = [string, string, number, Scenario, number];
@@ -130,8 +130,7 @@ function comparableGroups(children: UnionRow[], links: { predecessorId: number; 
 }
 
 export async function assembleReport(db: Db, rootCode: string, access: Access, onProgress: ProgressFn = () => {}): Promise<Report> {
-  const root: UnionRow | undefined = await unionQuery(db).where('u.code', rootCode).first();
-  if (!root) throw new DomainError('NOT_FOUND', `Unknown union "${rootCode}"`);
+  const root = await unionByCode(db, rootCode);
   // Approved figures only, so whoever reads the root's figures may read its report.
   if (!access.can('read', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${root.name}`);
   onProgress('load', 0);

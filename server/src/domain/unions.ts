@@ -1,6 +1,7 @@
 /** Reading the hierarchy: a union, its subtree, ancestors, successors, and search. */
 import { foldDiacritics } from '@unionhub/schema';
 import { pathRange, validIn, type Db } from './db.js';
+import { DomainError } from './errors.js';
 
 export interface UnionRow {
   id: number;
@@ -29,6 +30,13 @@ export function unionQuery(db: Db) {
 export async function unionsByCodes(db: Db, codes: readonly string[]): Promise<UnionRow[]> {
   if (codes.length === 0) return [];
   return unionQuery(db).whereIn('u.code', [...new Set(codes)]);
+}
+
+/** One union by its code; an unknown code is refused (NOT_FOUND), as every root a caller names. */
+export async function unionByCode(db: Db, code: string): Promise<UnionRow> {
+  const union: UnionRow | undefined = await unionQuery(db).where('u.code', code).first();
+  if (!union) throw new DomainError('NOT_FOUND', `Unknown union "${code}"`);
+  return union;
 }
 
 export async function unionsByIds(db: Db, ids: readonly number[]): Promise<UnionRow[]> {
