@@ -15,15 +15,23 @@ export interface UnitDef {
   labelEn: string;
   /** Counts take whole numbers only. */
   integer: boolean;
+  /**
+   * The largest value one cell may hold: far above any real union's figure, low enough that a sum
+   * over every union of the country stays exact (and finite). Every write path checks it.
+   */
+  max: number;
 }
 
 export const UNITS: Record<UnitCode, UnitDef> = {
-  person: { code: 'person', labelVi: 'người', labelEn: 'persons', integer: true },
-  union: { code: 'union', labelVi: 'CĐCS', labelEn: 'unions', integer: true },
-  enterprise: { code: 'enterprise', labelVi: 'doanh nghiệp', labelEn: 'enterprises', integer: true },
-  percent: { code: 'percent', labelVi: '%', labelEn: '%', integer: false },
-  person_time: { code: 'person_time', labelVi: 'lượt người', labelEn: 'person-times', integer: true },
-  million_vnd: { code: 'million_vnd', labelVi: 'triệu đồng', labelEn: 'million VND', integer: false },
+  // Vietnam has ~100 million people: no union counts more than twice that.
+  person: { code: 'person', labelVi: 'người', labelEn: 'persons', integer: true, max: 200_000_000 },
+  union: { code: 'union', labelVi: 'CĐCS', labelEn: 'unions', integer: true, max: 10_000_000 },
+  enterprise: { code: 'enterprise', labelVi: 'doanh nghiệp', labelEn: 'enterprises', integer: true, max: 10_000_000 },
+  percent: { code: 'percent', labelVi: '%', labelEn: '%', integer: false, max: 100 },
+  // Training counts each course a person attends: a few times the persons at most.
+  person_time: { code: 'person_time', labelVi: 'lượt người', labelEn: 'person-times', integer: true, max: 1_000_000_000 },
+  // 10^9 million VND = 10^15 VND.
+  million_vnd: { code: 'million_vnd', labelVi: 'triệu đồng', labelEn: 'million VND', integer: false, max: 1_000_000_000 },
 };
 
 export const SECTORS = [

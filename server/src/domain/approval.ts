@@ -150,7 +150,10 @@ export async function transition(db: Db, t: Transition, sel: Selection, opts: { 
 export async function propose(db: Db, cell: CellKey & { value: number; expectedVersion: number }, opts: { access: Access; reason?: string | null }): Promise<FigureRow> {
   const actor = opts.access.caller?.username ?? 'anonymous';
   const problems = checkValue(cell.indicatorCode, cell.value);
-  if (problems) throw new DomainError('VALIDATION', problems);
+  if (problems) {
+    const { unionCode, indicatorCode, year, scenario } = cell;
+    throw new DomainError('VALIDATION', `${unionCode}, ${indicatorCode}, ${year}, ${scenario}: ${problems}`, { unionCode, indicatorCode, year, scenario });
+  }
   return db.transaction(async (trx) => {
     const [f] = await figuresByKeys(trx, [cell]);
     if (!f) throw new DomainError('NOT_FOUND', 'No such cell');

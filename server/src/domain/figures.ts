@@ -125,12 +125,16 @@ function checkStatic(w: CellWrite): DomainError[] {
   return errors;
 }
 
-/** Why a value cannot go into a cell of this indicator, or null when it can. */
+/**
+ * Why a value cannot go into a cell of this indicator, or null when it can. The one value check of
+ * every write path (setFigures, proposals, imports): finite, not negative, whole for counts, and at
+ * most the catalogue's maximum for the indicator's unit (so no sum of stored values overflows).
+ */
 export function checkValue(indicatorCode: string, value: number): string | null {
   const def = catalogueIndicator(indicatorCode);
   if (!def) return `Unknown indicator "${indicatorCode}"`;
   if (def.aggregation.type === 'ratio') return `"${def.code}" is computed from other figures and cannot be typed`;
-  if (!Number.isFinite(value)) return 'The value is not a finite number';
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'The value is not a finite number';
   if (value < 0) return `A negative value (${value}) is not allowed`;
   if (UNITS[def.unit].integer && !Number.isInteger(value)) return `"${def.code}" counts ${UNITS[def.unit].labelEn}: ${value} is not a whole number`;
   return null;
@@ -153,6 +157,8 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
 /** A batch with what can be judged without the database. */
 interface Prepared {
   writes: readonly CellWrite[];
+  const unit = UNITS[def.unit];
+  if (value > unit.max) return `"${def.code}" is in ${unit.labelEn}: ${value} is over the maximum (at most ${unit.max.toLocaleString('en-US')})`;
   /** Refusals found before the transaction (they are reported with those found inside it). */
   errors: DomainError[];
   access: Access;

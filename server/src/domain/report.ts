@@ -408,9 +408,13 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
 
   const contentHash = createHash('sha256').update(JSON.stringify([REPORT_SPEC_VERSION, root.code, figures])).digest('hex');
   onProgress('assemble', 1);
+  const tables = [tNational, tGrading, tAdmitted, tFounded, tMembers, tCoverage, tRanking, tPlan, tPlanUnits];
+  // A sum of huge values stored before the range check is not a number a file or GraphQL can carry: no value.
+  const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+  for (const row of [...tables.flatMap((t) => t.rows), ...charts.members, ...charts.admitted, ...charts.grading]) row.values = row.values.map(finite);
   return {
     rootCode: root.code, rootName: root.name,
-    tables: [tNational, tGrading, tAdmitted, tFounded, tMembers, tCoverage, tRanking, tPlan, tPlanUnits],
+    tables,
     sentences, charts, pending, pendingTotal: pending.reduce((a, p) => a + p.count, 0), withProposal, figures, contentHash,
   };
 }

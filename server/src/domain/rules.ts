@@ -69,11 +69,13 @@ export function instanceKey(ruleId: string, unionCode: string, indicatorCode: st
 
 const applies = (r: RuleDef, s: Scenario) => r.scenarios.includes(s);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
+/** A side or difference that is not a finite number (a sum of huge stored values) is stored as unknown. */
+const finite = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
 
 export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
   const out: Found[] = [];
   const flag = (r: RuleDef, unionId: number, code: string, year: number, scenario: Scenario, left: number | null, right: number | null, message: string) =>
-    out.push({ ruleId: r.id, severity: r.severity, unionId, indicatorCode: code, year, scenario, left, right, difference: left !== null && right !== null ? round(left - right) : null, message });
+    out.push({ ruleId: r.id, severity: r.severity, unionId, indicatorCode: code, year, scenario, left: finite(left), right: finite(right), difference: left !== null && right !== null ? finite(round(left - right)) : null, message });
 
   switch (check.kind) {
     case 'hierarchy': {

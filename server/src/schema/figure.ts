@@ -124,7 +124,8 @@ const SelectionArgs = z.object({
   selection: z.object({ cells: cellBatch(cellKey).nullish(), unitYear: z.object({ unionCode, year }).nullish(), subtree: z.object({ root: unionCode, year }).nullish() }),
   reason: reasonArg,
 });
-const CellArgs = z.object({ cell: cellKey, reason: reasonArg, text: text().optional(), value: z.number().max(1e15).optional() });
+// The value's range is the domain's check (checkValue: per unit, naming the cell).
+const CellArgs = z.object({ cell: cellKey, reason: reasonArg, text: text().optional() });
 
 builder.queryFields((t) => ({
   figure: t.field({

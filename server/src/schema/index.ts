@@ -10,9 +10,11 @@ import './progress.js';
 import './report.js';
 import './export.js';
 import './import.js';
+import './download.js';
+import { finiteFloats } from './finite.js';
 
 /** Federation v2.6: @theguild/federation-composition refuses v2.10 and later. */
-export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' });
+export const schema = finiteFloats(builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' }));
 
 export function printSchemaSdl(): string {
   return printSubgraphSchema(schema);
