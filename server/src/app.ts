@@ -149,11 +149,12 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
   const limits: Limits = { ...LIMITS, ...options.limits };
   const events = createEvents();
   const yoga = createGraphQL(db, events, limits);
-  const rateLimited = createRateGuard(limits);
+  const rateLimited = createRateGuard(limits, db);
   const mounted = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
-  const server = createServer((req, res) => {
+  // async: the rate guard verifies a credential (cached) before choosing the caller's bucket.
+  const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (rateLimited(req, res, path)) return;
+    if (await rateLimited(req, res, path)) return;
     // Uploads have their own (larger) limit, also counted as they stream by their handler.
     if (declaredTooLarge(req, res, path.startsWith('/imports/') ? limits.MAX_UPLOAD_BYTES : limits.MAX_BODY_BYTES)) return;
     if (mounted.has(path)) {

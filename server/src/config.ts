@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseTrustProxy } from './hardening/address.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -59,8 +60,27 @@ export const limitsSchema = z.object({
   /** Requests per minute per API token or session (a token bucket: this refill rate, RATE_LIMIT_BURST at once). */
   RATE_LIMIT_PER_MINUTE: count(1_200),
   RATE_LIMIT_BURST: count(200),
-  /** The same for callers without credentials, per address. */
+  /** The same for callers without credentials (or with an unknown one), per address. */
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: count(300),
+  /** Reverse proxies whose X-Forwarded-For is believed: '' (none: the peer is the client), a number of hops, or a comma
+   *  list of addresses/CIDRs/"loopback"; the client is the right-most untrusted address (hardening/address.ts). */
+  TRUST_PROXY: z.string().default('').refine((v) => {
+    try {
+      parseTrustProxy(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'a number of proxy hops, or a comma list of addresses, CIDRs or "loopback"'),
+  /** Failed sign-ins per username+address before each further attempt must wait 1 s, 2 s, 4 s… (4× as many per address
+   *  and per username across addresses; domain/auth.ts). */
+  SIGNIN_FREE_FAILURES: count(5),
+  /** The longest wait between sign-in attempts once delays apply. */
+  SIGNIN_MAX_DELAY_SECONDS: count(60),
+  /** Password hashes (scrypt) at once: the rest of libuv's pool (4 threads) stays free for SQLite's queries. */
+  SIGNIN_HASH_CONCURRENCY: count(2),
+  /** Sign-ins waiting for a hash slot; past that an attempt is refused at once (RATE_LIMITED), before any check. */
+  SIGNIN_HASH_QUEUE: count(32, 0),
 });
 export type Limits = z.infer<typeof limitsSchema>;
 

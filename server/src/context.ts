@@ -8,6 +8,7 @@ import type { UnionRow } from './domain/unions.js';
 import { childrenOf, unionsByCodes, unionsByIds, yearSpan } from './domain/unions.js';
 import { Access } from './domain/access.js';
 import { callerFromSession, callerFromToken } from './domain/auth.js';
+import { clientAddress } from './hardening/address.js';
 import { Loader } from './loader.js';
 
 export interface FiguresChanged {
@@ -82,7 +83,7 @@ export async function createContext(db: Knex, events: Events, request: Request, 
     events,
     access,
     actor: access.caller?.username ?? 'anonymous',
-    address: req?.socket.remoteAddress ?? 'unknown',
+    address: req ? clientAddress(req) : 'unknown',
     sessionToken,
     cookies: [],
     unionById: new Loader(async (ids) => {

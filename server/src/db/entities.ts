@@ -156,6 +156,8 @@ export const ApiToken = defineEntity({
     name: p.string().length(100),
     tokenHash: p.string().length(64).unique(),
     prefix: p.string().length(12),
+    /** The username of whoever issued it; null when issued outside the API. */
+    issuedBy: p.string().length(100).nullable(),
     createdAt: p.datetime(),
     expiresAt: p.datetime(),
     revokedAt: p.datetime().nullable(),

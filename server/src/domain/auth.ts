@@ -4,10 +4,12 @@
  * anything that signs in.
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { ROLES, type Role } from '@unionhub/schema';
+import { hasControlCharacters, ROLES, type Role } from '@unionhub/schema';
 import { cacheKey, isoTime, type Db } from './db.js';
 import { DomainError } from './errors.js';
 import type { Caller, Grant } from './access.js';
+import { MemoryAttemptStore, type AttemptStore, type ThrottleKey } from './throttle.js';
+import { LIMITS } from '../config.js';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
   new Promise<Buffer>((ok, fail) => scryptCb(password, salt, keylen, opts, (e, key) => (e ? fail(e) : ok(key))));
@@ -64,13 +66,20 @@ export async function userByName(db: Db, username: string): Promise<UserRow> {
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,99}$/;
 
+/** A name shown to people (users, tokens): no control characters or bidi overrides (schema's one check). */
+function checkName(field: string, value: string, label: string): void {
+  if (hasControlCharacters(value)) throw new DomainError('VALIDATION', `${label} must not contain control characters or direction overrides`, { fields: [field] });
+  if (!value.trim()) throw new DomainError('VALIDATION', `${label} is required`, { fields: [field] });
+}
+
 export async function createUser(db: Db, input: { username: string; displayName: string; password: string }): Promise<UserRow> {
-  if (!USERNAME.test(input.username)) throw new DomainError('VALIDATION', 'A username is 3–100 lowercase letters, digits, ".", "_" or "-"');
-  if (input.password.length < 10) throw new DomainError('VALIDATION', 'A password has at least 10 characters');
-  if (!input.displayName.trim()) throw new DomainError('VALIDATION', 'A display name is required');
+  checkName('username', input.username, 'A username');
+  if (!USERNAME.test(input.username)) throw new DomainError('VALIDATION', 'A username is 3–100 lowercase letters, digits, ".", "_" or "-"', { fields: ['username'] });
+  checkName('displayName', input.displayName, 'A display name');
+  if (input.password.length < 10) throw new DomainError('VALIDATION', 'A password has at least 10 characters', { fields: ['password'] });
   if (await db('app_user').where('username', input.username).first()) throw new DomainError('CONFLICT', `User "${input.username}" exists`);
   await db('app_user').insert({
-    username: input.username, display_name: input.displayName.trim(), password_hash: await hashPassword(input.password),
+    username: input.username, display_name: input.displayName.trim(), password_hash: await hashSlots.run(() => hashPassword(input.password)),
     disabled: false, created_at: new Date(),
   });
   return userByName(db, input.username);
@@ -123,7 +132,7 @@ export async function revokeGrant(db: Db, grantId: number): Promise<boolean> {
  * grants); on SQLite they wait for the one connection like every write. The answer is kept AUTH_CACHE_SECONDS (5 by default;
  * 0 turns it off) per database. Anything here that changes a caller (a grant, a revocation, a user
  * disabled, a sign-out) empties it at once; another server instance on the same PostgreSQL sees
- * such a change within that time. Only valid callers are kept, and expiry is checked on every use.
+ * such a change within that time. Expiry is checked on every use.
  */
 const CALLER_CACHE_MS = (() => {
   const seconds = Number(process.env.AUTH_CACHE_SECONDS || 5);
@@ -158,12 +167,13 @@ async function cachedCaller<T>(db: Db, key: string, load: () => Promise<{ value:
   cache.entries.delete(key);
   const generation = cache.generation;
   const found = await load();
-  if (!found) return null;
   if (CALLER_CACHE_MS > 0 && cache.generation === generation) {
     if (cache.entries.size >= MAX_CACHED_CALLERS) cache.entries.clear();
-    cache.entries.set(key, { value: found.value, until: Math.min(now + CALLER_CACHE_MS, found.expiresAt) });
+    // An unknown credential is kept too (as null): the rate guard and the context both ask, and a
+    // random token never becomes valid later (new tokens and sessions are new random values).
+    cache.entries.set(key, { value: found?.value ?? null, until: Math.min(now + CALLER_CACHE_MS, found?.expiresAt ?? Infinity) });
   }
-  return found.value;
+  return found?.value ?? null;
 }
 
 /** After any change to users, grants, tokens or sessions: every caller is looked up afresh. */
@@ -173,26 +183,67 @@ function forgetCallers(db: Db): void {
   cache.generation++;
 }
 
-async function callerOf(db: Db, userId: number): Promise<Caller | null> {
+/** A user and its grants by id (null if unknown or disabled): also how a download ticket names its caller. */
+export async function callerOf(db: Db, userId: number): Promise<Caller | null> {
   const user = await db('app_user').select('id', 'username', 'display_name as displayName', 'disabled').where('id', userId).first();
   if (!user || user.disabled) return null;
   return { userId: user.id, username: user.username, displayName: user.displayName, grants: await grantsOf(db, user.id) };
 }
 
-// ---- sign-in, with a limit on failed attempts per username and per address ----
+// ---- sign-in: progressive delays, attempts reserved before the hash, hashing bounded ----
 
-const WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILURES = { perUser: 5, perAddress: 20 };
-const failures = new Map<string, number[]>();
+/**
+ * Three keys, each with its own free failures before delays begin (domain/throttle.ts):
+ * - the (username, address) pair: SIGNIN_FREE_FAILURES — the one that slows a guesser at the user;
+ * - the address: 4× that, over every username — slows spraying many usernames from one place;
+ * - the username over all addresses: 4× that — slows an attacker spread over many addresses.
+ * A pair that signed in successfully in the last 30 days is known: only its own pair key applies,
+ * so neither a spray from the same address (everyone behind one proxy) nor a distributed attack on
+ * the username can keep that user out. Nothing is ever locked: an attempt after its delay is
+ * checked normally, and the right password gets in.
+ */
+const FREE = LIMITS.SIGNIN_FREE_FAILURES;
+const attempts: AttemptStore = new MemoryAttemptStore(LIMITS.SIGNIN_MAX_DELAY_SECONDS * 1000);
 
-function recent(key: string, now: number): number[] {
-  const list = (failures.get(key) ?? []).filter((t) => now - t < WINDOW_MS);
-  failures.set(key, list);
-  return list;
+/**
+ * scrypt runs on libuv's thread pool (4 threads), the same pool node-sqlite3's queries run on: a
+ * few hashes at a time, a bounded queue behind them, and past the queue a refusal at once.
+ */
+class HashSlots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** What the tests and the bench read: checks made, hashes in flight now and at most. */
+  readonly stats = { passwordChecks: 0, hashing: 0, maxHashing: 0 };
+
+  constructor(private readonly size: number, private readonly queue: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running < this.size) this.running++;
+    else if (this.waiting.length < this.queue) await new Promise<void>((ok) => this.waiting.push(ok));
+    else throw new DomainError('RATE_LIMITED', 'Too many sign-ins at once; try again in a moment', { retryAfter: 1 });
+    this.stats.hashing++;
+    this.stats.maxHashing = Math.max(this.stats.maxHashing, this.stats.hashing);
+    try {
+      return await fn();
+    } finally {
+      this.stats.hashing--;
+      // The slot passes to the next in line, or is freed.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+const hashSlots = new HashSlots(LIMITS.SIGNIN_HASH_CONCURRENCY, LIMITS.SIGNIN_HASH_QUEUE);
+
+export function signInStats(): Readonly<HashSlots['stats']> {
+  return { ...hashSlots.stats };
 }
 
+/** Tests: forget every failure and known address, and the most hashes seen in flight. */
 export function resetSignInLimits(): void {
-  failures.clear();
+  attempts.reset();
+  hashSlots.stats.maxHashing = hashSlots.stats.hashing;
 }
 
 export interface SignedIn {
@@ -202,22 +253,40 @@ export interface SignedIn {
   expiresAt: Date;
 }
 
+function tooSoon(waitMs: number): DomainError {
+  const retryAfter = Math.ceil(waitMs / 1000);
+  return new DomainError('RATE_LIMITED', `Too many failed sign-ins; try again in ${retryAfter} s`, { retryAfter });
+}
+
 export async function signIn(db: Db, username: string, password: string, address: string): Promise<SignedIn> {
   const now = Date.now();
-  const userKey = `u:${username.toLowerCase()}`;
-  const addressKey = `a:${address}`;
-  if (recent(userKey, now).length >= MAX_FAILURES.perUser || recent(addressKey, now).length >= MAX_FAILURES.perAddress) {
-    throw new DomainError('RATE_LIMITED', 'Too many failed sign-ins; try again in 15 minutes');
+  const name = username.toLowerCase();
+  const pair = `p:${name}|${address}`;
+  const keys: ThrottleKey[] = [{ key: pair, free: FREE }];
+  if (!(await attempts.known(pair, now))) keys.push({ key: `a:${address}`, free: FREE * 4 }, { key: `u:${name}`, free: FREE * 4 });
+  // Counted as a failure before the hash: parallel attempts see each other's.
+  const wait = await attempts.reserve(keys, now);
+  if (wait > 0) throw tooSoon(wait);
+  let user: { id: number; hash: string; disabled: boolean } | undefined;
+  let ok: boolean;
+  try {
+    user = await db('app_user').select('id', 'password_hash as hash', 'disabled').where('username', username).first();
+    ok = await hashSlots.run(async () => {
+      hashSlots.stats.passwordChecks++;
+      return user ? verifyPassword(password, user.hash) : (await verifyPassword(password, await DUMMY_HASH), false);
+    });
+  } catch (e) {
+    // No password was checked (a full queue, a database fault): not a failure.
+    await attempts.release(keys.map((k) => k.key));
+    throw e;
   }
-  const user = await db('app_user').select('id', 'password_hash as hash', 'disabled').where('username', username).first();
-  const ok = user ? await verifyPassword(password, user.hash) : (await verifyPassword(password, await DUMMY_HASH), false);
   if (!user || !ok || user.disabled) {
-    recent(userKey, now).push(now);
-    recent(addressKey, now).push(now);
     // The same answer whether the user is unknown, disabled or the password wrong.
     throw new DomainError('UNAUTHENTICATED', 'Wrong username or password');
   }
-  failures.delete(userKey);
+  await attempts.clear(pair);
+  await attempts.release(keys.slice(1).map((k) => k.key));
+  await attempts.remember(pair, now);
   const sessionToken = newToken('uhs_');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now + SESSION_DAYS * 86_400_000);
@@ -252,9 +321,11 @@ export interface TokenRow {
   expiresAt: string;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** Who issued it (null: issued outside the API, by a script, or before this was recorded). */
+  issuedBy: string | null;
 }
 
-const TOKEN_COLUMNS = ['t.id', 'u.username', 't.name', 't.prefix', 't.created_at as createdAt', 't.expires_at as expiresAt', 't.revoked_at as revokedAt', 't.last_used_at as lastUsedAt'];
+const TOKEN_COLUMNS = ['t.id', 'u.username', 't.name', 't.prefix', 't.issued_by as issuedBy', 't.created_at as createdAt', 't.expires_at as expiresAt', 't.revoked_at as revokedAt', 't.last_used_at as lastUsedAt'];
 const toToken = (r: Record<string, unknown>): TokenRow => ({
   ...(r as unknown as TokenRow),
   createdAt: isoTime(r.createdAt),
@@ -268,15 +339,15 @@ export async function listTokens(db: Db): Promise<TokenRow[]> {
 }
 
 /** Returns the token in clear: the only time it exists outside the caller's hands. */
-export async function issueToken(db: Db, input: { username: string; name: string; expiresInDays?: number | null }): Promise<{ token: string; info: TokenRow }> {
+export async function issueToken(db: Db, input: { username: string; name: string; expiresInDays?: number | null }, issuedBy: string | null = null): Promise<{ token: string; info: TokenRow }> {
   const days = input.expiresInDays ?? TOKEN_DAYS;
-  if (!(days > 0 && days <= 366)) throw new DomainError('VALIDATION', 'A token expires within 1 to 366 days');
-  if (!input.name.trim()) throw new DomainError('VALIDATION', 'A token needs a name');
+  if (!(days > 0 && days <= 366)) throw new DomainError('VALIDATION', 'A token expires within 1 to 366 days', { fields: ['expiresInDays'] });
+  checkName('name', input.name, 'A token name');
   const user = await userByName(db, input.username);
   const token = newToken('uht_');
   const now = new Date();
   const [row] = await db('api_token')
-    .insert({ user_id: user.id, name: input.name.trim(), token_hash: sha256(token), prefix: token.slice(0, 10), created_at: now, expires_at: new Date(now.getTime() + days * 86_400_000), revoked_at: null, last_used_at: null })
+    .insert({ user_id: user.id, name: input.name.trim(), token_hash: sha256(token), prefix: token.slice(0, 10), issued_by: issuedBy, created_at: now, expires_at: new Date(now.getTime() + days * 86_400_000), revoked_at: null, last_used_at: null })
     .returning('id');
   const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
   return { token, info: (await listTokens(db)).find((t) => t.id === id)! };

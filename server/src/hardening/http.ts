@@ -4,10 +4,12 @@
  * Refusals are JSON in the GraphQL error shape, so a GraphQL client reads their code too.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Knex } from '@mikro-orm/knex';
 import { z } from 'zod';
 import type { ErrorCode } from '@unionhub/schema';
 import type { Limits } from '../config.js';
 import { callerKey, RateLimiter } from './rate-limit.js';
+import { admitClient, fromOwnHub, parseTrustProxy } from './address.js';
 
 export function refuseHttp(res: ServerResponse, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
@@ -23,15 +25,22 @@ function exempt(path: string): boolean {
   return path === '/healthz' || path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.ico';
 }
 
-export function createRateGuard(limits: Limits) {
+/**
+ * The first thing every request meets: its client address is worked out (TRUST_PROXY, the hub's
+ * word), then its bucket is charged. The hub's own calls to this process were charged at
+ * /hub/graphql under the client's key already, so they pass.
+ */
+export function createRateGuard(limits: Limits, db: Knex) {
+  const trust = parseTrustProxy(limits.TRUST_PROXY);
   const limiter = new RateLimiter(
     { perMinute: limits.RATE_LIMIT_PER_MINUTE, burst: limits.RATE_LIMIT_BURST },
     { perMinute: limits.RATE_LIMIT_ANONYMOUS_PER_MINUTE, burst: Math.min(limits.RATE_LIMIT_BURST, limits.RATE_LIMIT_ANONYMOUS_PER_MINUTE) },
   );
   /** true when the request was refused (and answered). */
-  return (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
-    if (exempt(path)) return false;
-    const wait = limiter.take(callerKey(req));
+  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
+    admitClient(req, trust);
+    if (exempt(path) || fromOwnHub(req)) return false;
+    const wait = limiter.take(await callerKey(req, db));
     if (wait === 0) return false;
     drain(req);
     refuseHttp(res, 429, 'RATE_LIMITED', `Too many requests; retry in ${wait} s`, { 'retry-after': String(wait) });
@@ -98,10 +107,11 @@ const jsonObject = z.string().transform((text, ctx) => {
 
 /** GET /graphql?query=…&variables=…: the parameters GraphQL over HTTP defines, checked before Yoga sees them. */
 const getParams = z.object({
-  query: z.string().optional(),
+  // Lengths first, so nothing long is parsed (a GET carries subscriptions and small reads; larger ones are POSTed).
+  query: z.string().max(10_000).optional(),
   operationName: z.string().max(200).optional(),
-  variables: jsonObject.optional(),
-  extensions: jsonObject.optional(),
+  variables: z.string().max(10_000).pipe(jsonObject).optional(),
+  extensions: z.string().max(2_000).pipe(jsonObject).optional(),
 });
 
 /** true when the query string was refused (and answered 400 BAD_REQUEST). */

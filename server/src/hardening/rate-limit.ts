@@ -1,11 +1,15 @@
 /**
  * Per-caller rate limiting: a token bucket in memory per API token, per session, or per address
- * for callers without credentials. Keys come from the raw credential (hashed), so a request is
- * counted before any database work; a forged credential is then refused by authentication.
+ * for callers without a valid credential. The credential is verified first (the caller cache in
+ * domain/auth.ts answers most look-ups without a query, unknown ones included), so a made-up token
+ * or cookie draws from its address's anonymous bucket instead of getting a fresh bucket each time.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Knex } from '@mikro-orm/knex';
 import { SESSION_COOKIE, readCookie } from '../context.js';
+import { callerFromSession, callerFromToken } from '../domain/auth.js';
+import { clientAddress } from './address.js';
 
 export interface RateLimit {
   /** Refill, requests per minute. */
@@ -52,12 +56,21 @@ export class RateLimiter {
   }
 }
 
-/** Whose bucket a request draws from: its bearer token, its session cookie, or its address. */
-export function callerKey(req: IncomingMessage): string {
+const hashed = (credential: string) => createHash('sha256').update(credential).digest('base64url');
+
+/**
+ * Whose bucket a request draws from: its bearer token or its session cookie when valid, else its
+ * address (no credential, or one that is unknown, expired or revoked — or a look-up that failed).
+ */
+export async function callerKey(req: IncomingMessage, db: Knex): Promise<string> {
   const authorization = req.headers.authorization;
   const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
-  if (bearer) return `token:${createHash('sha256').update(bearer).digest('base64url')}`;
-  const session = readCookie(req.headers.cookie ?? null, SESSION_COOKIE);
-  if (session) return `session:${createHash('sha256').update(session).digest('base64url')}`;
-  return `address:${req.socket.remoteAddress ?? 'unknown'}`;
+  const session = bearer ? null : readCookie(req.headers.cookie ?? null, SESSION_COOKIE);
+  try {
+    if (bearer && (await callerFromToken(db, bearer))) return `token:${hashed(bearer)}`;
+    if (session && (await callerFromSession(db, session))) return `session:${hashed(session)}`;
+  } catch {
+    // The database could not say: treat the caller as anonymous (authentication will answer it).
+  }
+  return `address:${clientAddress(req)}`;
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.js';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { CSRF_HEADER } from '../context.js';
+import { hubSelfHeaders, markHubClient } from '../hardening/address.js';
 import { composeSupergraph, type Composed } from './compose.js';
 import { SELF_NAME, type HubConfig } from './config.js';
 
@@ -33,16 +34,17 @@ export async function createHub(config: HubConfig, selfUrl: string): Promise<Hub
     propagateHeaders: {
       // The caller's identity reaches every subgraph, so each applies its own grants. The
       // session cookie (and its CSRF header) goes to our own subgraph only: it is a browser
-      // session of UnionHub, not a credential to hand to departments.
+      // session of UnionHub, not a credential to hand to departments. Our subgraph also gets the
+      // client's address, vouched for by this process's secret (sign-in throttling, rate limits).
       fromClientToSubgraphs: ({ request, subgraphName }) => ({
         authorization: request.headers.get('authorization'),
-        ...(subgraphName === SELF_NAME ? { cookie: request.headers.get('cookie'), [CSRF_HEADER]: request.headers.get(CSRF_HEADER) } : {}),
+        ...(subgraphName === SELF_NAME ? { cookie: request.headers.get('cookie'), [CSRF_HEADER]: request.headers.get(CSRF_HEADER), ...hubSelfHeaders(request) } : {}),
       }),
     },
   });
   return {
     ...composed,
-    handle: (req, res) => void gateway(req, res),
+    handle: (req, res) => void gateway(markHubClient(req), res),
     close: async () => {
       await gateway.dispose();
     },

@@ -3,10 +3,12 @@ import { Migration20261124162435 } from './Migration20261124162435_initial.js';
 import { Migration20261124165504 } from './Migration20261124165504_access.js';
 import { Migration20261124170850 } from './Migration20261124170850_reconciliation.js';
 import { Migration20261124203000 } from './Migration20261124203000_report_editions.js';
+import { Migration20261201220000 } from './Migration20261201220000_token_issuer.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124162435_initial', class: Migration20261124162435 },
   { name: 'Migration20261124165504_access', class: Migration20261124165504 },
   { name: 'Migration20261124170850_reconciliation', class: Migration20261124170850 },
   { name: 'Migration20261124203000_report_editions', class: Migration20261124203000 },
+  { name: 'Migration20261201220000_token_issuer', class: Migration20261201220000 },
 ];

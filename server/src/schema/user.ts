@@ -45,6 +45,7 @@ const TokenRef = builder.objectRef<TokenRow>('ApiToken').implement({
     username: t.exposeString('username'),
     name: t.exposeString('name'),
     prefix: t.exposeString('prefix', { description: 'The first characters, to recognise it.' }),
+    issuedBy: t.exposeString('issuedBy', { nullable: true, description: 'The username of the administrator who issued it (null: issued outside the API or before this was recorded).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
@@ -89,7 +90,7 @@ builder.mutationFields((t) => ({
   signIn: t.field({
     type: SignInRef,
     skipTypeScopes: true,
-    description: 'Sets an httpOnly session cookie. Failed attempts are limited per username and per address.',
+    description: 'Sets an httpOnly session cookie. After a few failed attempts (per username and address, per address, per username) each further one must wait 1 s, 2 s, 4 s… (RATE_LIMITED with extensions.retryAfter, in seconds); nothing is locked.',
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_, { username, password }, ctx) => {
       checkArgs(SignInArgs, { username, password });
@@ -136,7 +137,7 @@ builder.mutationFields((t) => ({
     type: IssuedTokenRef,
     authScopes: { administrator: true },
     args: { username: t.arg.string({ required: true }), name: t.arg.string({ required: true }), expiresInDays: t.arg.int() },
-    resolve: (_, args, ctx) => (checkArgs(IssueTokenArgs, args), issueToken(ctx.db, args)),
+    resolve: (_, args, ctx) => (checkArgs(IssueTokenArgs, args), issueToken(ctx.db, args, ctx.actor)),
   }),
   revokeToken: t.boolean({
     authScopes: { administrator: true },
