@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
   TOO_COMPLEX: 'TOO_COMPLEX',
+  /** An answer that grew past MAX_RESULT_ITEMS objects while it ran: stopped, and refused whole (no partial data). */
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
   INTERNAL: 'INTERNAL',
   /** An upload that is not an .xlsx in the export layout (broken, foreign or another kind of file). */

@@ -57,6 +57,13 @@ export const limitsSchema = z.object({
   MAX_BODY_BYTES: count(2 * 1024 * 1024),
   /** An uploaded file (imports). */
   MAX_UPLOAD_BYTES: count(20 * 1024 * 1024),
+  /** What an uploaded .xlsx may unpack to (the sum of its zip entries), checked before it is parsed (413 TOO_LARGE);
+   *  the seeded country's export (109,564 approved cells) unpacks to 59 MB and takes ~270 MB more memory to read. */
+  MAX_UPLOAD_INFLATED_BYTES: count(100 * 1024 * 1024),
+  /** Parts (zip entries) of an uploaded .xlsx; an exported workbook has about a dozen. */
+  MAX_UPLOAD_ENTRIES: count(1_000),
+  /** Shared strings of an uploaded .xlsx (each a distinct text of the file: names, codes…). */
+  MAX_UPLOAD_SHARED_STRINGS: count(500_000),
   /** Requests per minute per API token or session (a token bucket: this refill rate, RATE_LIMIT_BURST at once). */
   RATE_LIMIT_PER_MINUTE: count(1_200),
   RATE_LIMIT_BURST: count(200),

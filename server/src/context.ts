@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { createPubSub } from 'graphql-yoga';
 import { DomainError } from './domain/errors.js';
 import type { IncomingMessage } from 'node:http';
-import type { FigureRow } from './domain/figures.js';
+import { figuresByCells, type CellKey, type FigureRow } from './domain/figures.js';
 import type { DiscrepancyRow } from './domain/reconcile.js';
 import type { UnionRow } from './domain/unions.js';
 import { childrenOf, unionsByCodes, unionsByIds, yearSpan } from './domain/unions.js';
@@ -39,6 +39,8 @@ export interface Context {
   unionByCode: Loader<string, UnionRow>;
   /** Children by "parentId|year" ("parentId|" for every year), batched per year. */
   childrenOf: Loader<string, UnionRow[]>;
+  /** Cells by cellLoaderKey(…): `_entities` asks for many at once; they are read in one query. */
+  figureByCell: Loader<string, FigureRow>;
 }
 
 export function readCookie(header: string | null, name: string): string | null {
@@ -94,6 +96,14 @@ export async function createContext(db: Knex, events: Events, request: Request, 
       const rows = new Map((await unionsByCodes(db, codes)).map((u) => [u.code, u]));
       return codes.map((c) => rows.get(c));
     }),
+    figureByCell: new Loader(async (keys) => {
+      const cells = keys.map((k): CellKey => {
+        const [unionCode, indicatorCode, year, scenario] = JSON.parse(k) as [string, string, number, CellKey['scenario']];
+        return { unionCode, indicatorCode, year, scenario };
+      });
+      const rows = new Map((await figuresByCells(db, cells)).map((f) => [cellLoaderKey(f), f]));
+      return keys.map((k) => rows.get(k));
+    }),
     childrenOf: new Loader(async (keys) => {
       const byYear = new Map<string, number[]>();
       for (const k of keys) {
@@ -111,6 +121,9 @@ export async function createContext(db: Knex, events: Events, request: Request, 
     }),
   };
 }
+
+/** A cell's key for `figureByCell` (JSON, so no code can forge a separator). */
+export const cellLoaderKey = (k: CellKey): string => JSON.stringify([k.unionCode, k.indicatorCode, k.year, k.scenario]);
 
 /** For subscriptions: does a union path lie under `rootCode` (everything when none is given)? */
 export async function underRoot(ctx: Context, rootCode: string | null | undefined): Promise<(path: string) => boolean> {

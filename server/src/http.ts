@@ -42,7 +42,21 @@ export function sendError(res: ServerResponse, e: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
-/** The caller, exactly as GraphQL sees it. */
+/**
+ * A refusal decided before the request's body was read (who calls, what they may do, the
+ * parameters): answered at once, then the connection is closed rather than the body read or drained.
+ */
+export function refuseUnread(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  if (!res.headersSent) res.setHeader('connection', 'close');
+  res.once('finish', () => req.destroy());
+  sendError(res, e);
+}
+
+/**
+ * The caller, exactly as GraphQL sees it — or, for a plain download link (which cannot carry the
+ * CSRF header), as the signed ticket of `downloadTicket` names it. A CSRF token in the URL is refused:
+ * it would end up in history, logs and Referer headers.
+ */
 export async function callerContext(db: Knex, events: Events, req: IncomingMessage, url: URL): Promise<Context> {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);

@@ -47,6 +47,11 @@ export class Access {
 
   /** Filter rows carrying a union path and a status down to what the caller may see. */
   filter<T>(rows: T[], pathOf: (r: T) => string, statusOf: (r: T) => string | null): T[] {
+  /** May do `op` somewhere: some grant's role has it (an upload is refused up front without `edit` anywhere). */
+  canAnywhere(op: Operation): boolean {
+    return !!this.caller?.grants.some((g) => roleOperations(g.role).includes(op));
+  }
+
     return rows.filter((r) => {
       const v = this.visibility(pathOf(r));
       return v === 'all' || (v === 'approved' && statusOf(r) === 'approved');

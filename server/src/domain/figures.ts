@@ -94,6 +94,27 @@ export async function figuresOfUnion(db: Db, unionCode: string, year: number | n
   return visibleTo(access, (await q.orderBy(['f.scenario', 'f.year', 'i.sort_order'])).map(toFigure));
 }
 
+/** Cells named in one request's batch (at most this many per statement: 4 parameters each, under every driver's limit). */
+const CELLS_PER_QUERY = 5_000;
+
+/**
+ * Exactly the cells named, in one query per CELLS_PER_QUERY (not a cross product of their
+ * coordinates, which a batch of scattered keys would blow up to most of the table). The keys are a
+ * VALUES table joined through the unique indexes; the year is cast so PostgreSQL compares integers.
+ */
+export async function figuresByCells(db: Db, keys: readonly CellKey[]): Promise<FigureRow[]> {
+  const out: FigureRow[] = [];
+  for (let at = 0; at < keys.length; at += CELLS_PER_QUERY) {
+    const part = keys.slice(at, at + CELLS_PER_QUERY);
+    const values = db.raw(part.map(() => '(?, ?, cast(? as integer), ?)').join(', '), part.flatMap((k) => [k.unionCode, k.indicatorCode, k.year, k.scenario]));
+    const rows = await figureQuery(db)
+      .with('wanted', ['union_code', 'indicator_code', 'year', 'scenario'], db.raw('values ?', [values]))
+      .join('wanted as k', (j) => j.on('k.union_code', 'u.code').andOn('k.indicator_code', 'i.code').andOn('k.year', 'f.year').andOn('k.scenario', 'f.scenario'));
+    out.push(...rows.map(toFigure));
+  }
+  return out;
+}
+
 export function cellId(k: CellKey): string {
   return `${k.unionCode}|${k.indicatorCode}|${k.year}|${k.scenario}`;
 }

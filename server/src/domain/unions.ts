@@ -120,3 +120,68 @@ export async function successions(db: Db, side: 'predecessor' | 'successor', uni
     .select('predecessor_id as predecessorId', 'successor_id as successorId', 'year', 'kind')
     .whereIn(`${side}_id`, unionIds);
 }
+
+/** The hierarchy's extremes: how many items a list over unions can return at most (the cost estimate's bounds). */
+export interface TreeShape {
+  unions: number;
+  /** Most children of one union, over all years. */
+  fanOut: number;
+  /** Most ancestors of one union. */
+  ancestors: number;
+  /** The largest subtree (its root included) down to `d` levels, for d = 0 … the tree's height. */
+  subtree: number[];
+  /** Most successions on one side of one union (predecessors or successors). */
+  successions: number;
+}
+
+/** Read in two queries (ids and parents, successions) and measured in memory: O(unions × height). */
+export async function treeShape(db: Db): Promise<TreeShape> {
+  const rows: { id: number; parentId: number | null }[] = await db('trade_union').select('id', 'parent_id as parentId');
+  const links: { p: number; s: number }[] = await db('union_succession').select('predecessor_id as p', 'successor_id as s');
+  const kids = new Map<number, number[]>();
+  for (const r of rows) if (r.parentId !== null) (kids.get(r.parentId) ?? kids.set(r.parentId, []).get(r.parentId)!).push(r.id);
+  const parentOf = new Map(rows.map((r) => [r.id, r.parentId]));
+  const depthOf = new Map<number, number>();
+  const depth = (id: number): number => {
+    let d = depthOf.get(id);
+    if (d !== undefined) return d;
+    const parent = parentOf.get(id);
+    // A parent missing from the table (or a cycle, guarded by the provisional 0) ends the chain.
+    depthOf.set(id, 0);
+    d = parent === null || parent === undefined || !parentOf.has(parent) ? 0 : depth(parent) + 1;
+    depthOf.set(id, d);
+    return d;
+  };
+  let ancestors = 0;
+  for (const r of rows) ancestors = Math.max(ancestors, depth(r.id));
+  // size[d] of a union = 1 + the size[d-1] of its children; the largest per d bounds `subtree(depth: d)`.
+  let size = new Map(rows.map((r) => [r.id, 1]));
+  const subtree = [rows.length ? 1 : 0];
+  for (let d = 1; d <= ancestors; d++) {
+    const next = new Map<number, number>();
+    let largest = 0;
+    for (const r of rows) {
+      const n = 1 + (kids.get(r.id) ?? []).reduce((sum, c) => sum + size.get(c)!, 0);
+      next.set(r.id, n);
+      largest = Math.max(largest, n);
+    }
+    size = next;
+    subtree.push(largest);
+  }
+  // Loops, not Math.max(...spread): a national tree can hold more unions than a call has arguments.
+  const most = (values: Iterable<number>) => {
+    const counts = new Map<number, number>();
+    let top = 0;
+    for (const v of values) top = Math.max(top, counts.set(v, (counts.get(v) ?? 0) + 1).get(v)!);
+    return top;
+  };
+  let fanOut = 0;
+  for (const k of kids.values()) fanOut = Math.max(fanOut, k.length);
+  return {
+    unions: rows.length,
+    fanOut,
+    ancestors,
+    subtree,
+    successions: Math.max(most(links.map((l) => l.p)), most(links.map((l) => l.s))),
+  };
+}

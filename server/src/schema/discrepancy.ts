@@ -7,8 +7,11 @@ import { decide, discrepanciesByIds, discrepancyById, discrepancyHistory, DISCRE
 import { reconcileAll, type DiscrepancyRow, type SyncReport } from '../domain/reconcile.js';
 import { z } from 'zod';
 import { checkArgs, limit, offset, text, unionCode } from '../hardening/input.js';
+import { limitArg, maxItems } from '../hardening/limits.js';
 
-const DiscrepanciesArgs = z.object({ root: unionCode, ruleId: text(100).nullish(), limit: limit(10_000), offset });
+/** The most discrepancies one `discrepancies` call returns. */
+const MAX_DISCREPANCIES = 10_000;
+const DiscrepanciesArgs = z.object({ root: unionCode, ruleId: text(100).nullish(), states: z.array(z.string()).max(DISCREPANCY_STATES.length).nullish(), limit: limit(MAX_DISCREPANCIES), offset });
 const DecisionArgs = z.object({ text: text() });
 
 const StateEnum = builder.enumType('DiscrepancyState', {
@@ -100,6 +103,7 @@ builder.queryFields((t) => ({
       limit: t.arg.int({ defaultValue: 500, required: true }),
       offset: t.arg.int({ defaultValue: 0, required: true }),
     },
+    extensions: maxItems(limitArg(MAX_DISCREPANCIES)),
     resolve: (_, a, ctx) => (checkArgs(DiscrepanciesArgs, a), listDiscrepancies(ctx.db, { ...a, states: a.states as never }, ctx.access)),
   }),
   discrepancy: t.field({ type: DiscrepancyRef, args: { id: t.arg.int({ required: true }) }, resolve: (_, { id }, ctx) => discrepancyById(ctx.db, id, ctx.access) }),

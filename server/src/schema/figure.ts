@@ -1,4 +1,4 @@
-import { indicator } from '@unionhub/schema';
+import { indicator, INDICATORS, YEARS } from '@unionhub/schema';
 import { builder, FigureStatusEnum, requireCaller, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
@@ -6,10 +6,12 @@ import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, ty
 import { DomainError } from '../domain/errors.js';
 import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Transition, type TransitionResult } from '../domain/approval.js';
 import { announceDiscrepancies } from './discrepancy.js';
-import { underRoot, type Context } from '../context.js';
+import { cellLoaderKey, underRoot, type Context } from '../context.js';
 import { z } from 'zod';
 import { LIMITS } from '../config.js';
 import { cellBatch, cellKey, checkArgs, indicatorCode, optionalText, text, unionCode, year } from '../hardening/input.js';
+import { len, maxItems, subtreeOf } from '../hardening/limits.js';
+import type { TreeShape } from '../domain/unions.js';
 
 export const FigureRef = builder.objectRef<FigureRow>('Figure');
 
@@ -82,7 +84,10 @@ builder.asEntity(FigureRef, {
     requireCaller(ctx);
     // A gateway sends the scenario as it was serialised (the enum's name, ACTUAL).
     const scenario = String(ref.scenario).toLowerCase() as 'actual' | 'target';
-    return visibleTo(ctx.access, await figuresByKeys(ctx.db, [{ ...ref, scenario }]))[0];
+    // A representation is the caller's JSON: one of the wrong shape names no cell. The loader reads every cell of the request at once.
+    if (!cellKey.safeParse({ ...ref, scenario }).success) return null;
+    const cell = await ctx.figureByCell.load(cellLoaderKey({ ...ref, scenario }));
+    return visibleTo(ctx.access, cell ? [cell] : [])[0];
   },
 });
 
@@ -105,7 +110,7 @@ const CellWriteInput = builder.inputType('CellWrite', {
 });
 
 const SetFiguresPayload = builder.objectRef<{ figures: FigureRow[] }>('SetFiguresPayload').implement({
-  fields: (t) => ({ figures: t.field({ type: [FigureRef], resolve: (p) => p.figures }) }),
+  fields: (t) => ({ figures: t.field({ type: [FigureRef], extensions: maxItems((_, _s, w) => len(w.cells, MAX_BATCH)), resolve: (p) => p.figures }) }),
 });
 
 const FiguresChangedRef = builder.objectRef<{ actor: string; figures: FigureRow[] }>('FiguresChanged').implement({
@@ -143,6 +148,8 @@ builder.queryFields((t) => ({
     type: [FigureRef],
     description: "A union's cells, optionally for one year and scenario.",
     args: { unionCode: t.arg.string({ required: true }), year: t.arg.int(), scenario: t.arg({ type: ScenarioEnum }) },
+    // One cell per indicator × year × scenario of the catalogue.
+    extensions: maxItems((a) => INDICATORS.length * (a.year == null ? YEARS.length : 1) * (a.scenario == null ? 2 : 1)),
     resolve: (_, args, ctx) => figuresOfUnion(ctx.db, args.unionCode, args.year ?? null, args.scenario ?? null, ctx.access),
   }),
 }));
@@ -228,7 +235,8 @@ const ReasonCountRef = builder.objectRef<{ reason: string; count: number }>('Rea
 const TransitionPayload = builder.objectRef<TransitionResult>('TransitionPayload').implement({
   fields: (t) => ({
     movedCount: t.int({ resolve: (r) => r.moved.length }),
-    moved: t.field({ type: [FigureRef], resolve: (r) => r.moved }),
+    // Bound by the selection of the mutation above: its cells, one unit-year's indicators, or a whole subtree-year.
+    moved: t.field({ type: [FigureRef], extensions: maxItems((_, s, m) => movedAtMost(m.selection as SelectionArg | undefined, s)), resolve: (r) => r.moved }),
     skippedCount: t.int({ resolve: (r) => r.skipped.length }),
     skipped: t.field({ type: [SkippedRef], args: { limit: t.arg.int({ defaultValue: 100, required: true }) }, resolve: (r, a) => r.skipped.slice(0, a.limit) }),
     reasons: t.field({
@@ -242,6 +250,12 @@ const TransitionPayload = builder.objectRef<TransitionResult>('TransitionPayload
     }),
   }),
 });
+
+function movedAtMost(s: SelectionArg | undefined, shape: TreeShape): number {
+  if (s?.cells) return len(s.cells, MAX_BATCH);
+  if (s?.unitYear) return INDICATORS.length;
+  return subtreeOf(Infinity, shape) * INDICATORS.length;
+}
 
 type SelectionArg = { cells?: { unionCode: string; indicatorCode: string; year: number; scenario: 'actual' | 'target' }[] | null; unitYear?: { unionCode: string; year: number; scenario: 'actual' | 'target' } | null; subtree?: { root: string; year: number; scenario: 'actual' | 'target'; onlyPassing: boolean } | null };
 

@@ -4,6 +4,8 @@ import { UnionKindEnum } from './union.js';
 import { readGrid, type GridColumn, type GridRow } from '../domain/grid.js';
 import { z } from 'zod';
 import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.js';
+import { len, maxItems, subtreeOf } from '../hardening/limits.js';
+import { INDICATORS, YEARS } from '@unionhub/schema';
 
 const GridArgs = z.object({ root: unionCode, years, indicators: z.array(indicatorCode).max(200).nullish() });
 
@@ -31,8 +33,9 @@ const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
 
 const GridRef = builder.objectRef<{ columns: GridColumn[]; rows: GridRow[] }>('Grid').implement({
   fields: (t) => ({
-    columns: t.field({ type: [GridColumnRef], resolve: (g) => g.columns }),
-    rows: t.field({ type: [GridRowRef], resolve: (g) => g.rows }),
+    // Bounds from `grid`'s own arguments: one column per indicator × year, one row per union of the subtree.
+    columns: t.field({ type: [GridColumnRef], extensions: maxItems((_, _s, g) => len(g.indicators, INDICATORS.length) * len(g.years, YEARS.length)), resolve: (g) => g.columns }),
+    rows: t.field({ type: [GridRowRef], extensions: maxItems((_, s, g) => subtreeOf(g.depth, s)), resolve: (g) => g.rows }),
   }),
 });
 

@@ -1,7 +1,11 @@
 import { CATEGORIES, INDICATORS, indicator, indicatorLabel, UNITS, type IndicatorDef } from '@unionhub/schema';
 import { builder, requireCaller } from './builder.js';
+import { maxItems } from '../hardening/limits.js';
 
 export const IndicatorRef = builder.objectRef<IndicatorDef>('Indicator');
+
+/** The most parts (sector or women splits) one indicator of the catalogue has. */
+const MAX_PARTS = Math.max(...INDICATORS.map((d) => INDICATORS.filter((i) => i.total === d.code).length));
 
 const CategoryRef = builder.objectRef<(typeof CATEGORIES)[number]>('IndicatorCategory').implement({
   fields: (t) => ({
@@ -30,7 +34,7 @@ IndicatorRef.implement({
     total: t.field({ type: IndicatorRef, nullable: true, resolve: (d) => (d.total ? indicator(d.total)! : null) }),
     splitDimension: t.string({ nullable: true, resolve: (d) => d.split?.dimension ?? null }),
     sector: t.string({ nullable: true, resolve: (d) => (d.split?.dimension === 'sector' ? d.split.sector : null) }),
-    parts: t.field({ type: [IndicatorRef], resolve: (d) => INDICATORS.filter((i) => i.total === d.code) }),
+    parts: t.field({ type: [IndicatorRef], extensions: maxItems(() => MAX_PARTS), resolve: (d) => INDICATORS.filter((i) => i.total === d.code) }),
     validFrom: t.exposeInt('validFrom'),
     validTo: t.exposeInt('validTo'),
   }),
@@ -48,6 +52,7 @@ builder.queryFields((t) => ({
   indicators: t.field({
     type: [IndicatorRef],
     args: { year: t.arg.int({ description: 'Only indicators valid in that year.' }) },
+    extensions: maxItems(() => INDICATORS.length),
     resolve: (_, { year }) => INDICATORS.filter((d) => year === null || year === undefined || (d.validFrom <= year && d.validTo >= year)),
   }),
   indicator: t.field({

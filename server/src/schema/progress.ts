@@ -3,6 +3,7 @@ import { UnionRef } from './union.js';
 import { approvalProgress, type ProgressRow } from '../domain/progress.js';
 import { z } from 'zod';
 import { checkArgs, unionCode, years } from '../hardening/input.js';
+import { len, maxItems, subtreeOf } from '../hardening/limits.js';
 
 const ProgressArgs = z.object({ root: unionCode, years });
 
@@ -29,6 +30,8 @@ builder.queryFields((t) => ({
       years: t.arg.intList({ required: true }),
       scenario: t.arg({ type: ScenarioEnum, defaultValue: 'actual', required: true }),
     },
+    // One row per union of the subtree × year.
+    extensions: maxItems((a, s) => subtreeOf(a.depth, s) * len(a.years, 1)),
     resolve: (_, a, ctx) => (checkArgs(ProgressArgs, a), approvalProgress(ctx.db, a.root, a.depth, a.years, a.scenario)),
   }),
 }));

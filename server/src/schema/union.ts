@@ -6,6 +6,10 @@ import {
 import { DomainError } from '../domain/errors.js';
 import { z } from 'zod';
 import { checkArgs, text, unionCode } from '../hardening/input.js';
+import { limitArg, maxItems, subtreeOf } from '../hardening/limits.js';
+
+/** The most unions one `unions` call returns. */
+const MAX_UNIONS = 5000;
 
 const UnionsArgs = z.object({ parentCode: unionCode.nullish(), search: text(200).nullish() });
 
@@ -43,26 +47,31 @@ UnionRef.implement({
     children: t.field({
       type: [UnionRef],
       args: { year: t.arg.int({ description: "Only children in that year's tree." }) },
+      extensions: maxItems((_, s) => s.fanOut),
       resolve: async (u, args, ctx) => (await ctx.childrenOf.load(`${u.id}|${args.year ?? ''}`))!,
     }),
     ancestors: t.field({
       type: [UnionRef],
       description: 'From TLĐ down to the parent.',
+      extensions: maxItems((_, s) => s.ancestors),
       resolve: async (u, _, ctx) => (await Promise.all(ancestorCodes(u.path).map((c) => ctx.unionByCode.load(c)))).filter((x): x is UnionRow => !!x),
     }),
     subtree: t.field({
       type: [UnionRef],
       description: 'This union and its descendants down to `depth` levels, depth-first.',
       args: { depth: t.arg.int({ defaultValue: 1, required: true }), year: t.arg.int() },
+      extensions: maxItems((a, s) => subtreeOf(a.depth, s)),
       resolve: (u, args, ctx) => subtree(ctx.db, u, checkDepth(args.depth), yearSpan(args.year)),
     }),
     predecessors: t.field({
       type: [SuccessionRef],
+      extensions: maxItems((_, s) => s.successions),
       resolve: async (u, _, ctx) =>
         Promise.all((await successions(ctx.db, 'successor', [u.id])).map(async (s) => ({ union: (await ctx.unionById.load(s.predecessorId))!, year: s.year, kind: s.kind }))),
     }),
     successors: t.field({
       type: [SuccessionRef],
+      extensions: maxItems((_, s) => s.successions),
       resolve: async (u, _, ctx) =>
         Promise.all((await successions(ctx.db, 'predecessor', [u.id])).map(async (s) => ({ union: (await ctx.unionById.load(s.successorId))!, year: s.year, kind: s.kind }))),
     }),
@@ -73,7 +82,8 @@ builder.asEntity(UnionRef, {
   key: builder.selection<{ code: string }>('code'),
   resolveReference: (ref, ctx) => {
     requireCaller(ctx);
-    return ctx.unionByCode.load(ref.code);
+    // Batched: every Union of one `_entities` request is read in one query.
+    return typeof ref.code === 'string' ? ctx.unionByCode.load(ref.code) : null;
   },
 });
 
@@ -101,9 +111,10 @@ builder.queryFields((t) => ({
       limit: t.arg.int({ defaultValue: 100, required: true }),
       offset: t.arg.int({ defaultValue: 0, required: true }),
     },
+    extensions: maxItems((a, s) => Math.min(limitArg(MAX_UNIONS)(a, s, {}), s.unions)),
     resolve: (_, args, ctx) => {
       checkArgs(UnionsArgs, args);
-      if (args.limit < 1 || args.limit > 5000) throw new DomainError('VALIDATION', 'limit must be between 1 and 5000');
+      if (args.limit < 1 || args.limit > MAX_UNIONS) throw new DomainError('VALIDATION', `limit must be between 1 and ${MAX_UNIONS}`);
       if (args.offset < 0) throw new DomainError('VALIDATION', 'offset must be ≥ 0');
       return searchUnions(ctx.db, { ...args, kind: args.kind as string | null | undefined });
     },
