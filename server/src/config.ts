@@ -45,9 +45,16 @@ const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).de
 export const limitsSchema = z.object({
   MAX_QUERY_DEPTH: count(12),
   MAX_ALIASES: count(30),
-  /** Estimated fields resolved: each field counts 1, a list multiplies what is below it (by its `limit`, else 10). The sheet's
-   *  largest query (5,000 discrepancies) costs ~55,000. */
+  /** Estimated fields resolved: each field counts 1, a list multiplies what is below it by the most items it can return
+   *  (its `limit`, from the variables too, or the bound declared next to the field: the hierarchy's fan-out, subtree sizes,
+   *  the catalogue; hardening/limits.ts). The sheet's largest reads (5,000 discrepancies; approval progress to depth 2
+   *  over 11 years) cost ~50,000 and ~80,000. */
   MAX_COMPLEXITY: count(100_000),
+  /** Objects in one answer (items of lists of objects, counted as resolvers return them): past it the operation stops and
+   *  its answer is a RESPONSE_TOO_LARGE refusal, never partial data. Stands behind the estimate. */
+  MAX_RESULT_ITEMS: count(100_000),
+  /** Representations in one `_entities` request (the hub's batched look-ups); more is refused with TOO_COMPLEX before any load. */
+  MAX_ENTITY_REPRESENTATIONS: count(5_000),
   MAX_TOKENS: count(5_000),
   /** Operations in one batched (JSON array) request. */
   MAX_BATCH_OPERATIONS: count(10),
