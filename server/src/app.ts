@@ -18,6 +18,8 @@ import { CellBatchError, DomainError } from './domain/errors.js';
 import { CLIENT_DIST, LIMITS, type Limits } from './config.js';
 import { codedErrors, limitPlugins } from './hardening/limits.js';
 import { badQueryString, createRateGuard, declaredTooLarge, readBody } from './hardening/http.js';
+import { createCors } from './hardening/cors.js';
+import { useStreamCap } from './hardening/streams.js';
 import { handleExport, handleImport } from './transfer.js';
 import { handleReportDownload } from './report-http.js';
 
@@ -73,8 +75,11 @@ export function createGraphQL(db: Knex, events: Events = createEvents(), limits:
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // CORS is answered for every path at the server's door (hardening/cors.ts); Yoga's own echoes any origin.
+    cors: false,
     context: ({ request, req }) => createContext(db, events, request, req),
     plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), ...limitPlugins(limits), domainErrors, setCookies, codedErrors,
+      useStreamCap(limits.MAX_STREAMS_PER_CALLER),
       // ftv1 in `extensions` only when a gateway sends `apollo-federation-include-trace: ftv1`.
       useApolloInlineTrace()],
     batching: { limit: limits.MAX_BATCH_OPERATIONS },
@@ -135,6 +140,8 @@ function serveClient(req: IncomingMessage, res: ServerResponse): void {
 export interface App {
   server: Server;
   url: string;
+  /** The limits it runs with (the hub applies the same). */
+  limits: Limits;
   /** Serve another handler at an exact path (the federation hub at /hub/graphql). */
   mount(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void;
   close(): Promise<void>;
@@ -145,32 +152,49 @@ export interface AppOptions {
   limits?: Partial<Limits>;
 }
 
+/**
+ * Node's guards against slow clients: the headers within HEADERS_TIMEOUT_SECONDS (a slowloris gets
+ * 408), the whole request — body included — within REQUEST_TIMEOUT_SECONDS. Both are about
+ * receiving the request: an SSE stream or a long export answer is not cut. Node checks them every
+ * `connectionsCheckingInterval` (30 s by default, far coarser than the timeouts themselves).
+ */
+function serverTimeouts(limits: Limits) {
+  const requestTimeout = limits.REQUEST_TIMEOUT_SECONDS * 1000;
+  const headersTimeout = Math.min(limits.HEADERS_TIMEOUT_SECONDS * 1000, requestTimeout);
+  return { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout / 2) };
+}
+
 export async function startApp(db: Knex, port: number, host = '0.0.0.0', options: AppOptions = {}): Promise<App> {
   const limits: Limits = { ...LIMITS, ...options.limits };
   const events = createEvents();
   const yoga = createGraphQL(db, events, limits);
   const rateLimited = createRateGuard(limits, db);
+  const cors = createCors(limits.CORS_ORIGINS);
   const mounted = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
+  /** GraphQL (ours or the hub's): a POST body is read here, counting bytes, and handed over already read. */
+  const graphql = (req: IncomingMessage, res: ServerResponse, handle: (req: IncomingMessage, res: ServerResponse) => void) => {
+    if (req.method !== 'POST') {
+      if (badQueryString(req, res)) return;
+      handle(req, res);
+      return;
+    }
+    void readBody(req, res, limits.MAX_BODY_BYTES).then((body) => {
+      if (body === null) return;
+      (req as IncomingMessage & { body?: Buffer }).body = body;
+      handle(req, res);
+    });
+  };
   // async: the rate guard verifies a credential (cached) before choosing the caller's bucket.
-  const server = createServer(async (req, res) => {
+  const server = createServer(serverTimeouts(limits), async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (cors(req, res)) return;
     if (await rateLimited(req, res, path)) return;
     // Uploads have their own (larger) limit, also counted as they stream by their handler.
     if (declaredTooLarge(req, res, path.startsWith('/imports/') ? limits.MAX_UPLOAD_BYTES : limits.MAX_BODY_BYTES)) return;
     if (mounted.has(path)) {
-      mounted.get(path)!(req, res);
+      graphql(req, res, mounted.get(path)!);
     } else if (path === '/graphql') {
-      if (req.method !== 'POST') {
-        if (badQueryString(req, res)) return;
-        void yoga(req, res, { req, res });
-        return;
-      }
-      // Read the body ourselves (counting bytes) and hand it to Yoga already read.
-      void readBody(req, res, limits.MAX_BODY_BYTES).then((body) => {
-        if (body === null) return;
-        (req as IncomingMessage & { body?: Buffer }).body = body;
-        void yoga(req, res, { req, res });
-      });
+      graphql(req, res, (req, res) => void yoga(req, res, { req, res }));
     } else if (path?.startsWith('/exports/')) {
       void handleExport(db, events, req, res);
     } else if (path?.startsWith('/imports/')) {
@@ -192,9 +216,11 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     server.listen(port, host, resolve);
   });
   const address = server.address() as AddressInfo;
+  server.keepAliveTimeout = limits.KEEP_ALIVE_TIMEOUT_SECONDS * 1000;
   return {
     server,
     url: `http://127.0.0.1:${address.port}`,
+    limits,
     mount: (path, handler) => void mounted.set(path, handler),
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };

@@ -71,6 +71,26 @@ export const limitsSchema = z.object({
   MAX_UPLOAD_ENTRIES: count(1_000),
   /** Shared strings of an uploaded .xlsx (each a distinct text of the file: names, codes…). */
   MAX_UPLOAD_SHARED_STRINGS: count(500_000),
+  /** Subscriptions (SSE streams) one user — or one address without credentials — holds open at once; the next is refused
+   *  with 429 RATE_LIMITED until one closes (hardening/streams.ts). */
+  MAX_STREAMS_PER_CALLER: count(10),
+  /** Origins (scheme://host[:port], comma-separated) whose pages may call us with credentials; '' = same origin only. */
+  CORS_ORIGINS: z.string().default('').transform((v, ctx) => {
+    const origins = v.split(',').map((o) => o.trim()).filter(Boolean);
+    for (const o of origins) {
+      if (!/^https?:\/\/[^/?#\s]+$/.test(o) || new URL(o).origin !== o) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin such as https://stats.example` });
+    }
+    return origins;
+  }),
+  /** Time to receive a request's headers (a slowloris is cut off with 408). */
+  HEADERS_TIMEOUT_SECONDS: count(20),
+  /** Time to receive a whole request, body included (an upload of MAX_UPLOAD_BYTES needs ~1.4 Mbit/s); answers such as SSE
+   *  streams and exports are not limited by it. Never below HEADERS_TIMEOUT_SECONDS. */
+  REQUEST_TIMEOUT_SECONDS: count(120),
+  /** An idle keep-alive connection is closed after this. */
+  KEEP_ALIVE_TIMEOUT_SECONDS: count(5),
+  /** How long a download ticket (`downloadTicket`) opens its link. */
+  DOWNLOAD_TICKET_SECONDS: count(60),
   /** Requests per minute per API token or session (a token bucket: this refill rate, RATE_LIMIT_BURST at once). */
   RATE_LIMIT_PER_MINUTE: count(1_200),
   RATE_LIMIT_BURST: count(200),
@@ -105,3 +125,15 @@ export function readLimits(env: Record<string, string | undefined> = process.env
 }
 
 export const LIMITS: Limits = readLimits();
+
+/**
+ * The key download tickets are signed with is derived from DOWNLOAD_TICKET_SECRET (at least 32
+ * characters). Unset: a random key per process — enough for one instance, but several instances
+ * behind one balancer must share the secret, or a ticket issued by one is refused by another.
+ */
+export const DOWNLOAD_TICKET_SECRET: string | null = (() => {
+  const v = process.env.DOWNLOAD_TICKET_SECRET;
+  if (!v) return null;
+  if (v.length < 32) throw new Error('DOWNLOAD_TICKET_SECRET must be at least 32 characters');
+  return v;
+})();

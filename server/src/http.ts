@@ -4,8 +4,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';
-import { createContext, CSRF_HEADER, type Context, type Events } from './context.js';
+import { createContext, type Context, type Events } from './context.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
+import { Access } from './domain/access.js';
+import { callerOf } from './domain/auth.js';
+import { TICKET_PARAM, verifyDownloadTicket } from './hardening/tickets.js';
 
 /** The HTTP status of each refusal code (others: 400). */
 const STATUS: Record<string, number> = {
@@ -58,16 +61,28 @@ export function refuseUnread(req: IncomingMessage, res: ServerResponse, e: unkno
  * it would end up in history, logs and Referer headers.
  */
 export async function callerContext(db: Knex, events: Events, req: IncomingMessage, url: URL): Promise<Context> {
+  if (url.searchParams.has('csrf')) {
+    throw new DomainError('BAD_REQUEST', 'A CSRF token in a URL is not accepted: ask the downloadTicket mutation for a link, or send the x-csrf-token header');
+  }
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  // A download link cannot set headers: its CSRF token may come in the query (GET only: reads nothing it changes).
-  const csrf = url.searchParams.get('csrf');
-  if (req.method === 'GET' && csrf && !headers.has(CSRF_HEADER)) headers.set(CSRF_HEADER, csrf);
+  const ticket = url.searchParams.get(TICKET_PARAM);
+  if (ticket !== null) {
+    const userId = req.method === 'GET' || req.method === 'HEAD' ? verifyDownloadTicket(ticket, url.pathname + url.search) : null;
+    const caller = userId === null ? null : await callerOf(db, userId);
+    if (!caller) throw new DomainError('UNAUTHENTICATED', 'The download ticket is invalid, expired or not for this link: ask downloadTicket for a new one', { http: { status: 401 } });
+    // The ticket is the credential: whatever cookie the browser adds is not looked at.
+    headers.delete('authorization');
+    headers.delete('cookie');
+    const ctx = await createContext(db, events, new Request(url, { headers }), req);
+    ctx.access = new Access(caller);
+    ctx.actor = caller.username;
+    return ctx;
+  }
   const ctx = await createContext(db, events, new Request(url, { headers }), req);
   if (!ctx.access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first (a bearer token or the session cookie)');
   return ctx;
 }
-
 
 export function contentDisposition(filename: string, asciiFilename: string): string {
   const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

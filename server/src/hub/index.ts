@@ -5,7 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.js';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { GraphQLError } from 'graphql';
+import { ERROR_CODES } from '@unionhub/schema';
 import { CSRF_HEADER } from '../context.js';
+import { LIMITS, type Limits } from '../config.js';
+import { codedErrors, limitPlugins } from '../hardening/limits.js';
+import { hubErrors } from './errors.js';
 import { hubSelfHeaders, markHubClient } from '../hardening/address.js';
 import { composeSupergraph, type Composed } from './compose.js';
 import { SELF_NAME, type HubConfig } from './config.js';
@@ -21,7 +26,7 @@ export interface Hub extends Composed {
  * `selfUrl`: where our own subgraph answers (this server's /graphql unless the config says
  * otherwise, e.g. a load balancer in front of several instances).
  */
-export async function createHub(config: HubConfig, selfUrl: string): Promise<Hub> {
+export async function createHub(config: HubConfig, selfUrl: string, limits: Limits = LIMITS): Promise<Hub> {
   const composed = await composeSupergraph([
     { name: SELF_NAME, url: config.self ?? selfUrl },
     ...config.subgraphs,
@@ -31,13 +36,28 @@ export async function createHub(config: HubConfig, selfUrl: string): Promise<Hub
     graphqlEndpoint: HUB_PATH,
     landingPage: false,
     logging: 'warn',
+    // As strict as our /graphql: the same token, depth, alias and cost rules on the supergraph (the cost
+    // rule reads list fields and their bounds from whatever schema it validates against), the same batch
+    // limit and CSRF prevention; the body was read and counted by the app. CORS is the app's (cors.ts).
+    plugins: () => [...limitPlugins(limits), hubErrors, codedErrors],
+    batching: { limit: limits.MAX_BATCH_OPERATIONS },
+    csrfPrevention: { requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] },
+    cors: false,
+    // No subgraph names or gateway codes in errors (hubErrors codes what is left).
+    subgraphErrors: { errorCode: false, subgraphNameProp: false },
+    maskedErrors: {
+      isDev: false,
+      maskError: (error, message) => (error instanceof Error && error.name === 'GraphQLError' ? error : new GraphQLError(message, { extensions: { code: ERROR_CODES.INTERNAL } })),
+    },
     propagateHeaders: {
       // The caller's identity reaches every subgraph, so each applies its own grants. The
       // session cookie (and its CSRF header) goes to our own subgraph only: it is a browser
       // session of UnionHub, not a credential to hand to departments. Our subgraph also gets the
       // client's address, vouched for by this process's secret (sign-in throttling, rate limits).
+      // The hub checked CSRF prevention at its own door, so its calls (subscriptions are GETs) say so.
       fromClientToSubgraphs: ({ request, subgraphName }) => ({
         authorization: request.headers.get('authorization'),
+        'x-graphql-yoga-csrf': '1',
         ...(subgraphName === SELF_NAME ? { cookie: request.headers.get('cookie'), [CSRF_HEADER]: request.headers.get(CSRF_HEADER), ...hubSelfHeaders(request) } : {}),
       }),
     },
@@ -53,7 +73,7 @@ export async function createHub(config: HubConfig, selfUrl: string): Promise<Hub
 
 /** Compose and serve the hub on a running app, at HUB_PATH. */
 export async function mountHub(app: App, config: HubConfig): Promise<Hub> {
-  const hub = await createHub(config, `${app.url}/graphql`);
+  const hub = await createHub(config, `${app.url}/graphql`, app.limits);
   app.mount(HUB_PATH, hub.handle);
   return hub;
 }
