@@ -3,6 +3,7 @@
  * grant whose union is an ancestor-or-self of a figure's union apply to that figure.
  */
 import { roleOperations, type Operation, type Role } from '@unionhub/schema';
+import { DomainError } from './errors.js';
 
 export interface Grant {
   id: number;
@@ -20,6 +21,19 @@ export interface Caller {
 }
 
 export type Visibility = 'all' | 'approved' | 'none';
+
+/** What Access needs of a cell to decide what of it a caller sees. */
+export interface FigureView {
+  unionPath: string;
+  status: string;
+  updatedBy: string;
+  updatedAt: string;
+  proposedValue: number | null;
+  proposedBy: string | null;
+  proposedAt: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+}
 
 export class Access {
   constructor(readonly caller: Caller | null) {}
@@ -45,17 +59,56 @@ export class Access {
     return 'none';
   }
 
-  /** Filter rows carrying a union path and a status down to what the caller may see. */
-  filter<T>(rows: T[], pathOf: (r: T) => string, statusOf: (r: T) => string | null): T[] {
-  /** May do `op` somewhere: some grant's role has it (an upload is refused up front without `edit` anywhere). */
-  canAnywhere(op: Operation): boolean {
-    return !!this.caller?.grants.some((g) => roleOperations(g.role).includes(op));
+  /**
+   * May read unapproved data of the union at `path`: draft and submitted values, which status a cell
+   * not yet approved is in, proposals and who made them, comments, histories, discrepancies (their
+   * sides and drill-downs) and counts of any of these. Without it a caller that reads the union sees
+   * approved values and who approved them, and at most how many cells are not approved yet.
+   */
+  readsUnapproved(path: string): boolean {
+    return this.can('readUnapproved', path);
   }
 
-    return rows.filter((r) => {
-      const v = this.visibility(pathOf(r));
-      return v === 'all' || (v === 'approved' && statusOf(r) === 'approved');
-    });
+  /** May read the union at `path` at all (its approved figures at least). */
+  reads(path: string): boolean {
+    return this.can('read', path);
+  }
+
+  /** Refuse unless the caller reads unapproved data of the union at `path`. */
+  requireUnapproved(path: string, what: string): void {
+    if (!this.readsUnapproved(path)) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${what} here`);
+  }
+
+  /**
+   * Refuse a subscription to the subtree at `path` ("/" for everything) where the caller can never
+   * be shown anything: no grant with `op` on it, above it or below it.
+   */
+  requireSomethingUnder(path: string, op: 'read' | 'readUnapproved', what: string): void {
+    const some = this.caller?.grants.some((g) => (path.startsWith(g.path) || g.path.startsWith(path)) && roleOperations(g.role).includes(op));
+    if (!some) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${what} there`);
+  }
+
+  /**
+   * A cell as the caller may see it, or null. Who reads only approved figures sees the approved
+   * state: no proposal, and the approval as the last change (a proposal moves updatedBy/updatedAt).
+   */
+  figure<F extends FigureView>(f: F): F | null {
+    const v = this.visibility(f.unionPath);
+    if (v === 'all') return f;
+    if (v === 'none' || f.status !== 'approved') return null;
+    return { ...f, proposedValue: null, proposedBy: null, proposedAt: null, updatedBy: f.approvedBy ?? f.updatedBy, updatedAt: f.approvedAt ?? f.updatedAt };
+  }
+
+  figures<F extends FigureView>(list: readonly F[]): F[] {
+    return list.map((f) => this.figure(f)).filter((f): f is F => f !== null);
+  }
+
+  /**
+   * The cells of a change the caller is to be told of: a caller that reads only approved figures
+   * hears of a cell when its approval is the change (not of a proposal made or rejected beside it).
+   */
+  changed<F extends FigureView>(list: readonly F[]): F[] {
+    return this.figures(list.filter((f) => this.visibility(f.unionPath) === 'all' || f.approvedAt === f.updatedAt));
   }
 }
 

@@ -34,14 +34,14 @@ export async function listDiscrepancies(db: Db, f: DiscrepancyFilter, access: Ac
   if (f.ruleId) q = q.where('d.rule_id', f.ruleId);
   if (f.states?.length) q = q.whereIn('d.state', f.states);
   const rows = (await q.orderBy(['u.path', 'd.year', 'd.rule_id', 'd.indicator_code'])).map(toDiscrepancy);
-  return rows.filter((d) => access.can('readUnapproved', d.unionPath)).slice(f.offset, f.offset + f.limit);
+  return rows.filter((d) => access.readsUnapproved(d.unionPath)).slice(f.offset, f.offset + f.limit);
 }
 
 export async function discrepancyById(db: Db, id: number, access: Access): Promise<DiscrepancyRow> {
   const r = await discrepancyQuery(db).where('d.id', id).first();
   if (!r) throw new DomainError('NOT_FOUND', `No discrepancy ${id}`);
   const d = toDiscrepancy(r);
-  if (!access.can('readUnapproved', d.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading this discrepancy');
+  access.requireUnapproved(d.unionPath, 'this discrepancy');
   return d;
 }
 

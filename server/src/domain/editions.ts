@@ -117,9 +117,12 @@ export async function editionById(db: Db, id: number, access: Access): Promise<E
   return access.can('read', root.path) ? toRow(r) : undefined;
 }
 
-export async function editionReport(db: Db, id: number): Promise<Omit<Report, 'figures'>> {
-  const r = await db('report_edition').select('report_json as j').where('id', id).first();
-  return JSON.parse(r.j);
+/** The tables as frozen; the count of proposals then pending only for a caller who reads unapproved data of the root. */
+export async function editionReport(db: Db, edition: EditionRow, access: Access): Promise<Omit<Report, 'figures'>> {
+  const r = await db('report_edition').select('report_json as j').where('id', edition.id).first();
+  const report: Omit<Report, 'figures'> = JSON.parse(r.j);
+  const root = await unionByCode(db, edition.rootCode);
+  return access.readsUnapproved(root.path) ? report : { ...report, withProposal: 0 };
 }
 
 export async function editionChanges(db: Db, id: number): Promise<FigureChange[]> {

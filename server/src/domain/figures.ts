@@ -70,9 +70,9 @@ function toFigure(r: Record<string, unknown>): FigureRow {
   return { ...(r as unknown as FigureRow), updatedAt: isoTime(r.updatedAt), proposedAt: time(r.proposedAt), approvedAt: time(r.approvedAt) };
 }
 
-/** Only the cells `access` may see: approved ones for a viewer, none outside the caller's grants. */
+/** Only the cells `access` may see, as it may see them: approved ones without their proposals for a viewer, none outside the caller's grants. */
 export function visibleTo(access: Access, figures: FigureRow[]): FigureRow[] {
-  return access.filter(figures, (f) => f.unionPath, (f) => f.status);
+  return access.figures(figures);
 }
 
 /** Fetch the given cells (absent ones are simply missing from the result). */

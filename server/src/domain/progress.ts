@@ -2,9 +2,12 @@
  * Approval progress for a dashboard: per union of a subtree (to a depth) and year, how many cells
  * of its whole subtree are draft, submitted, approved, approved with a proposal, and how many
  * discrepancies are still open. One GROUP BY over the subtree's cells, rolled up along the paths.
+ * Only what the caller may see is counted: approved cells where it reads the union, the rest
+ * (draft, submitted, proposals, discrepancies) where it reads unapproved data.
  */
 import type { Scenario } from '@unionhub/schema';
 import { pathRange, type Db } from './db.js';
+import type { Access, Visibility } from './access.js';
 import { DomainError } from './errors.js';
 import { subtree, unionByCode, type UnionRow } from './unions.js';
 
@@ -18,7 +21,7 @@ export interface ProgressRow {
   openDiscrepancies: number;
 }
 
-export async function approvalProgress(db: Db, rootCode: string, depth: number, years: number[], scenario: Scenario): Promise<ProgressRow[]> {
+export async function approvalProgress(db: Db, rootCode: string, depth: number, years: number[], scenario: Scenario, access: Access): Promise<ProgressRow[]> {
   if (years.length === 0) throw new DomainError('VALIDATION', 'Ask for at least one year');
   const root = await unionByCode(db, rootCode);
   const shown = await subtree(db, root, depth, { from: Math.min(...years), to: Math.max(...years) });
@@ -49,15 +52,19 @@ export async function approvalProgress(db: Db, rootCode: string, depth: number, 
     const parts = path.split('/').filter(Boolean);
     return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}/`).filter((p) => p.startsWith(root.path));
   };
+  const seen = new Map<string, Visibility>();
+  const visibility = (path: string) => seen.get(path) ?? seen.set(path, access.visibility(path)).get(path)!;
   for (const c of cells) {
+    const v = visibility(c.path);
+    if (v === 'none' || (v === 'approved' && c.status !== 'approved')) continue;
     for (const p of ancestorsShown(c.path)) {
       const row = rows.get(`${p}|${c.year}`);
       if (!row) continue;
       row[c.status as 'draft' | 'submitted' | 'approved'] += Number(c.n);
-      row.withProposal += Number(c.proposals);
+      if (v === 'all') row.withProposal += Number(c.proposals);
     }
   }
-  for (const d of open) for (const p of ancestorsShown(d.path)) {
+  for (const d of open) if (visibility(d.path) === 'all') for (const p of ancestorsShown(d.path)) {
     const row = rows.get(`${p}|${d.year}`);
     if (row) row.openDiscrepancies += Number(d.n);
   }

@@ -163,8 +163,10 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
 
   const approved = new Map<string, number>();
   let withProposal = 0;
+  const pathOf = new Map(children.map((ch) => [ch.id, ch.path]));
   for (const { u, c, p } of packed) {
-    withProposal += Number(p ?? 0);
+    // Proposals are unapproved data: counted only where the caller reads it.
+    if (access.readsUnapproved(pathOf.get(Number(u))!)) withProposal += Number(p ?? 0);
     for (const cell of (c ?? '').split(';')) {
       if (!cell) continue;
       const [i, y, sc, v] = cell.split(',');

@@ -147,8 +147,9 @@ builder.subscriptionFields((t) => ({
     args: { root: t.arg.string() },
     subscribe: async function* (_, { root }, ctx) {
       const inside = await underRoot(ctx, root);
+      ctx.access.requireSomethingUnder(root ? (await ctx.unionByCode.load(root))!.path : '/', 'readUnapproved', 'discrepancies');
       for await (const list of ctx.events.subscribe('discrepanciesChanged')) {
-        const mine = list.filter((d) => inside(d.unionPath) && ctx.access.can('readUnapproved', d.unionPath));
+        const mine = list.filter((d) => inside(d.unionPath) && ctx.access.readsUnapproved(d.unionPath));
         if (mine.length) yield mine;
       }
     },

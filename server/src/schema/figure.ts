@@ -59,7 +59,7 @@ FigureRef.implement({
     comments: t.field({
       type: [CommentRef],
       resolve: (f, _, ctx) => {
-        if (!ctx.access.can('readUnapproved', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading comments here');
+        ctx.access.requireUnapproved(f.unionPath, 'comments');
         return commentsOf(ctx.db, f.id);
       },
     }),
@@ -69,7 +69,7 @@ FigureRef.implement({
       type: [RevisionRef],
       description: 'Every change, oldest first. Needs a role that reads unapproved values.',
       resolve: (f, _, ctx) => {
-        if (!ctx.access.can('readUnapproved', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading the history of this cell');
+        ctx.access.requireUnapproved(f.unionPath, 'the history of a cell');
         return revisionsOf(ctx.db, f.id);
       },
     }),
@@ -183,8 +183,9 @@ builder.subscriptionFields((t) => ({
     args: { root: t.arg.string() },
     subscribe: async function* (_, { root }, ctx) {
       const inside = await underRoot(ctx, root);
+      ctx.access.requireSomethingUnder(root ? (await ctx.unionByCode.load(root))!.path : '/', 'read', 'figures');
       for await (const e of ctx.events.subscribe('figuresChanged')) {
-        const figures = visibleTo(ctx.access, e.figures).filter((f) => inside(f.unionPath));
+        const figures = ctx.access.changed(e.figures).filter((f) => inside(f.unionPath));
         if (figures.length > 0) yield { actor: e.actor, figures };
       }
     },

@@ -32,6 +32,6 @@ builder.queryFields((t) => ({
     },
     // One row per union of the subtree × year.
     extensions: maxItems((a, s) => subtreeOf(a.depth, s) * len(a.years, 1)),
-    resolve: (_, a, ctx) => (checkArgs(ProgressArgs, a), approvalProgress(ctx.db, a.root, a.depth, a.years, a.scenario)),
+    resolve: (_, a, ctx) => (checkArgs(ProgressArgs, a), approvalProgress(ctx.db, a.root, a.depth, a.years, a.scenario, ctx.access)),
   }),
 }));

@@ -122,7 +122,7 @@ EditionRef.implement({
       args: { limit: t.arg.int({ defaultValue: 500, required: true }) },
       resolve: async (e, a, ctx) => (await editionChanges(ctx.db, e.id)).slice(0, a.limit),
     }),
-    report: t.field({ type: ReportRef, description: 'The tables as frozen in this edition.', resolve: (e, _, ctx) => editionReport(ctx.db, e.id) }),
+    report: t.field({ type: ReportRef, description: 'The tables as frozen in this edition.', resolve: (e, _, ctx) => editionReport(ctx.db, e, ctx.access) }),
     xlsxUrl: t.string({ resolve: (e) => `/reports/${e.id}.xlsx` }),
     docxUrl: t.string({ resolve: (e) => `/reports/${e.id}.docx` }),
   }),
