@@ -7,39 +7,45 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';
 import { z } from 'zod';
-import { FIRST_YEAR, LAST_YEAR, SCENARIOS } from '@unionhub/schema';
+import { SCENARIOS } from '@unionhub/schema';
 import type { Events } from './context.js';
-import { callerContext, sendError } from './http.js';
-import { CellBatchError, DomainError } from './domain/errors.js';
+import { callerContext, refuseUnread, sendError } from './http.js';
+import { DomainError } from './domain/errors.js';
+import { importToken, indicatorCodes, optionalText, unionCode, yearRanges } from './hardening/input.js';
 import { countExport, selectExport, writeCsv, writeJson, writeXlsx, type ExportCounts, type ExportFilter } from './domain/exports.js';
-import { applyImport, IMPORT_MAX_BYTES, previewImport } from './domain/imports.js';
+import { applyImport, IMPORT_MAX_BYTES, mayImport, previewImport } from './domain/imports.js';
 import { announceDiscrepancies } from './schema/discrepancy.js';
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/**
+ * The export's query string. Every parameter's raw length is bounded and the years are checked as
+ * numbers before any range is expanded (hardening/input.ts yearRanges); it is parsed only after the
+ * caller is known, so an anonymous URL costs no more than its path.
+ */
 const exportQuery = z.object({
-  root: z.string().regex(CODE, 'root must be a unit code such as P06').default('TLD'),
-  years: z
-    .string()
-    .regex(/^\d{4}(-\d{4})?(,\d{4}(-\d{4})?)*$/, 'years is a list like 2014-2017 or 2014,2016')
-    .transform((s) => s.split(',').flatMap((part) => {
-      const [a, b = a] = part.split('-').map(Number) as [number, number?];
-      return Array.from({ length: Math.max(0, b! - a + 1) }, (_, i) => a + i);
-    }))
-    .refine((ys) => ys.length > 0 && ys.every((y) => y >= FIRST_YEAR && y <= LAST_YEAR), `years must lie in ${FIRST_YEAR}–${LAST_YEAR}`)
-    .optional(),
-  indicators: z.string().regex(/^[a-z.]+(,[a-z.]+)*$/, 'indicators is a comma-separated list of indicator codes').transform((s) => s.split(',')).optional(),
+  root: unionCode.default('TLD'),
+  years: yearRanges.optional(),
+  indicators: z.string().max(2_000, 'at most 2,000 characters').transform((s) => s.split(',')).pipe(indicatorCodes).optional(),
   scenario: z.enum([...SCENARIOS, 'all'] as [string, ...string[]]).default('all'),
-  csrf: z.string().optional(),
 });
 
-export function parseExportQuery(url: URL): ExportFilter {
-  const parsed = exportQuery.safeParse(Object.fromEntries(url.searchParams));
+/** The query string through a zod schema; a refusal names each bad parameter (VALIDATION, 400). */
+function parseQuery<T extends z.ZodType>(schema: T, url: URL): z.infer<T> {
+  const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) {
-    throw new DomainError('VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+    throw new DomainError('VALIDATION', parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '), {
+      fields: [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'query')))],
+    });
   }
-  const q = parsed.data;
+  return parsed.data;
+}
+
+export function parseExportQuery(url: URL): ExportFilter {
+  const q = parseQuery(exportQuery, url);
   return { rootCode: q.root, years: q.years ?? null, indicatorCodes: q.indicators ?? null, scenario: q.scenario === 'all' ? null : (q.scenario as never) };
 }
+
+/** /imports/apply?token=…&reason=…: bounded like any other parameter, before the upload is read. */
+const importQuery = z.object({ token: importToken.optional(), reason: optionalText(1_000) });
 
 const FORMATS = {
   csv: 'text/csv; charset=utf-8',
@@ -54,8 +60,8 @@ export async function handleExport(db: Knex, events: Events, req: IncomingMessag
     const format = /^\/exports\/figures\.(csv|xlsx|json)$/.exec(url.pathname)?.[1] as keyof typeof FORMATS | undefined;
     if (!format) throw new DomainError('NOT_FOUND', 'Exports: /exports/figures.csv, /exports/figures.xlsx or /exports/figures.json');
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new DomainError('VALIDATION', 'Exports are read with GET');
-    const filter = parseExportQuery(url);
     const ctx = await callerContext(db, events, req, url);
+    const filter = parseExportQuery(url);
     const sel = await selectExport(db, filter, ctx.access);
     const years = sel.years.length > 1 ? `${sel.years[0]}-${sel.years[sel.years.length - 1]}` : `${sel.years[0]}`;
     const name = `unionhub-${filter.rootCode}-${years}${filter.scenario ? `-${filter.scenario}` : ''}.${format}`;
@@ -84,7 +90,7 @@ export async function handleExport(db: Knex, events: Events, req: IncomingMessag
 
 /** The request body, refused with 413 past the limit (before reading it all when Content-Length says so). */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = () => new DomainError('TOO_LARGE', `The file is larger than the limit of ${Math.round(limit / 1024 / 1024)} MB`, { http: { status: 413 } });
+  const tooLarge = () => new DomainError('TOO_LARGE', `The file is larger than the limit of ${Math.round(limit / 1024 / 1024)} MB`, { http: { status: 413 }, limit: 'MAX_UPLOAD_BYTES' });
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const parts: Buffer[] = [];
   let size = 0;
@@ -98,25 +104,30 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /** POST /imports/preview and /imports/apply?token=…&reason=… with the .xlsx as the body. */
 export async function handleImport(db: Knex, events: Events, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let reading = false;
   try {
     const url = new URL(req.url ?? '/', 'http://x');
     const action = /^\/imports\/(preview|apply)$/.exec(url.pathname)?.[1];
     if (!action) throw new DomainError('NOT_FOUND', 'Imports: POST /imports/preview or /imports/apply');
     if (req.method !== 'POST') throw new DomainError('VALIDATION', 'Upload the .xlsx with POST');
+    // Who calls, whether they may import anywhere and the parameters, all before a byte of the upload is read.
     const ctx = await callerContext(db, events, req, url);
+    mayImport(ctx.access);
+    const q = parseQuery(importQuery, url);
+    if (action === 'apply' && !q.token) throw new DomainError('VALIDATION', 'token: send the token of the preview being applied', { fields: ['token'] });
+    reading = true;
     const body = await readBody(req, IMPORT_MAX_BYTES);
     let result: unknown;
     if (action === 'preview') result = await previewImport(db, body, ctx.access);
     else {
-      const token = url.searchParams.get('token');
-      if (!token) throw new DomainError('VALIDATION', 'token: send the token of the preview being applied');
-      const applied = await applyImport(db, body, token, { access: ctx.access, reason: url.searchParams.get('reason') });
+      const applied = await applyImport(db, body, q.token!, { access: ctx.access, reason: q.reason });
       if (applied.figures.length) ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: applied.figures });
       await announceDiscrepancies(ctx, applied.reconciliation);
       result = { written: applied.written, proposed: applied.proposed, unchanged: applied.unchanged };
     }
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(result));
   } catch (e) {
+    if (!reading) return refuseUnread(req, res, e);
     // Drain what is left of a refused upload so the client reads the answer instead of a reset.
     req.resume();
     sendError(res, e);

@@ -21,9 +21,25 @@ import { propose } from './approval.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
 import { DATA_SHEET, EXPORT_COLUMNS } from './exports.js';
 import { LIMITS } from '../config.js';
+import { checkZip, type ZipBounds } from './zip-guard.js';
 
 /** Refused before parsing: larger uploads get HTTP 413. The one upload limit, MAX_UPLOAD_BYTES (server/src/config.ts). */
 export const IMPORT_MAX_BYTES = LIMITS.MAX_UPLOAD_BYTES;
+/** What the zip inside may unpack to, checked before exceljs sees it (zip-guard.ts). */
+const ZIP_BOUNDS: ZipBounds = {
+  maxEntries: LIMITS.MAX_UPLOAD_ENTRIES,
+  maxInflatedBytes: LIMITS.MAX_UPLOAD_INFLATED_BYTES,
+  maxSharedStrings: LIMITS.MAX_UPLOAD_SHARED_STRINGS,
+};
+
+/**
+ * Only a caller who may edit somewhere may upload at all: checked before the file is read (HTTP) or
+ * decoded (GraphQL), so a viewer's upload costs nothing. Each row is still checked against its unit.
+ */
+export function mayImport(access: Access): void {
+  if (!access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first', { http: { status: 401 } });
+  if (!access.canAnywhere('edit')) throw new DomainError('FORBIDDEN', 'Your roles do not allow importing figures anywhere', { http: { status: 403 } });
+}
 
 export type PlanKind = 'new' | 'change' | 'proposal' | 'unchanged' | 'blank';
 
@@ -115,8 +131,9 @@ function plain(v: unknown): unknown {
 export async function parseWorkbook(file: Uint8Array): Promise<{ sheet: string; rows: ParsedRow[]; columns: Map<string, string> }> {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (buf.length === 0) throw badFile('The file is empty');
-  if (buf.length > IMPORT_MAX_BYTES) throw new DomainError('TOO_LARGE', `The file is larger than ${IMPORT_MAX_BYTES} bytes`, { http: { status: 413 } });
+  if (buf.length > IMPORT_MAX_BYTES) throw new DomainError('TOO_LARGE', `The file is larger than ${IMPORT_MAX_BYTES} bytes`, { http: { status: 413 }, limit: 'MAX_UPLOAD_BYTES' });
   if (!buf.subarray(0, 4).equals(ZIP_MAGIC)) throw badFile('This is not an Excel workbook (.xlsx): upload the file exported from UnionHub');
+  await checkZip(buf, ZIP_BOUNDS);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buf as never);
@@ -242,7 +259,7 @@ function classify(r: CheckedRow, f: FigureRow | undefined): PlanItem {
 }
 
 async function plan(db: Db, file: Uint8Array, access: Access): Promise<{ plan: ImportPlan; items: PlanItem[] }> {
-  if (!access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first');
+  mayImport(access);
   const parsed = await parseWorkbook(file);
   const { ok, rejects } = await checkRows(db, parsed.rows, access);
   const current = await currentCells(db, ok);

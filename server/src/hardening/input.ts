@@ -6,6 +6,7 @@
  * Each field's schema sits next to its resolver (server/src/schema/*.ts); the pieces are here.
  */
 import { z } from 'zod';
+import { FIRST_YEAR, INDICATORS, LAST_YEAR, YEARS } from '@unionhub/schema';
 import { DomainError } from '../domain/errors.js';
 import { LIMITS } from '../config.js';
 
@@ -22,6 +23,33 @@ export const optionalText = (max = 4_000) => text(max).nullish();
 export const cellBatch = <T extends z.ZodType>(cell: T) => z.array(cell).max(LIMITS.MAX_CELLS_PER_WRITE, `at most ${LIMITS.MAX_CELLS_PER_WRITE} cells per request`);
 export const cellKey = z.object({ unionCode, indicatorCode, year: z.number().int(), scenario: z.string() });
 export const limit = (max: number) => z.number().int().min(1).max(max);
+/** A list of indicator codes: at most one per indicator of the catalogue. */
+export const indicatorCodes = z.array(indicatorCode).max(INDICATORS.length, `at most ${INDICATORS.length} indicators`);
+/** An import's preview token (32 hex digits; any other short word is simply not the plan's: CONFLICT). */
+export const importToken = z.string().max(64).regex(/^[A-Za-z0-9]*$/, 'must be the token of a preview');
+
+/**
+ * Years as a URL writes them ("2014-2017", "2014,2016"), bounded before anything is expanded: the
+ * raw length, the number of parts, and both ends of each range compared as numbers with the
+ * catalogue's span; only then is a range expanded (to at most the catalogue's years).
+ */
+export const yearRanges = z
+  .string()
+  .max(120, 'at most 120 characters')
+  .transform((raw, ctx) => {
+    const fail = (message: string) => (ctx.addIssue({ code: 'custom', message }), z.NEVER);
+    const parts = raw.split(',', YEARS.length + 1);
+    if (parts.length > YEARS.length) return fail(`at most ${YEARS.length} years or ranges`);
+    const out = new Set<number>();
+    for (const part of parts) {
+      const m = /^(\d{4})(?:-(\d{4}))?$/.exec(part);
+      if (!m) return fail('a list like 2014-2017 or 2014,2016');
+      const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
+      if (from < FIRST_YEAR || to > LAST_YEAR || from > to) return fail(`${part}: years must lie in ${FIRST_YEAR}–${LAST_YEAR}, a range's first year not after its last`);
+      for (let y = from; y <= to; y++) out.add(y);
+    }
+    return [...out].sort((a, b) => a - b);
+  });
 export const offset = z.number().int().min(0).max(10_000_000);
 
 /**

@@ -5,6 +5,14 @@
 import { builder, ScenarioEnum } from './builder.js';
 import { approvedFigures, type ExportRow } from '../domain/exports.js';
 import { DomainError } from '../domain/errors.js';
+import { z } from 'zod';
+import { checkArgs, indicatorCodes, unionCode, year } from '../hardening/input.js';
+
+// Lists bounded before the selection is resolved: one item per catalogue year or indicator is all a filter needs.
+const ApprovedArgs = z.object({
+  filter: z.object({ root: unionCode, years: z.array(year).max(50).nullish(), indicators: indicatorCodes.nullish() }),
+  after: z.string().max(100).nullish(),
+});
 
 /** Above this many approved cells a selection must be downloaded from /exports/figures.*. */
 export const MAX_GRAPHQL_EXPORT = 50_000;
@@ -74,6 +82,8 @@ builder.queryFields((t) => ({
       after: t.arg.string(),
     },
     resolve: async (_, { filter, first, after }, ctx) => {
+      if (!ctx.access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first');
+      checkArgs(ApprovedArgs, { filter, after });
       if (first < 1 || first > MAX_PAGE) throw new DomainError('VALIDATION', `first must be between 1 and ${MAX_PAGE}`);
       const from = offsetOf(after);
       const { rows, counts } = await approvedFigures(

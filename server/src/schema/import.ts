@@ -6,12 +6,16 @@
 import { builder, ScenarioEnum } from './builder.js';
 import { FigureRef } from './figure.js';
 import { announceDiscrepancies } from './discrepancy.js';
-import { applyImport, IMPORT_MAX_BYTES, previewImport, type ImportPlan, type ImportReject, type PlanItem } from '../domain/imports.js';
+import { z } from 'zod';
+import { applyImport, IMPORT_MAX_BYTES, mayImport, previewImport, type ImportPlan, type ImportReject, type PlanItem } from '../domain/imports.js';
 import { DomainError } from '../domain/errors.js';
+import { checkArgs, importToken, optionalText } from '../hardening/input.js';
+
+const ApplyArgs = z.object({ token: importToken, reason: optionalText(1_000) });
 
 function decode(file: string): Buffer {
   // base64 is 4/3 of the bytes: refuse before decoding what would be over the limit.
-  if (file.length > Math.ceil(IMPORT_MAX_BYTES / 3) * 4 + 4) throw new DomainError('TOO_LARGE', `The file is larger than ${IMPORT_MAX_BYTES} bytes`);
+  if (file.length > Math.ceil(IMPORT_MAX_BYTES / 3) * 4 + 4) throw new DomainError('TOO_LARGE', `The file is larger than ${IMPORT_MAX_BYTES} bytes`, { http: { status: 413 }, limit: 'MAX_UPLOAD_BYTES' });
   if (!/^[A-Za-z0-9+/=_-\s]*$/.test(file)) throw new DomainError('BAD_FILE', 'file must be the .xlsx encoded as base64');
   return Buffer.from(file, 'base64');
 }
@@ -87,13 +91,16 @@ builder.mutationFields((t) => ({
     type: PreviewRef,
     description: 'What an .xlsx in the export layout (base64 in `file`) would change; writes nothing. BAD_FILE for a broken or foreign file.',
     args: { file: t.arg.string({ required: true }) },
-    resolve: (_, { file }, ctx) => previewImport(ctx.db, decode(file), ctx.access),
+    // Who may import is known before the file is decoded; its bounds are the domain's (imports.ts).
+    resolve: (_, { file }, ctx) => (mayImport(ctx.access), previewImport(ctx.db, decode(file), ctx.access)),
   }),
   importApply: t.field({
     type: ResultRef,
     description: 'Apply a previewed file in one transaction. Any rejected row refuses it whole (one error per cell with sheet, row, column); CONFLICT when the figures changed since the preview.',
     args: { file: t.arg.string({ required: true }), token: t.arg.string({ required: true }), reason: t.arg.string() },
     resolve: async (_, { file, token, reason }, ctx) => {
+      mayImport(ctx.access);
+      checkArgs(ApplyArgs, { token, reason });
       const r = await applyImport(ctx.db, decode(file), token, { access: ctx.access, reason });
       if (r.figures.length) ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: r.figures });
       await announceDiscrepancies(ctx, r.reconciliation);

@@ -12,6 +12,7 @@ import { limitArg, maxItems, subtreeOf } from '../hardening/limits.js';
 const MAX_UNIONS = 5000;
 
 const UnionsArgs = z.object({ parentCode: unionCode.nullish(), search: text(200).nullish() });
+const UnionArgs = z.object({ code: unionCode });
 
 export const UnionKindEnum = builder.enumType('UnionKind', {
   values: Object.fromEntries(UNION_KINDS.map((k) => [k.kind.toUpperCase(), { value: k.kind, description: `${k.labelVi} — ${k.labelEn} (level ${k.level})` }])),
@@ -97,7 +98,7 @@ builder.queryFields((t) => ({
     type: UnionRef,
     nullable: true,
     args: { code: t.arg.string({ required: true }) },
-    resolve: (_, { code }, ctx) => ctx.unionByCode.load(code),
+    resolve: (_, { code }, ctx) => (checkArgs(UnionArgs, { code }), ctx.unionByCode.load(code)),
   }),
   unions: t.field({
     type: [UnionRef],
