@@ -13,6 +13,9 @@ import { resetSignInLimits } from '../server/src/domain/auth.js';
 import { parseHubConfig } from '../server/src/hub/config.js';
 import { HUB_PATH, mountHub, type Hub } from '../server/src/hub/index.js';
 import { startTestServer, type TestServer } from './harness.js';
+import { admitClient, parseTrustProxy } from '../server/src/hardening/address.js';
+import { readLimits } from '../server/src/config.js';
+import type { IncomingMessage } from 'node:http';
 
 /** What auth.ts counts; read through the module so this file loads (and fails by assertion) without it. */
 const stats = (): { passwordChecks: number; hashing: number; maxHashing: number } =>
@@ -181,6 +184,32 @@ describe('2. lockout is not a weapon', () => {
     const other = await viaHub('viewer.taichinh', 'viewer-demo-2026', { 'x-forwarded-for': '198.51.100.8' });
     expect(other.errors ?? []).toEqual([]);
     expect(other.data?.signIn?.me.username).toBe('viewer.taichinh');
+  });
+});
+
+describe('TRUST_PROXY: the right-most address that is not a trusted proxy', () => {
+  const req = (peer: string, forwarded?: string) => ({ socket: { remoteAddress: peer }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as unknown as IncomingMessage;
+  const from = (trust: string, peer: string, forwarded?: string) => admitClient(req(peer, forwarded), parseTrustProxy(trust));
+
+  it('believes X-Forwarded-For only from a trusted peer, and only up to the first untrusted hop', () => {
+    expect(from('', '203.0.113.1', '198.51.100.1')).toBe('203.0.113.1');
+    expect(from('10.0.0.0/8', '203.0.113.1', '198.51.100.1')).toBe('203.0.113.1');
+    expect(from('10.0.0.0/8', '10.0.0.5', '198.51.100.1')).toBe('198.51.100.1');
+    // The client wrote the left part; the proxies appended the rest.
+    expect(from('10.0.0.0/8', '10.0.0.5', '1.1.1.1, 198.51.100.1, 10.0.0.9')).toBe('198.51.100.1');
+    expect(from('loopback', '::ffff:127.0.0.1', '198.51.100.2')).toBe('198.51.100.2');
+    expect(from('2001:db8::/32', '2001:db8::1', '[2001:db8:ffff::9]:4431, 2001:db8::2')).toBe('2001:db8:ffff::9');
+    // A number of hops: that many proxies, whatever they are.
+    expect(from('1', '192.0.2.1', '1.1.1.1, 198.51.100.3')).toBe('198.51.100.3');
+    expect(from('2', '192.0.2.1', '1.1.1.1, 198.51.100.3')).toBe('1.1.1.1');
+    expect(from('3', '192.0.2.1', '198.51.100.3')).toBe('198.51.100.3');
+    // Garbage in the header stops the walk at the last real address.
+    expect(from('10.0.0.0/8', '10.0.0.5', 'not-an-address')).toBe('10.0.0.5');
+  });
+
+  it('refuses a bad TRUST_PROXY at start-up, by name', () => {
+    expect(readLimits({ TRUST_PROXY: '10.0.0.0/8, loopback' }).TRUST_PROXY).toBe('10.0.0.0/8, loopback');
+    for (const bad of ['true', 'proxy.example', '10.0.0.0/40', '10.0.0.1/8/2']) expect(() => readLimits({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
   });
 });
 
