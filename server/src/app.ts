@@ -77,7 +77,7 @@ export function createGraphQL(db: Knex, events: Events = createEvents(), limits:
     landingPage: false,
     // CORS is answered for every path at the server's door (hardening/cors.ts); Yoga's own echoes any origin.
     cors: false,
-    context: ({ request, req }) => createContext(db, events, request, req),
+    context: ({ request, req }) => createContext(db, events, request, req, { fourEyes: limits.FOUR_EYES }),
     plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), ...limitPlugins(limits), domainErrors, setCookies, codedErrors,
       useStreamCap(limits.MAX_STREAMS_PER_CALLER),
       // ftv1 in `extensions` only when a gateway sends `apollo-federation-include-trace: ftv1`.
@@ -140,8 +140,9 @@ function serveClient(req: IncomingMessage, res: ServerResponse): void {
 export interface App {
   server: Server;
   url: string;
-  /** The limits it runs with (the hub applies the same). */
+  /** The limits it runs with, and its database: the hub applies the same, estimated alike. */
   limits: Limits;
+  db: Knex;
   /** Serve another handler at an exact path (the federation hub at /hub/graphql). */
   mount(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void;
   close(): Promise<void>;
@@ -221,6 +222,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     server,
     url: `http://127.0.0.1:${address.port}`,
     limits,
+    db,
     mount: (path, handler) => void mounted.set(path, handler),
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };

@@ -11,6 +11,8 @@ import { CSRF_HEADER } from '../context.js';
 import { LIMITS, type Limits } from '../config.js';
 import { codedErrors, limitPlugins } from '../hardening/limits.js';
 import { hubErrors } from './errors.js';
+import { useOurBounds } from './bounds.js';
+import type { Knex } from '@mikro-orm/knex';
 import { hubSelfHeaders, markHubClient } from '../hardening/address.js';
 import { composeSupergraph, type Composed } from './compose.js';
 import { SELF_NAME, type HubConfig } from './config.js';
@@ -26,7 +28,7 @@ export interface Hub extends Composed {
  * `selfUrl`: where our own subgraph answers (this server's /graphql unless the config says
  * otherwise, e.g. a load balancer in front of several instances).
  */
-export async function createHub(config: HubConfig, selfUrl: string, limits: Limits = LIMITS): Promise<Hub> {
+export async function createHub(config: HubConfig, selfUrl: string, limits: Limits = LIMITS, db?: Knex): Promise<Hub> {
   const composed = await composeSupergraph([
     { name: SELF_NAME, url: config.self ?? selfUrl },
     ...config.subgraphs,
@@ -36,10 +38,10 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
     graphqlEndpoint: HUB_PATH,
     landingPage: false,
     logging: 'warn',
-    // As strict as our /graphql: the same token, depth, alias and cost rules on the supergraph (the cost
-    // rule reads list fields and their bounds from whatever schema it validates against), the same batch
-    // limit and CSRF prevention; the body was read and counted by the app. CORS is the app's (cors.ts).
-    plugins: () => [...limitPlugins(limits), hubErrors, codedErrors],
+    // As strict as our /graphql: the same token, depth, alias and cost rules on the supergraph (with our
+    // fields' bounds and hierarchy, bounds.ts), the same result cap, batch limit and CSRF prevention; the
+    // body was read and counted by the app. CORS is the app's (cors.ts).
+    plugins: () => [useOurBounds(db), ...limitPlugins(limits), hubErrors, codedErrors],
     batching: { limit: limits.MAX_BATCH_OPERATIONS },
     csrfPrevention: { requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] },
     cors: false,
@@ -73,7 +75,7 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
 
 /** Compose and serve the hub on a running app, at HUB_PATH. */
 export async function mountHub(app: App, config: HubConfig): Promise<Hub> {
-  const hub = await createHub(config, `${app.url}/graphql`, app.limits);
+  const hub = await createHub(config, `${app.url}/graphql`, app.limits, app.db);
   app.mount(HUB_PATH, hub.handle);
   return hub;
 }
