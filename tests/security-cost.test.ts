@@ -33,6 +33,11 @@ async function sqlDuring(server: TestServer, work: () => Promise<unknown>): Prom
   return seen;
 }
 
+/** `sql` written with backquotes, matching either driver's quoting. */
+const like = (sql: string) => new RegExp(sql.replace(/`/g, '[`"]?'), 'i');
+/** A read of unions (not the hierarchy's shape, which the estimate itself measures once a minute). */
+const readsUnions = (q: string) => like('from `trade_union` as `u`').test(q);
+
 /** Fields in a response as the estimate counts them: each key one, a list of objects each item's fields. */
 function fieldsIn(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + fieldsIn(v), 0);
@@ -76,7 +81,7 @@ describe('the estimate bounds what a query really returns', () => {
     const sql = await sqlDuring(s, async () => (r = await s.gql(query)));
     expect(codes(r)).toEqual(['TOO_COMPLEX']);
     expect(r.data ?? null).toBeNull();
-    expect(sql.filter((q) => /trade_union/.test(q))).toEqual([]);
+    expect(sql.filter(readsUnions)).toEqual([]);
   });
 
   it('reads a `limit` sent as a variable: a huge one is refused, a small one answered', async () => {
@@ -121,7 +126,7 @@ describe('_entities', () => {
     const sql = await sqlDuring(s, async () => (r = await s.gql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Union { code } } }', { r: reps })));
     expect(codes(r)).toEqual(['TOO_COMPLEX']);
     expect(r.errors![0]!.message).toMatch(String(LIMITS.MAX_ENTITY_REPRESENTATIONS));
-    expect(sql.filter((q) => /trade_union/.test(q))).toEqual([]);
+    expect(sql.filter(readsUnions)).toEqual([]);
   });
 
   it('loads 200 Union and 200 Figure representations with one query per type', async () => {
@@ -139,9 +144,8 @@ describe('_entities', () => {
     const sql = await sqlDuring(s, async () => (r = await s.gql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Union { code } ... on Figure { unionCode year } } }', { r: reps })));
     expect(r.errors).toBeUndefined();
     expect((r.data!._entities as unknown[]).filter(Boolean)).toHaveLength(400);
-    const q = (s: string) => new RegExp(s.replace(/`/g, '[`"]?'), 'i');
-    expect(sql.filter((x) => q('from `trade_union` as `u` where `u`.`code` in').test(x))).toHaveLength(1);
-    expect(sql.filter((x) => q('from `figure` as `f`').test(x))).toHaveLength(1);
+    expect(sql.filter((x) => like('from `trade_union` as `u` where `u`.`code` in').test(x))).toHaveLength(1);
+    expect(sql.filter((x) => like('from `figure` as `f`').test(x))).toHaveLength(1);
   });
 });
 
@@ -161,6 +165,33 @@ describe('the response cap behind the estimate', () => {
     expect(r.errors![0]!.message).toMatch(/500/);
     // The children under the unions were never loaded: the operation stopped when the count passed the cap.
     expect(sql.filter((q) => /parent_id[`"]? in \(/i.test(q))).toEqual([]);
+  });
+
+  it('counts a subscription one event at a time: an event over the cap is replaced by RESPONSE_TOO_LARGE, the next one comes through', async () => {
+    const drafts = await capped.sql<{ unionCode: string; indicatorCode: string; year: number; scenario: string; version: number }>(
+      "select u.code as \"unionCode\", i.code as \"indicatorCode\", f.year, f.scenario, f.version from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id where f.status = 'submitted' order by f.id limit 601",
+    );
+    expect(drafts).toHaveLength(601);
+    const write = (cells: typeof drafts) =>
+      capped.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', {
+        c: cells.map((c) => ({ unionCode: c.unionCode, indicatorCode: c.indicatorCode, year: Number(c.year), scenario: c.scenario.toUpperCase(), value: 1234, expectedVersion: Number(c.version) })),
+      });
+    const sub = await capped.subscribe('subscription { figuresChanged { figures { unionCode value } } }');
+    try {
+      // A mutation that ran is answered in full (its lists are bounded by the estimate), never replaced by a refusal.
+      const written = await write(drafts.slice(0, 600));
+      expect(written.errors).toBeUndefined();
+      expect(written.data!.setFigures.figures).toHaveLength(600);
+      const big = await sub.next();
+      expect(big.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['RESPONSE_TOO_LARGE']);
+      expect(big.data ?? null).toBeNull();
+      expect((await write(drafts.slice(600))).errors).toBeUndefined();
+      const small = await sub.next();
+      expect(small.errors).toBeUndefined();
+      expect(small.data.figuresChanged.figures).toEqual([{ unionCode: drafts[600]!.unionCode, value: 1234 }]);
+    } finally {
+      sub.close();
+    }
   });
 
   it('answers in full under the cap', async () => {

@@ -201,18 +201,19 @@ interface Operation {
   variableValues?: Args | null;
 }
 
+function operationOf(op: Pick<Operation, 'document' | 'operationName'>): OperationDefinitionNode | undefined {
+  const operations = op.document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return op.operationName ? operations.find((o) => o.name?.value === op.operationName) : operations[0];
+}
+
 /**
  * The estimate of the operation about to run, with its variables (a validation rule never sees
  * them, so this runs when execution starts); a refusal, or null when it may run.
  */
 export function costRefusal(op: Operation, shape: TreeShape, limits: Pick<Limits, 'MAX_COMPLEXITY' | 'MAX_ENTITY_REPRESENTATIONS'>): GraphQLError | null {
   const fragments: Record<string, FragmentDefinitionNode> = {};
-  const operations: OperationDefinitionNode[] = [];
-  for (const d of op.document.definitions) {
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-    else if (d.kind === Kind.OPERATION_DEFINITION) operations.push(d);
-  }
-  const node = op.operationName ? operations.find((o) => o.name?.value === op.operationName) : operations[0];
+  for (const d of op.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const node = operationOf(op);
   if (!node) return null; // graphql refuses it itself
   // Variables the request leaves out take the operation's defaults, as execution will.
   const variables: Args = {};
@@ -283,10 +284,15 @@ function countListItems(schema: GraphQLSchema): void {
   }
 }
 
-/** MAX_RESULT_ITEMS: an operation whose answer outgrows it is stopped and answered with one RESPONSE_TOO_LARGE. */
+/**
+ * MAX_RESULT_ITEMS: a query whose answer outgrows it is stopped and answered with one RESPONSE_TOO_LARGE.
+ * Not a mutation: once it has written, its answer must say so (its lists are bounded by the estimate:
+ * the cells it was given, the selection it moved).
+ */
 function useResultCap(limits: Limits): Plugin {
   return {
     onExecute({ args }) {
+      if (operationOf(args)?.operation === 'mutation') return;
       countListItems(args.schema);
       const budget: Budget = { left: limits.MAX_RESULT_ITEMS, cap: limits.MAX_RESULT_ITEMS, over: false };
       budgets.set(args.contextValue as object, budget);
@@ -295,6 +301,22 @@ function useResultCap(limits: Limits): Plugin {
           budgets.delete(args.contextValue as object);
           if (budget.over && !(Symbol.asyncIterator in (result as object))) setResult({ errors: [tooLarge(budget.cap)] });
         },
+      };
+    },
+    // A subscription's answers are counted one event at a time: an event over the cap is replaced, the stream goes on.
+    onSubscribe({ args }) {
+      countListItems(args.schema);
+      const budget: Budget = { left: limits.MAX_RESULT_ITEMS, cap: limits.MAX_RESULT_ITEMS, over: false };
+      budgets.set(args.contextValue as object, budget);
+      return {
+        onSubscribeResult: () => ({
+          onNext({ setResult }) {
+            if (budget.over) setResult({ errors: [tooLarge(budget.cap)] });
+            budget.left = budget.cap;
+            budget.over = false;
+          },
+          onEnd: () => void budgets.delete(args.contextValue as object),
+        }),
       };
     },
   };
