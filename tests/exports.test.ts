@@ -237,7 +237,7 @@ describe('exports', () => {
     expect(big.errors?.[0]?.message).toMatch(/more than 50000.*\/exports\/figures\.csv/);
   });
 
-  it('a browser session downloads with its CSRF token in the link, and not without it', async () => {
+  it('a browser session downloads through a download ticket, not with its CSRF token in the link', async () => {
     const signIn = await fetch(`${s.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1' },
@@ -246,7 +246,14 @@ describe('exports', () => {
     const csrf = ((await signIn.json()) as { data: { signIn: { csrfToken: string } } }).data.signIn.csrfToken;
     const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     expect((await fetch(`${s.url}/exports/figures.json?root=P06-H01`, { headers: { cookie } })).status).toBe(403);
-    const ok = await fetch(`${s.url}/exports/figures.json?root=P06-H01&csrf=${encodeURIComponent(csrf)}`, { headers: { cookie } });
+    expect((await fetch(`${s.url}/exports/figures.json?root=P06-H01&csrf=${encodeURIComponent(csrf)}`, { headers: { cookie } })).status).toBe(400);
+    const ticket = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+      body: JSON.stringify({ query: 'mutation { downloadTicket(path: "/exports/figures.json?root=P06-H01") { url } }' }),
+    });
+    const { url } = ((await ticket.json()) as { data: { downloadTicket: { url: string } } }).data.downloadTicket;
+    const ok = await fetch(`${s.url}${url}`, { headers: { cookie } });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { figures: Rec[] }).figures.length).toBeGreaterThan(0);
   });

@@ -3,6 +3,7 @@
  * charts from approved figures, what is not approved yet, issuing an edition with its stages shown,
  * and the edition's downloads.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from './harness.js';
@@ -48,10 +49,12 @@ describe('report page', () => {
     expect(await page.getByTestId('report-changes').textContent()).toMatch(/Lần 1/);
     const link = page.locator('.report-editions a', { hasText: 'XLSX' }).first();
     const href = await link.getAttribute('href');
-    expect(href).toMatch(/^\/reports\/\d+\.xlsx\?csrf=/);
-    // The link works with the page's own session cookie.
-    const status = await page.evaluate(async (h) => (await fetch(h!)).status, href);
-    expect(status).toBe(200);
+    // No CSRF token in the link: a click asks for a short-lived download ticket, then downloads.
+    expect(href).toMatch(/^\/reports\/\d+\.xlsx$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.url()).toMatch(/\/reports\/\d+\.xlsx\?ticket=/);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    expect(readFileSync((await download.path())!).subarray(0, 2).toString()).toBe('PK');
     await page.screenshot({ path: `${SCREENSHOTS}/report-edition.png` });
   });
 });

@@ -1,16 +1,17 @@
 /**
- * Downloads of approved figures (CSV, XLSX, JSON) for a subtree, years and scenario. Plain links:
- * the browser streams the file; the session's CSRF token rides in the URL since a link sends no headers.
+ * Downloads of approved figures (CSV, XLSX, JSON) for a subtree, years and scenario. Links the
+ * browser streams: a click asks for a short-lived download ticket first (a link sends no headers,
+ * and a CSRF token does not belong in a URL).
  */
 import { useState } from 'react';
 import { FIRST_YEAR, LAST_YEAR } from '@unionhub/schema/periods';
-import { csrfToken } from './api.ts';
+import { downloadOnClick } from './api.ts';
 import { t, type Lang } from './i18n.ts';
 import { Import } from './Import.tsx';
 import { YearRange } from './YearRange.tsx';
 
 export function exportUrl(format: 'csv' | 'xlsx' | 'json', p: { root: string; from: number; to: number; scenario: string; indicators: string }): string {
-  const q = new URLSearchParams({ root: p.root.trim() || 'TLD', years: `${p.from}-${p.to}`, scenario: p.scenario, csrf: csrfToken() });
+  const q = new URLSearchParams({ root: p.root.trim() || 'TLD', years: `${p.from}-${p.to}`, scenario: p.scenario });
   const indicators = p.indicators.split(/[\s,]+/).filter(Boolean).join(',');
   if (indicators) q.set('indicators', indicators);
   return `/exports/figures.${format}?${q}`;
@@ -22,6 +23,7 @@ export function Exports({ lang }: { lang: Lang }) {
   const [to, setTo] = useState(2017 <= LAST_YEAR ? 2017 : LAST_YEAR);
   const [scenario, setScenario] = useState('all');
   const [indicators, setIndicators] = useState('');
+  const [error, setError] = useState<string | null>(null);
   const params = { root, from, to, scenario, indicators };
   return (
     <section className="files-section" data-testid="exports">
@@ -41,9 +43,10 @@ export function Exports({ lang }: { lang: Lang }) {
       </div>
       <p className="files-links">
         {(['xlsx', 'csv', 'json'] as const).map((f) => (
-          <a key={f} href={exportUrl(f, params)} download data-format={f}>⬇ {f.toUpperCase()}</a>
+          <a key={f} href={exportUrl(f, params)} download data-format={f} onClick={downloadOnClick(setError)}>⬇ {f.toUpperCase()}</a>
         ))}
       </p>
+      {error && <p className="error">{error}</p>}
       <p className="files-note">{t('export.note', lang)}</p>
     </section>
   );

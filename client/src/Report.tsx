@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { formatViNumber } from '@unionhub/schema/numbers';
 import { roleOperations } from '@unionhub/schema/roles';
-import { csrfToken, run, subscribe } from './api.ts';
+import { downloadOnClick, run, subscribe } from './api.ts';
 import { t, type Lang, type Word } from './i18n.ts';
 import './report.css';
 
@@ -95,7 +95,7 @@ export function Report({ lang }: { lang: Lang }) {
   };
 
   const report = shown?.report ?? live;
-  const download = (url: string) => `${url}?csrf=${encodeURIComponent(csrfToken())}`;
+  const download = downloadOnClick(setError);
   return (
     <div className="report-page" data-testid="report-page">
       <div className="report-toolbar">
@@ -125,7 +125,7 @@ export function Report({ lang }: { lang: Lang }) {
                   {t('edition', lang)} {e.number} — {new Date(e.createdAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB')}
                 </button>
                 <div className="meta">{e.actor} · {e.changeCount} {t('changedCells', lang)} · <code title={e.contentHash}>{e.contentHash.slice(0, 10)}</code></div>
-                <a href={download(e.xlsxUrl)}>XLSX</a> · <a href={download(e.docxUrl)}>DOCX</a>
+                <a href={e.xlsxUrl} onClick={download}>XLSX</a> · <a href={e.docxUrl} onClick={download}>DOCX</a>
               </li>
             ))}
           </ul>

@@ -30,6 +30,28 @@ export async function run<T>(query: string, variables: Record<string, unknown> =
 }
 
 /**
+ * Follow a download link of ours (/exports/…, /reports/…): a link cannot carry the CSRF header, so
+ * ask for a short-lived ticket for exactly this path first, then let the browser fetch the file.
+ */
+export async function download(path: string): Promise<void> {
+  const d = await run<{ downloadTicket: { url: string } }>('mutation ($p: String!) { downloadTicket(path: $p) { url } }', { p: path }, true);
+  const a = document.createElement('a');
+  a.href = d.downloadTicket.url;
+  a.download = '';
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+/** A link's click: the download through a ticket; a refusal is shown by `onError`. */
+export function downloadOnClick(onError: (message: string) => void) {
+  return (e: { preventDefault(): void; currentTarget: { getAttribute(name: string): string | null } }) => {
+    e.preventDefault();
+    download(e.currentTarget.getAttribute('href')!).catch((err: Error) => onError(err.message));
+  };
+}
+
+/**
  * Subscribe over server-sent events (GraphQL over SSE, the session cookie and CSRF header as for
  * queries). Resolves once the server has answered, so a caller can start the work it wants to follow;
  * each event's `data` is handed on until the signal aborts.

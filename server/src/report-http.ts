@@ -1,7 +1,7 @@
 /**
  * GET /reports/<editionId>.xlsx|.docx: an issued edition's file exactly as frozen. The caller is
- * identified as for GraphQL (createContext: bearer token, or session cookie + CSRF token — a
- * download link may carry the CSRF token as ?csrf=, GET only, as it changes nothing).
+ * identified as for GraphQL (createContext: bearer token, or session cookie + CSRF header — a
+ * download link carries a `ticket=` from the downloadTicket mutation instead; http.ts callerContext).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';

@@ -2,7 +2,8 @@
  * HTTP routes for files: streaming exports of approved figures (GET /exports/figures.csv|.xlsx|.json)
  * and the workbook import (POST /imports/preview, POST /imports/apply with the raw .xlsx as body).
  * Callers authenticate as for GraphQL (createContext): a bearer token, or the session cookie with
- * its CSRF token in the x-csrf-token header — or, for a plain download link, in `csrf=` of the URL.
+ * its CSRF token in the x-csrf-token header — or, for a plain download link, a `ticket=` from the
+ * downloadTicket mutation (http.ts callerContext; `csrf=` in a URL is refused).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';
