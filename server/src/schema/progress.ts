@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { checkArgs, unionCode, years } from '../hardening/input.js';
 import { len, maxItems, subtreeOf } from '../hardening/limits.js';
 
-const ProgressArgs = z.object({ root: unionCode, years });
+// The hierarchy has four levels: a depth beyond 3 asks for nothing more.
+const ProgressArgs = z.object({ root: unionCode, depth: z.number().int().min(0).max(3), years });
 
 const ProgressRowRef = builder.objectRef<ProgressRow>('ApprovalProgress').implement({
   description: 'Counts over the union’s whole subtree for one year.',
