@@ -231,6 +231,12 @@ describe('3. rate limits key on a verified caller', () => {
     expect(((await valid.json()) as { data: { me: { username: string } } }).data.me.username).toBe('viewer.taichinh');
   });
 
+  it('a session cookie that is not even valid percent-encoding is an anonymous caller, not a fault', async () => {
+    const res = await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'uh_session=%E0%A4%A' }, body: JSON.stringify({ query: '{ me { username } }' }) });
+    expect(res.status).toBeLessThan(500);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
   it('50 forged session cookies from one address share the anonymous bucket too', async () => {
     const statuses = [];
     for (let i = 0; i < 50; i++) statuses.push((await me({ cookie: `uh_session=uhs_forged${i}${Math.random().toString(36).slice(2)}`, 'x-csrf-token': 'x' })).status);
