@@ -122,8 +122,9 @@ const OPERATIONS: { name: string; call: () => Promise<[string, Record<string, un
     name: 'approveFigures inside (P06)',
     call: async () => {
       const c = await nextCell();
-      await s.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', { c: [{ ...c, value: 5, expectedVersion: await version(c.unionCode, c.indicatorCode, c.year) }] });
-      await s.gql('mutation ($c: CellKey!) { submitFigures(selection: { cells: [$c] }) { movedCount } }', { c });
+      // Written and submitted by the reporter: four-eyes keeps anyone from approving a value they wrote.
+      await s.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', { c: [{ ...c, value: 5, expectedVersion: await version(c.unionCode, c.indicatorCode, c.year) }] }, { as: 'reporter' });
+      await s.gql('mutation ($c: CellKey!) { submitFigures(selection: { cells: [$c] }) { movedCount } }', { c }, { as: 'reporter' });
       return ['mutation ($c: CellKey!) { approveFigures(selection: { cells: [$c] }) { movedCount } }', { c }];
     },
     expect: { anonymous: 'UNAUTHENTICATED', viewer: 'FORBIDDEN', reporter: 'FORBIDDEN', reviewer: 'ok', admin: 'ok' },

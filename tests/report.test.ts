@@ -150,7 +150,12 @@ describe('editions', () => {
 
     // The correction: approve the proposal on P01 members 2015.
     const before = await gqlOk('{ figure(unionCode: "P01", indicatorCode: "members", year: 2015, scenario: ACTUAL) { value proposedValue } }');
-    await gqlOk('mutation { approveFigures(selection: { cells: [{ unionCode: "P01", indicatorCode: "members", year: 2015, scenario: ACTUAL }] }) { movedCount } }');
+    // Approved by a second reviewer on TLĐ: four-eyes keeps admin, who proposed it, from approving it.
+    await gqlOk('mutation { createUser(username: "reviewer.tld", displayName: "Người duyệt TLĐ", password: "reviewer-tld-2026") { username } }');
+    await gqlOk('mutation { grantRole(username: "reviewer.tld", role: REVIEWER, unionCode: "TLD") { id } }');
+    const token = (await gqlOk('mutation { issueToken(username: "reviewer.tld", name: "tests") { token } }')).issueToken.token;
+    const approved = await s.gql('mutation { approveFigures(selection: { cells: [{ unionCode: "P01", indicatorCode: "members", year: 2015, scenario: ACTUAL }] }) { movedCount } }', {}, { headers: { authorization: `Bearer ${token}` } });
+    expect(approved.data?.approveFigures.movedCount, JSON.stringify(approved.errors)).toBe(1);
     const second = (await gqlOk(`mutation { generateReport(root: "TLD") { ${EDITION} } }`)).generateReport;
     expect(second.number).toBe(2);
     expect(second.previous).toEqual({ number: 1 });

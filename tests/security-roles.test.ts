@@ -235,6 +235,32 @@ describe('every figure-derived field as a viewer and as a reporter outside its s
   }
 });
 
+/** Refusals of writes outside what the caller may do: they name the cell, never its value, status or proposal. */
+const PLANTED_CELLS = () => [cell('P01', 'members', 2016, 'ACTUAL'), cell('P01', 'members', 2016, 'TARGET'), cell(planted.child, 'members', 2016, 'TARGET')];
+const REFUSED_WRITES: { field: string; query: string; variables: () => Record<string, unknown> }[] = [
+  ...['submitFigures', 'approveFigures'].map((field) => ({ field, query: `mutation ($c: [CellKey!]) { ${field}(selection: { cells: $c }) { movedCount } }`, variables: () => ({ c: PLANTED_CELLS() }) })),
+  ...['sendBackFigures', 'reopenFigures'].map((field) => ({ field, query: `mutation ($c: [CellKey!]) { ${field}(selection: { cells: $c }, reason: "x") { movedCount } }`, variables: () => ({ c: PLANTED_CELLS() }) })),
+  { field: 'approveFigures', query: 'mutation { approveFigures(selection: { subtree: { root: "P01", year: 2016, scenario: ACTUAL } }) { movedCount skipped { unionCode reason } reasons { reason count } } }', variables: () => ({}) },
+  { field: 'setFigures', query: 'mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { value } } }', variables: () => ({ c: PLANTED_CELLS().map((c) => ({ ...c, value: 1, expectedVersion: 1 })) }) },
+  { field: 'proposeFigure', query: 'mutation ($c: CellKey!) { proposeFigure(cell: $c, value: 1, expectedVersion: 1) { value proposedValue } }', variables: () => ({ c: PLANTED_CELLS()[1] }) },
+  { field: 'commentFigure', query: 'mutation ($c: CellKey!) { commentFigure(cell: $c, text: "x") { value proposedValue } }', variables: () => ({ c: PLANTED_CELLS()[1] }) },
+  ...['explainDiscrepancy', 'acceptDiscrepancy'].map((field) => ({ field, query: `mutation ($id: Int!) { ${field}(id: $id, text: "x") { leftValue rightValue } }`, variables: () => ({ id: planted.discrepancyId }) })),
+];
+
+describe('refused writes tell nothing unapproved', () => {
+  for (const row of REFUSED_WRITES) {
+    for (const as of RESTRICTED) {
+      it(`${row.field} on P01 as ${as}: FORBIDDEN, nothing unapproved`, async () => {
+        const r = await s.gql(row.query, row.variables(), { as });
+        const skipped = (r.data as any)?.approveFigures?.skipped;
+        if (skipped) expect((r.data as any).approveFigures.movedCount).toBe(0);
+        else expect(r.errors?.map((e) => e.extensions.code)).toContain('FORBIDDEN');
+        expect(leaks(r, [], false, as), JSON.stringify(r).slice(0, 2000)).toEqual([]);
+      });
+    }
+  }
+});
+
 // ---------- subscriptions ----------
 
 let markerSeq = 0;
@@ -376,4 +402,79 @@ describe('the matrix covers every figure-derived field of the schema', () => {
     const covered = new Set([...ROWS, ...SUBSCRIPTIONS].map((r) => r.field));
     expect(fields.filter((f) => !covered.has(f))).toEqual([]);
   });
+});
+
+// ---------- four-eyes (issue 12 item 10) ----------
+
+const WRITTEN_BY_YOU = 'written by you (four-eyes: another user must approve it)';
+const SELECTION = 'mutation ($s: FigureSelection!) { approveFigures(selection: $s) { movedCount reasons { reason count } skipped { unionCode indicatorCode reason } } }';
+
+/** A seeded submitted actual of Bắc Kạn, rewritten (+1) by `as`, then submitted by `submitter`. */
+async function writeAndSubmit(on: TestServer, c: ReturnType<typeof cell>, as: As, submitter: As = as): Promise<void> {
+  const cur = ok(await on.gql('query ($u: String!, $i: String!, $y: Int!) { figure(unionCode: $u, indicatorCode: $i, year: $y, scenario: ACTUAL) { value version } }', { u: c.unionCode, i: c.indicatorCode, y: c.year })).figure;
+  ok(await on.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', { c: [{ ...c, value: cur.value + 1, expectedVersion: cur.version }] }, { as }));
+  ok(await on.gql('mutation ($c: CellKey!) { submitFigures(selection: { cells: [$c] }) { movedCount } }', { c }, { as: submitter }));
+}
+
+async function statusOf(on: TestServer, c: ReturnType<typeof cell>): Promise<string> {
+  return ok(await on.gql('query ($u: String!, $i: String!, $y: Int!, $s: Scenario!) { figure(unionCode: $u, indicatorCode: $i, year: $y, scenario: $s) { status } }',
+    { u: c.unionCode, i: c.indicatorCode, y: c.year, s: c.scenario })).figure.status;
+}
+
+describe('four-eyes: nobody approves a value they wrote', () => {
+  it('a list with a cell the approver wrote is refused whole, naming that cell; another user approves it', async () => {
+    const mine = cell('P06-H02', 'officials.trained', 2015, 'ACTUAL');
+    const seeded = cell('P06-H03', 'officials.trained', 2015, 'ACTUAL');
+    await writeAndSubmit(s, mine, 'admin');
+    const r = await s.gql(SELECTION, { s: { cells: [seeded, mine] } });
+    expect(r.errors?.map((e) => [e.extensions.code, e.extensions.index, e.extensions.unionCode])).toEqual([['FORBIDDEN', 1, 'P06-H02']]);
+    expect(r.errors![0]!.message).toContain(WRITTEN_BY_YOU);
+    expect([await statusOf(s, mine), await statusOf(s, seeded)]).toEqual(['SUBMITTED', 'SUBMITTED']); // nothing moved
+    expect(ok(await s.gql(SELECTION, { s: { cells: [seeded, mine] } }, { as: 'reviewer' })).approveFigures.movedCount).toBe(2);
+  });
+
+  it('the writer of the value counts, not who submitted it', async () => {
+    const byAdmin = cell('P06-H04', 'officials.trained', 2014, 'ACTUAL');
+    await writeAndSubmit(s, byAdmin, 'admin', 'reporter');
+    expect((await s.gql(SELECTION, { s: { cells: [byAdmin] } })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    const byReporter = cell('P06-H04', 'officials.trained', 2013, 'ACTUAL');
+    await writeAndSubmit(s, byReporter, 'reporter', 'admin');
+    expect(ok(await s.gql(SELECTION, { s: { cells: [byReporter] } })).approveFigures.movedCount).toBe(1);
+  });
+
+  it('a unit-year and "all that pass" in a subtree skip the approver\'s own cells and count them under their reason', async () => {
+    for (const [code, selection] of [
+      ['P06-H05', (c: ReturnType<typeof cell>) => ({ unitYear: { unionCode: c.unionCode, year: c.year, scenario: 'ACTUAL' } })],
+      ['P06-H06', (c: ReturnType<typeof cell>) => ({ subtree: { root: c.unionCode, year: c.year, scenario: 'ACTUAL', onlyPassing: true } })],
+    ] as const) {
+      const mine = cell(code, 'officials.trained', 2015, 'ACTUAL');
+      await writeAndSubmit(s, mine, 'admin');
+      const r = ok(await s.gql(SELECTION, { s: selection(mine) })).approveFigures;
+      expect(r.reasons).toContainEqual({ reason: WRITTEN_BY_YOU, count: 1 });
+      expect(r.skipped).toContainEqual({ unionCode: code, indicatorCode: 'officials.trained', reason: WRITTEN_BY_YOU });
+      expect(r.movedCount).toBeGreaterThan(0); // the seed's cells of the same selection
+      expect(await statusOf(s, mine)).toBe('SUBMITTED');
+    }
+  });
+
+  it('a proposal is not approved by its proposer', async () => {
+    const c = cell('P06-H07', 'members', 2016, 'TARGET');
+    const f = ok(await s.gql('{ figure(unionCode: "P06-H07", indicatorCode: "members", year: 2016, scenario: TARGET) { value version } }')).figure;
+    ok(await s.gql('mutation ($c: CellKey!, $v: Float!, $e: Int!) { proposeFigure(cell: $c, value: $v, expectedVersion: $e) { version } }', { c, v: f.value + 3, e: f.version }));
+    const mine = await s.gql(SELECTION, { s: { cells: [c] } });
+    expect(mine.errors?.map((e) => [e.extensions.code, e.message.includes(WRITTEN_BY_YOU)])).toEqual([['FORBIDDEN', true]]);
+    expect(ok(await s.gql(SELECTION, { s: { cells: [c] } }, { as: 'reviewer' })).approveFigures.movedCount).toBe(1);
+    expect(ok(await s.gql('{ figure(unionCode: "P06-H07", indicatorCode: "members", year: 2016, scenario: TARGET) { value proposedValue } }')).figure).toEqual({ value: f.value + 3, proposedValue: null });
+  });
+
+  it('FOUR_EYES=off lets a user approve what they wrote', async () => {
+    const off = await startTestServer({ limits: { FOUR_EYES: false } });
+    try {
+      const mine = cell('P06-H02', 'officials.trained', 2015, 'ACTUAL');
+      await writeAndSubmit(off, mine, 'admin');
+      expect(ok(await off.gql(SELECTION, { s: { cells: [mine] } })).approveFigures.movedCount).toBe(1);
+    } finally {
+      await off.close();
+    }
+  }, 60_000);
 });

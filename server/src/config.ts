@@ -115,6 +115,8 @@ export const limitsSchema = z.object({
   SIGNIN_HASH_CONCURRENCY: count(2),
   /** Sign-ins waiting for a hash slot; past that an attempt is refused at once (RATE_LIMITED), before any check. */
   SIGNIN_HASH_QUEUE: count(32, 0),
+  /** Four-eyes: a user cannot approve a value (or a proposal) they wrote themselves; `off` lets them (domain/approval.ts). */
+  FOUR_EYES: z.enum(['on', 'off']).default('on').transform((v) => v === 'on'),
 });
 export type Limits = z.infer<typeof limitsSchema>;
 

@@ -6,7 +6,7 @@ import { figuresByCells, type CellKey, type FigureRow } from './domain/figures.j
 import type { DiscrepancyRow } from './domain/reconcile.js';
 import type { UnionRow } from './domain/unions.js';
 import { childrenOf, unionsByCodes, unionsByIds, yearSpan } from './domain/unions.js';
-import { Access } from './domain/access.js';
+import { Access, type AccessPolicy } from './domain/access.js';
 import { callerFromSession, callerFromToken } from './domain/auth.js';
 import { clientAddress } from './hardening/address.js';
 import { Loader } from './loader.js';
@@ -65,15 +65,15 @@ function refuse(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, status: 
  * Who is calling: a bearer token (programs) or a session cookie (the client). A cookie request
  * must carry the CSRF token of its session in a header; a bad token is refused, never anonymous.
  */
-export async function createContext(db: Knex, events: Events, request: Request, req?: IncomingMessage): Promise<Context> {
-  let access = new Access(null);
+export async function createContext(db: Knex, events: Events, request: Request, req?: IncomingMessage, policy?: AccessPolicy): Promise<Context> {
+  let access = new Access(null, policy);
   let sessionToken: string | null = null;
   const authorization = request.headers.get('authorization');
   if (authorization) {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization);
     const caller = m ? await callerFromToken(db, m[1]!) : null;
     if (!caller) throw refuse('UNAUTHENTICATED', 'The API token is invalid, expired or revoked', 401);
-    access = new Access(caller);
+    access = new Access(caller, policy);
   } else {
     sessionToken = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
     if (sessionToken) {
@@ -82,7 +82,7 @@ export async function createContext(db: Knex, events: Events, request: Request, 
         if (request.headers.get(CSRF_HEADER) !== session.csrfToken) {
           throw refuse('FORBIDDEN', `A signed-in request must send its ${CSRF_HEADER} header`, 403);
         }
-        access = new Access(session.caller);
+        access = new Access(session.caller, policy);
       } else sessionToken = null; // expired or signed out: anonymous
     }
   }

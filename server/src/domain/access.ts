@@ -35,8 +35,17 @@ export interface FigureView {
   approvedAt: string | null;
 }
 
+/** Rules of the deployment, not of a role (config.ts). */
+export interface AccessPolicy {
+  /** Four-eyes: nobody approves a value or a proposal they wrote themselves (FOUR_EYES, on by default). */
+  fourEyes: boolean;
+}
+
 export class Access {
-  constructor(readonly caller: Caller | null) {}
+  constructor(
+    readonly caller: Caller | null,
+    readonly policy: AccessPolicy = { fourEyes: true },
+  ) {}
 
   get authenticated(): boolean {
     return this.caller !== null;
@@ -45,6 +54,11 @@ export class Access {
   /** May do `op` on the union at `path` (a union path, "/TLD/P06/P06-H01/"). */
   can(op: Operation, path: string): boolean {
     return !!this.caller?.grants.some((g) => path.startsWith(g.path) && roleOperations(g.role).includes(op));
+  }
+
+  /** May do `op` somewhere: some grant's role has it (an upload is refused up front without `edit` anywhere). */
+  canAnywhere(op: Operation): boolean {
+    return !!this.caller?.grants.some((g) => roleOperations(g.role).includes(op));
   }
 
   /** Administration of users, grants and tokens needs admin over the whole hierarchy. */
@@ -72,6 +86,11 @@ export class Access {
   /** May read the union at `path` at all (its approved figures at least). */
   reads(path: string): boolean {
     return this.can('read', path);
+  }
+
+  /** Four-eyes: may the caller approve what `author` wrote (null: nobody through this system, e.g. the seed)? */
+  mayApproveWrittenBy(author: string | null): boolean {
+    return !this.policy.fourEyes || author === null || author !== this.caller?.username;
   }
 
   /** Refuse unless the caller reads unapproved data of the union at `path`. */

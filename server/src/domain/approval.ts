@@ -90,6 +90,30 @@ async function blockedCells(db: Db, figures: FigureRow[]): Promise<Set<string>> 
   return blocked;
 }
 
+/** Four-eyes' reason for a cell that does not move: the same words refuse a list and count in a subtree's skipped cells. */
+export const WRITTEN_BY_YOU = 'written by you (four-eyes: another user must approve it)';
+
+/**
+ * Who wrote each cell's current value: the actor of its latest value revision (a write or an import).
+ * A cell without one holds a value no user typed (the seed).
+ */
+async function valueAuthors(db: Db, figureIds: number[]): Promise<Map<number, string>> {
+  const authors = new Map<number, string>();
+  for (let i = 0; i < figureIds.length; i += 1_000) {
+    const ids = figureIds.slice(i, i + 1_000);
+    const latest = db('figure_revision').max('id').where('change', 'value').whereIn('figure_id', ids).groupBy('figure_id');
+    const rows: { figureId: number; actor: string }[] = await db('figure_revision').select('figure_id as figureId', 'actor').whereIn('id', latest);
+    for (const r of rows) authors.set(Number(r.figureId), r.actor);
+  }
+  return authors;
+}
+
+/** The author an approval must not be by: the proposer of a proposal, the writer of a submitted value. */
+async function authorsOf(db: Db, moving: { f: FigureRow; next: string }[]): Promise<Map<number, string | null>> {
+  const written = await valueAuthors(db, moving.filter((m) => m.next === 'approved').map((m) => m.f.id));
+  return new Map(moving.map(({ f, next }) => [f.id, next === 'proposal-approved' ? f.proposedBy : (written.get(f.id) ?? null)]));
+}
+
 export async function transition(db: Db, t: Transition, sel: Selection, opts: { access: Access; reason?: string | null }): Promise<TransitionResult> {
   const def = TRANSITIONS[t];
   const reason = opts.reason?.trim() || null;
@@ -102,17 +126,28 @@ export async function transition(db: Db, t: Transition, sel: Selection, opts: { 
     const blocked = 'subtree' in sel && sel.subtree.onlyPassing ? await blockedCells(trx, figures) : new Set<string>();
     const index = 'cells' in sel ? new Map(sel.cells.map((c, i) => [cellId(c), i])) : new Map<string, number>();
     const refuse = (f: CellKey, code: DomainError['code'], message: string) => {
-      if (strict) errors.push(new DomainError(code, `${f.unionCode}, ${f.indicatorCode}, ${f.year}, ${f.scenario}: ${message}`, { index: index.get(cellId(f)), ...f }));
-      else skipped.push({ cell: { unionCode: f.unionCode, indicatorCode: f.indicatorCode, year: f.year, scenario: f.scenario }, reason: message });
+      // The cell's key only: a refusal must not carry its value, status or proposal to a caller who may not read them.
+      const cell: CellKey = { unionCode: f.unionCode, indicatorCode: f.indicatorCode, year: f.year, scenario: f.scenario };
+      if (strict) errors.push(new DomainError(code, `${f.unionCode}, ${f.indicatorCode}, ${f.year}, ${f.scenario}: ${message}`, { index: index.get(cellId(f)), ...cell }));
+      else skipped.push({ cell, reason: message });
     };
     for (const m of missing) refuse(m, 'NOT_FOUND', 'no such cell');
-    const moving: { f: FigureRow; next: NonNullable<ReturnType<TransitionDef['next']>> }[] = [];
+    let moving: { f: FigureRow; next: NonNullable<ReturnType<TransitionDef['next']>> }[] = [];
     for (const f of figures) {
       const next = def.next(f);
       if (!opts.access.can(def.op, f.unionPath)) refuse(f, 'FORBIDDEN', `your roles do not allow you to ${t} here`);
       else if (next === null) refuse(f, 'FORBIDDEN_TRANSITION', why(t, f));
       else if (blocked.has(cellId(f))) refuse(f, 'FORBIDDEN_TRANSITION', 'an open discrepancy blocks it');
       else moving.push({ f, next });
+    }
+    if (t === 'approve' && opts.access.policy.fourEyes && moving.length) {
+      const authors = await authorsOf(trx, moving);
+      const allowed: typeof moving = [];
+      for (const m of moving) {
+        if (opts.access.mayApproveWrittenBy(authors.get(m.f.id) ?? null)) allowed.push(m);
+        else refuse(m.f, 'FORBIDDEN', WRITTEN_BY_YOU);
+      }
+      moving = allowed;
     }
     if (errors.length) throw new CellBatchError(errors as never);
 
