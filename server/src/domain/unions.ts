@@ -132,11 +132,13 @@ export interface TreeShape {
   subtree: number[];
   /** Most successions on one side of one union (predecessors or successors). */
   successions: number;
+  /** Each union's whole subtree (itself included), by code: bounds a read whose root is named. */
+  below: Map<string, number>;
 }
 
 /** Read in two queries (ids and parents, successions) and measured in memory: O(unions × height). */
 export async function treeShape(db: Db): Promise<TreeShape> {
-  const rows: { id: number; parentId: number | null }[] = await db('trade_union').select('id', 'parent_id as parentId');
+  const rows: { id: number; parentId: number | null; code: string }[] = await db('trade_union').select('id', 'parent_id as parentId', 'code');
   const links: { p: number; s: number }[] = await db('union_succession').select('predecessor_id as p', 'successor_id as s');
   const kids = new Map<number, number[]>();
   for (const r of rows) if (r.parentId !== null) (kids.get(r.parentId) ?? kids.set(r.parentId, []).get(r.parentId)!).push(r.id);
@@ -183,5 +185,6 @@ export async function treeShape(db: Db): Promise<TreeShape> {
     ancestors,
     subtree,
     successions: Math.max(most(links.map((l) => l.p)), most(links.map((l) => l.s))),
+    below: new Map(rows.map((r) => [r.code, size.get(r.id)!])),
   };
 }

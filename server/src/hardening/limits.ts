@@ -82,16 +82,22 @@ export const num = (v: unknown, fallback: number): number => (typeof v === 'numb
 export const len = (v: unknown, fallback: number): number => (Array.isArray(v) ? v.length : v === null || v === undefined ? fallback : 1);
 /** A `limit` argument, at most `max` (the resolver refuses more, so no more is ever returned). */
 export const limitArg = (max: number): ItemBound => (a) => Math.min(max, Math.max(0, num(a.limit, max)));
-/** `subtree(depth)`-like fields: the largest subtree of that depth (a depth past the tree's height is the whole height). */
-export const subtreeOf = (depth: unknown, shape: TreeShape): number =>
-  shape.subtree[Math.min(shape.subtree.length - 1, Math.max(0, Math.trunc(num(depth, shape.subtree.length - 1))))] ?? shape.unions;
+/**
+ * `subtree(depth)`-like fields: the largest subtree of that depth (a depth past the tree's height is
+ * the whole height), and no more than the named root's whole subtree when the read names one.
+ */
+export const subtreeOf = (depth: unknown, shape: TreeShape, root?: unknown): number =>
+  Math.min(
+    shape.subtree[Math.min(shape.subtree.length - 1, Math.max(0, Math.trunc(num(depth, shape.subtree.length - 1))))] ?? shape.unions,
+    (typeof root === 'string' && shape.below.get(root)) || Infinity,
+  );
 
 /** List fields the schema does not declare itself (federation's), by "Type.field". */
 const ENTITIES = 'Query._entities';
 const GENERATED: Record<string, ItemBound> = { [ENTITIES]: (a) => len(a.representations, 1) };
 
 /** Without a database (no hierarchy to measure) every tree bound is the old guess. */
-const UNKNOWN_SHAPE: TreeShape = { unions: DEFAULT_LIST_SIZE, fanOut: DEFAULT_LIST_SIZE, ancestors: DEFAULT_LIST_SIZE, subtree: [DEFAULT_LIST_SIZE], successions: DEFAULT_LIST_SIZE };
+const UNKNOWN_SHAPE: TreeShape = { unions: DEFAULT_LIST_SIZE, fanOut: DEFAULT_LIST_SIZE, ancestors: DEFAULT_LIST_SIZE, subtree: [DEFAULT_LIST_SIZE], successions: DEFAULT_LIST_SIZE, below: new Map() };
 
 /** The hierarchy changes rarely (imports of units): measured once a minute per database. */
 const SHAPE_MS = 60_000;

@@ -255,7 +255,7 @@ const TransitionPayload = builder.objectRef<TransitionResult>('TransitionPayload
 function movedAtMost(s: SelectionArg | undefined, shape: TreeShape): number {
   if (s?.cells) return len(s.cells, MAX_BATCH);
   if (s?.unitYear) return INDICATORS.length;
-  return subtreeOf(Infinity, shape) * INDICATORS.length;
+  return subtreeOf(Infinity, shape, s?.subtree?.root) * INDICATORS.length;
 }
 
 type SelectionArg = { cells?: { unionCode: string; indicatorCode: string; year: number; scenario: 'actual' | 'target' }[] | null; unitYear?: { unionCode: string; year: number; scenario: 'actual' | 'target' } | null; subtree?: { root: string; year: number; scenario: 'actual' | 'target'; onlyPassing: boolean } | null };

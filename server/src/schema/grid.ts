@@ -35,7 +35,7 @@ const GridRef = builder.objectRef<{ columns: GridColumn[]; rows: GridRow[] }>('G
   fields: (t) => ({
     // Bounds from `grid`'s own arguments: one column per indicator × year, one row per union of the subtree.
     columns: t.field({ type: [GridColumnRef], extensions: maxItems((_, _s, g) => len(g.indicators, INDICATORS.length) * len(g.years, YEARS.length)), resolve: (g) => g.columns }),
-    rows: t.field({ type: [GridRowRef], extensions: maxItems((_, s, g) => subtreeOf(g.depth, s)), resolve: (g) => g.rows }),
+    rows: t.field({ type: [GridRowRef], extensions: maxItems((_, s, g) => subtreeOf(g.depth, s, g.root)), resolve: (g) => g.rows }),
   }),
 });
 

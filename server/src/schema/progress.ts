@@ -32,7 +32,7 @@ builder.queryFields((t) => ({
       scenario: t.arg({ type: ScenarioEnum, defaultValue: 'actual', required: true }),
     },
     // One row per union of the subtree × year.
-    extensions: maxItems((a, s) => subtreeOf(a.depth, s) * len(a.years, 1)),
+    extensions: maxItems((a, s) => subtreeOf(a.depth, s, a.root) * len(a.years, 1)),
     resolve: (_, a, ctx) => (checkArgs(ProgressArgs, a), approvalProgress(ctx.db, a.root, a.depth, a.years, a.scenario, ctx.access)),
   }),
 }));
