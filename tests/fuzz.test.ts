@@ -1,14 +1,16 @@
 /**
  * Fuzzing the real server: several thousand malformed requests from a seeded generator — broken
  * JSON, wrong types, huge strings, deep nesting, random mutations with random arguments, random
- * bytes as uploads, random query strings — every one of which must be refused. Asserts: no
- * response ≥ 500, every error carries a code of schema/src/errors.ts and no internals, and the
- * written tables are exactly as before (row counts and checksums).
+ * bytes and decompression bombs as uploads, random and expanding query strings, values out of range —
+ * every one of which must be refused. Asserts: no response ≥ 500, every error carries a code of
+ * schema/src/errors.ts and no internals, and the written tables are exactly as before (row counts
+ * and checksums).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@unionhub/schema';
 import { startTestServer, type TestServer } from './harness.js';
 import { schema } from '../server/src/schema/index.js';
+import { entryFlood, sharedStringFlood, zipBomb } from './zip-files.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
@@ -18,7 +20,10 @@ let s: TestServer;
 beforeAll(async () => {
   // A smaller body limit keeps the huge-payload cases cheap; the limit itself is under test elsewhere.
   s = await startTestServer({ limits: { MAX_BODY_BYTES: 256 * 1024, MAX_UPLOAD_BYTES: 512 * 1024 } });
+  // Decompression bombs, made once (under the 512 kB upload limit): each over one of the default zip bounds.
+  BOMBS.push(await zipBomb(150), await zipBomb(150, 1_000), entryFlood(2_000), await sharedStringFlood(600_000));
 });
+const BOMBS: Buffer[] = [];
 afterAll(() => s.close());
 
 /** mulberry32: small, seeded, good enough to pick cases. */
@@ -100,7 +105,7 @@ function randomOperation(kind: 'mutation' | 'query'): { query: string; variables
   return { query: `${kind} ${header} { ${field.name}${args} ${selection} }`, variables };
 }
 
-/** Writes as admin that must be refused: each carries a poison (an impossible version, an unknown unit, a bad selection). */
+/** Writes as admin that must be refused: each carries a poison (an impossible version, an unknown unit, a bad selection, a value out of range). */
 function poisonedWrite(): { query: string; variables: Record<string, unknown> } {
   const cell = () => ({
     unionCode: pick(['P06-H01', 'P06-H02', 'P01', 'TLD', 'ZZ-' + int(0, 999), junkString().slice(0, 30)]),
@@ -110,7 +115,12 @@ function poisonedWrite(): { query: string; variables: Record<string, unknown> } 
     value: pick([int(0, 1e6), -5, 0.5, null, 1e15]),
     expectedVersion: int(0, 50),
   });
-  switch (int(0, 4)) {
+  switch (int(0, 5)) {
+    case 5: {
+      // Poison: only the value, out of its unit's range, on cells that do not exist yet (actuals after 2017).
+      const cells = Array.from({ length: int(1, 5) }, (_, i) => ({ unionCode: 'P06-H01', indicatorCode: pick(['members', 'grassroots', 'funding']), year: 2018 + i, scenario: 'ACTUAL', value: pick([1e308, 1e16, 1e10, -1]), expectedVersion: 0 }));
+      return { query: 'mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', variables: { c: cells } };
+    }
     case 0: {
       const cells = Array.from({ length: int(1, 30) }, cell);
       // The poison: a version no cell has reached.
@@ -167,6 +177,9 @@ function malformedBody(): string | Uint8Array {
   }
 }
 
+/** Parameters that expand (ranges, lists) far beyond what they may name: refused before they are expanded. */
+const EXPANSIONS = ['1000-999999999', '2013-2023,'.repeat(40) + '2013', '0-9999', '2023-2013', 'members,'.repeat(600) + 'members', '9'.repeat(400)];
+
 /** Percent-encode, or send bytes that are not UTF-8 at all (%ff) when the string cannot be encoded. */
 const enc = (x: string) => {
   try {
@@ -198,9 +211,10 @@ function randomRequest(): Req {
   }
   if (kind < 90) {
     const path = pick(['/imports/preview', '/imports/apply', `/imports/apply?token=${enc(junkString().slice(0, 100))}`, '/imports/x']);
+    if (chance(0.3)) return { method: 'POST', path, body: pick(BOMBS), headers: s.auth(pick(['admin', 'reporter'] as const)), label: `bomb ${path.slice(0, 30)}` };
     return { method: pick(['POST', 'POST', 'POST', 'PUT']), path, body: randomBytes(int(0, 300_000)), headers: { 'content-type': pick(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream', 'text/plain']), ...s.auth(pick(['admin', 'reporter', 'viewer', 'anonymous'] as const)) }, label: `upload ${path.slice(0, 30)}` };
   }
-  const bad = new URLSearchParams({ [pick(['years', 'root', 'indicators', 'scenario'])]: pick(['abc', '2014-', '9999', '<x>', 'members,,', 'zz', junkString().slice(0, 200)]) });
+  const bad = new URLSearchParams({ [pick(['years', 'root', 'indicators', 'scenario'])]: pick(['abc', '2014-', '9999', '<x>', 'members,,', 'zz', junkString().slice(0, 200), ...EXPANSIONS]) });
   const path = pick([`/exports/figures.csv?${bad}`, `/exports/figures.json?${bad}`, `/exports/figures.pdf?${bad}`, `/reports/${junkString().slice(0, 20)}.docx`, `/reports/99999.xlsx`, `/${enc(junkString().slice(0, 30))}`]);
   return { method: pick(['GET', 'POST', 'DELETE']), path, headers: s.auth(pick(['admin', 'viewer', 'anonymous'] as const)), label: `route ${path.slice(0, 40)}` };
 }
