@@ -157,6 +157,8 @@ export function checkValue(indicatorCode: string, value: number): string | null 
   if (def.aggregation.type === 'ratio') return `"${def.code}" is computed from other figures and cannot be typed`;
   if (typeof value !== 'number' || !Number.isFinite(value)) return 'The value is not a finite number';
   if (value < 0) return `A negative value (${value}) is not allowed`;
+  const unit = UNITS[def.unit];
+  if (value > unit.max) return `"${def.code}" is in ${unit.labelEn}: ${value} is over the maximum (at most ${unit.max.toLocaleString('en-US')})`;
   if (UNITS[def.unit].integer && !Number.isInteger(value)) return `"${def.code}" counts ${UNITS[def.unit].labelEn}: ${value} is not a whole number`;
   return null;
 }
@@ -178,8 +180,6 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
 /** A batch with what can be judged without the database. */
 interface Prepared {
   writes: readonly CellWrite[];
-  const unit = UNITS[def.unit];
-  if (value > unit.max) return `"${def.code}" is in ${unit.labelEn}: ${value} is over the maximum (at most ${unit.max.toLocaleString('en-US')})`;
   /** Refusals found before the transaction (they are reported with those found inside it). */
   errors: DomainError[];
   access: Access;
