@@ -237,6 +237,12 @@ describe('3. rate limits key on a verified caller', () => {
     expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
   });
 
+  it('a GraphQL parameter given twice in a query string is refused (found by the fuzz test: it was checked by its last value, run by its first)', async () => {
+    const res = await fetch(`${s.url}/graphql?query=${encodeURIComponent('{ me { username } }')}&variables=junk&variables=${encodeURIComponent('{}')}`, { headers: { 'x-graphql-yoga-csrf': '1', ...s.auth('admin') } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+  });
+
   it('50 forged session cookies from one address share the anonymous bucket too', async () => {
     const statuses = [];
     for (let i = 0; i < 50; i++) statuses.push((await me({ cookie: `uh_session=uhs_forged${i}${Math.random().toString(36).slice(2)}`, 'x-csrf-token': 'x' })).status);

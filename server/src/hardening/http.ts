@@ -117,6 +117,12 @@ const getParams = z.object({
 /** true when the query string was refused (and answered 400 BAD_REQUEST). */
 export function badQueryString(req: IncomingMessage, res: ServerResponse): boolean {
   const params = new URL(req.url ?? '/', 'http://x').searchParams;
+  // Checked once each: a repeated one would be checked by its last value and read by Yoga by its first.
+  const repeated = Object.keys(getParams.shape).filter((k) => params.getAll(k).length > 1);
+  if (repeated.length) {
+    refuseHttp(res, 400, 'BAD_REQUEST', `${repeated.join(', ')}: given more than once`);
+    return true;
+  }
   const parsed = getParams.safeParse(Object.fromEntries(params));
   if (parsed.success) return false;
   refuseHttp(res, 400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
