@@ -143,7 +143,7 @@ builder.mutationFields((t) => ({
 builder.subscriptionFields((t) => ({
   discrepanciesChanged: t.field({
     type: [DiscrepancyRef],
-    description: 'Discrepancies found, resolved, re-opened or decided; `root` limits it to a subtree.',
+    description: 'Discrepancies found, resolved, re-opened or decided; `root` limits it to a subtree (FORBIDDEN where you read no unapproved figures).',
     args: { root: t.arg.string() },
     subscribe: async function* (_, { root }, ctx) {
       const inside = await underRoot(ctx, root);

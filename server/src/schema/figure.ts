@@ -179,7 +179,9 @@ builder.mutationFields((t) => ({
 builder.subscriptionFields((t) => ({
   figuresChanged: t.field({
     type: FiguresChangedRef,
-    description: 'Cells written by anyone, as they are written; `root` limits it to a subtree.',
+    description:
+      'Cells written by anyone, as they are written; `root` limits it to a subtree (FORBIDDEN where you may read nothing). ' +
+      'Who reads approved figures only hears of approvals, without proposals.',
     args: { root: t.arg.string() },
     subscribe: async function* (_, { root }, ctx) {
       const inside = await underRoot(ctx, root);
@@ -287,7 +289,9 @@ builder.mutationFields((t) => ({
   }),
   approveFigures: t.field({
     type: TransitionPayload,
-    description: 'submitted → approved, or approve a proposal (reviewers). With `subtree` and onlyPassing: "approve all that pass".',
+    description:
+      'submitted → approved, or approve a proposal (reviewers). With `subtree` and onlyPassing: "approve all that pass". ' +
+      'Four-eyes: not by the user who wrote the value or proposed the correction (FORBIDDEN in a list; skipped, with its reason, otherwise).',
     args: { selection: t.arg({ type: SelectionInput, required: true }) },
     resolve: (_, a, ctx) => run(ctx, 'approve', a.selection),
   }),

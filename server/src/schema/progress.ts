@@ -24,7 +24,9 @@ const ProgressRowRef = builder.objectRef<ProgressRow>('ApprovalProgress').implem
 builder.queryFields((t) => ({
   approvalProgress: t.field({
     type: [ProgressRowRef],
-    description: 'Per union of `root` to `depth` × year: cells per status and open discrepancies, for a dashboard.',
+    description:
+      'Per union of `root` to `depth` × year: cells per status and open discrepancies, for a dashboard. Counts only what you may see: ' +
+      'approved cells where you read figures; draft, submitted, proposals and discrepancies where you read unapproved ones.',
     args: {
       root: t.arg.string({ required: true }),
       depth: t.arg.int({ defaultValue: 1, required: true }),

@@ -85,7 +85,7 @@ const ReportRef = builder.objectRef<FrozenReport>('Report').implement({
     charts: t.field({ type: ChartsRef, resolve: (r) => r.charts }),
     pending: t.field({ type: [PendingRef], resolve: (r) => r.pending }),
     pendingTotal: t.exposeInt('pendingTotal', { description: 'Cells not approved yet, left out.' }),
-    withProposal: t.exposeInt('withProposal', { description: 'Approved cells with a correction proposed: the approved value is used.' }),
+    withProposal: t.exposeInt('withProposal', { description: 'Approved cells with a correction proposed: the approved value is used. Counted only where you read unapproved figures.' }),
   }),
 });
 
