@@ -98,6 +98,55 @@ describe('the estimate bounds what a query really returns', () => {
   });
 });
 
+describe('nested list fan-out, seeded', () => {
+  // mulberry32: a fixed seed, so a failure names a query that can be replayed.
+  let seed = Number(process.env.FUZZ_SEED ?? 20261201);
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const FIELDS = ['children', 'children(year: 2016)', 'subtree(depth: $d)', 'subtree(depth: 3)', 'ancestors', 'parent', 'predecessors { union', 'successors { union'];
+  const nest = (level: number): string => {
+    if (level === 0 || rand() < 0.2) return 'code name';
+    const n = int(1, 3);
+    return Array.from({ length: n }, (_, i) => {
+      const f = pick(FIELDS);
+      const [name, via] = f.split(' { ');
+      const inner = nest(level - 1);
+      return `${n > 1 ? `a${level}x${i}: ` : ''}${name} { ${via ? `${via} { ${inner} } ` : inner} }`;
+    }).join(' ');
+  };
+  function fanOut(): { query: string; variables: Record<string, unknown> } {
+    const body = `${pick(['union(code: "TLD")', 'union(code: "P06")', 'unions(limit: $l)', 'unions(level: 1, limit: $l)'])} { ${nest(int(1, 4))} }`;
+    const defs = [body.includes('$d') && '$d: Int!', body.includes('$l') && '$l: Int!'].filter(Boolean);
+    return { query: `query${defs.length ? ` (${defs.join(', ')})` : ''} { r: ${body} }`, variables: { d: int(0, 3), l: pick([1, 20, 300, 5000]) } };
+  }
+
+  it('every random nesting of the hierarchy\'s lists is answered within its estimate or refused with a code', async () => {
+    const refused = new Map<string, number>();
+    let answered = 0;
+    for (let i = 0; i < 60; i++) {
+      const { query, variables } = fanOut();
+      const r = await s.gql(query, variables);
+      if (r.errors) {
+        for (const c of codes(r)) refused.set(c, (refused.get(c) ?? 0) + 1);
+        expect(['TOO_COMPLEX', 'RESPONSE_TOO_LARGE', 'QUERY_TOO_DEEP', 'TOO_MANY_ALIASES'], query).toEqual(expect.arrayContaining(codes(r)));
+        expect(r.data ?? null, query).toBeNull();
+        continue;
+      }
+      answered++;
+      expect(await estimateOf(query, variables), query).toBeGreaterThanOrEqual(fieldsIn(r.data));
+    }
+    // The mix really reaches both sides of the limit.
+    expect(answered).toBeGreaterThan(5);
+    expect(refused.get('TOO_COMPLEX') ?? 0).toBeGreaterThan(5);
+  });
+});
+
 describe('what the client really sends', () => {
   it('passes the estimate and the answer cap at their largest (the whole catalogue span, the national root)', async () => {
     const years = Array.from({ length: 11 }, (_, i) => 2013 + i);
