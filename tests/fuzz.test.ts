@@ -1,7 +1,7 @@
 /**
  * Fuzzing the real server: several thousand malformed requests from a seeded generator — broken
- * JSON, wrong types, huge strings, deep nesting, random mutations with random arguments, random
- * bytes and decompression bombs as uploads, random and expanding query strings, values out of range —
+ * JSON, wrong types, huge strings, deep nesting, nested list fan-out, forged credentials, random
+ * mutations with random arguments, random bytes and decompression bombs as uploads, random and expanding query strings, values out of range —
  * every one of which must be refused. Asserts: no response ≥ 500, every error carries a code of
  * schema/src/errors.ts and no internals, and the written tables are exactly as before (row counts
  * and checksums).
@@ -180,6 +180,39 @@ function malformedBody(): string | Uint8Array {
 /** Parameters that expand (ranges, lists) far beyond what they may name: refused before they are expanded. */
 const EXPANSIONS = ['1000-999999999', '2013-2023,'.repeat(40) + '2013', '0-9999', '2023-2013', 'members,'.repeat(600) + 'members', '9'.repeat(400)];
 
+/** Nested list fan-out: small documents whose real work would be huge (children of children, subtree depths, aliases, a limit or representations as variables). */
+function fanOut(): { query: string; variables: Record<string, unknown> } {
+  switch (int(0, 3)) {
+    case 0: {
+      const nest = (d: number): string => (d === 0 ? 'code name' : `code children { ${nest(d - 1)} }`);
+      const depth = int(2, 5);
+      return { query: `{ ${Array.from({ length: int(1, 25) }, (_, i) => `a${i}: union(code: "TLD") { ${nest(depth)} }`).join(' ')} }`, variables: {} };
+    }
+    case 1: {
+      const below = chance(0.5) ? 'ancestors { code children { code } }' : 'children { code }';
+      return { query: `{ ${Array.from({ length: int(1, 25) }, (_, i) => `s${i}: union(code: "${pick(['TLD', 'P01', 'P06'])}") { subtree(depth: ${int(2, 6)}) { code ${below} } }`).join(' ')} }`, variables: {} };
+    }
+    case 2:
+      return { query: 'query ($l: Int!) { discrepancies(root: "TLD", limit: $l) { id drillDown { value union { code children { code } } } } }', variables: { l: pick([1e6, 2 ** 31 - 1, 50_000, -1]) } };
+    default: {
+      const reps = Array.from({ length: int(100, 8_000) }, (_, i) => ({ __typename: 'Union', code: i % 2 ? 'TLD' : `P${String(i % 64).padStart(2, '0')}` }));
+      return { query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Union { code children { code children { code } } } } }', variables: { r: reps } };
+    }
+  }
+}
+
+/** Made-up credentials: a bearer token or a session cookie nobody issued. Never a caller, never a 5xx. */
+function forged(): Req {
+  const printable = (x: string) => x.replace(/[^\x21-\x7e]/g, 'x');
+  const secret = pick(['uht_', 'uhs_', '']) + (chance(0.5) ? Math.random().toString(36).slice(2) : printable(junkString().slice(0, 300)));
+  const headers: Record<string, string> = chance(0.5)
+    ? { authorization: `Bearer ${secret || 'x'}` }
+    : { cookie: `uh_session=${pick([enc(secret), secret.replace(/[;,\s]/g, '') || 'x', '%E0%A4%A'])}`, 'x-csrf-token': printable(junkString().slice(0, 60)) || 'x' };
+  const path = pick(['/graphql', '/graphql', '/exports/figures.csv', '/imports/preview', '/reports/1.xlsx']);
+  const body = path === '/graphql' ? JSON.stringify({ query: pick(['{ me { username } }', '{ union(code: "P06") { code } }', 'mutation { signOut }']) }) : path.startsWith('/imports') ? randomBytes(int(0, 2000)) : undefined;
+  return { method: body ? 'POST' : 'GET', path, body, headers: { 'content-type': 'application/json', ...headers }, label: 'forged credential' };
+}
+
 /** Percent-encode, or send bytes that are not UTF-8 at all (%ff) when the string cannot be encoded. */
 const enc = (x: string) => {
   try {
@@ -194,7 +227,9 @@ type Req = { method: string; path: string; body?: string | Uint8Array; headers: 
 function randomRequest(): Req {
   const as = pick(['admin', 'viewer', 'anonymous', 'reporter'] as const);
   const json = { 'content-type': pick(['application/json', 'application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/graphql+json']) };
-  const kind = int(0, 99);
+  const kind = int(0, 109);
+  if (kind >= 105) return forged();
+  if (kind >= 100) return { method: 'POST', path: '/graphql', body: JSON.stringify(fanOut()), headers: { 'content-type': 'application/json', ...s.auth(as) }, label: 'fan-out' };
   if (kind < 20) return { method: 'POST', path: '/graphql', body: malformedBody(), headers: { ...json, ...s.auth(as) }, label: 'malformed body' };
   if (kind < 40) {
     const op = randomOperation(chance(0.6) ? 'mutation' : 'query');
@@ -275,6 +310,9 @@ describe('fuzz', () => {
           if (leaked.length) problems.push(`${r.label}: leaks ${leaked.join(', ')}`);
         }
         if (errors.length === 0 && res.status < 400 && r.label === 'poisoned write') problems.push(`${r.label}: accepted ${text.slice(0, 200)}`);
+        if (r.label === 'forged credential' && /"username":"/.test(text)) problems.push(`${r.label}: answered as a user ${text.slice(0, 200)}`);
+        // The estimate and the result cap stand between a small document and a huge answer.
+        if (r.label === 'fan-out' && text.length > 4_000_000) problems.push(`${r.label}: answered ${text.length} bytes`);
       }
     };
     await Promise.all(Array.from({ length: WORKERS }, worker));
