@@ -3,7 +3,8 @@
  * XLSX converted to CSV reads back raw numbers equal to the report's, and re-saved by LibreOffice
  * its cells are still numeric; the DOCX converts to text with the programme's headings.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +17,17 @@ let s: TestServer;
 let dir: string;
 const soffice = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((p) => existsSync(p));
 
-/** Each run its own LibreOffice profile, so parallel runs never share (and lock) one. */
-function convert(file: string, to: string): string {
+const run = promisify(execFile);
+
+/**
+ * Each run its own LibreOffice profile, so parallel runs never share (and lock) one. Asynchronous:
+ * a blocked event loop would also stall the test's own server, whose idle keep-alive connections
+ * then close under the next download.
+ */
+async function convert(file: string, to: string): Promise<string> {
   const out = join(dir, `out-${to.split(':')[0]}-${Math.random().toString(36).slice(2)}`);
-  execFileSync(soffice!, [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--norestore', '--convert-to', to, '--outdir', out, file], {
-    env: { ...process.env, HOME: dir }, timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'],
+  await run(soffice!, [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--norestore', '--convert-to', to, '--outdir', out, file], {
+    env: { ...process.env, HOME: dir }, timeout: 120_000,
   });
   const files = readdirSync(out);
   expect(files.length, `LibreOffice wrote nothing converting ${file} to ${to}`).toBeGreaterThan(0);
@@ -63,7 +70,7 @@ describe('report files in LibreOffice', () => {
   it('the XLSX opens; the national sheet as CSV reads back raw numbers equal to the report', async () => {
     const xlsx = await download(edition.xlsxUrl, 'report.xlsx');
     // Sheet 2 (after the cover) is table 1; "false" at position 9 exports values, not their display.
-    const csv = readFileSync(convert(xlsx, 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2'), 'utf8');
+    const csv = readFileSync(await convert(xlsx, 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2'), 'utf8');
     const lines = csv.trim().split('\n').map((l) => l.split(','));
     const members = lines.find((l) => l[0] === '"Tổng số đoàn viên"' || l[0] === 'Tổng số đoàn viên')!;
     expect(members, csv.slice(0, 400)).toBeDefined();
@@ -74,7 +81,7 @@ describe('report files in LibreOffice', () => {
 
   it('re-saved by LibreOffice, every table cell is still a number with a vi-VN format', async () => {
     const xlsx = await download(edition.xlsxUrl, 'report2.xlsx');
-    const resaved = convert(xlsx, 'xlsx:Calc MS Excel 2007 XML');
+    const resaved = await convert(xlsx, 'xlsx:Calc MS Excel 2007 XML');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(resaved);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Bìa', ...Object.values(REPORT_TABLES).map((t) => t.sheet)]);
@@ -102,7 +109,7 @@ describe('report files in LibreOffice', () => {
 
   it('the DOCX opens and carries the headings of part II and vi-VN numbers', async () => {
     const docx = await download(edition.docxUrl, 'report.docx');
-    const text = readFileSync(convert(docx, 'txt:Text (encoded):UTF8'), 'utf8');
+    const text = readFileSync(await convert(docx, 'txt:Text (encoded):UTF8'), 'utf8');
     for (const h of Object.values(REPORT_SECTIONS)) expect(text).toContain(h);
     expect(text).toContain('8.558.063');
     expect(text).toContain(REPORT_TABLES.admitted.title);
