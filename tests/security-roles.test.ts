@@ -265,7 +265,8 @@ describe('refused writes tell nothing unapproved', () => {
 
 let markerSeq = 0;
 let jobSeq = 0;
-const APPROVE_MARKERS = ['officials.trained', 'grassroots.founded', 'members.admitted', 'members.left', 'grassroots.dissolved', 'funding']
+const APPROVE_MARKERS = ['officials.trained', 'grassroots.founded', 'members.admitted', 'members.left', 'grassroots.dissolved', 'funding',
+  'workers', 'enterprises.eligible', 'enterprises.unionised', 'grade.strong', 'grade.fair', 'grade.average']
   .flatMap((i) => [2013, 2014, 2015, 2017].map((y) => cell('P01', i, y, 'ACTUAL')));
 const P06_MARKER = cell('P06', 'members', 2016, 'ACTUAL');
 let p06Original: number | null = null;
@@ -295,6 +296,8 @@ interface SubRow {
   query: () => string;
   /** How the stream shows it has seen everything that was written (or that it was refused). */
   done: Record<Caller | 'admin', Done>;
+  /** Also through the hub (its events carry the markers a stream can be warmed up with). */
+  hub?: true;
   /** Something to do after subscribing, besides the plants and markers. */
   act?: () => Promise<void>;
   reveals: Reveal[];
@@ -307,12 +310,12 @@ let jobId = '';
 
 const SUBSCRIPTIONS: SubRow[] = [
   {
-    field: 'figuresChanged', name: 'figuresChanged (everything)', reveals: ['draftValue', 'proposalValue', 'author', 'status'],
+    field: 'figuresChanged', name: 'figuresChanged (everything)', hub: true, reveals: ['draftValue', 'proposalValue', 'author', 'status'],
     query: () => `subscription { figuresChanged { actor figures { ${FIGURE_FIELDS} } } }`,
     done: { viewer: (p, m) => hasCell(p, m.approved), reporter: (p, m) => hasCell(p, m.p06), admin: (p, m) => hasCell(p, m.p06) },
   },
   {
-    field: 'figuresChanged', name: 'figuresChanged (root P01)', reveals: ['draftValue', 'proposalValue', 'author', 'status'],
+    field: 'figuresChanged', name: 'figuresChanged (root P01)', hub: true, reveals: ['draftValue', 'proposalValue', 'author', 'status'],
     query: () => `subscription { figuresChanged(root: "P01") { actor figures { ${FIGURE_FIELDS} } } }`,
     done: { viewer: (p, m) => hasCell(p, m.approved), reporter: 'refused', admin: (p, m) => hasCell(p, m.approved) },
   },
@@ -337,24 +340,71 @@ const SUBSCRIPTIONS: SubRow[] = [
   },
 ];
 
-/** Subscribe, plant, mark; collect every event until the stream shows the marker (or was refused). */
-async function watch(row: SubRow, as: Caller | 'admin'): Promise<{ events: any[]; refused: boolean }> {
-  jobId = `job-${++jobSeq}-${as}`;
-  const sub = await s.subscribe(row.query(), as);
-  const events: any[] = [];
+/** An SSE stream through the hub, read from the start (the gateway subscribes upstream once its client reads). */
+async function hubStream(query: string, as: As): Promise<{ next(): Promise<any>; close(): void }> {
+  const controller = new AbortController();
+  const res = await fetch(`${s.url}${HUB_PATH}?query=${encodeURIComponent(query)}`, {
+    headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...s.auth(as) }, signal: controller.signal,
+  });
+  const queue: any[] = [];
+  const waiting: ((v: any) => void)[] = [];
+  const push = (v: any) => (waiting.length ? waiting.shift()!(v) : queue.push(v));
+  void (async () => {
+    const reader = res.body!.getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += new TextDecoder().decode(value);
+      const events = buffer.split('\n\n');
+      buffer = events.pop()!;
+      for (const e of events) {
+        const data = /^data: (.+)$/m.exec(e)?.[1];
+        if (data) push(JSON.parse(data));
+      }
+    }
+  })().catch(() => undefined).finally(() => push({ errors: [{ message: 'the stream ended', extensions: { code: 'ENDED' } }] }));
+  return { next: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiting.push(r))), close: () => controller.abort() };
+}
+
+/** Read until `done` (or a refusal), failing after 30 s instead of hanging. */
+async function readUntil(sub: { next(): Promise<any> }, events: any[], done: (p: any) => boolean, what: string): Promise<boolean> {
+  // A watchdog, not a timing assertion: a stream that never shows its marker fails instead of hanging.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, fail) => { timer = setTimeout(() => fail(new Error(`${what}: no end marker in 30 s; events: ${JSON.stringify(events).slice(0, 1500)}`)), 30_000); });
   try {
-    await row.act?.();
-    await plantUnapproved();
-    const m = await markers();
-    const done = row.done[as];
-    // A watchdog, not a timing assertion: a stream that never shows its marker fails instead of hanging.
-    const deadline = new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${row.name} as ${as}: no end marker in 30 s; events: ${JSON.stringify(events).slice(0, 1500)}`)), 30_000).unref());
     for (;;) {
       const p = await Promise.race([sub.next(), deadline]);
       events.push(p);
-      if (p.errors?.length) return { events, refused: true };
-      if (done !== 'refused' && done(p, m)) return { events, refused: false };
+      if (p.errors?.length) return true;
+      if (done(p)) return false;
     }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Subscribe, plant, mark; collect every event until the stream shows the marker (or was refused).
+ * Through the hub the stream is first warmed up with a marker of its own, so it is surely
+ * subscribed upstream before anything is planted.
+ */
+async function watch(row: SubRow, as: Caller | 'admin', viaHub = false): Promise<{ events: any[]; refused: boolean }> {
+  jobId = `job-${++jobSeq}-${as}`;
+  const sub = viaHub ? await hubStream(row.query(), as) : await s.subscribe(row.query(), as);
+  const events: any[] = [];
+  const done = row.done[as];
+  try {
+    if (viaHub) {
+      const warm = await markers();
+      if (await readUntil(sub, [], (p) => done !== 'refused' && done(p, warm), `${row.name} as ${as} (warming up)`)) return { events: [{ errors: [{ extensions: { code: 'FORBIDDEN' } }] }], refused: true };
+      if (done === 'refused') throw new Error('expected a refusal');
+    }
+    await row.act?.();
+    await plantUnapproved();
+    const m = await markers();
+    const refused = await readUntil(sub, events, (p) => done !== 'refused' && done(p, m), `${row.name} as ${as}`);
+    return { events, refused };
   } finally {
     sub.close();
   }
@@ -375,6 +425,19 @@ describe('every figure-derived subscription as a viewer and as a reporter outsid
         if (refused) expect(events.at(-1).errors[0].extensions.code).toBe('FORBIDDEN');
         expect(events.flatMap((e) => leaks(e, [], false, as)), JSON.stringify(events).slice(0, 2000)).toEqual([]);
       }, 60_000);
+    }
+    if (!row.hub) continue;
+    it(`${row.name} through the hub: an admin sees what was planted`, async () => {
+      const { events, refused } = await watch(row, 'admin', true);
+      expect(refused).toBe(false);
+      expect([...new Set(events.flatMap((e) => reveals(e)))]).toEqual(expect.arrayContaining(row.reveals));
+    }, 90_000);
+    for (const as of RESTRICTED) {
+      it(`${row.name} as ${as} through the hub: ${row.done[as] === 'refused' ? 'refused' : 'nothing unapproved'}`, async () => {
+        const { events, refused } = await watch(row, as, true);
+        expect(refused).toBe(row.done[as] === 'refused');
+        expect(events.flatMap((e) => leaks(e, [], true, as)), JSON.stringify(events).slice(0, 2000)).toEqual([]);
+      }, 90_000);
     }
   }
 });
