@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.js';
+import { openSse } from './sse.js';
 import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
 import { createDatabase, databaseName, databaseUrl, dropDatabase } from '../server/src/db/postgres.js';
 import type { DatabaseTarget } from '../server/src/config.js';
@@ -75,31 +76,15 @@ export async function startTestServer(options: AppOptions = {}): Promise<TestSer
       return (await res.json()) as never;
     },
     async subscribe(query, as = 'admin') {
-      const controller = new AbortController();
-      const res = await fetch(`${app.url}/graphql?query=${encodeURIComponent(query)}`, {
-        headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...auth(as) },
-        signal: controller.signal,
-      });
-      const reader = res.body!.getReader();
-      const queue: any[] = [];
-      let buffer = '';
+      const sub = await openSse(`${app.url}/graphql`, query, { 'x-graphql-yoga-csrf': '1', ...auth(as) });
       const next = async (): Promise<any> => {
-        while (queue.length === 0) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error('the subscription ended');
-          buffer += new TextDecoder().decode(value);
-          const events = buffer.split('\n\n');
-          buffer = events.pop()!;
-          for (const e of events) {
-            const data = /^data: (.+)$/m.exec(e)?.[1];
-            if (data) queue.push(JSON.parse(data));
-          }
-        }
-        return queue.shift();
+        const payload = await sub.next();
+        if (payload === null) throw new Error('the subscription ended');
+        return payload;
       };
       // Let the server register the subscription before the caller acts.
       await new Promise((r) => setTimeout(r, 150));
-      return { next, close: () => controller.abort() };
+      return { next, close: sub.close };
     },
     async sql(query, params = []) {
       return rawRows(knex, query, params) as never;

@@ -15,6 +15,7 @@ import { createTicketSigner, signDownloadTicket } from '../server/src/hardening/
 import { issueToken } from '../server/src/domain/auth.js';
 import { HUB_SECRET_HEADER } from '../server/src/hardening/address.js';
 import { knexOf } from '../server/src/db/orm.js';
+import { openSse } from './sse.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 const STRICT = {
@@ -75,32 +76,8 @@ async function signIn(username: string, password: string): Promise<{ cookie: str
   return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), csrf: res.body.data.signIn.csrfToken };
 }
 
-/** An SSE subscription: the status, and (when accepted) each event's payload in order, read as it arrives. */
-async function openStream(path: string, query: string, headers: Record<string, string>) {
-  const controller = new AbortController();
-  const res = await fetch(`${s.url}${path}?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
-  const queue: any[] = [];
-  const waiting: ((v: any) => void)[] = [];
-  const push = (v: any) => (waiting.length ? waiting.shift()!(v) : queue.push(v));
-  // Read at once: a gateway opens its upstream subscription only once its client reads.
-  void (async () => {
-    const reader = res.body!.getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += new TextDecoder().decode(value);
-      const events = buffer.split('\n\n');
-      buffer = events.pop()!;
-      for (const e of events) {
-        const data = /^data: (.+)$/m.exec(e)?.[1];
-        if (data) push(JSON.parse(data));
-      }
-    }
-  })().catch(() => undefined).finally(() => push(null));
-  const next = (): Promise<any> => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiting.push(r)));
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', next, close: () => controller.abort() };
-}
+/** An SSE subscription at a path of the test server: the status, and (when accepted) each event's payload in order. */
+const openStream = (path: string, query: string, headers: Record<string, string>) => openSse(`${s.url}${path}`, query, headers);
 
 /** A program's subscription: its bearer token and Yoga's CSRF-prevention header (a GET needs one of the two CSRF headers). */
 const program = (as: 'reporter' | 'reviewer') => ({ ...s.auth(as), 'x-graphql-yoga-csrf': '1' });

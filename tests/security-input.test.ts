@@ -181,6 +181,18 @@ describe('5. parameters are bounded before they are expanded, after authenticati
     expect(big.status).toBe(400);
     expect(((await big.json()) as Record<string, any>).errors[0].message).toMatch('variables');
   });
+
+  it('refuses NUL in any text, as a variable or in the query, before it reaches the database (PostgreSQL cannot hold it)', async () => {
+    const before = await s.sql('select count(*) as n from comment');
+    const viaVariable = await s.gql('query ($c: String!) { figure(unionCode: $c, indicatorCode: "members", year: 2016, scenario: ACTUAL) { value } }', { c: 'P06\u0000' });
+    expect(codes(viaVariable)).toEqual(['VALIDATION']);
+    expect(viaVariable.errors![0]!.message).toMatch('$.c');
+    const nested = await s.gql('mutation ($c: CellKey!, $t: String!) { commentFigure(cell: $c, text: $t) { version } }', { c: { unionCode: 'P06', indicatorCode: 'members', year: 2016, scenario: 'ACTUAL' }, t: 'ghi chú\u0000' });
+    expect(codes(nested)).toEqual(['VALIDATION']);
+    const literal = await s.gql('{ unions(search: "bac\\u0000kan") { code } }');
+    expect(codes(literal)).toEqual(['VALIDATION']);
+    expect(await s.sql('select count(*) as n from comment')).toEqual(before);
+  });
 });
 
 describe('6. uploads cannot explode', () => {

@@ -15,6 +15,7 @@ import { buildSchema, getNamedType, isInterfaceType, isObjectType, isUnionType, 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_PATH, mountHub, type Hub } from '../server/src/hub/index.js';
 import { parseHubConfig } from '../server/src/hub/config.js';
+import { openSse } from './sse.js';
 import { startTestServer, type As, type GqlResponse, type TestServer } from './harness.js';
 
 let s: TestServer;
@@ -340,31 +341,11 @@ const SUBSCRIPTIONS: SubRow[] = [
   },
 ];
 
-/** An SSE stream through the hub, read from the start (the gateway subscribes upstream once its client reads). */
+/** An SSE stream through the hub; its end reads as an error event, so a reader waiting for a marker stops. */
 async function hubStream(query: string, as: As): Promise<{ next(): Promise<any>; close(): void }> {
-  const controller = new AbortController();
-  const res = await fetch(`${s.url}${HUB_PATH}?query=${encodeURIComponent(query)}`, {
-    headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...s.auth(as) }, signal: controller.signal,
-  });
-  const queue: any[] = [];
-  const waiting: ((v: any) => void)[] = [];
-  const push = (v: any) => (waiting.length ? waiting.shift()!(v) : queue.push(v));
-  void (async () => {
-    const reader = res.body!.getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += new TextDecoder().decode(value);
-      const events = buffer.split('\n\n');
-      buffer = events.pop()!;
-      for (const e of events) {
-        const data = /^data: (.+)$/m.exec(e)?.[1];
-        if (data) push(JSON.parse(data));
-      }
-    }
-  })().catch(() => undefined).finally(() => push({ errors: [{ message: 'the stream ended', extensions: { code: 'ENDED' } }] }));
-  return { next: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiting.push(r))), close: () => controller.abort() };
+  const sub = await openSse(`${s.url}${HUB_PATH}`, query, { 'x-graphql-yoga-csrf': '1', ...s.auth(as) });
+  const ended = { errors: [{ message: 'the stream ended', extensions: { code: 'ENDED' } }] };
+  return { next: async () => (await sub.next()) ?? ended, close: sub.close };
 }
 
 /** Read until `done` (or a refusal), failing after 30 s instead of hanging. */

@@ -4,6 +4,7 @@
  */
 import { roleOperations, type Operation, type Role } from '@unionhub/schema';
 import { DomainError } from './errors.js';
+import type { FigureRow } from './figures.js';
 
 export interface Grant {
   id: number;
@@ -23,17 +24,7 @@ export interface Caller {
 export type Visibility = 'all' | 'approved' | 'none';
 
 /** What Access needs of a cell to decide what of it a caller sees. */
-export interface FigureView {
-  unionPath: string;
-  status: string;
-  updatedBy: string;
-  updatedAt: string;
-  proposedValue: number | null;
-  proposedBy: string | null;
-  proposedAt: string | null;
-  approvedBy: string | null;
-  approvedAt: string | null;
-}
+export type FigureView = Pick<FigureRow, 'unionPath' | 'status' | 'updatedBy' | 'updatedAt' | 'proposedValue' | 'proposedBy' | 'proposedAt' | 'approvedBy' | 'approvedAt'>;
 
 /** Rules of the deployment, not of a role (config.ts). */
 export interface AccessPolicy {

@@ -5,7 +5,7 @@
  * carries its code; `codedErrors` makes sure every other error that reaches a client has one too.
  */
 import {
-  defaultFieldResolver, GraphQLError, Kind, parse,
+  defaultFieldResolver, GraphQLError, Kind, parse, visit,
   type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
   type GraphQLSchema, type GraphQLType, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode,
 } from 'graphql';
@@ -14,6 +14,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { ERROR_CODES, type ErrorCode } from '@unionhub/schema';
 import type { Limits } from '../config.js';
 import { treeShape, type TreeShape } from '../domain/unions.js';
+import { isAsyncIterable, wrapStream } from './streams.js';
 
 /** A list field with neither a declared bound (`maxItems`) nor a `limit` argument is counted as this many items. */
 export const DEFAULT_LIST_SIZE = 10;
@@ -251,6 +252,47 @@ function useCostLimit(limits: Limits): Plugin {
   };
 }
 
+/** Where a string of the request (a variable, deep, or a literal of the document) holds NUL, or null. */
+function nulIn(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulIn(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = nulIn(v, path ? `${path}.${k}` : k);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * NUL in any text a request sends is refused before it runs: PostgreSQL cannot hold it in text (its
+ * driver fails the query), so it would be a fault there and a stored oddity on SQLite.
+ */
+function useNoNul(): Plugin {
+  const check = (args: Operation) => {
+    const where = nulIn(args.variableValues ?? {}, '$');
+    if (where) return refusal('VALIDATION', `${where}: text may not contain the NUL character`);
+    let literal = false;
+    visit(args.document, { StringValue: (n) => { if (n.value.includes('\u0000')) literal = true; } });
+    return literal ? refusal('VALIDATION', 'A string of the query contains the NUL character') : null;
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const refused = check(args);
+      if (refused) setResultAndStopExecution({ errors: [refused] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = check(args);
+      if (refused) setResultAndStopExecution({ errors: [refused] });
+    },
+  };
+}
+
 /** Per operation: list items its answer may still hold. */
 interface Budget { left: number; cap: number; over: boolean }
 const budgets = new WeakMap<object, Budget>();
@@ -389,21 +431,30 @@ function withCode(error: unknown): unknown {
   });
 }
 
-function codeResult<T>(result: T): T {
-  const r = result as { errors?: unknown[] };
-  if (!r || typeof r !== 'object' || !Array.isArray(r.errors)) return result;
-  return { ...r, errors: r.errors.map(withCode) } as T;
+/**
+ * A plugin that passes every error of every result through `map` — batched results too, and with
+ * `streams` each event of a subscription.
+ */
+export function mapErrors(map: (error: unknown) => unknown, streams = false): Plugin {
+  const mapResult = <T>(result: T): T => {
+    const r = result as { errors?: unknown[] };
+    if (!r || typeof r !== 'object' || !Array.isArray(r.errors)) return result;
+    return { ...r, errors: r.errors.map(map) } as T;
+  };
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result)) setResult(result.map(mapResult) as never);
+      else if (isAsyncIterable(result)) {
+        if (streams) setResult(wrapStream(result, mapResult) as never);
+      } else if (result && typeof result === 'object') setResult(mapResult(result));
+    },
+  };
 }
 
 /** Every error that leaves the server has an `extensions.code`, including Yoga's and graphql's own. */
-export const codedErrors: Plugin = {
-  onResultProcess({ result, setResult }) {
-    if (Array.isArray(result)) setResult(result.map(codeResult) as never);
-    else if (result && typeof result === 'object' && !(Symbol.asyncIterator in result)) setResult(codeResult(result));
-  },
-};
+export const codedErrors: Plugin = mapErrors(withCode);
 
 export function limitPlugins(limits: Limits): Plugin[] {
-  return [useTokenLimit(limits.MAX_TOKENS), useLimitRules(limits), useCostLimit(limits), useResultCap(limits)];
+  return [useTokenLimit(limits.MAX_TOKENS), useLimitRules(limits), useNoNul(), useCostLimit(limits), useResultCap(limits)];
 }
 

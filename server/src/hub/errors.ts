@@ -8,7 +8,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ERROR_CODES } from '@unionhub/schema';
-import { isAsyncIterable, wrapStream } from '../hardening/streams.js';
+import { mapErrors } from '../hardening/limits.js';
 
 /** Codes the gateway runtime and its HTTP transport give upstream failures. */
 const GATEWAY_FAULTS = new Set([
@@ -37,17 +37,5 @@ function hubError(error: unknown): unknown {
   });
 }
 
-function mapResult<T>(result: T): T {
-  const r = result as { errors?: unknown[] };
-  if (!r || typeof r !== 'object' || !Array.isArray(r.errors)) return result;
-  return { ...r, errors: r.errors.map(hubError) } as T;
-}
-
 /** Before `codedErrors` in the hub's plugins; subscription events too. */
-export const hubErrors: Plugin = {
-  onResultProcess({ result, setResult }) {
-    if (Array.isArray(result)) setResult(result.map(mapResult) as never);
-    else if (isAsyncIterable(result)) setResult(wrapStream(result, mapResult) as never);
-    else if (result && typeof result === 'object') setResult(mapResult(result));
-  },
-};
+export const hubErrors: Plugin = mapErrors(hubError, true);
