@@ -110,7 +110,8 @@ function poisonedWrite(): { query: string; variables: Record<string, unknown> } 
   const cell = () => ({
     unionCode: pick(['P06-H01', 'P06-H02', 'P01', 'TLD', 'ZZ-' + int(0, 999), junkString().slice(0, 30)]),
     indicatorCode: pick(['members', 'members.women', 'grassroots', 'coverage', 'funding', 'nope.' + int(0, 9)]),
-    year: pick([2013, 2016, 2017, 2018, 2030, 1899, int(-5, 5000)]),
+    // Years outside 1900–2100 are refused before any write (hardening/values.ts); these reach the domain's own checks.
+    year: pick([2013, 2016, 2017, 2018, 2030, 1950, int(1900, 2100)]),
     scenario: pick(['ACTUAL', 'TARGET']),
     value: pick([int(0, 1e6), -5, 0.5, null, 1e15]),
     expectedVersion: int(0, 50),

@@ -193,6 +193,22 @@ describe('5. parameters are bounded before they are expanded, after authenticati
     expect(codes(literal)).toEqual(['VALIDATION']);
     expect(await s.sql('select count(*) as n from comment')).toEqual(before);
   });
+
+  it('refuses a year no request may name, wherever it stands, before it reaches the database (PostgreSQL keeps years as smallint)', async () => {
+    const literal = await s.gql('{ figure(unionCode: "P06", indicatorCode: "members", year: 99999, scenario: ACTUAL) { value } }');
+    expect(codes(literal)).toEqual(['VALIDATION']);
+    const variable = await s.gql('query ($y: Int!) { figure(unionCode: "P06", indicatorCode: "members", year: $y, scenario: ACTUAL) { value } }', { y: 2 ** 31 - 1 });
+    expect(codes(variable)).toEqual(['VALIDATION']);
+    const inCell = await s.gql('mutation ($c: CellKey!) { commentFigure(cell: $c, text: "x") { version } }', { c: { unionCode: 'P06', indicatorCode: 'members', year: 40000, scenario: 'ACTUAL' } });
+    expect(codes(inCell)).toEqual(['VALIDATION']);
+    expect(inCell.errors![0]!.message).toMatch('$.c.year');
+    const list = await s.gql('{ u: union(code: "P06") { children(year: -5) { code } } }');
+    expect(codes(list)).toEqual(['VALIDATION']);
+    // The years a request does name still answer.
+    const fine = await s.gql('{ figure(unionCode: "P06", indicatorCode: "members", year: 2016, scenario: ACTUAL) { value } }');
+    expect(fine.errors).toBeUndefined();
+    expect(fine.data!.figure.value).toBeGreaterThan(0);
+  });
 });
 
 describe('6. uploads cannot explode', () => {

@@ -5,7 +5,7 @@
  * carries its code; `codedErrors` makes sure every other error that reaches a client has one too.
  */
 import {
-  defaultFieldResolver, GraphQLError, Kind, parse, visit,
+  defaultFieldResolver, GraphQLError, Kind, parse,
   type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
   type GraphQLSchema, type GraphQLType, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode,
 } from 'graphql';
@@ -15,6 +15,7 @@ import { ERROR_CODES, type ErrorCode } from '@unionhub/schema';
 import type { Limits } from '../config.js';
 import { treeShape, type TreeShape } from '../domain/unions.js';
 import { isAsyncIterable, wrapStream } from './streams.js';
+import { valueRefusal } from './values.js';
 
 /** A list field with neither a declared bound (`maxItems`) nor a `limit` argument is counted as this many items. */
 export const DEFAULT_LIST_SIZE = 10;
@@ -252,43 +253,19 @@ function useCostLimit(limits: Limits): Plugin {
   };
 }
 
-/** Where a string of the request (a variable, deep, or a literal of the document) holds NUL, or null. */
-function nulIn(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulIn(value[i], `${path}[${i}]`);
-      if (found) return found;
-    }
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const found = nulIn(v, path ? `${path}.${k}` : k);
-      if (found) return found;
-    }
-  }
-  return null;
-}
-
 /**
- * NUL in any text a request sends is refused before it runs: PostgreSQL cannot hold it in text (its
- * driver fails the query), so it would be a fault there and a stored oddity on SQLite.
+ * What no argument may carry, checked before an operation runs (values.ts): NUL in text, a year
+ * outside what any request may name.
  */
-function useNoNul(): Plugin {
-  const check = (args: Operation) => {
-    const where = nulIn(args.variableValues ?? {}, '$');
-    if (where) return refusal('VALIDATION', `${where}: text may not contain the NUL character`);
-    let literal = false;
-    visit(args.document, { StringValue: (n) => { if (n.value.includes('\u0000')) literal = true; } });
-    return literal ? refusal('VALIDATION', 'A string of the query contains the NUL character') : null;
-  };
+function useValueGuards(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const refused = check(args);
-      if (refused) setResultAndStopExecution({ errors: [refused] });
+      const refused = valueRefusal(args.document, args.variableValues ?? {});
+      if (refused) setResultAndStopExecution({ errors: [refusal('VALIDATION', refused)] });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = check(args);
-      if (refused) setResultAndStopExecution({ errors: [refused] });
+      const refused = valueRefusal(args.document, args.variableValues ?? {});
+      if (refused) setResultAndStopExecution({ errors: [refusal('VALIDATION', refused)] });
     },
   };
 }
@@ -455,6 +432,6 @@ export function mapErrors(map: (error: unknown) => unknown, streams = false): Pl
 export const codedErrors: Plugin = mapErrors(withCode);
 
 export function limitPlugins(limits: Limits): Plugin[] {
-  return [useTokenLimit(limits.MAX_TOKENS), useLimitRules(limits), useNoNul(), useCostLimit(limits), useResultCap(limits)];
+  return [useTokenLimit(limits.MAX_TOKENS), useLimitRules(limits), useValueGuards(), useCostLimit(limits), useResultCap(limits)];
 }
 
