@@ -18,7 +18,7 @@ import { duesOf, startFinance, type Finance } from '../server/src/departments/fi
 import { fetchSdl } from '../server/src/hub/compose.js';
 import { parseHubConfig } from '../server/src/hub/config.js';
 import { HUB_PATH, mountHub, type Hub } from '../server/src/hub/index.js';
-import { printSchemaSdl } from '../server/src/schema/index.js';
+import { printSchemaSdl } from '../server/src/graphql/index.js';
 import { freshDatabase, startTestServer, type As, type GqlResponse, type TestServer } from './harness.js';
 
 let s: TestServer;

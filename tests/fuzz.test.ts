@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@unionhub/schema';
 import { startTestServer, type TestServer } from './harness.js';
-import { schema } from '../server/src/schema/index.js';
+import { schema } from '../server/src/graphql/index.js';
 import { entryFlood, sharedStringFlood, zipBomb } from './zip-files.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printSchemaSdl } from '../server/src/schema/index.js';
+import { printSchemaSdl } from '../server/src/graphql/index.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 let s: TestServer;

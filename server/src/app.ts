@@ -12,7 +12,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES } from '@unionhub/schema';
-import { schema } from './schema/index.js';
+import { schema } from './graphql/index.js';
 import { createContext, createEvents, CSRF_HEADER, type Context, type Events } from './context.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { CLIENT_DIST, LIMITS, type Limits } from './config.js';

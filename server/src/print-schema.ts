@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './config.js';
-import { printSchemaSdl } from './schema/index.js';
+import { printSchemaSdl } from './graphql/index.js';
 
 const file = resolve(REPO_ROOT, 'schema/schema.graphql');
 writeFileSync(file, `${printSchemaSdl()}\n`);

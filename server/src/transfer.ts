@@ -15,7 +15,7 @@ import { DomainError } from './domain/errors.js';
 import { importToken, indicatorCodes, optionalText, unionCode, yearRanges } from './hardening/input.js';
 import { countExport, selectExport, writeCsv, writeJson, writeXlsx, type ExportCounts, type ExportFilter } from './domain/exports.js';
 import { applyImport, IMPORT_MAX_BYTES, mayImport, previewImport } from './domain/imports.js';
-import { announceDiscrepancies } from './schema/discrepancy.js';
+import { announceDiscrepancies } from './graphql/discrepancy.js';
 
 /**
  * The export's query string. Every parameter's raw length is bounded and the years are checked as

@@ -3,7 +3,7 @@
  * is checked before a resolver does any work; a refusal is a VALIDATION error naming the field.
  * Domain rules (catalogue years, versions, values) stay in the domain, with their per-cell errors;
  * these bounds are wider than the domain's, so they only stop what no domain rule should see.
- * Each field's schema sits next to its resolver (server/src/schema/*.ts); the pieces are here.
+ * Each field's schema sits next to its resolver (server/src/graphql/*.ts); the pieces are here.
  */
 import { z } from 'zod';
 import { FIRST_YEAR, INDICATORS, LAST_YEAR, YEARS } from '@unionhub/schema';

@@ -9,7 +9,7 @@
 import type { GraphQLField, GraphQLSchema } from 'graphql';
 import type { Knex } from '@mikro-orm/knex';
 import type { Plugin } from 'graphql-yoga';
-import { schema as ours } from '../schema/index.js';
+import { schema as ours } from '../graphql/index.js';
 
 const lent = new WeakSet<GraphQLSchema>();
 
