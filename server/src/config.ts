@@ -128,6 +128,34 @@ export function readLimits(env: Record<string, string | undefined> = process.env
 
 export const LIMITS: Limits = readLimits();
 
+/** The server's other settings, read once here (no other module reads the environment). */
+export const settingsSchema = z.object({
+  /** Seconds a token's or session's caller is cached per database (domain/auth.ts); 0 turns it off. */
+  AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  /** `off`: each write batch in a transaction of its own instead of group commit (domain/write-queue.ts); anything else: on. */
+  GROUP_COMMIT: z.string().optional().transform((v) => v !== 'off'),
+  /** `1`: session and CSRF cookies carry `Secure` (served over HTTPS). */
+  COOKIE_SECURE: z.string().optional().transform((v) => v === '1'),
+  /** Connections in the database pool (db/orm.ts). */
+  DATABASE_POOL_SIZE: count(10),
+  /** The federation hub's config file (hub/config.ts); unset: hub.config.json at the repository root, if any. */
+  HUB_CONFIG: z.string().optional(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export function readSettings(env: Record<string, string | undefined> = process.env): Settings {
+  const parsed = settingsSchema.safeParse(Object.fromEntries(Object.keys(settingsSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]])));
+  if (!parsed.success) throw new Error(`Bad setting in the environment: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export const SETTINGS: Settings = readSettings();
+
+/** The Finance department demo subgraph, a process of its own (`PORT=4101 UNIONHUB_URL=… pnpm department:finance`). */
+export function financeSettings(env: Record<string, string | undefined> = process.env): { port: number; unionhub: string } {
+  return { port: Number(env.PORT ?? 4101), unionhub: env.UNIONHUB_URL ?? 'http://localhost:4000/graphql' };
+}
+
 /**
  * The key download tickets are signed with is derived from DOWNLOAD_TICKET_SECRET (at least 32
  * characters). Unset: a random key per process — enough for one instance, but several instances

@@ -4,7 +4,7 @@ import { AbstractSqlDriver, PostgreSqlConnection, PostgreSqlPlatform } from '@mi
 import type { Configuration } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
-import { databaseTarget, ensureParentDir, type DatabaseTarget } from '../config.js';
+import { databaseTarget, ensureParentDir, SETTINGS, type DatabaseTarget } from '../config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { syncCatalogue } from './catalogue.js';
@@ -59,7 +59,7 @@ export function ormOptions(target: DatabaseTarget): Options {
       driver: PgDriver,
       clientUrl: target.location,
       // Requests of one instance run side by side; several instances share the server's connections.
-      pool: { min: 0, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+      pool: { min: 0, max: SETTINGS.DATABASE_POOL_SIZE },
     } as Options;
   }
   ensureParentDir(target.location);

@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
+import { financeSettings } from '../config.js';
 
 const typeDefs = parse(/* GraphQL */ `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
@@ -149,8 +150,7 @@ export async function startFinance(port: number, unionhubUrl: string, host = '0.
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const port = Number(process.env.PORT ?? 4101);
-  const unionhub = process.env.UNIONHUB_URL ?? 'http://localhost:4000/graphql';
+  const { port, unionhub } = financeSettings();
   const finance = await startFinance(port, unionhub);
   console.log(`Finance department subgraph on http://localhost:${port}/graphql (asks ${unionhub} who calls)`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void finance.close().then(() => process.exit(0)));

@@ -9,7 +9,7 @@ import { cacheKey, isoTime, type Db } from './db.js';
 import { DomainError } from './errors.js';
 import type { Caller, Grant } from './access.js';
 import { MemoryAttemptStore, type AttemptStore, type ThrottleKey } from './throttle.js';
-import { LIMITS } from '../config.js';
+import { LIMITS, SETTINGS } from '../config.js';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
   new Promise<Buffer>((ok, fail) => scryptCb(password, salt, keylen, opts, (e, key) => (e ? fail(e) : ok(key))));
@@ -134,11 +134,7 @@ export async function revokeGrant(db: Db, grantId: number): Promise<boolean> {
  * disabled, a sign-out) empties it at once; another server instance on the same PostgreSQL sees
  * such a change within that time. Expiry is checked on every use.
  */
-const CALLER_CACHE_MS = (() => {
-  const seconds = Number(process.env.AUTH_CACHE_SECONDS || 5);
-  if (!(seconds >= 0 && seconds <= 300)) throw new Error('AUTH_CACHE_SECONDS is a number of seconds from 0 to 300');
-  return seconds * 1000;
-})();
+const CALLER_CACHE_MS = SETTINGS.AUTH_CACHE_SECONDS * 1000;
 const MAX_CACHED_CALLERS = 10_000;
 
 interface CachedCaller<T> {

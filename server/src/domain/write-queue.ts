@@ -8,6 +8,7 @@
  * fails, every batch of the group runs again alone, so no caller fails for another's problem.
  */
 import { cacheKey, type Db } from './db.js';
+import { SETTINGS } from '../config.js';
 
 export interface GroupWork<B, S, A, R> {
   /** What the group reads once for all its batches (the cells and unions they name). */
@@ -117,7 +118,7 @@ async function settle<B, R>(w: Waiting<B, R>, run: () => Promise<R>): Promise<vo
  * GROUP_COMMIT=off runs each batch in a transaction of its own (for comparison).
  */
 export function groupsCommits(): boolean {
-  return process.env.GROUP_COMMIT !== 'off';
+  return SETTINGS.GROUP_COMMIT;
 }
 
 export interface QueueStats {

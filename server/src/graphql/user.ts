@@ -9,6 +9,7 @@ import { Access, type Grant } from '../domain/access.js';
 import { CSRF_COOKIE, SESSION_COOKIE, type Context } from '../context.js';
 import { z } from 'zod';
 import { checkArgs, text } from '../hardening/input.js';
+import { SETTINGS } from '../config.js';
 
 // Caps before any hashing: a megabyte "password" must not reach scrypt.
 const SignInArgs = z.object({ username: text(100), password: text(200) });
@@ -76,7 +77,7 @@ const SignInRef = builder.objectRef<{ ctx: Context; csrfToken: string }>('SignIn
 });
 
 function cookie(name: string, value: string, maxAge: number, httpOnly: boolean): string {
-  const secure = process.env.COOKIE_SECURE === '1' ? '; Secure' : '';
+  const secure = SETTINGS.COOKIE_SECURE ? '; Secure' : '';
   return `${name}=${encodeURIComponent(value)}; Path=/; Max-Age=${maxAge}; SameSite=Strict${httpOnly ? '; HttpOnly' : ''}${secure}`;
 }
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { REPO_ROOT } from '../config.js';
+import { REPO_ROOT, SETTINGS } from '../config.js';
 
 /** The name our own subgraph has in the supergraph; a department may not take it. */
 export const SELF_NAME = 'unionhub';
@@ -43,9 +43,9 @@ export function parseHubConfig(json: unknown, source = 'hub config'): HubConfig 
   return r.data;
 }
 
-export function loadHubConfig(file = process.env.HUB_CONFIG ?? resolve(REPO_ROOT, 'hub.config.json')): { config: HubConfig; source: string | null } {
+export function loadHubConfig(file = SETTINGS.HUB_CONFIG ?? resolve(REPO_ROOT, 'hub.config.json')): { config: HubConfig; source: string | null } {
   if (!existsSync(file)) {
-    if (process.env.HUB_CONFIG) throw new Error(`HUB_CONFIG=${process.env.HUB_CONFIG}: no such file`);
+    if (SETTINGS.HUB_CONFIG) throw new Error(`HUB_CONFIG=${SETTINGS.HUB_CONFIG}: no such file`);
     return { config: parseHubConfig({}), source: null };
   }
   let json: unknown;
