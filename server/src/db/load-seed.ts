@@ -5,7 +5,7 @@
 import { foldDiacritics } from '@unionhub/schema';
 import { STORED, type Scale, buildSeed, type SeedUnion, type CellBlock } from '@unionhub/seeds';
 import { knexOf, type Orm } from './orm.js';
-import { dialectOf, rawRows } from '../domain/db.js';
+import { dialectOf, insertChunked, rawRows } from '../domain/db.js';
 import { createDemoUsers } from './demo-users.js';
 import { reconcileAll } from '../domain/reconcile.js';
 
@@ -67,7 +67,7 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
     const pending = () => (pg ? pgFigures.u.length : figureRows.length);
 
     const flushUnions = async () => {
-      for (let i = 0; i < unionRows.length; i += 400) await trx("trade_union").insert(unionRows.slice(i, i + 400)); // SQLite: at most 500 compound SELECTs
+      await insertChunked(trx, 'trade_union', unionRows);
       unionRows = [];
     };
     const flushFigures = async () => {

@@ -18,17 +18,21 @@ export async function rawRows<T = Record<string, unknown>>(db: Db, sql: string, 
   return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
 }
 
-/** An aggregate joining a text expression's values with `separator` (a literal without quotes). */
-export function groupConcat(db: Db, expr: string, separator: string): string {
-  return `${dialectOf(db) === 'postgresql' ? 'string_agg' : 'group_concat'}(${expr}, '${separator}')`;
+/**
+ * An aggregate joining a text expression's values with `separator` (a literal without quotes),
+ * optionally in an order (SQLite 3.44+ and PostgreSQL take the same ORDER BY inside).
+ */
+export function groupConcat(db: Db, expr: string, separator: string, orderBy?: string): string {
+  return `${dialectOf(db) === 'postgresql' ? 'string_agg' : 'group_concat'}(${expr}, '${separator}'${orderBy ? ` order by ${orderBy}` : ''})`;
 }
 
 /**
- * A float column as text that reads back as the same double (to pack it into a string): SQLite's
- * plain text form keeps 15 digits, 17 always round-trip; PostgreSQL's text form is already exact.
+ * A float column as text that reads back as the same double (to pack it into a string), null
+ * staying null: SQLite's plain text form keeps 15 digits and printf without "!" 16, 17 always
+ * round-trip (and printf turns NULL into "0.0"); PostgreSQL's text form is exact (since v12).
  */
 export function numberText(db: Db, column: string): string {
-  return dialectOf(db) === 'postgresql' ? `cast(${column} as text)` : `printf('%!.17g', ${column})`;
+  return dialectOf(db) === 'postgresql' ? `cast(${column} as text)` : `case when ${column} is null then null else printf('%!.17g', ${column}) end`;
 }
 
 /** A datetime column as text inside SQL (to pack it into a string): epoch ms on SQLite, timestamptz text on PostgreSQL; `isoTime` reads both. */
@@ -46,11 +50,50 @@ export function pathRange(path: string): [string, string] {
   return [path, `${path.slice(0, -1)}0`];
 }
 
-/** A union is in a year's tree when the year lies in its validity. */
+/**
+ * A union is in a year's tree when the year lies in its validity: from `valid_from` to `valid_to`,
+ * both included, `valid_to` null while it exists. `validIn` asks it in SQL for any year of a span
+ * (the span [y, y] for one year); `existsIn` is the same rule on a loaded row.
+ */
 export function validIn(q: Knex.QueryBuilder, years: { from: number; to: number }, alias = 'u'): Knex.QueryBuilder {
   return q
     .where(`${alias}.valid_from`, '<=', years.to)
     .andWhere((w) => w.whereNull(`${alias}.valid_to`).orWhere(`${alias}.valid_to`, '>=', years.from));
+}
+export function existsIn(u: { validFrom: number; validTo: number | null }, year: number): boolean {
+  return u.validFrom <= year && (u.validTo === null || u.validTo >= year);
+}
+
+/**
+ * Most rows one multi-row insert may carry: a bound parameter per column and row, under SQLite's
+ * 32,766 and PostgreSQL's 65,535; knex writes SQLite's as one SELECT per row joined by UNION ALL,
+ * and SQLite allows at most 500 of those.
+ */
+export function rowsPerInsert(db: Db, columns: number): number {
+  return dialectOf(db) === 'postgresql' ? Math.floor(65_535 / columns) : Math.min(500, Math.floor(32_766 / columns));
+}
+
+/**
+ * Insert `rows` (all with the same columns) in as few statements as the driver allows. `each` may
+ * change a chunk's statement (an upsert) and runs after it (to read back what it made).
+ */
+export async function insertChunked<T extends Record<string, unknown>>(
+  db: Db,
+  table: string,
+  rows: readonly T[],
+  opts: { upsert?: (q: Knex.QueryBuilder) => Knex.QueryBuilder; after?: (chunk: T[]) => Promise<void> } = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  // knex binds the union of the rows' keys for every row.
+  const columns = new Set<string>();
+  for (const r of rows) for (const k in r) columns.add(k);
+  const size = rowsPerInsert(db, columns.size);
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size);
+    const q = db(table).insert(chunk);
+    await (opts.upsert ? opts.upsert(q) : q);
+    await opts.after?.(chunk);
+  }
 }
 
 /**

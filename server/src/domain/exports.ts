@@ -15,7 +15,8 @@ import {
   FIRST_YEAR, INDICATORS, LAST_YEAR, SCENARIOS, UNITS, indicator as catalogueIndicator, indicatorLabel, isStored, type Scenario,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
-import { indicatorIds, isoTime, pathRange, timeText, type Db } from './db.js';
+import { indicatorIds, isoTime, pathRange, type Db } from './db.js';
+import { packedCellsByUnion } from './packed.js';
 import { DomainError } from './errors.js';
 import { unionByCode } from './unions.js';
 
@@ -123,13 +124,6 @@ export async function selectExport(db: Db, filter: ExportFilter, access: Access)
 const YEARS_ALL = Array.from({ length: LAST_YEAR - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i);
 const STORED_CODES = INDICATORS.filter(isStored).map((d) => d.code);
 
-/** SQLite's group_concat and PostgreSQL's string_agg take the same arguments, ORDER BY included. */
-const aggregate = (db: Db) => ((db.client as { dialect?: string }).dialect === 'postgresql' ? 'string_agg' : 'group_concat');
-
-/** Separators of the packed cells (ASCII record and unit separators: never in a code or a username). */
-const RS = '\u001e';
-const FS = '\u001f';
-
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
@@ -150,9 +144,9 @@ function figureFilter(db: Db, ids: Map<string, number>, sel: ExportSelection, un
  */
 export async function* approvedRows(db: Db, sel: ExportSelection, counts?: ExportCounts): AsyncGenerator<ExportRow[]> {
   const ids = await indicatorIds(db);
-  const codeOf = new Map([...ids].map(([code, id]) => [String(id), code]));
+  const codeOf = new Map([...ids].map(([code, id]) => [id, code]));
   const labels = new Map<string, string>();
-  const label = (code: string, year: string) => {
+  const label = (code: string, year: number) => {
     const k = `${code}|${year}`;
     let l = labels.get(k);
     if (l === undefined) labels.set(k, (l = indicatorLabel(catalogueIndicator(code)!, Number(year), 'vi')));
@@ -168,14 +162,16 @@ export async function* approvedRows(db: Db, sel: ExportSelection, counts?: Expor
     }
     return t;
   };
-  // One packed string per unit: node-sqlite3 builds a JS object per row and column, which costs
-  // more than the query itself. Cells are ordered by scenario, year and indicator id (= catalogue order).
-  // The same pass counts the cells not approved yet (they are read anyway: status is no index column).
-  const read = (group: ExportUnit[]): Promise<{ u: number; r: string | null; pending: number }[]> =>
-    figureFilter(db, ids, sel, group.map((u) => u.id))
-      .whereNotNull('f.value')
-      .select('f.union_id as u', db.raw(`sum(case when f.status = 'approved' then 0 else 1 end) as pending`), db.raw(`${aggregate(db)}(case when f.status = 'approved' then f.indicator_id || '${FS}' || f.year || '${FS}' || f.scenario || '${FS}' || f.value || '${FS}' || coalesce(${timeText(db, 'f.approved_at')}, '') || '${FS}' || coalesce(f.approved_by, '') end, '${RS}' order by f.scenario, f.year, f.indicator_id) as r`))
-      .groupBy('f.union_id').then((r: { u: number; r: string | null; pending: number }[]) => r);
+  // Packed one string per unit, the approved cells ordered by scenario, year and indicator id
+  // (= catalogue order). The same pass counts the cells not approved yet (they are read anyway:
+  // status is no index column).
+  const read = (group: ExportUnit[]) =>
+    packedCellsByUnion(db, figureFilter(db, ids, sel, group.map((u) => u.id)).whereNotNull('f.value'), {
+      fields: ['indicatorId', 'year', 'scenario', 'value', 'approvedAt', 'approvedBy'],
+      only: "f.status = 'approved'",
+      orderBy: 'f.scenario, f.year, f.indicator_id',
+      sums: { pending: "case when f.status = 'approved' then 0 else 1 end" },
+    });
   const groups = chunks(sel.units, UNITS_PER_CHUNK);
   // The next chunk is read while this one is turned into rows (the driver works on its own thread).
   let next = groups.length ? read(groups[0]!) : null;
@@ -186,22 +182,15 @@ export async function* approvedRows(db: Db, sel: ExportSelection, counts?: Expor
     const packed = await next!;
     next = k + 1 < groups.length ? read(groups[k + 1]!) : null;
     quiet(next);
-    const byUnit = new Map<number, string>();
-    for (const p of packed) {
-      if (p.r) byUnit.set(p.u, p.r);
-      if (counts) counts.notApproved += Number(p.pending);
-    }
+    if (counts) for (const p of packed.values()) counts.notApproved += p.sums.pending;
     const rows: ExportRow[] = [];
     for (const u of group) {
-      const cells = byUnit.get(u.id);
-      if (!cells) continue;
-      for (const cell of cells.split(RS)) {
-        const p = cell.split(FS);
-        const code = codeOf.get(p[0]!)!;
+      for (const c of packed.get(u.id)?.cells ?? []) {
+        const code = codeOf.get(c.indicatorId)!;
         rows.push({
-          unitCode: u.code, unitName: u.name, level: u.level, parentCode: u.parentCode, indicatorCode: code, indicatorName: label(code, p[1]!),
-          year: Number(p[1]), scenario: p[2] as Scenario, value: Number(p[3]), approvedAt: p[4] ? time(p[4]) : null,
-          approvedBy: p[5] || null,
+          unitCode: u.code, unitName: u.name, level: u.level, parentCode: u.parentCode, indicatorCode: code, indicatorName: label(code, c.year),
+          year: c.year, scenario: c.scenario, value: c.value!, approvedAt: c.approvedAt ? time(c.approvedAt) : null,
+          approvedBy: c.approvedBy,
         });
       }
     }

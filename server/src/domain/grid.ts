@@ -5,7 +5,8 @@
  */
 import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type Scenario } from '@unionhub/schema';
 import { DomainError } from './errors.js';
-import { groupConcat, indicatorIds, numberText, pathRange, validIn, type Db } from './db.js';
+import { indicatorIds, pathRange, validIn, type Db } from './db.js';
+import { packedCellsByUnion } from './packed.js';
 import { treeOrder, unionByCode, unionQuery, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
 
@@ -58,12 +59,8 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   const inSubtree = (q: ReturnType<Db>) =>
     validIn(q.where('u.path', '>=', lo).andWhere('u.path', '<', hi).andWhere('u.level', '<=', maxLevel), span);
 
-  const unitRows: (UnionRow & { hasChildren: number })[] = await inSubtree(unionQuery(db)).select(
-    db.raw(
-      `exists(select 1 from trade_union c where c.parent_id = u.id and c.valid_from <= ? and (c.valid_to is null or c.valid_to >= ?)) as "hasChildren"`,
-      [span.to, span.from],
-    ),
-  );
+  const childOf = validIn(db('trade_union as c').select(db.raw('1')).whereRaw('c.parent_id = u.id'), span, 'c');
+  const unitRows: (UnionRow & { hasChildren: number })[] = await inSubtree(unionQuery(db)).select(db.raw(`exists ? as "hasChildren"`, [childOf]));
   const ordered = treeOrder(unitRows, root.id);
 
   // Stored indicators to fetch: the asked ones, plus the parts of any asked ratio.
@@ -75,20 +72,20 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
     } else needed.add(d.code);
   }
   const ids = await indicatorIds(db);
-  // One packed string per unit, not a row per cell: node-sqlite3 building an object per row costs
-  // ten times what SQLite spends on the query (the national view: ~19,000 cells).
+  // Packed one string per unit (the national view: ~19,000 cells).
   const figureQuery = db('figure as f')
-    .select('f.union_id as unionId', db.raw(`${groupConcat(db, `f.indicator_id || ',' || f.year || ',' || coalesce(${numberText(db, 'f.value')}, '') || ',' || f.status || ',' || f.version`, ';')} as packed`))
     .where('f.scenario', req.scenario)
     .whereIn('f.year', years)
-    .whereIn('f.indicator_id', [...needed].map((c) => ids.get(c)!))
-    .groupBy('f.union_id');
+    .whereIn('f.indicator_id', [...needed].map((c) => ids.get(c)!));
   // The units are known: name them, so SQLite seeks the (union, scenario, year, indicator) index per
   // unit. A very large subtree (stress scale) keeps the path range rather than binding 100,000 parameters.
-  const packedRows: { unionId: number; packed: string }[] =
+  const packed = await packedCellsByUnion(
+    db,
     ordered.length <= MAX_UNITS_BY_ID
-      ? await figureQuery.whereIn('f.union_id', ordered.map((u) => u.id))
-      : await inSubtree(figureQuery.join('trade_union as u', 'u.id', 'f.union_id'));
+      ? figureQuery.whereIn('f.union_id', ordered.map((u) => u.id))
+      : inSubtree(figureQuery.join('trade_union as u', 'u.id', 'f.union_id')),
+    { fields: ['indicatorId', 'year', 'value', 'status', 'version'] },
+  );
   const columns: GridColumn[] = defs.flatMap((d) => years.map((year) => ({ indicatorCode: d.code, year })));
   const width = columns.length;
   // Numeric lookups only: this loop runs once per cell (tens of thousands for the national view).
@@ -109,24 +106,21 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   const partAt = new Map(parts.map((c, i) => [ids.get(c), i]));
   const stride = parts.length * years.length;
   const aside = new Map<number, number | null>();
-  for (const { unionId, packed } of packedRows) {
-    const r = rowOf.get(Number(unionId));
+  for (const [unionId, { cells }] of packed) {
+    const r = rowOf.get(unionId);
     if (r === undefined) continue;
     const seen = visibility[r];
     if (seen === 'none') continue;
     const row = rows[r]!;
-    for (const cell of packed.split(';')) {
-      const [i, y, v, status, version] = cell.split(',') as [string, string, string, FigureStatus, string];
+    for (const { indicatorId, year, value, status, version } of cells) {
       if (seen === 'approved' && status !== 'approved') continue;
-      const indicatorId = Number(i);
-      const yi = yearAt.get(Number(y))!;
-      const value = v === '' ? null : Number(v);
+      const yi = yearAt.get(year)!;
       const d = defAt.get(indicatorId);
       if (d !== undefined) {
         const c = d * years.length + yi;
         row.values[c] = value;
         row.statuses[c] = status;
-        row.versions[c] = Number(version);
+        row.versions[c] = version;
       }
       const part = partAt.get(indicatorId);
       if (part !== undefined) aside.set(r * stride + part * years.length + yi, value);

@@ -12,7 +12,8 @@ import {
   UNION_KINDS, type IndicatorDef, type ReportColumn, type ReportFormat, type ReportRow, type ReportTableData, type ReportTableKey, type Scenario,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
-import { groupConcat, indicatorIds, type Db } from './db.js';
+import { existsIn, indicatorIds, type Db } from './db.js';
+import { packedCellsByUnion } from './packed.js';
 import { DomainError } from './errors.js';
 import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 
@@ -146,34 +147,29 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
   const codeOf = new Map([...ids].map(([code, id]) => [id, code]));
   const needed = neededCells();
   const allCodes = [...new Set(needed.flatMap((n) => n.codes))];
-  // One read of the children's approved cells, packed one string per union: the driver turning
-  // each row into an object costs more than the query. What is not approved is counted below as
-  // the cells expected minus those found here.
-  const packed: { u: number; c: string | null; p: number | null }[] = await db('figure')
-    .select('union_id as u', db.raw(`${groupConcat(db, "indicator_id || ',' || year || ',' || scenario || ',' || value", ';')} as c`),
-      db.raw('sum(case when proposed_value is null then 0 else 1 end) as p'))
-    .whereIn('union_id', childIds)
-    .whereIn('scenario', ['actual', 'target'])
-    .whereBetween('year', [REPORT_PERIOD.from, REPORT_PLAN.to])
-    .whereIn('indicator_id', allCodes.map((c) => ids.get(c)!))
-    .where('status', 'approved')
-    .whereNotNull('value')
-    .groupBy('union_id');
+  // One read of the children's approved cells, packed one string per union. What is not approved
+  // is counted below as the cells expected minus those found here.
+  const packed = await packedCellsByUnion(
+    db,
+    db('figure as f')
+      .whereIn('f.union_id', childIds)
+      .whereIn('f.scenario', ['actual', 'target'])
+      .whereBetween('f.year', [REPORT_PERIOD.from, REPORT_PLAN.to])
+      .whereIn('f.indicator_id', allCodes.map((c) => ids.get(c)!))
+      .where('f.status', 'approved')
+      .whereNotNull('f.value'),
+    { fields: ['indicatorId', 'year', 'scenario', 'value'], sums: { proposals: 'case when f.proposed_value is null then 0 else 1 end' } },
+  );
   onProgress('assemble', 0.4);
 
   const approved = new Map<string, number>();
   let withProposal = 0;
   const pathOf = new Map(children.map((ch) => [ch.id, ch.path]));
-  for (const { u, c, p } of packed) {
+  for (const [u, { cells, sums }] of packed) {
     // Proposals are unapproved data: counted only where the caller reads it.
-    if (access.readsUnapproved(pathOf.get(Number(u))!)) withProposal += Number(p ?? 0);
-    for (const cell of (c ?? '').split(';')) {
-      if (!cell) continue;
-      const [i, y, sc, v] = cell.split(',');
-      approved.set(`${u}|${codeOf.get(Number(i))}|${y}|${sc}`, Number(v));
-    }
+    if (access.readsUnapproved(pathOf.get(u)!)) withProposal += sums.proposals;
+    for (const c of cells) approved.set(`${u}|${codeOf.get(c.indicatorId)}|${c.year}|${c.scenario}`, c.value!);
   }
-  const validIn = (u: UnionRow, year: number) => u.validFrom <= year && (u.validTo === null || u.validTo >= year);
 
   // What is used and what is left out, cell by cell over each year's tree.
   const figures: UsedFigure[] = [];
@@ -188,7 +184,7 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
         let expected = 0;
         let missing = 0;
         for (const u of children) {
-          if (!validIn(u, year)) continue;
+          if (!existsIn(u, year)) continue;
           expected++;
           const v = approved.get(`${u.id}|${code}|${year}|${n.scenario}`);
           if (v === undefined) missing++;
@@ -205,7 +201,7 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
   const stored = (members: UnionRow[], code: string, year: number, scenario: Scenario): number | null => {
     let total: number | null = null;
     for (const u of members) {
-      if (!validIn(u, year)) continue;
+      if (!existsIn(u, year)) continue;
       const v = approved.get(`${u.id}|${code}|${year}|${scenario}`);
       if (v !== undefined) total = (total ?? 0) + v;
     }

@@ -5,6 +5,7 @@
  * run over every cell and the incremental re-check after a write.
  */
 import { INDICATORS, isStored, LAST_YEAR, RULES, SECTORS, type RuleDef, type Scenario } from '@unionhub/schema';
+import { existsIn } from './db.js';
 
 export interface UnitInfo {
   id: number;
@@ -231,7 +232,7 @@ export function* allChecks(units: UnitInfo[], tree: Tree, years: { year: number;
   const historyCodes = [...new Set(HISTORY.flatMap((r) => r.indicators))];
   for (const u of units) {
     for (const { year, scenario } of years) {
-      if (year < u.validFrom || (u.validTo !== null && year > u.validTo)) continue;
+      if (!existsIn(u, year)) continue;
       yield { kind: 'group', unionId: u.id, year, scenario };
       if (tree.children(u.id, year).length > 0) for (const code of SUMMABLE) yield { kind: 'hierarchy', unionId: u.id, code, year, scenario };
       if (scenario === 'actual') {
