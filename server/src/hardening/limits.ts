@@ -15,7 +15,7 @@ import { ERROR_CODES, type ErrorCode } from '@unionhub/schema';
 import type { Limits } from '../config.js';
 import { treeShape, type TreeShape } from '../domain/unions.js';
 import { isAsyncIterable, wrapStream } from './streams.js';
-import { valueRefusal } from './values.js';
+import { valueRefusal, type ValueProblem } from './values.js';
 
 /** A list field with neither a declared bound (`maxItems`) nor a `limit` argument is counted as this many items. */
 export const DEFAULT_LIST_SIZE = 10;
@@ -257,15 +257,17 @@ function useCostLimit(limits: Limits): Plugin {
  * What no argument may carry, checked before an operation runs (values.ts): NUL in text, a year
  * outside what any request may name.
  */
+const valueError = (p: ValueProblem) => new GraphQLError(p.message, { extensions: { code: 'VALIDATION', fields: [p.field] } });
+
 function useValueGuards(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const refused = valueRefusal(args.document, args.variableValues ?? {});
-      if (refused) setResultAndStopExecution({ errors: [refusal('VALIDATION', refused)] });
+      if (refused) setResultAndStopExecution({ errors: [valueError(refused)] });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       const refused = valueRefusal(args.document, args.variableValues ?? {});
-      if (refused) setResultAndStopExecution({ errors: [refusal('VALIDATION', refused)] });
+      if (refused) setResultAndStopExecution({ errors: [valueError(refused)] });
     },
   };
 }

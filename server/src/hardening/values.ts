@@ -11,24 +11,39 @@ const YEAR_KEYS = new Set(['year', 'years']);
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2100;
 
+export interface ValueProblem {
+  /** The argument or input field, as the caller named it (`cell.year`, `displayName`). */
+  field: string;
+  message: string;
+}
+
 const badYear = (v: unknown) => v !== null && v !== undefined && !(Number.isInteger(v) && (v as number) >= MIN_YEAR && (v as number) <= MAX_YEAR);
 
-function yearProblem(value: unknown, path: string): string | null {
-  const list = Array.isArray(value) ? value : [value];
-  return list.some(badYear) ? `${path}: a year lies in ${MIN_YEAR}–${MAX_YEAR}` : null;
+/** Named as zod names what it refuses (`years.1`), so both kinds of refusal read alike. */
+function yearProblem(value: unknown, field: string): ValueProblem | null {
+  const at = Array.isArray(value) ? value.findIndex(badYear) : badYear(value) ? -2 : -1;
+  if (at === -1) return null;
+  const where = at >= 0 ? `${field}.${at}` : field;
+  return { field: where, message: `${where}: a year lies in ${MIN_YEAR}–${MAX_YEAR}` };
 }
 
 /** A variable's JSON, deep: NUL anywhere, and the years under keys named year/years. */
-function inVariable(value: unknown, path: string, key: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? `${path}: text may not contain the NUL character` : null;
+function inVariable(value: unknown, field: string, key: string): ValueProblem | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? { field, message: `${field}: text may not contain the NUL character` } : null;
   if (YEAR_KEYS.has(key)) {
-    const problem = yearProblem(value, path);
+    const problem = yearProblem(value, field);
     if (problem) return problem;
   }
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v) => [key, v]) : value && typeof value === 'object' ? Object.entries(value) : [];
-  for (const [k, v] of entries) {
-    const found = inVariable(v, Array.isArray(value) ? `${path}[]` : `${path}.${k}`, k);
-    if (found) return found;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = inVariable(value[i], `${field}.${i}`, key);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = inVariable(v, `${field}.${k}`, k);
+      if (found) return found;
+    }
   }
   return null;
 }
@@ -45,21 +60,26 @@ function literal(node: ValueNode, variables: Record<string, unknown>): unknown {
   }
 }
 
-/** The first problem of the request's arguments, as a message naming where it is; null when none. */
-export function valueRefusal(document: DocumentNode, variables: Record<string, unknown>): string | null {
-  const fromVariables = inVariable(variables, '$', '');
-  if (fromVariables) return fromVariables;
-  let found: string | null = null;
+/** The first problem of the request's arguments, naming where it is; null when none. */
+export function valueRefusal(document: DocumentNode, variables: Record<string, unknown>): ValueProblem | null {
+  let found: ValueProblem | null = null;
+  // Which argument (or input field) each variable stands for, so a refusal names what the caller sees in the schema.
+  const usedAs = new Map<string, string>();
+  const check = (name: string, value: ValueNode) => {
+    if (value.kind === Kind.VARIABLE && !usedAs.has(value.name.value)) usedAs.set(value.name.value, name);
+    if (!found && YEAR_KEYS.has(name)) found = yearProblem(literal(value, variables), name);
+  };
   visit(document, {
     StringValue(node) {
-      if (!found && node.value.includes('\u0000')) found = 'A string of the query contains the NUL character';
+      if (!found && node.value.includes('\u0000')) found = { field: 'query', message: 'A string of the query contains the NUL character' };
     },
-    Argument(node) {
-      if (!found && YEAR_KEYS.has(node.name.value)) found = yearProblem(literal(node.value, variables), node.name.value);
-    },
-    ObjectField(node) {
-      if (!found && YEAR_KEYS.has(node.name.value)) found = yearProblem(literal(node.value, variables), node.name.value);
-    },
+    Argument: (node) => check(node.name.value, node.value),
+    ObjectField: (node) => check(node.name.value, node.value),
   });
-  return found;
+  if (found) return found;
+  for (const [name, value] of Object.entries(variables)) {
+    const problem = inVariable(value, usedAs.get(name) ?? `$${name}`, usedAs.get(name) ?? name);
+    if (problem) return problem;
+  }
+  return null;
 }
