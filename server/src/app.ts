@@ -13,7 +13,8 @@ import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES } from '@unionhub/schema';
 import { schema } from './graphql/index.js';
-import { createContext, createEvents, CSRF_HEADER, type Context, type Events } from './context.js';
+import { createContext, CSRF_HEADER, type Context } from './context.js';
+import { createEventBus, type EventBus } from './events.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { CLIENT_DIST, LIMITS, type Limits } from './config.js';
 import { codedErrors, limitPlugins } from './hardening/limits.js';
@@ -70,14 +71,14 @@ const clientError = (a: unknown) => {
   return a instanceof Error && a.name === 'GraphQLError' && status !== undefined && status < 500;
 };
 
-export function createGraphQL(db: Knex, events: Events = createEvents(), limits: Limits = LIMITS) {
+export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limits: Limits = LIMITS) {
   return createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // CORS is answered for every path at the server's door (hardening/cors.ts); Yoga's own echoes any origin.
     cors: false,
-    context: ({ request, req }) => createContext(db, events, request, req, { fourEyes: limits.FOUR_EYES }),
+    context: ({ request, req }) => createContext(db, bus, request, req, { fourEyes: limits.FOUR_EYES }),
     plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), ...limitPlugins(limits), domainErrors, setCookies, codedErrors,
       useStreamCap(limits.MAX_STREAMS_PER_CALLER),
       // ftv1 in `extensions` only when a gateway sends `apollo-federation-include-trace: ftv1`.
@@ -167,8 +168,8 @@ function serverTimeouts(limits: Limits) {
 
 export async function startApp(db: Knex, port: number, host = '0.0.0.0', options: AppOptions = {}): Promise<App> {
   const limits: Limits = { ...LIMITS, ...options.limits };
-  const events = createEvents();
-  const yoga = createGraphQL(db, events, limits);
+  const bus = createEventBus(db);
+  const yoga = createGraphQL(db, bus, limits);
   const rateLimited = createRateGuard(limits, db);
   const cors = createCors(limits.CORS_ORIGINS);
   const mounted = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
@@ -197,11 +198,11 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     } else if (path === '/graphql') {
       graphql(req, res, (req, res) => void yoga(req, res, { req, res }));
     } else if (path?.startsWith('/exports/')) {
-      void handleExport(db, events, req, res);
+      void handleExport(db, bus, req, res);
     } else if (path?.startsWith('/imports/')) {
-      void handleImport(db, events, req, res);
+      void handleImport(db, bus, req, res);
     } else if (path?.startsWith('/reports/')) {
-      void handleReportDownload(db, events, req, res);
+      void handleReportDownload(db, bus, req, res);
     } else if (path === '/healthz') {
       db.raw('select 1')
         .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: 'ok' })))

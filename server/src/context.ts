@@ -1,24 +1,15 @@
 import type { Knex } from '@mikro-orm/knex';
-import { createPubSub } from 'graphql-yoga';
 import { DomainError } from './domain/errors.js';
 import type { IncomingMessage } from 'node:http';
 import { figuresByCells, type CellKey, type FigureRow } from './domain/figures.js';
-import type { DiscrepancyRow } from './domain/reconcile.js';
 import type { UnionRow } from './domain/unions.js';
 import { childrenOf, unionsByCodes, unionsByIds, yearSpan } from './domain/unions.js';
 import { Access, type AccessPolicy } from './domain/access.js';
 import { callerFromSession, callerFromToken } from './domain/auth.js';
 import { clientAddress } from './hardening/address.js';
 import { Loader } from './loader.js';
+import type { EventBus } from './events.js';
 
-export interface FiguresChanged {
-  actor: string;
-  /** Each carries its union's path, to filter by subtree and by what each listener may see. */
-  figures: FigureRow[];
-}
-
-export const createEvents = () => createPubSub<{ figuresChanged: [FiguresChanged]; discrepanciesChanged: [DiscrepancyRow[]] }>();
-export type Events = ReturnType<typeof createEvents>;
 
 export const SESSION_COOKIE = 'uh_session';
 /** Readable by the page, sent back as the x-csrf-token header (double submit). */
@@ -27,7 +18,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 export interface Context {
   db: Knex;
-  events: Events;
+  /** The server's one event bus: publish a write's events after it returned (events.ts). */
+  bus: EventBus;
   access: Access;
   /** The signed-in username; every revision's actor. */
   actor: string;
@@ -65,7 +57,7 @@ function refuse(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, status: 
  * Who is calling: a bearer token (programs) or a session cookie (the client). A cookie request
  * must carry the CSRF token of its session in a header; a bad token is refused, never anonymous.
  */
-export async function createContext(db: Knex, events: Events, request: Request, req?: IncomingMessage, policy?: AccessPolicy): Promise<Context> {
+export async function createContext(db: Knex, bus: EventBus, request: Request, req?: IncomingMessage, policy?: AccessPolicy): Promise<Context> {
   let access = new Access(null, policy);
   let sessionToken: string | null = null;
   const authorization = request.headers.get('authorization');
@@ -88,7 +80,7 @@ export async function createContext(db: Knex, events: Events, request: Request, 
   }
   return {
     db,
-    events,
+    bus,
     access,
     actor: access.caller?.username ?? 'anonymous',
     address: req ? clientAddress(req) : 'unknown',

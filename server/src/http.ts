@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';
-import { createContext, type Context, type Events } from './context.js';
+import { createContext, type Context } from './context.js';
+import type { EventBus } from './events.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { Access } from './domain/access.js';
 import { callerOf } from './domain/auth.js';
@@ -60,7 +61,7 @@ export function refuseUnread(req: IncomingMessage, res: ServerResponse, e: unkno
  * CSRF header), as the signed ticket of `downloadTicket` names it. A CSRF token in the URL is refused:
  * it would end up in history, logs and Referer headers.
  */
-export async function callerContext(db: Knex, events: Events, req: IncomingMessage, url: URL): Promise<Context> {
+export async function callerContext(db: Knex, bus: EventBus, req: IncomingMessage, url: URL): Promise<Context> {
   if (url.searchParams.has('csrf')) {
     throw new DomainError('BAD_REQUEST', 'A CSRF token in a URL is not accepted: ask the downloadTicket mutation for a link, or send the x-csrf-token header');
   }
@@ -74,12 +75,12 @@ export async function callerContext(db: Knex, events: Events, req: IncomingMessa
     // The ticket is the credential: whatever cookie the browser adds is not looked at.
     headers.delete('authorization');
     headers.delete('cookie');
-    const ctx = await createContext(db, events, new Request(url, { headers }), req);
+    const ctx = await createContext(db, bus, new Request(url, { headers }), req);
     ctx.access = new Access(caller);
     ctx.actor = caller.username;
     return ctx;
   }
-  const ctx = await createContext(db, events, new Request(url, { headers }), req);
+  const ctx = await createContext(db, bus, new Request(url, { headers }), req);
   if (!ctx.access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first (a bearer token or the session cookie)');
   return ctx;
 }

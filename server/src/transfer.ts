@@ -9,13 +9,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';
 import { z } from 'zod';
 import { SCENARIOS } from '@unionhub/schema';
-import type { Events } from './context.js';
+import type { EventBus } from './events.js';
 import { callerContext, refuseUnread, sendError } from './http.js';
 import { DomainError } from './domain/errors.js';
 import { importToken, indicatorCodes, optionalText, unionCode, yearRanges } from './hardening/input.js';
 import { countExport, selectExport, writeCsv, writeJson, writeXlsx, type ExportCounts, type ExportFilter } from './domain/exports.js';
 import { applyImport, IMPORT_MAX_BYTES, mayImport, previewImport } from './domain/imports.js';
-import { announceDiscrepancies } from './graphql/discrepancy.js';
 
 /**
  * The export's query string. Every parameter's raw length is bounded and the years are checked as
@@ -55,13 +54,13 @@ const FORMATS = {
 } as const;
 
 /** GET /exports/figures.{csv,xlsx,json}: approved figures, streamed. */
-export async function handleExport(db: Knex, events: Events, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleExport(db: Knex, bus: EventBus, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://x');
     const format = /^\/exports\/figures\.(csv|xlsx|json)$/.exec(url.pathname)?.[1] as keyof typeof FORMATS | undefined;
     if (!format) throw new DomainError('NOT_FOUND', 'Exports: /exports/figures.csv, /exports/figures.xlsx or /exports/figures.json');
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new DomainError('VALIDATION', 'Exports are read with GET');
-    const ctx = await callerContext(db, events, req, url);
+    const ctx = await callerContext(db, bus, req, url);
     const filter = parseExportQuery(url);
     const sel = await selectExport(db, filter, ctx.access);
     const years = sel.years.length > 1 ? `${sel.years[0]}-${sel.years[sel.years.length - 1]}` : `${sel.years[0]}`;
@@ -104,7 +103,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** POST /imports/preview and /imports/apply?token=…&reason=… with the .xlsx as the body. */
-export async function handleImport(db: Knex, events: Events, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleImport(db: Knex, bus: EventBus, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let reading = false;
   try {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -112,7 +111,7 @@ export async function handleImport(db: Knex, events: Events, req: IncomingMessag
     if (!action) throw new DomainError('NOT_FOUND', 'Imports: POST /imports/preview or /imports/apply');
     if (req.method !== 'POST') throw new DomainError('VALIDATION', 'Upload the .xlsx with POST');
     // Who calls, whether they may import anywhere and the parameters, all before a byte of the upload is read.
-    const ctx = await callerContext(db, events, req, url);
+    const ctx = await callerContext(db, bus, req, url);
     mayImport(ctx.access);
     const q = parseQuery(importQuery, url);
     if (action === 'apply' && !q.token) throw new DomainError('VALIDATION', 'token: send the token of the preview being applied', { fields: ['token'] });
@@ -122,8 +121,7 @@ export async function handleImport(db: Knex, events: Events, req: IncomingMessag
     if (action === 'preview') result = await previewImport(db, body, ctx.access);
     else {
       const applied = await applyImport(db, body, q.token!, { access: ctx.access, reason: q.reason });
-      if (applied.figures.length) ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: applied.figures });
-      await announceDiscrepancies(ctx, applied.reconciliation);
+      await bus.publish(applied.events);
       result = { written: applied.written, proposed: applied.proposed, unchanged: applied.unchanged };
     }
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(result));

@@ -7,12 +7,13 @@
  */
 import type { Operation, Scenario } from '@unionhub/schema';
 import type { Access } from './access.js';
-import { isoTime, pathRange, type Db } from './db.js';
+import { insertChunked, isoTime, pathRange, type Db } from './db.js';
 import { CellBatchError, DomainError } from './errors.js';
 import { unionByCode } from './unions.js';
 import { cellId, checkValue, figuresByKeys, type CellKey, type FigureRow } from './figures.js';
 import { involvedIndicators } from './rules.js';
 import { recheck, type SyncReport } from './reconcile.js';
+import { discrepanciesChanged, figuresChanged, type WithEvents } from './events.js';
 
 export type Transition = 'submit' | 'approve' | 'sendBack' | 'reopen';
 
@@ -43,7 +44,7 @@ export type Selection =
   | { unitYear: { unionCode: string; year: number; scenario: Scenario } }
   | { subtree: { root: string; year: number; scenario: Scenario; onlyPassing: boolean } };
 
-export interface TransitionResult {
+export interface TransitionResult extends WithEvents {
   moved: FigureRow[];
   /** Cells the selection named that did not move, with why (lenient selections only). */
   skipped: { cell: CellKey; reason: string }[];
@@ -172,17 +173,21 @@ export async function transition(db: Db, t: Transition, sel: Selection, opts: { 
       if (changed !== 1) throw new DomainError('CONFLICT', `${f.unionCode}, ${f.indicatorCode}, ${f.year}: the cell changed meanwhile`);
       revisions.push({ figure_id: f.id, version: f.version + 1, actor, at, reason, ...rev });
     }
-    for (let i = 0; i < revisions.length; i += 200) await trx('figure_revision').insert(revisions.slice(i, i + 200));
+    await insertChunked(trx, 'figure_revision', revisions);
     const reconciliation = valueChanged.length
       ? await recheck(trx, valueChanged.map((f) => ({ unionId: f.unionId, indicatorCode: f.indicatorCode, year: f.year, scenario: f.scenario })), actor)
       : null;
     const moved = moving.length ? await figuresByKeys(trx, moving.map((m) => m.f)) : [];
-    return { moved, skipped, reconciliation };
+    return { moved, skipped, reconciliation, events: [...figuresChanged(actor, moved), ...discrepanciesChanged(reconciliation)] };
   });
 }
 
+export interface ProposeResult extends WithEvents {
+  figure: FigureRow;
+}
+
 /** A correction to an approved cell: kept beside the approved value, which stays in force. */
-export async function propose(db: Db, cell: CellKey & { value: number; expectedVersion: number }, opts: { access: Access; reason?: string | null }): Promise<FigureRow> {
+export async function propose(db: Db, cell: CellKey & { value: number; expectedVersion: number }, opts: { access: Access; reason?: string | null }): Promise<ProposeResult> {
   const actor = opts.access.caller?.username ?? 'anonymous';
   const problems = checkValue(cell.indicatorCode, cell.value);
   if (problems) {
@@ -201,7 +206,8 @@ export async function propose(db: Db, cell: CellKey & { value: number; expectedV
       figure_id: f.id, change: 'proposal', before_value: f.proposedValue, after_value: cell.value, before_status: 'approved', after_status: 'approved',
       version: f.version + 1, actor, at, reason: opts.reason ?? null,
     });
-    return (await figuresByKeys(trx, [cell]))[0]!;
+    const figure = (await figuresByKeys(trx, [cell]))[0]!;
+    return { figure, events: figuresChanged(actor, [figure]) };
   });
 }
 

@@ -8,6 +8,7 @@ import type { Access } from './access.js';
 import { indicatorIds, isoTime, pathRange, type Db } from './db.js';
 import { DomainError } from './errors.js';
 import { discrepancyQuery, loadTree, toDiscrepancy, type DiscrepancyRow } from './reconcile.js';
+import type { WithEvents } from './events.js';
 
 export const DISCREPANCY_STATES = ['open', 'explained', 'accepted', 'waived', 'resolved'] as const;
 export type DiscrepancyState = (typeof DISCREPANCY_STATES)[number];
@@ -93,7 +94,11 @@ const DECISIONS: Record<Decision, { from: DiscrepancyState[]; to: DiscrepancySta
   waive: { from: ['open', 'explained'], to: 'waived', op: 'approve' },
 };
 
-export async function decide(db: Db, id: number, decision: Decision, text: string, access: Access): Promise<DiscrepancyRow> {
+export interface DecisionResult extends WithEvents {
+  discrepancy: DiscrepancyRow;
+}
+
+export async function decide(db: Db, id: number, decision: Decision, text: string, access: Access): Promise<DecisionResult> {
   const body = text.trim();
   if (!body) throw new DomainError('VALIDATION', decision === 'explain' ? 'An explanation needs text' : 'A reason is required');
   const def = DECISIONS[decision];
@@ -107,7 +112,7 @@ export async function decide(db: Db, id: number, decision: Decision, text: strin
       .where('id', id)
       .update(decision === 'explain' ? { state: def.to, explanation: body, updated_at: at } : { state: def.to, decided_by: actor, decided_at: at, decision_reason: body, updated_at: at });
     await trx('discrepancy_revision').insert({ discrepancy_id: id, change: decision === 'explain' ? 'explained' : def.to, before_state: d.state, after_state: def.to, difference: d.difference, actor, at, reason: body });
-    return discrepancyById(trx, id, access);
+    return { discrepancy: await discrepancyById(trx, id, access), events: [{ kind: 'discrepanciesChanged', ids: [id] }] };
   });
 }
 

@@ -9,6 +9,7 @@ import type { Access } from './access.js';
 import { isoTime, type Db } from './db.js';
 import { DomainError } from './errors.js';
 import { assembleReport, type ProgressFn, type Report, type UsedFigure } from './report.js';
+import type { EmitEvents } from './events.js';
 import { renderXlsx } from './report-xlsx.js';
 import { renderDocx } from './report-docx.js';
 import { unionByCode, unionsByCodes } from './unions.js';
@@ -67,8 +68,15 @@ export function diffFigures(before: UsedFigure[], after: UsedFigure[]): Omit<Fig
   return out.sort((a, b) => a.unionCode.localeCompare(b.unionCode) || a.indicatorCode.localeCompare(b.indicatorCode) || a.year - b.year || a.scenario.localeCompare(b.scenario));
 }
 
+/** Who follows a generation: its stages go out as they happen (the last, "done", after the commit). */
+export interface ProgressTarget {
+  jobId: string;
+  emit: EmitEvents;
+}
+
 /** Assemble from approved figures, render both files and freeze them as the root's next edition. */
-export async function generateEdition(db: Db, rootCode: string, access: Access, onProgress: ProgressFn = () => {}): Promise<EditionRow> {
+export async function generateEdition(db: Db, rootCode: string, access: Access, progress?: ProgressTarget): Promise<EditionRow> {
+  const onProgress: ProgressFn = (stage, fraction) => progress?.emit([{ kind: 'reportProgress', jobId: progress.jobId, stage, fraction }]);
   const root = await unionByCode(db, rootCode);
   if (!access.can('report', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow issuing a report for ${root.name}`);
   const report = await assembleReport(db, rootCode, access, (stage, f) => onProgress(stage, f * 0.6));

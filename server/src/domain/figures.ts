@@ -9,11 +9,12 @@ import {
   type FigureStatus, type Scenario,
 } from '@unionhub/schema';
 import { CellBatchError, DomainError } from './errors.js';
-import { indicatorIds, isoTime, type Db } from './db.js';
+import { existsIn, indicatorIds, insertChunked, isoTime, type Db } from './db.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
 import { recheck, recheckGroup, type ChangedCell, type SyncReport } from './reconcile.js';
 import { groupsCommits, queueOf, type GroupWork } from './write-queue.js';
+import { discrepanciesChanged, figuresChanged, type WithEvents } from './events.js';
 
 export interface CellKey {
   unionCode: string;
@@ -45,7 +46,7 @@ export interface CellWrite extends CellKey {
   expectedVersion: number;
 }
 
-export interface WriteResult {
+export interface WriteResult extends WithEvents {
   figures: FigureRow[];
   /** The re-check of the rules the written cells touch, done in the same transaction. */
   reconciliation: SyncReport;
@@ -169,7 +170,7 @@ export interface WriteOptions {
 }
 
 export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: WriteOptions): Promise<WriteResult> {
-  if (writes.length === 0) return { figures: [], reconciliation: { checked: 0, found: 0, opened: 0, reopened: 0, resolved: 0, changedIds: [] } };
+  if (writes.length === 0) return { figures: [], reconciliation: { checked: 0, found: 0, opened: 0, reopened: 0, resolved: 0, changedIds: [] }, events: [] };
   const batch = prepare(writes, opts);
   // Inside a caller's transaction (an import) the write stays part of it; otherwise concurrent
   // batches share a transaction where that helps (write-queue.ts).
@@ -246,9 +247,12 @@ const GROUP_WORK: GroupWork<Prepared, GroupState, Applied, WriteResult> = {
   apply,
   async finish(trx, _state, applied, batches) {
     const revisions = applied.flatMap((a) => a.revisions);
-    for (let i = 0; i < revisions.length; i += 200) await trx('figure_revision').insert(revisions.slice(i, i + 200));
+    await insertChunked(trx, 'figure_revision', revisions);
     const reports = await recheckGroup(trx, applied.map((a) => a.changed), batches.map((b) => b.actor));
-    return applied.map((a, i) => ({ figures: a.figures, reconciliation: reports[i]! }));
+    return applied.map((a, i) => ({
+      figures: a.figures, reconciliation: reports[i]!,
+      events: [...figuresChanged(batches[i]!.actor, a.figures), ...discrepanciesChanged(reports[i])],
+    }));
   },
   alone: writeAlone,
   isRefusal: (e) => e instanceof CellBatchError || e instanceof DomainError,
@@ -272,7 +276,7 @@ async function apply(trx: Db, p: Prepared, state: GroupState): Promise<Applied> 
     const u = unions.get(w.unionCode);
     if (!u) refuse(i, new DomainError('NOT_FOUND', `Unknown union "${w.unionCode}"`), w);
     else if (!p.access.can('edit', u.path)) refuse(i, new DomainError('FORBIDDEN', `your roles do not allow editing ${u.name}`), w);
-    else if (w.year < u.validFrom || (u.validTo !== null && w.year > u.validTo)) {
+    else if (!existsIn(u, w.year)) {
       refuse(i, new DomainError('VALIDATION', `${u.name} does not exist in ${w.year} (valid ${u.validFrom}–${u.validTo ?? ''})`), w);
     }
   });

@@ -14,10 +14,11 @@ import {
   FIRST_YEAR, LAST_YEAR, SCENARIOS, acceptsScenario, indicator as catalogueIndicator, isStored, parseViNumber, type Scenario,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
-import type { Db } from './db.js';
+import { existsIn, type Db } from './db.js';
 import { CellBatchError, DomainError } from './errors.js';
 import { cellId, checkValue, figuresByKeys, writeFigures, type CellKey, type CellWrite, type FigureRow, type WriteResult } from './figures.js';
 import { propose } from './approval.js';
+import { discrepanciesChanged, figuresChanged, type WithEvents } from './events.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
 import { DATA_SHEET, EXPORT_COLUMNS } from './exports.js';
 import { LIMITS } from '../config.js';
@@ -78,7 +79,7 @@ export interface ImportPlan {
   token: string;
 }
 
-export interface ImportResult {
+export interface ImportResult extends WithEvents {
   written: number;
   proposed: number;
   unchanged: number;
@@ -201,7 +202,7 @@ async function checkRows(db: Db, parsed: ParsedRow[], access: Access): Promise<{
     const yearRaw = plain(r.cells.year!.value);
     const year = typeof yearRaw === 'number' ? yearRaw : /^\s*\d{4}\s*$/.test(text(yearRaw)) ? Number(text(yearRaw)) : NaN;
     if (!Number.isInteger(year) || year < FIRST_YEAR || year > LAST_YEAR) reject('year', `"${text(yearRaw)}" is not a year of the catalogue (${FIRST_YEAR}–${LAST_YEAR})`);
-    else if (union && (year < union.validFrom || (union.validTo !== null && year > union.validTo))) {
+    else if (union && !existsIn(union, year)) {
       reject('year', `${union.name} does not exist in ${year} (valid ${union.validFrom}–${union.validTo ?? ''})`);
     }
 
@@ -314,14 +315,17 @@ export async function applyImport(db: Db, file: Uint8Array, token: string, opts:
     const written = await writeFigures(trx, writes, { access: opts.access, reason });
     const proposed: FigureRow[] = [];
     for (const it of items.filter((i) => i.kind === 'proposal')) {
-      proposed.push(await propose(trx, { ...it, value: it.value!, expectedVersion: it.version }, { access: opts.access, reason }));
+      proposed.push((await propose(trx, { ...it, value: it.value!, expectedVersion: it.version }, { access: opts.access, reason })).figure);
     }
+    const figures = [...written.figures, ...proposed];
     return {
       written: writes.length,
       proposed: proposed.length,
       unchanged: p.counts.unchanged + p.counts.blank,
-      figures: [...written.figures, ...proposed],
+      figures,
       reconciliation: written.reconciliation,
+      // One change for the whole file, published by the caller once this transaction has committed.
+      events: [...figuresChanged(opts.access.caller?.username ?? 'anonymous', figures), ...discrepanciesChanged(written.reconciliation)],
     };
   });
 }

@@ -5,7 +5,9 @@
  * after being accepted/waived) → re-opened. Every state change leaves a revision.
  */
 import { FIRST_YEAR, RULES, type Scenario } from '@unionhub/schema';
-import { cacheKey, groupConcat, indicatorIds, isoTime, type Db } from './db.js';
+import { cacheKey, existsIn, indicatorIds, insertChunked, isoTime, type Db } from './db.js';
+import { packedCellsByUnion } from './packed.js';
+import { discrepanciesChanged, type WithEvents } from './events.js';
 import { allChecks, checksAfterWrite, covers, evaluate, instanceKey, type CellSource, type Check, type Found, type Tree, type UnitInfo } from './rules.js';
 
 // ---------- the hierarchy as the rules see it (cached: unions do not change while serving) ----------
@@ -38,7 +40,7 @@ class UnionTree implements Tree {
     const key = `${id}|${year}`;
     let list = this.kidsInYear.get(key);
     if (!list) {
-      list = (this.kids.get(id) ?? []).filter((c) => c.validFrom <= year && (c.validTo === null || c.validTo >= year));
+      list = (this.kids.get(id) ?? []).filter((c) => existsIn(c, year));
       this.kidsInYear.set(key, list);
     }
     return list;
@@ -195,26 +197,23 @@ async function sync(
       touched.push(row);
     }
   }
-  for (let i = 0; i < touched.length; i += 200) {
-    await db('discrepancy').insert(touched.slice(i, i + 200)).onConflict('instance_key').merge(VALUE_COLUMNS);
-  }
-  for (let i = 0; i < reopened.length; i += 200) {
-    await db('discrepancy').insert(reopened.slice(i, i + 200)).onConflict('instance_key')
-      .merge([...VALUE_COLUMNS, 'state', 'decided_by', 'decided_at', 'decision_reason']);
-  }
+  await insertChunked(db, 'discrepancy', touched, { upsert: (q) => q.onConflict('instance_key').merge(VALUE_COLUMNS) });
+  await insertChunked(db, 'discrepancy', reopened, {
+    upsert: (q) => q.onConflict('instance_key').merge([...VALUE_COLUMNS, 'state', 'decided_by', 'decided_at', 'decision_reason']),
+  });
   // New ones in bulk (a first run at stress scale finds hundreds of thousands), then their ids.
-  for (let i = 0; i < fresh.length; i += 400) {
-    const chunk = fresh.slice(i, i + 400);
-    await db('discrepancy').insert(chunk);
-    const ids: { id: number; instanceKey: string; difference: number | null }[] = await db('discrepancy')
-      .select('id', 'instance_key as instanceKey', 'difference')
-      .whereIn('instance_key', chunk.map((c) => c.instance_key as string));
-    for (const r of ids) {
-      const owner = ownerOf.get(r.instanceKey)!;
-      revise(owner, r.id, 'opened', null, 'open', r.difference);
-      reports[owner]!.opened++;
-    }
-  }
+  await insertChunked(db, 'discrepancy', fresh, {
+    after: async (chunk) => {
+      const ids: { id: number; instanceKey: string; difference: number | null }[] = await db('discrepancy')
+        .select('id', 'instance_key as instanceKey', 'difference')
+        .whereIn('instance_key', chunk.map((c) => c.instance_key as string));
+      for (const r of ids) {
+        const owner = ownerOf.get(r.instanceKey)!;
+        revise(owner, r.id, 'opened', null, 'open', r.difference);
+        reports[owner]!.opened++;
+      }
+    },
+  });
   const resolved: number[] = [];
   for (const s of stored) {
     if (foundKeys.has(s.instanceKey) || s.state === 'resolved') continue;
@@ -227,31 +226,22 @@ async function sync(
   for (let i = 0; i < resolved.length; i += 400) {
     await db('discrepancy').whereIn('id', resolved.slice(i, i + 400)).update({ state: 'resolved', updated_at: now });
   }
-  for (let i = 0; i < revisions.length; i += 200) await db('discrepancy_revision').insert(revisions.slice(i, i + 200));
+  await insertChunked(db, 'discrepancy_revision', revisions);
   return reports;
 }
 
 const STORED_COLUMNS = ['id', 'instance_key as instanceKey', 'rule_id as ruleId', 'union_id as unionId', 'indicator_code as indicatorCode', 'year', 'scenario', 'state', 'difference'];
 
 /** Evaluate every rule on every cell and sync the stored discrepancies with the result. */
-export async function reconcileAll(db: Db, actor: string): Promise<SyncReport> {
+export async function reconcileAll(db: Db, actor: string): Promise<SyncReport & WithEvents> {
   const started = Date.now();
   const tree = await loadTree(db);
   const units = tree.units;
   const cells = new DenseCells(units.map((u) => u.id));
   const codeOf = new Map([...(await indicatorIds(db))].map(([code, id]) => [id, code]));
-  // One row per union with its cells packed in a string: the driver turning 400 k rows into
-  // objects costs four times what the database spends; splitting strings is cheap.
-  const packed: { u: number; c: string }[] = await db('figure')
-    .select('union_id as u', db.raw(`${groupConcat(db, "indicator_id || ',' || year || ',' || scenario || ',' || value", ';')} as c`))
-    .whereNotNull('value')
-    .groupBy('union_id');
-  for (const { u, c } of packed) {
-    for (const cell of c.split(';')) {
-      const [i, y, sc, v] = cell.split(',');
-      cells.set(u, codeOf.get(Number(i))!, Number(y), sc!, Number(v));
-    }
-  }
+  // Packed one string per union (400 k cells at national scale).
+  const packed = await packedCellsByUnion(db, db('figure as f').whereNotNull('f.value'), { fields: ['indicatorId', 'year', 'scenario', 'value'] });
+  for (const [u, p] of packed) p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value!));
   const loaded = Date.now();
   const found: Found[] = [];
   let checked = 0;
@@ -261,7 +251,7 @@ export async function reconcileAll(db: Db, actor: string): Promise<SyncReport> {
   }
   const evaluated = Date.now();
   const [report] = await db.transaction(async (trx) => sync(trx, tree, found, await trx('discrepancy').select(STORED_COLUMNS), () => 0, [actor], [checked]));
-  return { ...report!, ms: { load: loaded - started, evaluate: evaluated - loaded, sync: Date.now() - evaluated } };
+  return { ...report!, ms: { load: loaded - started, evaluate: evaluated - loaded, sync: Date.now() - evaluated }, events: discrepanciesChanged(report) };
 }
 
 export interface ChangedCell {

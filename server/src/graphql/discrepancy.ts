@@ -2,8 +2,8 @@ import { indicator, RULES, type RuleDef } from '@unionhub/schema';
 import { builder, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
-import { underRoot, type Context } from '../context.js';
-import { decide, discrepanciesByIds, discrepancyById, discrepancyHistory, DISCREPANCY_STATES, drillDown, listDiscrepancies, type DiscrepancyRevisionRow, type DrillDownRow } from '../domain/discrepancies.js';
+import { underRoot } from '../context.js';
+import { decide, discrepancyById, discrepancyHistory, DISCREPANCY_STATES, drillDown, listDiscrepancies, type DiscrepancyRevisionRow, type DrillDownRow } from '../domain/discrepancies.js';
 import { reconcileAll, type DiscrepancyRow, type SyncReport } from '../domain/reconcile.js';
 import { z } from 'zod';
 import { checkArgs, limit, offset, text, unionCode } from '../hardening/input.js';
@@ -84,11 +84,6 @@ const ReportRef = builder.objectRef<SyncReport>('ReconciliationReport').implemen
   }),
 });
 
-/** Tell listeners which discrepancies changed state. */
-export async function announceDiscrepancies(ctx: Context, report: SyncReport | null): Promise<void> {
-  if (report?.changedIds.length) ctx.events.publish('discrepanciesChanged', await discrepanciesByIds(ctx.db, report.changedIds));
-}
-
 builder.queryFields((t) => ({
   rules: t.field({ type: [RuleRef], resolve: () => [...RULES] }),
   discrepancies: t.field({
@@ -117,9 +112,9 @@ const decision = (kind: 'explain' | 'accept' | 'waive', description: string) =>
       args: { id: t.arg.int({ required: true }), text: t.arg.string({ required: true }) },
       resolve: async (_, { id, text }, ctx) => {
         checkArgs(DecisionArgs, { text });
-        const d = await decide(ctx.db, id, kind, text, ctx.access);
-        ctx.events.publish('discrepanciesChanged', [d]);
-        return d;
+        const { discrepancy, events } = await decide(ctx.db, id, kind, text, ctx.access);
+        await ctx.bus.publish(events);
+        return discrepancy;
       },
     }),
   );
@@ -134,7 +129,7 @@ builder.mutationFields((t) => ({
     description: 'Evaluate every rule on every cell and sync the discrepancies.',
     resolve: async (_, __, ctx) => {
       const report = await reconcileAll(ctx.db, ctx.actor);
-      await announceDiscrepancies(ctx, report);
+      await ctx.bus.publish(report.events);
       return report;
     },
   }),
@@ -148,7 +143,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async function* (_, { root }, ctx) {
       const inside = await underRoot(ctx, root);
       ctx.access.requireSomethingUnder(root ? (await ctx.unionByCode.load(root))!.path : '/', 'readUnapproved', 'discrepancies');
-      for await (const list of ctx.events.subscribe('discrepanciesChanged')) {
+      for await (const list of ctx.bus.subscribe('discrepanciesChanged')) {
         const mine = list.filter((d) => inside(d.unionPath) && ctx.access.readsUnapproved(d.unionPath));
         if (mine.length) yield mine;
       }

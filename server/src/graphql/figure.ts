@@ -5,7 +5,6 @@ import { IndicatorRef } from './indicator.js';
 import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
 import { DomainError } from '../domain/errors.js';
 import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Transition, type TransitionResult } from '../domain/approval.js';
-import { announceDiscrepancies } from './discrepancy.js';
 import { cellLoaderKey, underRoot, type Context } from '../context.js';
 import { z } from 'zod';
 import { LIMITS } from '../config.js';
@@ -168,9 +167,8 @@ builder.mutationFields((t) => ({
       checkArgs(SetFiguresArgs, { cells, reason });
       if (cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `At most ${MAX_BATCH} cells per batch`);
       const writes = cells.map((c) => ({ ...c, value: c.value ?? null }));
-      const { figures, reconciliation } = await writeFigures(ctx.db, writes, { access: ctx.access, reason });
-      ctx.events.publish('figuresChanged', { actor: ctx.actor, figures });
-      await announceDiscrepancies(ctx, reconciliation);
+      const { figures, events } = await writeFigures(ctx.db, writes, { access: ctx.access, reason });
+      await ctx.bus.publish(events);
       return { figures };
     },
   }),
@@ -186,7 +184,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async function* (_, { root }, ctx) {
       const inside = await underRoot(ctx, root);
       ctx.access.requireSomethingUnder(root ? (await ctx.unionByCode.load(root))!.path : '/', 'read', 'figures');
-      for await (const e of ctx.events.subscribe('figuresChanged')) {
+      for await (const e of ctx.bus.subscribe('figuresChanged')) {
         const figures = ctx.access.changed(e.figures).filter((f) => inside(f.unionPath));
         if (figures.length > 0) yield { actor: e.actor, figures };
       }
@@ -275,8 +273,7 @@ function toSelection(s: SelectionArg): Selection {
 async function run(ctx: Context, kind: Transition, selection: SelectionArg, reason?: string | null) {
   checkArgs(SelectionArgs, { selection, reason });
   const result = await transition(ctx.db, kind, toSelection(selection), { access: ctx.access, reason });
-  if (result.moved.length) ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: result.moved });
-  await announceDiscrepancies(ctx, result.reconciliation);
+  await ctx.bus.publish(result.events);
   return result;
 }
 
@@ -313,9 +310,9 @@ builder.mutationFields((t) => ({
     args: { cell: t.arg({ type: CellKeyInput, required: true }), value: t.arg.float({ required: true }), expectedVersion: t.arg.int({ required: true }), reason: t.arg.string() },
     resolve: async (_, a, ctx) => {
       checkArgs(CellArgs, a);
-      const f = await propose(ctx.db, { ...a.cell, value: a.value, expectedVersion: a.expectedVersion }, { access: ctx.access, reason: a.reason });
-      ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: [f] });
-      return f;
+      const { figure, events } = await propose(ctx.db, { ...a.cell, value: a.value, expectedVersion: a.expectedVersion }, { access: ctx.access, reason: a.reason });
+      await ctx.bus.publish(events);
+      return figure;
     },
   }),
   commentFigure: t.field({

@@ -5,7 +5,6 @@
  */
 import { builder, ScenarioEnum } from './builder.js';
 import { FigureRef } from './figure.js';
-import { announceDiscrepancies } from './discrepancy.js';
 import { z } from 'zod';
 import { applyImport, IMPORT_MAX_BYTES, mayImport, previewImport, type ImportPlan, type ImportReject, type PlanItem } from '../domain/imports.js';
 import { DomainError } from '../domain/errors.js';
@@ -102,8 +101,7 @@ builder.mutationFields((t) => ({
       mayImport(ctx.access);
       checkArgs(ApplyArgs, { token, reason });
       const r = await applyImport(ctx.db, decode(file), token, { access: ctx.access, reason });
-      if (r.figures.length) ctx.events.publish('figuresChanged', { actor: ctx.actor, figures: r.figures });
-      await announceDiscrepancies(ctx, r.reconciliation);
+      await ctx.bus.publish(r.events);
       return r;
     },
   }),

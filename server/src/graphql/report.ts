@@ -1,4 +1,3 @@
-import { createPubSub } from 'graphql-yoga';
 import { REPORT_SECTIONS } from '@unionhub/schema';
 import { builder, ScenarioEnum } from './builder.js';
 import { assembleReport, type PendingCount, type Report, type ReportSeries } from '../domain/report.js';
@@ -8,9 +7,6 @@ import {
 import type { ReportColumn, ReportRow, ReportTableData } from '@unionhub/schema';
 
 type FrozenReport = Omit<Report, 'figures'>;
-
-/** Progress of report generations, by the job id the client chose (a subscription per job). */
-const progress = createPubSub<{ reportProgress: [jobId: string, payload: { stage: string; fraction: number }] }>();
 
 const ColumnRef = builder.objectRef<ReportColumn>('ReportColumn').implement({
   fields: (t) => ({ key: t.exposeString('key'), label: t.exposeString('label'), format: t.exposeString('format', { description: 'integer | percent | decimal | rank' }) }),
@@ -160,9 +156,8 @@ builder.mutationFields((t) => ({
       'Pass a `jobId` and subscribe to `reportProgress(jobId)` first to follow it.',
     args: { root: t.arg.string({ defaultValue: 'TLD', required: true }), jobId: t.arg.string() },
     resolve: (_, a, ctx) =>
-      generateEdition(ctx.db, a.root, ctx.access, (stage, fraction) => {
-        if (a.jobId) progress.publish('reportProgress', a.jobId, { stage, fraction });
-      }),
+      // Progress goes out as it happens, on the server's one bus (a subscription per job id).
+      generateEdition(ctx.db, a.root, ctx.access, a.jobId ? { jobId: a.jobId, emit: (events) => void ctx.bus.publish(events) } : undefined),
   }),
 }));
 
@@ -171,8 +166,8 @@ builder.subscriptionFields((t) => ({
     type: ProgressRef,
     description: 'Stages of the generation started with this `jobId`; ends after "done".',
     args: { jobId: t.arg.string({ required: true }) },
-    subscribe: async function* (_, a) {
-      for await (const p of progress.subscribe('reportProgress', a.jobId)) {
+    subscribe: async function* (_, a, ctx) {
+      for await (const p of ctx.bus.subscribe('reportProgress', a.jobId)) {
         yield p;
         if (p.stage === 'done') return;
       }

@@ -1,0 +1,45 @@
+/**
+ * The server's one event bus. Domain writes return their events (domain/events.ts); resolvers and
+ * HTTP routes hand them to `publish` once the write has returned, that is after its transaction
+ * committed. Subscriptions read the channels below, each filtering for its viewer where it is.
+ */
+import type { Knex } from '@mikro-orm/knex';
+import { createPubSub } from 'graphql-yoga';
+import type { DomainEvent } from './domain/events.js';
+import type { FigureRow } from './domain/figures.js';
+import { discrepanciesByIds } from './domain/discrepancies.js';
+import type { DiscrepancyRow } from './domain/reconcile.js';
+
+export interface FiguresChanged {
+  actor: string;
+  /** Each carries its union's path, to filter by subtree and by what each listener may see. */
+  figures: FigureRow[];
+}
+
+export interface ReportProgress {
+  stage: string;
+  fraction: number;
+}
+
+type Channels = {
+  figuresChanged: [FiguresChanged];
+  discrepanciesChanged: [DiscrepancyRow[]];
+  /** Keyed by the job id: a subscription hears only its own generation. */
+  reportProgress: [jobId: string, payload: ReportProgress];
+};
+
+export function createEventBus(db: Knex) {
+  const pubsub = createPubSub<Channels>();
+  return {
+    subscribe: pubsub.subscribe,
+    /** Publish a committed write's events, in order. Discrepancies are read now, as they stand after the commit. */
+    async publish(events: readonly DomainEvent[]): Promise<void> {
+      for (const e of events) {
+        if (e.kind === 'figuresChanged') pubsub.publish('figuresChanged', { actor: e.actor, figures: e.figures });
+        else if (e.kind === 'discrepanciesChanged') pubsub.publish('discrepanciesChanged', await discrepanciesByIds(db, e.ids));
+        else pubsub.publish('reportProgress', e.jobId, { stage: e.stage, fraction: e.fraction });
+      }
+    },
+  };
+}
+export type EventBus = ReturnType<typeof createEventBus>;
