@@ -185,14 +185,14 @@ export async function* approvedRows(db: Db, sel: ExportSelection, counts?: Expor
     if (counts) for (const p of packed.values()) counts.notApproved += p.sums.pending;
     const rows: ExportRow[] = [];
     for (const u of group) {
-      for (const c of packed.get(u.id)?.cells ?? []) {
+      packed.get(u.id)?.each((c) => {
         const code = codeOf.get(c.indicatorId)!;
         rows.push({
           unitCode: u.code, unitName: u.name, level: u.level, parentCode: u.parentCode, indicatorCode: code, indicatorName: label(code, c.year),
           year: c.year, scenario: c.scenario, value: c.value!, approvedAt: c.approvedAt ? time(c.approvedAt) : null,
           approvedBy: c.approvedBy,
         });
-      }
+      });
     }
     if (counts) counts.approved += rows.length;
     if (rows.length) yield rows;

@@ -106,14 +106,14 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   const partAt = new Map(parts.map((c, i) => [ids.get(c), i]));
   const stride = parts.length * years.length;
   const aside = new Map<number, number | null>();
-  for (const [unionId, { cells }] of packed) {
+  for (const [unionId, cells] of packed) {
     const r = rowOf.get(unionId);
     if (r === undefined) continue;
     const seen = visibility[r];
     if (seen === 'none') continue;
     const row = rows[r]!;
-    for (const { indicatorId, year, value, status, version } of cells) {
-      if (seen === 'approved' && status !== 'approved') continue;
+    cells.each(({ indicatorId, year, value, status, version }) => {
+      if (seen === 'approved' && status !== 'approved') return;
       const yi = yearAt.get(year)!;
       const d = defAt.get(indicatorId);
       if (d !== undefined) {
@@ -124,7 +124,7 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
       }
       const part = partAt.get(indicatorId);
       if (part !== undefined) aside.set(r * stride + part * years.length + yi, value);
-    }
+    });
   }
   for (const d of ratios) {
     if (d.aggregation.type !== 'ratio') continue;

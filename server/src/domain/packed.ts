@@ -21,18 +21,36 @@ export interface PackedCell {
 }
 type Field = keyof PackedCell;
 
-/** How each field is written as text in SQL (over `figure as f`) and read back. Null is written as ''. */
-const FIELDS: { [K in Field]: { sql: (db: Db) => string; read: (text: string) => PackedCell[K] } } = {
-  indicatorId: { sql: () => 'f.indicator_id', read: Number },
-  year: { sql: () => 'f.year', read: Number },
-  scenario: { sql: () => 'f.scenario', read: (t) => t as Scenario },
+/** How each field is written as text in SQL (over `figure as f`); null is written as '' (see `decode`). */
+const FIELDS: { [K in Field]: (db: Db) => string } = {
+  indicatorId: () => 'f.indicator_id',
+  year: () => 'f.year',
+  scenario: () => 'f.scenario',
   // Exact on both databases: a plain REAL-to-text on SQLite keeps 15 significant digits, a double needs 17.
-  value: { sql: (db) => `coalesce(${numberText(db, 'f.value')}, '')`, read: (t) => (t === '' ? null : Number(t)) },
-  status: { sql: () => 'f.status', read: (t) => t as FigureStatus },
-  version: { sql: () => 'f.version', read: Number },
-  approvedAt: { sql: (db) => `coalesce(${timeText(db, 'f.approved_at')}, '')`, read: (t) => t || null },
-  approvedBy: { sql: () => "coalesce(f.approved_by, '')", read: (t) => t || null },
+  value: (db) => `coalesce(${numberText(db, 'f.value')}, '')`,
+  status: () => 'f.status',
+  version: () => 'f.version',
+  approvedAt: (db) => `coalesce(${timeText(db, 'f.approved_at')}, '')`,
+  approvedBy: () => "coalesce(f.approved_by, '')",
 };
+
+/**
+ * A cell's texts back to values; `at` is each field's position (-1: not read, left undefined).
+ * Every cell gets the same shape, spelled out: hundreds of thousands of cells at national scale.
+ */
+function decode(p: string[], at: Record<Field, number>): PackedCell {
+  const value = at.value < 0 ? undefined : p[at.value];
+  return {
+    indicatorId: at.indicatorId < 0 ? undefined : Number(p[at.indicatorId]),
+    year: at.year < 0 ? undefined : Number(p[at.year]),
+    scenario: at.scenario < 0 ? undefined : p[at.scenario],
+    value: value === undefined ? undefined : value === '' ? null : Number(value),
+    status: at.status < 0 ? undefined : p[at.status],
+    version: at.version < 0 ? undefined : Number(p[at.version]),
+    approvedAt: at.approvedAt < 0 ? undefined : p[at.approvedAt] || null,
+    approvedBy: at.approvedBy < 0 ? undefined : p[at.approvedBy] || null,
+  } as PackedCell;
+}
 
 /** Separators (ASCII record and unit separators): never in a code, a status or a username. */
 const RS = '\u001e';
@@ -49,40 +67,38 @@ export interface PackedRead<K extends Field, S extends string> {
 }
 
 export interface PackedUnion<K extends Field, S extends string> {
-  cells: Pick<PackedCell, K>[];
+  /** Visit the union's cells in order, each decoded as it is reached (not kept: 400 k at national scale). */
+  each(visit: (cell: Pick<PackedCell, K>) => void): void;
   sums: Record<S, number>;
 }
 
 /**
- * The cells of `from` (a filtered `figure as f` query) grouped by union: union id → its cells,
- * decoded, and its sums. A union with rows but no cell passing `only` has an empty list.
+ * The cells of `from` (a filtered `figure as f` query) grouped by union: union id → its cells and
+ * its sums. A union with rows but no cell passing `only` has no cells.
  */
 export async function packedCellsByUnion<K extends Field, S extends string = never>(
   db: Db,
   from: Knex.QueryBuilder,
   read: PackedRead<K, S>,
 ): Promise<Map<number, PackedUnion<K, S>>> {
-  const text = read.fields.map((f) => FIELDS[f].sql(db)).join(` || '${FS}' || `);
+  const text = read.fields.map((f) => FIELDS[f](db)).join(` || '${FS}' || `);
   const packed = groupConcat(db, read.only ? `case when ${read.only} then ${text} end` : text, RS, read.orderBy);
   const sumNames = Object.keys(read.sums ?? {}) as S[];
   const rows: Record<string, unknown>[] = await from
     .select('f.union_id as u', db.raw(`${packed} as c`), ...sumNames.map((name, i) => db.raw(`sum(${read.sums![name]}) as s${i}`)))
     .groupBy('f.union_id');
-  const decoders = read.fields.map((f) => [f, FIELDS[f].read] as const);
+  const at = Object.fromEntries(Object.keys(FIELDS).map((f) => [f, read.fields.indexOf(f as K)])) as Record<Field, number>;
   const out = new Map<number, PackedUnion<K, S>>();
   for (const row of rows) {
-    const cells: Pick<PackedCell, K>[] = [];
-    if (row.c) {
-      for (const cell of (row.c as string).split(RS)) {
-        const parts = cell.split(FS);
-        const decoded = {} as Record<Field, unknown>;
-        for (let j = 0; j < decoders.length; j++) decoded[decoders[j]![0]] = decoders[j]![1](parts[j]!);
-        cells.push(decoded as Pick<PackedCell, K>);
-      }
-    }
+    const packedText = (row.c as string | null) ?? '';
     const sums = {} as Record<S, number>;
     sumNames.forEach((name, i) => (sums[name] = Number(row[`s${i}`] ?? 0)));
-    out.set(Number(row.u), { cells, sums });
+    out.set(Number(row.u), {
+      sums,
+      each(visit) {
+        if (packedText) for (const cell of packedText.split(RS)) visit(decode(cell.split(FS), at));
+      },
+    });
   }
   return out;
 }

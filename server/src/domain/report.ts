@@ -165,10 +165,10 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
   const approved = new Map<string, number>();
   let withProposal = 0;
   const pathOf = new Map(children.map((ch) => [ch.id, ch.path]));
-  for (const [u, { cells, sums }] of packed) {
+  for (const [u, p] of packed) {
     // Proposals are unapproved data: counted only where the caller reads it.
-    if (access.readsUnapproved(pathOf.get(u)!)) withProposal += sums.proposals;
-    for (const c of cells) approved.set(`${u}|${codeOf.get(c.indicatorId)}|${c.year}|${c.scenario}`, c.value!);
+    if (access.readsUnapproved(pathOf.get(u)!)) withProposal += p.sums.proposals;
+    p.each((c) => approved.set(`${u}|${codeOf.get(c.indicatorId)}|${c.year}|${c.scenario}`, c.value!));
   }
 
   // What is used and what is left out, cell by cell over each year's tree.
