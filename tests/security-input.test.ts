@@ -197,6 +197,9 @@ describe('5. parameters are bounded before they are expanded, after authenticati
   it('refuses a year no request may name, wherever it stands, before it reaches the database (PostgreSQL keeps years as smallint)', async () => {
     const literal = await s.gql('{ figure(unionCode: "P06", indicatorCode: "members", year: 99999, scenario: ACTUAL) { value } }');
     expect(codes(literal)).toEqual(['VALIDATION']);
+    // A refusal of the request, not a fault: 400, never 500.
+    const raw = await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...s.auth('admin') }, body: JSON.stringify({ query: 'query ($y: Int!) { figures(unionCode: "P06", year: $y) { value } }', variables: { y: 40000 } }) });
+    expect(raw.status).toBe(400);
     const variable = await s.gql('query ($y: Int!) { figure(unionCode: "P06", indicatorCode: "members", year: $y, scenario: ACTUAL) { value } }', { y: 2 ** 31 - 1 });
     expect(codes(variable)).toEqual(['VALIDATION']);
     const inCell = await s.gql('mutation ($c: CellKey!) { commentFigure(cell: $c, text: "x") { version } }', { c: { unionCode: 'P06', indicatorCode: 'members', year: 40000, scenario: 'ACTUAL' } });

@@ -257,7 +257,7 @@ function useCostLimit(limits: Limits): Plugin {
  * What no argument may carry, checked before an operation runs (values.ts): NUL in text, a year
  * outside what any request may name.
  */
-const valueError = (p: ValueProblem) => new GraphQLError(p.message, { extensions: { code: 'VALIDATION', fields: [p.field] } });
+const valueError = (p: ValueProblem) => new GraphQLError(p.message, { extensions: { code: 'VALIDATION', fields: [p.field], http: { status: 400 } } });
 
 function useValueGuards(): Plugin {
   return {
