@@ -120,10 +120,17 @@ export const limitsSchema = z.object({
 });
 export type Limits = z.infer<typeof limitsSchema>;
 
-export function readLimits(env: Record<string, string | undefined> = process.env): Limits {
-  const parsed = limitsSchema.safeParse(Object.fromEntries(Object.keys(limitsSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]])));
-  if (!parsed.success) throw new Error(`Bad limit in the environment: ${z.prettifyError(parsed.error)}`);
+type Env = Record<string, string | undefined>;
+
+/** The variables a schema names, checked (an empty value counts as unset); a bad one stops the start naming it. */
+function readEnv<S extends z.ZodObject>(schema: S, what: string, env: Env): z.infer<S> {
+  const parsed = schema.safeParse(Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]])));
+  if (!parsed.success) throw new Error(`Bad ${what} in the environment: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+export function readLimits(env: Env = process.env): Limits {
+  return readEnv(limitsSchema, 'limit', env);
 }
 
 export const LIMITS: Limits = readLimits();
@@ -143,10 +150,8 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-export function readSettings(env: Record<string, string | undefined> = process.env): Settings {
-  const parsed = settingsSchema.safeParse(Object.fromEntries(Object.keys(settingsSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]])));
-  if (!parsed.success) throw new Error(`Bad setting in the environment: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+export function readSettings(env: Env = process.env): Settings {
+  return readEnv(settingsSchema, 'setting', env);
 }
 
 export const SETTINGS: Settings = readSettings();
