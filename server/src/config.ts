@@ -47,7 +47,7 @@ export const limitsSchema = z.object({
   MAX_ALIASES: count(30),
   /** Estimated fields resolved: each field counts 1, a list multiplies what is below it by the most items it can return
    *  (its `limit`, from the variables too, or the bound declared next to the field: the hierarchy's fan-out, subtree sizes,
-   *  the catalogue; hardening/limits.ts). The sheet's largest reads (5,000 discrepancies; approval progress to depth 2
+   *  the catalogue; hardening/cost.ts). The sheet's largest reads (5,000 discrepancies; approval progress to depth 2
    *  over 11 years) cost ~50,000 and ~80,000. */
   MAX_COMPLEXITY: count(100_000),
   /** Objects in one answer (items of lists of objects, counted as resolvers return them): past it the operation stops and

@@ -7,7 +7,7 @@ import { decide, discrepancyById, discrepancyHistory, DISCREPANCY_STATES, drillD
 import { reconcileAll, type DiscrepancyRow, type SyncReport } from '../domain/reconcile.js';
 import { z } from 'zod';
 import { checkArgs, limit, offset, text, unionCode } from '../hardening/input.js';
-import { limitArg, maxItems } from '../hardening/limits.js';
+import { limitArg, maxItems } from '../hardening/cost.js';
 
 /** The most discrepancies one `discrepancies` call returns. */
 const MAX_DISCREPANCIES = 10_000;

@@ -9,7 +9,7 @@ import { cellLoaderKey, underRoot, type Context } from '../context.js';
 import { z } from 'zod';
 import { LIMITS } from '../config.js';
 import { cellBatch, cellKey, checkArgs, indicatorCode, optionalText, text, unionCode, year } from '../hardening/input.js';
-import { len, maxItems, subtreeOf } from '../hardening/limits.js';
+import { len, maxItems, subtreeOf } from '../hardening/cost.js';
 import type { TreeShape } from '../domain/unions.js';
 
 export const FigureRef = builder.objectRef<FigureRow>('Figure');

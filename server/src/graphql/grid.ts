@@ -4,7 +4,7 @@ import { UnionKindEnum } from './union.js';
 import { readGrid, type GridColumn, type GridRow } from '../domain/grid.js';
 import { z } from 'zod';
 import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.js';
-import { len, maxItems, subtreeOf } from '../hardening/limits.js';
+import { len, maxItems, subtreeOf } from '../hardening/cost.js';
 import { INDICATORS, YEARS } from '@unionhub/schema';
 
 const GridArgs = z.object({ root: unionCode, years, indicators: z.array(indicatorCode).max(200).nullish() });

@@ -1,6 +1,6 @@
 import { CATEGORIES, INDICATORS, indicator, indicatorLabel, UNITS, type IndicatorDef } from '@unionhub/schema';
 import { builder, requireCaller } from './builder.js';
-import { maxItems } from '../hardening/limits.js';
+import { maxItems } from '../hardening/cost.js';
 
 export const IndicatorRef = builder.objectRef<IndicatorDef>('Indicator');
 

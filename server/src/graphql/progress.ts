@@ -3,7 +3,7 @@ import { UnionRef } from './union.js';
 import { approvalProgress, type ProgressRow } from '../domain/progress.js';
 import { z } from 'zod';
 import { checkArgs, unionCode, years } from '../hardening/input.js';
-import { len, maxItems, subtreeOf } from '../hardening/limits.js';
+import { len, maxItems, subtreeOf } from '../hardening/cost.js';
 
 // The hierarchy has four levels: a depth beyond 3 asks for nothing more.
 const ProgressArgs = z.object({ root: unionCode, depth: z.number().int().min(0).max(3), years });

@@ -6,7 +6,7 @@ import {
 import { DomainError } from '../domain/errors.js';
 import { z } from 'zod';
 import { checkArgs, text, unionCode } from '../hardening/input.js';
-import { limitArg, maxItems, subtreeOf } from '../hardening/limits.js';
+import { limitArg, maxItems, subtreeOf } from '../hardening/cost.js';
 
 /** The most unions one `unions` call returns. */
 const MAX_UNIONS = 5000;

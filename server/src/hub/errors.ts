@@ -8,7 +8,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ERROR_CODES } from '@unionhub/schema';
-import { mapErrors } from '../hardening/limits.js';
+import { mapErrors } from '../hardening/coded-errors.js';
 
 /** Codes the gateway runtime and its HTTP transport give upstream failures. */
 const GATEWAY_FAULTS = new Set([
