@@ -6,13 +6,14 @@
  * verified credential, the issuer of a token, and control characters refused in names.
  * Everything is counted (answers, password checks, hashes in flight), never timed.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { hasControlCharacters } from '@unionhub/schema';
 import * as auth from '../server/src/domain/auth.js';
 import { resetSignInLimits } from '../server/src/domain/auth.js';
 import { parseHubConfig } from '../server/src/hub/config.js';
 import { HUB_PATH, mountHub, type Hub } from '../server/src/hub/index.js';
 import { startTestServer, type TestServer } from './harness.js';
+import { knexOf } from '../server/src/db/orm.js';
 import { admitClient, parseTrustProxy } from '../server/src/hardening/address.js';
 import { readLimits } from '../server/src/config.js';
 import type { IncomingMessage } from 'node:http';
@@ -241,6 +242,27 @@ describe('3. rate limits key on a verified caller', () => {
     const res = await fetch(`${s.url}/graphql?query=${encodeURIComponent('{ me { username } }')}&variables=junk&variables=${encodeURIComponent('{}')}`, { headers: { 'x-graphql-yoga-csrf': '1', ...s.auth('admin') } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('a flood of forged credentials does not push valid callers out of the cache', async () => {
+    const db = knexOf(s.orm);
+    const valid = s.tokens.viewer;
+    // The clock held still: the cache's seconds must not run out while 10,050 look-ups run on a slow machine.
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now);
+    onTestFinished(() => clock.mockRestore());
+    expect(await auth.callerFromToken(db, valid)).not.toBeNull();
+    for (let i = 0; i < 10_050; i++) expect(await auth.callerFromToken(db, `uht_forged_flood_${i}`)).toBeNull();
+    let queries = 0;
+    const count = () => void queries++;
+    db.on('query', count);
+    try {
+      expect((await auth.callerFromToken(db, valid))?.username).toBe('viewer.taichinh');
+    } finally {
+      db.removeListener('query', count);
+    }
+    // Still cached: the valid caller cost no query (unknown credentials are kept apart, bounded).
+    expect(queries).toBe(0);
   });
 
   it('50 forged session cookies from one address share the anonymous bucket too', async () => {

@@ -144,13 +144,18 @@ interface CachedCaller<T> {
 /** `generation` moves on every change, so a look-up that began before the change is not kept. */
 interface CallerCache {
   entries: Map<string, CachedCaller<unknown>>;
+  /**
+   * Unknown credentials (until when), apart: a flood of forged tokens must not push the valid
+   * callers out. Bounded; the oldest go first.
+   */
+  unknown: Map<string, number>;
   generation: number;
 }
 const callerCaches = new WeakMap<object, CallerCache>();
 
 function cacheOf(db: Db): CallerCache {
   let cache = callerCaches.get(cacheKey(db));
-  if (!cache) callerCaches.set(cacheKey(db), (cache = { entries: new Map(), generation: 0 }));
+  if (!cache) callerCaches.set(cacheKey(db), (cache = { entries: new Map(), unknown: new Map(), generation: 0 }));
   return cache;
 }
 
@@ -160,14 +165,21 @@ async function cachedCaller<T>(db: Db, key: string, load: () => Promise<{ value:
   const cache = cacheOf(db);
   const hit = cache.entries.get(key);
   if (hit && hit.until > now) return hit.value as T;
+  if ((cache.unknown.get(key) ?? 0) > now) return null;
   cache.entries.delete(key);
+  cache.unknown.delete(key);
   const generation = cache.generation;
   const found = await load();
   if (CALLER_CACHE_MS > 0 && cache.generation === generation) {
-    if (cache.entries.size >= MAX_CACHED_CALLERS) cache.entries.clear();
-    // An unknown credential is kept too (as null): the rate guard and the context both ask, and a
-    // random token never becomes valid later (new tokens and sessions are new random values).
-    cache.entries.set(key, { value: found?.value ?? null, until: Math.min(now + CALLER_CACHE_MS, found?.expiresAt ?? Infinity) });
+    if (found) {
+      if (cache.entries.size >= MAX_CACHED_CALLERS) cache.entries.clear();
+      cache.entries.set(key, { value: found.value, until: Math.min(now + CALLER_CACHE_MS, found.expiresAt) });
+    } else {
+      // Kept too: the rate guard and the context both ask, and a random value never becomes valid
+      // later (new tokens and sessions are new random values).
+      if (cache.unknown.size >= MAX_CACHED_CALLERS) cache.unknown.delete(cache.unknown.keys().next().value!);
+      cache.unknown.set(key, now + CALLER_CACHE_MS);
+    }
   }
   return found?.value ?? null;
 }
@@ -176,6 +188,7 @@ async function cachedCaller<T>(db: Db, key: string, load: () => Promise<{ value:
 function forgetCallers(db: Db): void {
   const cache = cacheOf(db);
   cache.entries.clear();
+  cache.unknown.clear();
   cache.generation++;
 }
 

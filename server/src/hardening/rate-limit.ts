@@ -4,11 +4,10 @@
  * domain/auth.ts answers most look-ups without a query, unknown ones included), so a made-up token
  * or cookie draws from its address's anonymous bucket instead of getting a fresh bucket each time.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';
 import { SESSION_COOKIE, readCookie } from '../context.js';
-import { callerFromSession, callerFromToken } from '../domain/auth.js';
+import { callerFromSession, callerFromToken, sha256 } from '../domain/auth.js';
 import { clientAddress } from './address.js';
 
 export interface RateLimit {
@@ -56,8 +55,6 @@ export class RateLimiter {
   }
 }
 
-const hashed = (credential: string) => createHash('sha256').update(credential).digest('base64url');
-
 /**
  * Whose bucket a request draws from: its bearer token or its session cookie when valid, else its
  * address (no credential, or one that is unknown, expired or revoked — or a look-up that failed).
@@ -67,8 +64,8 @@ export async function callerKey(req: IncomingMessage, db: Knex): Promise<string>
   const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
   const session = bearer ? null : readCookie(req.headers.cookie ?? null, SESSION_COOKIE);
   try {
-    if (bearer && (await callerFromToken(db, bearer))) return `token:${hashed(bearer)}`;
-    if (session && (await callerFromSession(db, session))) return `session:${hashed(session)}`;
+    if (bearer && (await callerFromToken(db, bearer))) return `token:${sha256(bearer)}`;
+    if (session && (await callerFromSession(db, session))) return `session:${sha256(session)}`;
   } catch {
     // The database could not say: treat the caller as anonymous (authentication will answer it).
   }
