@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateOutput } from '@gql.tada/cli-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printSchemaSdl } from '../server/src/graphql/index.js';
 import { startTestServer, type TestServer } from './harness.js';
@@ -14,6 +16,12 @@ describe('federation v2 subgraph', () => {
   it('has a checked-in schema.graphql identical to the one the code prints (run `pnpm print-schema` after a change)', () => {
     const checkedIn = readFileSync(resolve(import.meta.dirname, '../schema/schema.graphql'), 'utf8');
     expect(checkedIn).toBe(`${printSchemaSdl()}\n`);
+  });
+
+  it('has the typed documents\' introspection generated from that schema (schema/src/graphql-env.d.ts)', async () => {
+    const fresh = join(mkdtempSync(join(tmpdir(), 'tada-')), 'graphql-env.d.ts');
+    await generateOutput({ output: fresh, tsconfig: resolve(import.meta.dirname, '../schema/tsconfig.json'), silent: true });
+    expect(readFileSync(resolve(import.meta.dirname, '../schema/src/graphql-env.d.ts'), 'utf8')).toBe(readFileSync(fresh, 'utf8'));
   });
 
   it('serves _service.sdl with the @link import and the entity keys', async () => {

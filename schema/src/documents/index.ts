@@ -1,0 +1,5 @@
+/**
+ * Every GraphQL document the client sends, typed from `schema.graphql` and shared with the tests and
+ * the benchmarks (so a test exercises exactly what the page sends). One file per screen or domain type.
+ */
+export * from './sheet.js';
