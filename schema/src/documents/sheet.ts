@@ -1,12 +1,58 @@
 /** The sheet's documents: the tree of figures, writes, transitions, markers and live updates. */
 import { graphql } from '../graphql.js';
 
+/** A row of the grid; `values`, `statuses` and `versions` run parallel to the grid's columns. */
+export const GridRowFields = graphql(`
+  fragment GridRowFields on GridRow { unionCode name level parentCode hasChildren values statuses versions }
+`);
+
 /** The unions shown (a subtree to `depth`) and their figures for the years, in the server's column order. */
 export const GridQuery = graphql(`
   query Grid($root: String!, $depth: Int!, $years: [Int!]!, $scenario: Scenario!) {
     grid(root: $root, depth: $depth, years: $years, scenario: $scenario) {
       columns { indicatorCode year }
-      rows { unionCode name level parentCode hasChildren values statuses versions }
+      rows { ...GridRowFields }
+    }
+  }
+`, [GridRowFields]);
+
+/** % achieved needs both scenarios: one request, two aliases. */
+export const GridAchievedQuery = graphql(`
+  query GridAchieved($root: String!, $depth: Int!, $years: [Int!]!) {
+    actual: grid(root: $root, depth: $depth, years: $years, scenario: ACTUAL) {
+      columns { indicatorCode year }
+      rows { ...GridRowFields }
+    }
+    target: grid(root: $root, depth: $depth, years: $years, scenario: TARGET) {
+      rows { unionCode values }
+    }
+  }
+`, [GridRowFields]);
+
+/** What the sheet needs once: the caller's grants and the catalogue's indicators in the page's language. */
+export const SheetSetupQuery = graphql(`
+  query SheetSetup($lang: String!) {
+    me { grants { role union { code } } }
+    indicators { code label(lang: $lang) computed targeted category { code labelVi labelEn } }
+  }
+`);
+
+export const UnionAncestorsQuery = graphql(`
+  query UnionAncestors($code: String!) { union(code: $code) { ancestors { code } } }
+`);
+
+/** Per union (levels 0–2), what is left to do in its subtree over the shown years: the filters read it. */
+export const SheetTodoQuery = graphql(`
+  query SheetTodo($years: [Int!]!, $scenario: Scenario!) {
+    approvalProgress(root: "TLD", depth: 2, years: $years, scenario: $scenario) { union { code } draft submitted openDiscrepancies }
+  }
+`);
+
+/** Open and explained discrepancies, marked on their cells. */
+export const SheetMarkersQuery = graphql(`
+  query SheetMarkers($scenario: Scenario!) {
+    discrepancies(root: "TLD", scenario: $scenario, states: [OPEN, EXPLAINED], limit: 5000) {
+      id state union { code } indicator { code } year rule { labelVi labelEn } difference
     }
   }
 `);
@@ -14,5 +60,37 @@ export const GridQuery = graphql(`
 export const SetFiguresMutation = graphql(`
   mutation SetFigures($cells: [CellWrite!]!) {
     setFigures(cells: $cells) { figures { value status version } }
+  }
+`);
+
+/** What a transition moved (each cell as it is now) and why the rest did not move. */
+export const TransitionFields = graphql(`
+  fragment TransitionFields on TransitionPayload {
+    movedCount moved { unionCode indicatorCode year status version value } skippedCount reasons { reason count }
+  }
+`);
+
+export const SubmitCellsMutation = graphql(`
+  mutation SubmitCells($cells: [CellKey!]!) { submitFigures(selection: { cells: $cells }) { ...TransitionFields } }
+`, [TransitionFields]);
+
+export const ApproveCellsMutation = graphql(`
+  mutation ApproveCells($cells: [CellKey!]!) { approveFigures(selection: { cells: $cells }) { ...TransitionFields } }
+`, [TransitionFields]);
+
+/** "Approve all that pass": a subtree and year, skipping cells an open error is about. */
+export const ApprovePassingMutation = graphql(`
+  mutation ApprovePassing($s: SubtreeYear!) { approveFigures(selection: { subtree: $s }) { ...TransitionFields } }
+`, [TransitionFields]);
+
+export const FiguresChangedSubscription = graphql(`
+  subscription FiguresChanged {
+    figuresChanged(root: "TLD") { actor figures { unionCode indicatorCode year scenario value status version } }
+  }
+`);
+
+export const DiscrepanciesChangedSubscription = graphql(`
+  subscription DiscrepanciesChanged {
+    discrepanciesChanged(root: "TLD") { id state union { code } indicator { code } year scenario }
   }
 `);
