@@ -191,8 +191,10 @@ describe('sheet', () => {
     await pc.keyboard.press('ControlOrMeta+A');
     await pc.keyboard.type('1');
     await pc.keyboard.press('Enter');
-    await expect.poll(() => pc.getByRole('alert').textContent()).toMatch(/changed meanwhile/);
+    // It shows both values and asks; nothing is overwritten until the user chooses.
+    await expect.poll(() => pc.getByRole('alertdialog').textContent()).toMatch(/người khác sửa.*5\.151.*\b1\b/);
     expect(await stale.text()).toBe('5.151');
+    await pc.getByRole('alertdialog').getByRole('button', { name: 'Giữ số của họ' }).click();
     expect((await s.gql('{ figure(unionCode: "P06-N03", indicatorCode: "workers", year: 2017, scenario: ACTUAL) { value } }')).data!.figure.value).toBe(5151);
     await c.close();
     await a.close();

@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { csrfToken, run } from './api.ts';
 import { t, type Lang, type Word } from './i18n.ts';
 import { SignIn } from './SignIn.tsx';
-import { Sheet } from './Sheet.tsx';
+import { Sheet } from './sheet/Sheet.tsx';
 import { Progress } from './Progress.tsx';
 import { Report } from './Report.tsx';
 import { Files } from './Exports.tsx';
@@ -22,6 +22,8 @@ export function App() {
   const [view, setView] = useState<View>('sheet');
   // Where the sheet opens: a unit code (its ancestors are expanded) and the years to show.
   const [sheetAt, setSheetAt] = useState<{ unionCode: string; year: number } | null>(null);
+  // Stable: the sheet's loads depend on it.
+  const signedOut = useCallback(() => setSignedIn(false), []);
   const signOut = async () => {
     await run('mutation { signOut }', {}, true).catch(() => undefined);
     setSignedIn(false);
@@ -44,7 +46,7 @@ export function App() {
         {signedIn && <button type="button" onClick={signOut}>{t('signOut', lang)}</button>}
       </header>
       {!signedIn && <SignIn lang={lang} onSignedIn={() => setSignedIn(true)} />}
-      {signedIn && view === 'sheet' && <Sheet key={sheetAt ? `${sheetAt.unionCode}|${sheetAt.year}` : 'home'} lang={lang} at={sheetAt} onSignedOut={() => setSignedIn(false)} />}
+      {signedIn && view === 'sheet' && <Sheet key={sheetAt ? `${sheetAt.unionCode}|${sheetAt.year}` : 'home'} lang={lang} at={sheetAt} onSignedOut={signedOut} />}
       {signedIn && view === 'report' && <Report lang={lang} />}
       {signedIn && view === 'files' && <Files lang={lang} />}
       {signedIn && view === 'progress' && (

@@ -1,5 +1,7 @@
 /** The GraphQL client: same origin, session cookie, and the CSRF token echoed from its cookie. */
 import { Client, fetchExchange } from 'urql';
+import { print, type DocumentNode } from 'graphql';
+import type { ResultOf, TadaDocumentNode, VariablesOf } from '@unionhub/schema/graphql';
 
 export function csrfToken(): string {
   return decodeURIComponent(/(?:^|; )uh_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? '');
@@ -56,8 +58,9 @@ export function downloadOnClick(onError: (message: string) => void) {
  * queries). Resolves once the server has answered, so a caller can start the work it wants to follow;
  * each event's `data` is handed on until the signal aborts.
  */
-export async function subscribe<T>(query: string, onData: (data: T) => void, signal: AbortSignal): Promise<void> {
-  const res = await fetch(`/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream', 'x-csrf-token': csrfToken() }, signal });
+export async function subscribe<T>(query: string | DocumentNode, onData: (data: T) => void, signal: AbortSignal): Promise<void> {
+  const text = typeof query === 'string' ? query : print(query);
+  const res = await fetch(`/graphql?query=${encodeURIComponent(text)}`, { headers: { accept: 'text/event-stream', 'x-csrf-token': csrfToken() }, signal });
   const reader = res.body!.getReader();
   void (async () => {
     let buffer = '';
@@ -74,4 +77,11 @@ export async function subscribe<T>(query: string, onData: (data: T) => void, sig
       }
     }
   })().catch(() => undefined); // closed on abort (unmount, sign-out)
+}
+
+/** A typed document (schema/src/documents): its variables and result checked against the schema. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any document; its own types come from gql.tada
+export async function request<D extends TadaDocumentNode<any, any>>(doc: D, variables: VariablesOf<D>): Promise<ResultOf<D>> {
+  const op = doc.definitions.find((d) => d.kind === 'OperationDefinition');
+  return run<ResultOf<D>>(doc as unknown as string, variables as Record<string, unknown>, op?.kind === 'OperationDefinition' && op.operation === 'mutation');
 }

@@ -1,0 +1,199 @@
+/**
+ * The sheet: unions as an expandable tree, indicators grouped by category with one column per year,
+ * actual / target / % achieved, vi-VN numbers, status colours, Excel's keys and clipboard. This
+ * component holds the layout; each behaviour is a hook of its own over one store.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { AgGridReact } from 'ag-grid-react';
+import type { CellEditingStartedEvent, CellValueChangedEvent, GridApi } from 'ag-grid-community';
+import type { Operation } from '@unionhub/schema/roles';
+import type { GqlError } from '../api.ts';
+import { CellPanel } from '../CellPanel.tsx';
+import { yearsOf, type Years } from '../YearRange.tsx';
+import { notANumber, type Lang } from '../i18n.ts';
+import { createSheetStore, useSheet } from './store.ts';
+import { ancestorsOf, can, canAnywhere } from './permissions.ts';
+import { buildColumns, columnIndex } from './columns.tsx';
+import { keepTreeOrder, visibleRows } from './tree.ts';
+import { useSetup } from './useSetup.ts';
+import { useTree } from './useTree.ts';
+import { useMarkers } from './useMarkers.ts';
+import { useTodo } from './useTodo.ts';
+import { useLive } from './useLive.ts';
+import { useWrites } from './useWrites.ts';
+import { useSelection } from './useSelection.ts';
+import { useFill } from './useFill.ts';
+import { useClipboard } from './useClipboard.ts';
+import { useTransitions } from './useTransitions.ts';
+import { useKeys, suppressOurKeys } from './useKeys.ts';
+import { useFind } from './useFind.ts';
+import { useFocus } from './useFocus.ts';
+import { useRepaint } from './useRepaint.ts';
+import { Toolbar } from './Toolbar.tsx';
+import { FindBar } from './FindBar.tsx';
+import { Legend } from './Legend.tsx';
+import { ConflictPrompt } from './ConflictPrompt.tsx';
+import type { Edit, Row, SheetState, Status } from './types.ts';
+
+/** The programme period a year belongs to: the sheet's default range. */
+const periodRange = (year: number): Years => (year > 2017 ? { from: 2018, to: 2023 } : { from: 2013, to: 2017 });
+
+const initialState = (at: { unionCode: string; year: number } | null): SheetState => ({
+  mode: 'actual',
+  range: periodRange(at?.year ?? 2013),
+  columns: [],
+  rows: new Map(),
+  expanded: new Set(['TLD']),
+  loading: true,
+  loadFailed: null,
+  message: null,
+  conflict: null,
+  selection: { ranges: [], anchor: null, corner: null, drag: null, fillTo: null },
+  focused: null,
+  markers: new Map(),
+  flashing: new Map(),
+  filter: { discrepancies: false, unapproved: false },
+  todo: null,
+  editing: null,
+  pendingFocus: null,
+});
+
+export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { unionCode: string; year: number } | null; onSignedOut: () => void }) {
+  const [store] = useState(() => createSheetStore(initialState(at)));
+  const [api, setApi] = useState<GridApi<Row> | null>(null);
+  const fail = useCallback(
+    (e: unknown) => {
+      const errors = (e as { errors?: GqlError[] }).errors ?? [];
+      if (errors.some((x) => x.extensions?.code === 'UNAUTHENTICATED')) onSignedOut();
+      store.set({ message: { kind: 'error', text: (e as Error).message } });
+    },
+    [store, onSignedOut],
+  );
+
+  const { grants, indicators } = useSetup(lang, fail);
+  const allowed = useCallback((op: Operation, unionCode: string) => can(grants, op, unionCode, ancestorsOf(store.get().rows, unionCode)), [grants, store]);
+  const tree = useTree(store, fail);
+  const { toggle } = tree;
+  useMarkers(store, lang);
+  useTodo(store, fail);
+  useLive(store);
+  const { write, resolveConflict } = useWrites(store, lang, (u) => allowed('submit', u), fail);
+  const writeNew = useCallback((edits: Edit[]) => void write('new', edits), [write]);
+  const { fill, fillDown } = useFill(store, api, lang, writeNew);
+  const selection = useSelection(store, api, fill);
+  const clipboard = useClipboard(store, api, lang, writeNew);
+  const transitions = useTransitions(store, api, lang, allowed, fail);
+  const find = useFind(store);
+  const keyActions = useMemo(() => ({ select: selection.select, selectAll: selection.selectAll, write: (k: 'new' | 'undo' | 'redo', e?: Edit[]) => void write(k, e), fillDown, openFind: find.openFind, toggle: (u: string) => void tree.toggle(u) }), [selection, write, fillDown, find.openFind, tree]);
+  const { onKeyDown } = useKeys(store, api, keyActions);
+  const focus = useFocus(store, api, indicators);
+  const repaint = useRepaint(store, api);
+
+  // At a unit (from the progress view): its ancestors expanded and its cell of the year focused.
+  const [opened] = useState(() => ({ done: false }));
+  useEffect(() => {
+    if (!at || opened.done) return;
+    opened.done = true;
+    void tree.reveal(at.unionCode, { year: at.year });
+  }, [at, opened, tree]);
+
+  const mode = useSheet(store, (s) => s.mode);
+  const range = useSheet(store, (s) => s.range);
+  const years = useMemo(() => yearsOf(range), [range]);
+  const columns = useSheet(store, (s) => s.columns);
+  const rows = useSheet(store, (s) => s.rows);
+  const expanded = useSheet(store, (s) => s.expanded);
+  const todo = useSheet(store, (s) => s.todo);
+  const filter = useSheet(store, (s) => s.filter);
+  const focused = useSheet(store, (s) => s.focused);
+  const conflict = useSheet(store, (s) => s.conflict);
+  const visible = useMemo(() => visibleRows(rows, expanded, todo, filter), [rows, expanded, todo, filter]);
+  const colDefs = useMemo(
+    () => buildColumns({ indicators, columns, lang, mode, years, store, canEdit: (r) => allowed('edit', r.unionCode), onToggle: (u) => void toggle(u), onBadNumber: (input) => store.set({ message: { kind: 'error', text: notANumber(input, lang) } }) }),
+    [indicators, columns, lang, mode, years, store, allowed, toggle],
+  );
+
+  const onCellEditingStarted = useCallback(
+    (e: CellEditingStartedEvent<Row>) => {
+      const col = columnIndex(store.get().columns, e.column.getColId());
+      const r = e.data!;
+      store.set({ editing: { unionCode: r.unionCode, col, version: r.versions[col] ?? 0, before: r.values[col] ?? null, status: r.statuses[col] ?? null } });
+    },
+    [store],
+  );
+  const onCellValueChanged = useCallback(
+    (e: CellValueChangedEvent<Row>) => {
+      const col = columnIndex(store.get().columns, e.column.getColId());
+      const started = store.get().editing;
+      store.set({ editing: null });
+      if (e.newValue === e.oldValue && started?.before === e.newValue) return;
+      // The version and old value from when the editor opened, not what a live update put there meanwhile.
+      const same = started && started.unionCode === e.data.unionCode && started.col === col;
+      const row = e.data;
+      void write('new', [{ unionCode: row.unionCode, col, value: e.newValue as number | null, before: same ? started.before : (e.oldValue as number | null), beforeStatus: same ? started.status : ((row.statuses[col] ?? null) as Status), expectedVersion: same ? started.version : (row.versions[col] ?? 0) }]);
+    },
+    [store, write],
+  );
+
+  const offers = { known: grants.length > 0, edit: canAnywhere(grants, 'edit'), submit: canAnywhere(grants, 'submit'), approve: canAnywhere(grants, 'approve'), readUnapproved: canAnywhere(grants, 'readUnapproved') };
+  return (
+    <main className="sheet">
+      <Toolbar
+        store={store}
+        lang={lang}
+        offers={offers}
+        onExpandAll={() => void tree.expandAll()}
+        onCollapseAll={tree.collapseAll}
+        onMove={(k) => void transitions.moveSelection(k)}
+        onApprovePassing={() => void transitions.approvePassing(() => tree.reload())}
+        onRetry={() => void tree.reload()}
+      />
+      <FindBar find={find} lang={lang} />
+      {conflict && <ConflictPrompt conflict={conflict} lang={lang} onChoose={resolveConflict} />}
+      <div className="workspace">
+        <div className="grid" onPaste={clipboard.onPaste} onCopy={clipboard.onCopy} onKeyDown={onKeyDown}>
+          <AgGridReact<Row>
+            rowData={visible}
+            columnDefs={colDefs}
+            getRowId={(p) => p.data.unionCode}
+            defaultColDef={{ suppressKeyboardEvent: suppressOurKeys }}
+            postSortRows={keepTreeOrder}
+            tooltipShowDelay={400}
+            onGridReady={(e) => {
+              setApi(e.api);
+              // For tests and power users: the grid's API (scroll a column into view, read cells).
+              (window as unknown as { unionhubSheet: unknown }).unionhubSheet = e.api;
+            }}
+            onCellEditingStarted={onCellEditingStarted}
+            onCellValueChanged={onCellValueChanged}
+            onCellEditingStopped={repaint.onEditingStopped}
+            onCellMouseDown={selection.onCellMouseDown}
+            onCellMouseOver={selection.onCellMouseOver}
+            onCellFocused={(e) => {
+              selection.onCellFocused(e);
+              focus.onCellFocused(e);
+            }}
+            onRowDataUpdated={focus.focusPending}
+            onDisplayedColumnsChanged={focus.focusPending}
+            singleClickEdit={false}
+            // Rows appear and go at once, as in a spreadsheet (filters and expansion move many rows).
+            animateRows={false}
+            stopEditingWhenCellsLoseFocus
+            enterNavigatesVerticallyAfterEdit
+          />
+        </div>
+        {focused && (
+          <CellPanel
+            key={`${focused.unionCode}|${focused.indicatorCode}|${focused.year}|${focused.scenario}`}
+            cell={focused}
+            version={rows.get(focused.unionCode)?.versions[columns.findIndex((c) => c.indicatorCode === focused.indicatorCode && c.year === focused.year)]}
+            lang={lang}
+            can={(op) => allowed(op, focused.unionCode)}
+            onChanged={() => void tree.reload()}
+          />
+        )}
+      </div>
+      <Legend lang={lang} />
+    </main>
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * The sheet's columns as a plain function of the catalogue, the server's column order, the mode and
+ * the years: the union column with its tree chevron, then a group per category and indicator with one
+ * column per year. Cell classes read the store at paint time (ranges, markers, flashes, statuses).
+ */
+import type { ColDef, ColGroupDef, ICellRendererParams, ValueParserParams } from 'ag-grid-community';
+import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
+import { contains } from '../ranges.ts';
+import { t, type Lang } from '../i18n.ts';
+import type { SheetStore } from './store.ts';
+import { cellKey, type Column, type Indicator, type Mode, type Row } from './types.ts';
+
+export interface ColumnInputs {
+  indicators: Indicator[];
+  columns: Column[];
+  lang: Lang;
+  mode: Mode;
+  years: number[];
+  store: SheetStore;
+  canEdit: (row: Row) => boolean;
+  onToggle: (unionCode: string) => void;
+  onBadNumber: (input: string) => void;
+}
+
+/** Wide enough for a national total (11.788.512) and, with one year, for the indicator's name. */
+const widthFor = (years: number) => (years === 1 ? 190 : 124);
+
+/** The column's index in the server's order, by its id `indicator|year`. */
+export function columnIndex(columns: Column[], colId: string): number {
+  const [indicatorCode, year] = colId.split('|');
+  return columns.findIndex((c) => c.indicatorCode === indicatorCode && c.year === Number(year));
+}
+
+function unitColumn({ lang, onToggle }: ColumnInputs): ColDef<Row> {
+  return {
+    colId: 'unit',
+    headerName: t('unit', lang),
+    pinned: 'left',
+    width: 340,
+    sortable: true,
+    valueGetter: (p) => p.data?.name,
+    tooltipValueGetter: (p) => p.data?.name,
+    cellRenderer: (p: ICellRendererParams<Row>) => {
+      const r = p.data!;
+      return (
+        <span style={{ paddingLeft: r.level * 16 }} className="unit-cell">
+          {r.hasChildren ? (
+            <button type="button" className="chevron" tabIndex={-1} aria-label={t(r.open ? 'collapse' : 'expand', lang)} aria-expanded={r.open} onClick={() => onToggle(r.unionCode)}>
+              {r.open ? '▾' : '▸'}
+            </button>
+          ) : (
+            <span className="chevron" />
+          )}
+          <span className="unit-name">{r.name}</span>
+        </span>
+      );
+    },
+  };
+}
+
+function yearColumn(ind: Indicator, year: number, i: number, inputs: ColumnInputs): ColDef<Row> {
+  const { mode, store, canEdit, onBadNumber, years } = inputs;
+  const key = (r: Row | undefined) => cellKey(r?.unionCode ?? '', ind.code, year);
+  return {
+    colId: `${ind.code}|${year}`,
+    headerName: String(year),
+    headerTooltip: `${ind.label} — ${year}`,
+    width: widthFor(years.length),
+    type: 'rightAligned',
+    sortable: true,
+    valueGetter: (p) => {
+      const r = p.data!;
+      if (mode !== 'achieved') return r.values[i] ?? null;
+      const a = r.values[i];
+      const tv = r.targets?.[i];
+      return a === null || a === undefined || !tv ? null : Math.round((a / tv) * 1000) / 10;
+    },
+    valueFormatter: (p) => formatViNumber(p.value as number | null, mode === 'achieved' || ind.computed ? 1 : 2),
+    valueParser: (p: ValueParserParams<Row>) => {
+      const parsed = parseViNumber(String(p.newValue ?? ''));
+      if (parsed.ok) return parsed.value;
+      onBadNumber(String(p.newValue ?? ''));
+      return p.oldValue;
+    },
+    editable: (p) => mode !== 'achieved' && !ind.computed && p.data!.statuses[i] !== 'APPROVED' && canEdit(p.data!),
+    // The edit lands in the row at once; the save confirms it or puts the old value back.
+    valueSetter: (p) => {
+      p.data.values[i] = p.newValue as number | null;
+      return true;
+    },
+    tooltipValueGetter: (p) => store.get().markers.get(key(p.data))?.map((m) => m.rule).join('\n'),
+    cellClassRules: {
+      'in-range': (p) => p.node.rowIndex !== null && contains(store.get().selection.ranges, p.node.rowIndex, displayedIndexOf(p)),
+      'fill-target': (p) => {
+        const f = store.get().selection.fillTo;
+        return Boolean(f && p.node.rowIndex !== null && contains([f], p.node.rowIndex, displayedIndexOf(p)));
+      },
+      'fill-corner': (p) => {
+        const last = store.get().selection.ranges.at(-1);
+        return Boolean(last && p.node.rowIndex === last.r2 && displayedIndexOf(p) === last.c2);
+      },
+      'has-discrepancy': (p) => store.get().markers.has(key(p.data)),
+      flash: (p) => Date.now() - (store.get().flashing.get(key(p.data)) ?? 0) < 1500,
+      'st-draft': (p) => p.data?.statuses[i] === 'DRAFT',
+      'st-submitted': (p) => p.data?.statuses[i] === 'SUBMITTED',
+      'st-approved': (p) => p.data?.statuses[i] === 'APPROVED',
+    },
+  };
+}
+
+/** A cell's column among those displayed (the ranges are over displayed columns). */
+function displayedIndexOf(p: { api: { getAllDisplayedColumns(): { getColId(): string }[] }; column?: { getColId(): string } | null }): number {
+  const id = p.column?.getColId();
+  return p.api.getAllDisplayedColumns().findIndex((c) => c.getColId() === id);
+}
+
+export function buildColumns(inputs: ColumnInputs): (ColDef<Row> | ColGroupDef<Row>)[] {
+  const { indicators, columns, lang, mode, years } = inputs;
+  // Both the catalogue and the server's column order are needed before a cell can find its value.
+  if (indicators.length === 0 || columns.length === 0) return [];
+  const index = new Map(columns.map((c, i) => [`${c.indicatorCode}|${c.year}`, i]));
+  const groups = new Map<string, ColGroupDef<Row>>();
+  for (const ind of indicators) {
+    if (mode !== 'actual' && !ind.targeted) continue;
+    const label = lang === 'vi' ? ind.category.labelVi : ind.category.labelEn;
+    const group = groups.get(ind.category.code) ?? { headerName: label, headerTooltip: label, children: [] };
+    groups.set(ind.category.code, group);
+    group.children.push({
+      headerName: ind.label,
+      headerTooltip: ind.label,
+      wrapHeaderText: true,
+      autoHeaderHeight: true,
+      children: years.flatMap((year) => {
+        const i = index.get(`${ind.code}|${year}`);
+        return i === undefined ? [] : [yearColumn(ind, year, i, inputs)];
+      }),
+    });
+  }
+  return [unitColumn(inputs), ...groups.values()];
+}

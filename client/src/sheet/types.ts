@@ -1,0 +1,107 @@
+/** What the sheet holds: rows of the union tree, the server's column order, edits and selections. */
+import type { Range, Point } from '../ranges.ts';
+import type { Years } from '../YearRange.tsx';
+import type { CellRef } from '../CellPanel.tsx';
+
+export type Mode = 'actual' | 'target' | 'achieved';
+export type Status = 'DRAFT' | 'SUBMITTED' | 'APPROVED' | null;
+export type Scenario = 'ACTUAL' | 'TARGET';
+
+export interface Column {
+  indicatorCode: string;
+  year: number;
+}
+
+export interface Indicator {
+  code: string;
+  label: string;
+  computed: boolean;
+  targeted: boolean;
+  category: { code: string; labelVi: string; labelEn: string };
+}
+
+export interface Row {
+  unionCode: string;
+  name: string;
+  level: number;
+  parentCode: string | null;
+  hasChildren: boolean;
+  values: (number | null)[];
+  statuses: Status[];
+  versions: number[];
+  /** The target scenario's values, for % achieved. */
+  targets: (number | null)[] | null;
+  /** Expanded in the tree (carried by the row so the grid redraws the chevron when it changes). */
+  open: boolean;
+}
+
+/**
+ * One cell written by the user: its row, its place in the server's columns, the value and status it
+ * replaces, and the version the write expects (from when the editor opened) and then produced.
+ */
+export interface Edit {
+  unionCode: string;
+  col: number;
+  value: number | null;
+  before: number | null;
+  beforeStatus: Status;
+  expectedVersion: number;
+}
+
+export interface Message {
+  kind: 'ok' | 'error' | 'warning';
+  text: string;
+}
+
+/** A write the server refused because someone else changed the cell: both values, and the user decides. */
+export interface Conflict {
+  edit: Edit;
+  theirs: number | null;
+  theirVersion: number;
+  unionName: string;
+  column: string;
+}
+
+export interface Marker {
+  id: number;
+  state: string;
+  rule: string;
+  difference: number | null;
+}
+
+export interface Selection {
+  ranges: Range[];
+  anchor: Point | null;
+  /** The moving corner of the last range (Shift+arrow moves it, as in Excel). */
+  corner: Point | null;
+  /** Mouse held down over the cells: 'select' extends the range, 'fill' the fill handle's target. */
+  drag: 'select' | 'fill' | null;
+  /** The fill handle's target range while dragging. */
+  fillTo: Range | null;
+}
+
+export interface SheetState {
+  mode: Mode;
+  range: Years;
+  columns: Column[];
+  rows: Map<string, Row>;
+  expanded: Set<string>;
+  /** Set while a load is in flight; the rows shown stay the last complete set until it lands. */
+  loading: boolean;
+  /** A load that failed: the sheet says so and offers to retry instead of showing a partial tree. */
+  loadFailed: string | null;
+  message: Message | null;
+  conflict: Conflict | null;
+  selection: Selection;
+  focused: CellRef | null;
+  markers: Map<string, Marker[]>;
+  flashing: Map<string, number>;
+  filter: { discrepancies: boolean; unapproved: boolean };
+  todo: Map<string, { unapproved: number; open: number }> | null;
+  /** The cell whose editor is open, as it was when the editor opened: the write expects that version. */
+  editing: { unionCode: string; col: number; version: number; before: number | null; status: Status } | null;
+  /** Where to put the focus once its row and column are in the grid (opened at a unit, a find, a jump). */
+  pendingFocus: { unionCode: string; year?: number; colId?: string } | null;
+}
+
+export const cellKey = (unionCode: string, indicatorCode: string, year: number) => `${unionCode}|${indicatorCode}|${year}`;
