@@ -80,9 +80,9 @@ export async function benchHub(file: string, seconds = Number(process.env.BENCH_
     const { url, token } = JSON.parse(line) as { url: string; token: string };
     const direct = `${url}/graphql`;
     const hub = `${url}/hub/graphql`;
-    const post = async (u: string, query: string) =>
-      (await (await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) })).json()) as { data: any };
-    const roots: string[] = (await post(direct, '{ unions(level: 1, limit: 200) { code } }')).data.unions.map((u: { code: string }) => u.code);
+    const post = async <T>(u: string, query: string) =>
+      (await (await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) })).json()) as { data: T };
+    const roots: string[] = (await post<{ unions: { code: string }[] }>(direct, '{ unions(level: 1, limit: 200) { code } }')).data.unions.map((u: { code: string }) => u.code);
     const sample = JSON.stringify(await post(hub, gridQuery(roots[0]!)));
     // Warm both paths (JIT, caches, the gateway's query plan) before measuring.
     await run(direct, token, roots, 2);

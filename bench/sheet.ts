@@ -16,7 +16,7 @@ export async function benchSheet(db: Knex): Promise<string[]> {
   const { token } = await issueToken(db, { username: 'admin', name: 'bench' });
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
     const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-    return (await res.json()) as { data: any; errors?: unknown[] };
+    return (await res.json()) as { data: Record<string, { indicatorCode: string; year: number; version: number }[]>; errors?: unknown[] };
   };
   const browser = await launchBrowser();
   try {
@@ -64,7 +64,7 @@ export async function benchSheet(db: Knex): Promise<string[]> {
       const current = await gql(`{ ${units.map((u, i) => `u${i}: figures(unionCode: "${u}", scenario: ACTUAL) { indicatorCode year version }`).join(' ')} }`);
       const cells = units.flatMap((u, r) => cols.map(([code, year], c) => ({
         unionCode: u, indicatorCode: code, year, scenario: 'ACTUAL', value: 2000 + round * 100 + r * 10 + c,
-        expectedVersion: current.data[`u${r}`].find((f: any) => f.indicatorCode === code && f.year === year).version,
+        expectedVersion: current.data[`u${r}`]!.find((f) => f.indicatorCode === code && f.year === year)!.version,
       })));
       const r = await gql('mutation ($cells: [CellWrite!]!) { setFigures(cells: $cells) { figures { version } } }', { cells });
       if (r.errors) throw new Error(JSON.stringify(r.errors));

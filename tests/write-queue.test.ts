@@ -29,7 +29,6 @@ interface Batch {
   expect: 'accepted' | 'race' | { code: string; index: number }[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Result = { data?: any; errors?: { extensions: Record<string, any> & { code: string } }[] };
 
 const key = (c: Cell) => `${c.unionCode}|${c.indicatorCode}|${c.year}`;

@@ -50,12 +50,11 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
   const key = { unionCode: cell.unionCode, indicatorCode: cell.indicatorCode, year: cell.year, scenario: cell.scenario };
 
   const load = useCallback(() => {
-    setError(null);
     run<Detail>(DETAIL, { u: cell.unionCode, i: cell.indicatorCode, y: cell.year, s: cell.scenario, full })
-      .then((d) => setDetail({ ...d, discrepancies: (d.discrepancies ?? []).filter((x) => x.indicator.code === cell.indicatorCode || x.message.includes(cell.indicatorCode)) }))
+      .then((d) => { setError(null); setDetail({ ...d, discrepancies: (d.discrepancies ?? []).filter((x) => x.indicator.code === cell.indicatorCode || x.message.includes(cell.indicatorCode)) }); })
       .catch((e: Error) => setError(e.message));
-  }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario, full, version]);
-  useEffect(load, [load]);
+  }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario, full]);
+  useEffect(load, [load, version]); // a new version (a write, a live update) reloads the panel
 
   const act = async (query: string, variables: Record<string, unknown>) => {
     try {

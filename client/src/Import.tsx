@@ -20,7 +20,7 @@ interface Preview {
 type Phase = { step: 'uploading'; sent: number; total: number } | { step: 'checking' | 'writing' };
 
 /** POST the file with upload progress; resolve with the JSON answer or reject with its message. */
-function upload(url: string, file: File, onPhase: (p: Phase) => void, serverStep: 'checking' | 'writing'): Promise<any> {
+function upload<T>(url: string, file: File, onPhase: (p: Phase) => void, serverStep: 'checking' | 'writing'): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
@@ -28,9 +28,9 @@ function upload(url: string, file: File, onPhase: (p: Phase) => void, serverStep
     xhr.upload.onprogress = (e) => onPhase({ step: 'uploading', sent: e.loaded, total: e.total || file.size });
     xhr.upload.onload = () => onPhase({ step: serverStep });
     xhr.onload = () => {
-      let body: any = null;
+      let body: { message?: string } | null = null;
       try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
-      if (xhr.status === 200) resolve(body);
+      if (xhr.status === 200) resolve(body as T);
       else reject(Object.assign(new Error(body?.message ?? `HTTP ${xhr.status}`), { body }));
     };
     xhr.onerror = () => reject(new Error('network error'));
@@ -55,10 +55,10 @@ export function Import({ lang }: { lang: Lang }) {
     try {
       if (action === 'preview') {
         setPreview(null);
-        setPreview(await upload('/imports/preview', file, setPhase, 'checking'));
+        setPreview(await upload<Preview>('/imports/preview', file, setPhase, 'checking'));
       } else {
         const q = new URLSearchParams({ token: preview!.token, ...(reason.trim() ? { reason: reason.trim() } : {}) });
-        setResult(await upload(`/imports/apply?${q}`, file, setPhase, 'writing'));
+        setResult(await upload<{ written: number; proposed: number }>(`/imports/apply?${q}`, file, setPhase, 'writing'));
         setPreview(null);
       }
     } catch (e) {

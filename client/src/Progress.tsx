@@ -34,13 +34,13 @@ export function Progress({ lang, onOpen }: { lang: Lang; onOpen: (unionCode: str
   const years = yearsOf(range);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the old root's rows go at once, before the new ones arrive
     setRows(null);
     setError(null);
-    run<{ approvalProgress: ProgressRow[] }>(PROGRESS, { root: root.code, years, scenario })
+    run<{ approvalProgress: ProgressRow[] }>(PROGRESS, { root: root.code, years: yearsOf(range), scenario })
       .then((d) => setRows(d.approvalProgress))
       .catch((e: Error) => setError(e.message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [root.code, scenario, range.from, range.to]);
+  }, [root.code, scenario, range]);
 
   // One line per union, in the order the server gave (root first, then its children).
   const units: ProgressRow['union'][] = [];

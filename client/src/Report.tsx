@@ -64,6 +64,7 @@ export function Report({ lang }: { lang: Lang }) {
     setCanIssue(d.me.grants.some((g) => (roleOperations(g.role.toLowerCase()) as readonly string[]).includes('report')));
   }, []);
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- load sets state only after its await, not synchronously
     load().catch((e: Error) => setError(e.message));
   }, [load]);
 

@@ -16,6 +16,7 @@ export function foldDiacritics(text: string): string {
  * U+2066–U+2069), which make a name read differently from what it is ("Trojan Source").
  * The one check every name (users, tokens, unions…) goes through.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this check's purpose
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 export function hasControlCharacters(text: string): boolean {

@@ -3,7 +3,7 @@
  * actual / target / % achieved, vi-VN numbers, status colours, Excel's keys and clipboard. This
  * component holds the layout; each behaviour is a hook of its own over one store.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import type { CellEditingStartedEvent, CellValueChangedEvent, GridApi } from 'ag-grid-community';
 import type { Operation } from '@unionhub/schema/roles';
@@ -90,12 +90,12 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
   const repaint = useRepaint(store, api);
 
   // At a unit (from the progress view): its ancestors expanded and its cell of the year focused.
-  const [opened] = useState(() => ({ done: false }));
+  const openedRef = useRef(false);
   useEffect(() => {
-    if (!at || opened.done) return;
-    opened.done = true;
+    if (!at || openedRef.current) return;
+    openedRef.current = true;
     void tree.reveal(at.unionCode, { year: at.year });
-  }, [at, opened, tree]);
+  }, [at, tree]);
 
   const mode = useSheet(store, (s) => s.mode);
   const range = useSheet(store, (s) => s.range);

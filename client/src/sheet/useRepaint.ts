@@ -2,18 +2,19 @@
  * Repaint the cells when what their classes read changes (ranges, markers, flashes). A forced
  * refresh of the cell being edited would end its edit, so while an editor is open it waits for the end.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { GridApi } from 'ag-grid-community';
 import type { SheetStore } from './store.ts';
 import type { Row } from './types.ts';
 
 export function useRepaint(store: SheetStore, api: GridApi<Row> | null) {
-  const [waiting] = useState(() => ({ afterEdit: false }));
+  // Whether a repaint was put off by an open editor.
+  const waitingRef = useRef(false);
   const repaint = useCallback(() => {
     if (!api || api.isDestroyed()) return;
-    if (api.getEditingCells().length > 0) waiting.afterEdit = true;
+    if (api.getEditingCells().length > 0) waitingRef.current = true;
     else api.refreshCells({ force: true });
-  }, [api, waiting]);
+  }, [api]);
 
   useEffect(() => {
     let seen = store.get();
@@ -26,10 +27,10 @@ export function useRepaint(store: SheetStore, api: GridApi<Row> | null) {
   }, [store, repaint]);
 
   const onEditingStopped = useCallback(() => {
-    if (!waiting.afterEdit) return;
-    waiting.afterEdit = false;
+    if (!waitingRef.current) return;
+    waitingRef.current = false;
     repaint();
-  }, [waiting, repaint]);
+  }, [repaint]);
 
   return { onEditingStopped };
 }

@@ -4,7 +4,7 @@
  * rows replace the old only once every answer is in, so a refused or failed load leaves the last
  * complete sheet and says so — never a partial sheet shown as whole.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { GridAchievedQuery, GridQuery, UnionAncestorsQuery } from '@unionhub/schema/documents';
 import { request } from '../api.ts';
 import { yearsOf } from '../YearRange.tsx';
@@ -43,23 +43,23 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
   const mode = useSheet(store, (s) => s.mode);
   const range = useSheet(store, (s) => s.range);
   // Each load takes a ticket; an answer to an older ticket (the mode or years changed since) is dropped.
-  const [tickets] = useState(() => ({ last: 0 }));
+  const ticketRef = useRef(0);
 
   /** Replace the rows with what is loaded, keeping the columns object when it is the same. */
   const land = useCallback(
     (ticket: number, parts: Loaded[], expanded: Set<string>) => {
-      if (ticket !== tickets.last) return;
+      if (ticket !== ticketRef.current) return;
       const rows = new Map<string, Row>();
       for (const part of parts) for (const r of part.rows) rows.set(r.unionCode, r);
       store.set((s) => ({ rows, expanded, columns: sameColumns(s.columns, parts[0]!.columns) ? s.columns : parts[0]!.columns, loading: false, loadFailed: null }));
     },
-    [store, tickets],
+    [store],
   );
 
   /** Load every row shown under `expanded` for the current mode and years. */
   const reload = useCallback(
     async (expanded: Set<string> = store.get().expanded) => {
-      const ticket = ++tickets.last;
+      const ticket = ++ticketRef.current;
       const { mode: m, range: r, rows } = store.get();
       const years = yearsOf(r);
       const provinces = [...expanded].filter((code) => code !== 'TLD' && (rows.get(code)?.level ?? 1) === 1);
@@ -71,12 +71,12 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
             : await Promise.all([fetchRows('TLD', 1, years, m), ...provinces.map((p) => fetchRows(p, 1, years, m))]);
         land(ticket, parts, expanded);
       } catch (e) {
-        if (ticket !== tickets.last) return;
+        if (ticket !== ticketRef.current) return;
         store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e) });
         onError(e);
       }
     },
-    [store, tickets, land, onError],
+    [store, land, onError],
   );
 
   useEffect(() => {
@@ -110,17 +110,17 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
 
   /** Every union down to the direct superior level, in one request. */
   const expandAll = useCallback(async () => {
-    const ticket = ++tickets.last;
+    const ticket = ++ticketRef.current;
     const { mode: m, range: r } = store.get();
     store.set({ loading: true });
     try {
       const part = await fetchRows('TLD', 2, yearsOf(r), m);
       land(ticket, [part], new Set(part.rows.filter((row) => row.hasChildren && row.level < 2).map((row) => row.unionCode)));
     } catch (e) {
-      if (ticket === tickets.last) store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e) });
+      if (ticket === ticketRef.current) store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e) });
       onError(e);
     }
-  }, [store, tickets, land, onError]);
+  }, [store, land, onError]);
 
   const collapseAll = useCallback(() => store.set({ expanded: new Set(['TLD']) }), [store]);
 

@@ -5,7 +5,7 @@
  * and asks. Undo writes the old values back expecting the versions our write produced (so a cell that
  * moved on since is not overwritten, and the user is told), and re-submits cells that were submitted.
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useRef } from 'react';
 import { SetFiguresMutation, SubmitCellsMutation } from '@unionhub/schema/documents';
 import { request, type GqlError } from '../api.ts';
 import { t, type Lang } from '../i18n.ts';
@@ -23,7 +23,8 @@ interface Entry {
 const errorsOf = (e: unknown): GqlError[] => (e as { errors?: GqlError[] }).errors ?? [];
 
 export function useWrites(store: SheetStore, lang: Lang, mayResubmit: (unionCode: string) => boolean, onError: (e: unknown) => void) {
-  const [history] = useState(() => ({ tail: Promise.resolve(), undo: [] as Entry[], redo: [] as Entry[] }));
+  // The write queue's tail and the undo/redo stacks: the user's history, not a copy of any state.
+  const historyRef = useRef({ tail: Promise.resolve(), undo: [] as Entry[], redo: [] as Entry[] });
 
   const cellsOf = useCallback(
     (edits: Edit[], value: (e: Edit) => number | null) => {
@@ -95,6 +96,7 @@ export function useWrites(store: SheetStore, lang: Lang, mayResubmit: (unionCode
   /** Queue a batch: `new` edits, or the last entry undone or redone. Stacks move at once, so a quick Ctrl+Y after Ctrl+Z finds its entry. */
   const write = useCallback(
     (kind: Kind, edits: Edit[] = []): Promise<void> => {
+      const history = historyRef.current;
       const entry = kind === 'new' ? { edits } : (kind === 'undo' ? history.undo : history.redo).pop();
       if (!entry || entry.edits.length === 0) return Promise.resolve();
       if (kind === 'new') history.redo = [];
@@ -114,7 +116,7 @@ export function useWrites(store: SheetStore, lang: Lang, mayResubmit: (unionCode
       history.tail = turn.catch(() => undefined);
       return turn;
     },
-    [history, send, resubmit, store, lang],
+    [send, resubmit, store, lang],
   );
 
   /** The conflict prompt's answers: keep the colleague's value, or write ours over it knowingly. */

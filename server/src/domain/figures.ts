@@ -12,7 +12,7 @@ import { CellBatchError, DomainError } from './errors.js';
 import { existsIn, indicatorIds, insertChunked, isoTime, type Db } from './db.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
-import { recheck, recheckGroup, type ChangedCell, type SyncReport } from './reconcile.js';
+import { recheckGroup, type ChangedCell, type SyncReport } from './reconcile.js';
 import { groupsCommits, queueOf, type GroupWork } from './write-queue.js';
 import { discrepanciesChanged, figuresChanged, type WithEvents } from './events.js';
 

@@ -52,7 +52,7 @@ export function loadHubConfig(file = SETTINGS.HUB_CONFIG ?? resolve(REPO_ROOT, '
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   return { config: parseHubConfig(json, file), source: file };
 }
