@@ -24,3 +24,27 @@ export const ERROR_CODES = {
   TOO_LARGE: 'TOO_LARGE',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Why a cell of a transition (submit, approve, send back, re-open) did not move, when what can move
+ * moves (a unit-year, a subtree, or a list of cells with `lenient`): `TransitionPayload.reasons` and
+ * `.skipped` carry the code, a strict list's refusal carries it as `extensions.reason`. The client
+ * words each in the page's language from the code and its parameters (the cell's status).
+ */
+export const SKIP_REASONS = {
+  /** The cell does not exist. */
+  NO_SUCH_CELL: 'NO_SUCH_CELL',
+  /** The caller's roles do not allow this transition on the cell's union. */
+  NOT_ALLOWED: 'NOT_ALLOWED',
+  /** Already approved, with no proposal to decide. */
+  ALREADY_APPROVED: 'ALREADY_APPROVED',
+  /** A draft without a value: nothing to submit or approve. */
+  NO_VALUE: 'NO_VALUE',
+  /** The transition does not apply to the cell's status (params: status, withProposal). */
+  WRONG_STATUS: 'WRONG_STATUS',
+  /** An unresolved error-severity discrepancy is about the cell ("approve all that pass"). */
+  BLOCKED_BY_DISCREPANCY: 'BLOCKED_BY_DISCREPANCY',
+  /** Four-eyes: the caller wrote the value or proposed the correction. */
+  WRITTEN_BY_YOU: 'WRITTEN_BY_YOU',
+} as const;
+export type SkipReason = keyof typeof SKIP_REASONS;

@@ -94,3 +94,18 @@ export const DiscrepanciesChangedSubscription = graphql(`
     discrepanciesChanged(root: "TLD") { id state union { code } indicator { code } year scenario }
   }
 `);
+
+/**
+ * What the sheet shows, in one request: `root` to `depth`, plus the children of each `expanded`
+ * union, for every scenario in `scenarios` (ACTUAL and TARGET for "% achieved"). Columns carry their
+ * scenario; `proposals` marks cells with a correction pending; `readable` / `approvedOnly` say what
+ * the caller may read of each row (unreadable rows are only the path down to what it may read).
+ */
+export const SheetGridQuery = graphql(`
+  query SheetGrid($root: String!, $depth: Int!, $years: [Int!]!, $scenarios: [Scenario!]!, $expanded: [String!], $indicators: [String!]) {
+    grid(root: $root, depth: $depth, years: $years, scenarios: $scenarios, expanded: $expanded, indicators: $indicators) {
+      columns { indicatorCode year scenario }
+      rows { unionCode name level parentCode hasChildren readable approvedOnly values statuses versions proposals }
+    }
+  }
+`);

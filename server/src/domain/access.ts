@@ -79,6 +79,14 @@ export class Access {
     return this.can('read', path);
   }
 
+  /**
+   * Some grant reading figures lies at or below the union at `path`: the union is on the way down to
+   * what the caller may read (a provincial reporter's way from TLĐ to its province).
+   */
+  readsBelow(path: string): boolean {
+    return !!this.caller?.grants.some((g) => g.path.startsWith(path) && roleOperations(g.role).includes('read'));
+  }
+
   /** Four-eyes: may the caller approve what `author` wrote (null: nobody through this system, e.g. the seed)? */
   mayApproveWrittenBy(author: string | null): boolean {
     return !this.policy.fourEyes || author === null || author !== this.caller?.username;

@@ -2,10 +2,11 @@
  * The approval state machine, cell by cell: draft → submitted → approved, sent back with a
  * reason, re-opened with a reason; a correction to an approved cell is a proposal kept beside
  * the approved value until it is approved itself. Transitions run on a list of cells (strict:
- * one wrong cell refuses the batch), a unit-year or a subtree query (lenient: what qualifies
- * moves, the rest is counted with its reason), always in one transaction, each leaving a revision.
+ * one wrong cell refuses the batch, unless the list asks to be lenient), a unit-year or a subtree
+ * query (lenient: what qualifies moves, the rest is counted with its reason), always in one
+ * transaction, each leaving a revision.
  */
-import type { Operation, Scenario } from '@unionhub/schema';
+import type { FigureStatus, Operation, Scenario, SkipReason } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { insertChunked, isoTime, pathRange, type Db } from './db.js';
 import { CellBatchError, DomainError } from './errors.js';
@@ -40,27 +41,46 @@ export const TRANSITIONS: Record<Transition, TransitionDef> = {
 };
 
 export type Selection =
-  | { cells: CellKey[] }
+  | { cells: CellKey[]; /** Move what can move and count the rest, as a unit-year or subtree does (default: all or nothing). */ lenient?: boolean }
   | { unitYear: { unionCode: string; year: number; scenario: Scenario } }
   | { subtree: { root: string; year: number; scenario: Scenario; onlyPassing: boolean } };
 
 export interface TransitionResult extends WithEvents {
   moved: FigureRow[];
   /** Cells the selection named that did not move, with why (lenient selections only). */
-  skipped: { cell: CellKey; reason: string }[];
+  skipped: Skip[];
   reconciliation: SyncReport | null;
 }
 
-const why = (t: Transition, f: FigureRow) =>
-  f.status === 'approved' && t !== 'reopen' && f.proposedValue === null
-    ? 'already approved'
-    : `cannot ${t} a ${f.status}${f.proposedValue !== null ? ' cell with a proposal' : ' cell'}${f.value === null ? ' without a value' : ''}`;
+/**
+ * Why a cell did not move: a stable code and its parameters for the client to word, and the English
+ * `reason` API callers have read so far. The parameters carry the cell's status only where the caller
+ * may read it (`NOT_ALLOWED` and `NO_SUCH_CELL` carry none).
+ */
+export interface Skip {
+  cell: CellKey;
+  code: SkipReason;
+  params: { status: FigureStatus | null; withProposal: boolean | null };
+  reason: string;
+}
+
+const NO_PARAMS: Skip['params'] = { status: null, withProposal: null };
+
+/** A cell's status for a reason: given once the caller is known to hold the transition's role there (each such role reads unapproved data). */
+const paramsOf = (f: FigureRow): Skip['params'] => ({ status: f.status, withProposal: f.proposedValue !== null });
+
+function why(t: Transition, f: FigureRow): Pick<Skip, 'code' | 'params' | 'reason'> {
+  const params = paramsOf(f);
+  if (f.status === 'approved' && t !== 'reopen' && f.proposedValue === null) return { code: 'ALREADY_APPROVED', params, reason: 'already approved' };
+  const reason = `cannot ${t} a ${f.status}${f.proposedValue !== null ? ' cell with a proposal' : ' cell'}${f.value === null ? ' without a value' : ''}`;
+  return { code: f.status === 'draft' && f.value === null ? 'NO_VALUE' : 'WRONG_STATUS', params, reason };
+}
 
 async function select(db: Db, sel: Selection): Promise<{ figures: FigureRow[]; strict: boolean; missing: CellKey[] }> {
   if ('cells' in sel) {
     const figures = await figuresByKeys(db, sel.cells);
     const have = new Set(figures.map(cellId));
-    return { figures, strict: true, missing: sel.cells.filter((c) => !have.has(cellId(c))) };
+    return { figures, strict: !sel.lenient, missing: sel.cells.filter((c) => !have.has(cellId(c))) };
   }
   const q = db('figure as f')
     .join('trade_union as u', 'u.id', 'f.union_id')
@@ -126,19 +146,21 @@ export async function transition(db: Db, t: Transition, sel: Selection, opts: { 
     const skipped: TransitionResult['skipped'] = [];
     const blocked = 'subtree' in sel && sel.subtree.onlyPassing ? await blockedCells(trx, figures) : new Set<string>();
     const index = 'cells' in sel ? new Map(sel.cells.map((c, i) => [cellId(c), i])) : new Map<string, number>();
-    const refuse = (f: CellKey, code: DomainError['code'], message: string) => {
+    const refuse = (f: CellKey, code: DomainError['code'], skip: Pick<Skip, 'code' | 'params' | 'reason'>) => {
       // The cell's key only: a refusal must not carry its value, status or proposal to a caller who may not read them.
       const cell: CellKey = { unionCode: f.unionCode, indicatorCode: f.indicatorCode, year: f.year, scenario: f.scenario };
-      if (strict) errors.push(new DomainError(code, `${f.unionCode}, ${f.indicatorCode}, ${f.year}, ${f.scenario}: ${message}`, { index: index.get(cellId(f)), ...cell }));
-      else skipped.push({ cell, reason: message });
+      if (strict) {
+        const details = { index: index.get(cellId(f)), ...cell, reason: skip.code };
+        errors.push(new DomainError(code, `${f.unionCode}, ${f.indicatorCode}, ${f.year}, ${f.scenario}: ${skip.reason}`, details));
+      } else skipped.push({ cell, ...skip });
     };
-    for (const m of missing) refuse(m, 'NOT_FOUND', 'no such cell');
+    for (const m of missing) refuse(m, 'NOT_FOUND', { code: 'NO_SUCH_CELL', params: NO_PARAMS, reason: 'no such cell' });
     let moving: { f: FigureRow; next: NonNullable<ReturnType<TransitionDef['next']>> }[] = [];
     for (const f of figures) {
       const next = def.next(f);
-      if (!opts.access.can(def.op, f.unionPath)) refuse(f, 'FORBIDDEN', `your roles do not allow you to ${t} here`);
+      if (!opts.access.can(def.op, f.unionPath)) refuse(f, 'FORBIDDEN', { code: 'NOT_ALLOWED', params: NO_PARAMS, reason: `your roles do not allow you to ${t} here` });
       else if (next === null) refuse(f, 'FORBIDDEN_TRANSITION', why(t, f));
-      else if (blocked.has(cellId(f))) refuse(f, 'FORBIDDEN_TRANSITION', 'an open discrepancy blocks it');
+      else if (blocked.has(cellId(f))) refuse(f, 'FORBIDDEN_TRANSITION', { code: 'BLOCKED_BY_DISCREPANCY', params: paramsOf(f), reason: 'an open discrepancy blocks it' });
       else moving.push({ f, next });
     }
     if (t === 'approve' && opts.access.policy.fourEyes && moving.length) {
@@ -146,7 +168,7 @@ export async function transition(db: Db, t: Transition, sel: Selection, opts: { 
       const allowed: typeof moving = [];
       for (const m of moving) {
         if (opts.access.mayApproveWrittenBy(authors.get(m.f.id) ?? null)) allowed.push(m);
-        else refuse(m.f, 'FORBIDDEN', WRITTEN_BY_YOU);
+        else refuse(m.f, 'FORBIDDEN', { code: 'WRITTEN_BY_YOU', params: paramsOf(m.f), reason: WRITTEN_BY_YOU });
       }
       moving = allowed;
     }

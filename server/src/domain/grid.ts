@@ -1,7 +1,8 @@
 /**
- * The spreadsheet's read: a subtree to a depth × indicators × years for one scenario, in one
- * round of two queries, returned compactly (one row per union with parallel value arrays).
- * Ratios are recomputed per row from their summed parts, never stored or summed.
+ * The spreadsheet's read: a subtree to a depth, plus the children of unions the sheet has expanded,
+ * × indicators × years × scenarios, in one round of two queries, returned compactly (one row per
+ * union with parallel value arrays). Ratios are recomputed per row from their summed parts, never
+ * stored or summed. What the caller cannot read at all is left out, but for the way down to what it can.
  */
 import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type Scenario } from '@unionhub/schema';
 import { DomainError } from './errors.js';
@@ -16,20 +17,29 @@ export interface GridRequest {
   years: number[];
   /** Default: every indicator of the catalogue. */
   indicatorCodes?: string[] | null;
-  scenario: Scenario;
+  /** Scenarios of the columns, in this order (one at least). */
+  scenarios: Scenario[];
+  /** Unions whose children are shown too (beyond `depth`); codes outside the root's subtree add nothing. */
+  expanded?: string[] | null;
 }
 
 export interface GridColumn {
   indicatorCode: string;
   year: number;
+  scenario: Scenario;
 }
 
 export interface GridRow {
   union: UnionRow;
   hasChildren: boolean;
+  /** The caller may read the union's figures (approved ones only when `approvedOnly`); else the row is only on the way down. */
+  readable: boolean;
+  approvedOnly: boolean;
   values: (number | null)[];
   statuses: (FigureStatus | null)[];
   versions: number[];
+  /** A correction is pending on the cell (never shown to who reads approved figures only). */
+  proposals: boolean[];
 }
 
 export interface Grid {
@@ -41,9 +51,14 @@ export const MAX_GRID_DEPTH = 3;
 /** Above this many units the grid's cells are selected by path range, not by unit ids. */
 const MAX_UNITS_BY_ID = 5_000;
 
-/** Cells the caller may not see stay empty: none outside its grants, approved ones only for a viewer. */
+/**
+ * Cells the caller may not see stay empty: none outside its grants, approved ones only for a viewer.
+ * Rows below the root that the caller cannot read, and that lead to nothing it can read, are left out.
+ */
 export async function readGrid(db: Db, req: GridRequest, access: Access): Promise<Grid> {
   if (req.years.length === 0) throw new DomainError('VALIDATION', 'Ask for at least one year');
+  const scenarios = [...new Set(req.scenarios)];
+  if (scenarios.length === 0) throw new DomainError('VALIDATION', 'Ask for at least one scenario');
   if (!Number.isInteger(req.depth) || req.depth < 0 || req.depth > MAX_GRID_DEPTH) {
     throw new DomainError('VALIDATION', `depth must be between 0 and ${MAX_GRID_DEPTH}`);
   }
@@ -56,12 +71,22 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   const root = await unionByCode(db, req.rootCode);
   const [lo, hi] = pathRange(root.path);
   const maxLevel = root.level + req.depth;
+  const expanded = [...new Set(req.expanded ?? [])];
+  // The root's subtree to `depth`, and the children of each expanded union in it.
   const inSubtree = (q: ReturnType<Db>) =>
-    validIn(q.where('u.path', '>=', lo).andWhere('u.path', '<', hi).andWhere('u.level', '<=', maxLevel), span);
+    validIn(
+      q.where('u.path', '>=', lo).andWhere('u.path', '<', hi).andWhere((w) => {
+        w.where('u.level', '<=', maxLevel);
+        if (expanded.length) w.orWhereIn('u.parent_id', db('trade_union').select('id').whereIn('code', expanded));
+      }),
+      span,
+    );
 
   const childOf = validIn(db('trade_union as c').select(db.raw('1')).whereRaw('c.parent_id = u.id'), span, 'c');
   const unitRows: (UnionRow & { hasChildren: number })[] = await inSubtree(unionQuery(db)).select(db.raw(`exists ? as "hasChildren"`, [childOf]));
-  const ordered = treeOrder(unitRows, root.id);
+  // A union the caller neither reads nor passes through to one it reads is left out (the root stays: it was asked for).
+  const onTheWay = (u: UnionRow) => access.reads(u.path) || access.readsBelow(u.path);
+  const ordered = treeOrder(unitRows.filter((u) => u.id === root.id || onTheWay(u)), root.id);
 
   // Stored indicators to fetch: the asked ones, plus the parts of any asked ratio.
   const needed = new Set<string>();
@@ -74,7 +99,7 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   const ids = await indicatorIds(db);
   // Packed one string per unit (the national view: ~19,000 cells).
   const figureQuery = db('figure as f')
-    .where('f.scenario', req.scenario)
+    .whereIn('f.scenario', scenarios)
     .whereIn('f.year', years)
     .whereIn('f.indicator_id', [...needed].map((c) => ids.get(c)!));
   // The units are known: name them, so SQLite seeks the (union, scenario, year, indicator) index per
@@ -84,27 +109,34 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
     ordered.length <= MAX_UNITS_BY_ID
       ? figureQuery.whereIn('f.union_id', ordered.map((u) => u.id))
       : inSubtree(figureQuery.join('trade_union as u', 'u.id', 'f.union_id')),
-    { fields: ['indicatorId', 'year', 'value', 'status', 'version'] },
+    { fields: ['indicatorId', 'year', 'scenario', 'value', 'status', 'version', 'proposed'] },
   );
-  const columns: GridColumn[] = defs.flatMap((d) => years.map((year) => ({ indicatorCode: d.code, year })));
+  // Column (indicator d, year y, scenario s) is at (d × years + y) × scenarios + s: one scenario keeps the old order.
+  const columns: GridColumn[] = defs.flatMap((d) => years.flatMap((year) => scenarios.map((scenario) => ({ indicatorCode: d.code, year, scenario }))));
   const width = columns.length;
+  const [Y, S] = [years.length, scenarios.length];
   // Numeric lookups only: this loop runs once per cell (tens of thousands for the national view).
   const yearAt = new Map(years.map((y, i) => [y, i]));
+  const scenarioAt = new Map(scenarios.map((x, i) => [x, i]));
   const defAt = new Map(defs.flatMap((d, i): [number, number][] => (d.aggregation.type === 'ratio' ? [] : [[ids.get(d.code)!, i]])));
   const rowOf = new Map(ordered.map((u, i) => [u.id, i]));
   const visibility = ordered.map((u) => access.visibility(u.path));
-  const rows: GridRow[] = ordered.map((u) => ({
+  const rows: GridRow[] = ordered.map((u, r) => ({
     union: { ...u, hasChildren: undefined } as unknown as UnionRow,
-    hasChildren: Boolean(u.hasChildren),
+    // Closed where nothing below would be shown (a root the caller neither reads nor passes through).
+    hasChildren: Boolean(u.hasChildren) && onTheWay(u),
+    readable: visibility[r] !== 'none',
+    approvedOnly: visibility[r] === 'approved',
     values: new Array<number | null>(width).fill(null),
     statuses: new Array<FigureStatus | null>(width).fill(null),
     versions: new Array<number>(width).fill(0),
+    proposals: new Array<boolean>(width).fill(false),
   }));
   // Parts of asked ratios, kept aside (by row, part and year) for the recomputation.
   const ratios = defs.filter((d) => d.aggregation.type === 'ratio');
   const parts = [...new Set(ratios.flatMap((d) => (d.aggregation.type === 'ratio' ? [d.aggregation.numerator, d.aggregation.denominator] : [])))];
   const partAt = new Map(parts.map((c, i) => [ids.get(c), i]));
-  const stride = parts.length * years.length;
+  const stride = parts.length * Y * S;
   const aside = new Map<number, number | null>();
   for (const [unionId, cells] of packed) {
     const r = rowOf.get(unionId);
@@ -112,18 +144,19 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
     const seen = visibility[r];
     if (seen === 'none') continue;
     const row = rows[r]!;
-    cells.each(({ indicatorId, year, value, status, version }) => {
+    cells.each(({ indicatorId, year, scenario, value, status, version, proposed }) => {
       if (seen === 'approved' && status !== 'approved') return;
-      const yi = yearAt.get(year)!;
+      const ys = yearAt.get(year)! * S + scenarioAt.get(scenario)!;
       const d = defAt.get(indicatorId);
       if (d !== undefined) {
-        const c = d * years.length + yi;
+        const c = d * Y * S + ys;
         row.values[c] = value;
         row.statuses[c] = status;
         row.versions[c] = version;
+        row.proposals[c] = proposed && seen === 'all';
       }
       const part = partAt.get(indicatorId);
-      if (part !== undefined) aside.set(r * stride + part * years.length + yi, value);
+      if (part !== undefined) aside.set(r * stride + part * Y * S + ys, value);
     });
   }
   for (const d of ratios) {
@@ -131,12 +164,12 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
     const { numerator, denominator, scale } = d.aggregation;
     const [num, den, at] = [partAt.get(ids.get(numerator))!, partAt.get(ids.get(denominator))!, defs.indexOf(d)];
     rows.forEach((row, r) => {
-      years.forEach((_, yi) => {
-        const n = aside.get(r * stride + num * years.length + yi);
-        const dv = aside.get(r * stride + den * years.length + yi);
-        if (n === undefined || n === null || !dv) return;
-        row.values[at * years.length + yi] = Math.round((n / dv) * scale * 100) / 100;
-      });
+      for (let ys = 0; ys < Y * S; ys++) {
+        const n = aside.get(r * stride + num * Y * S + ys);
+        const dv = aside.get(r * stride + den * Y * S + ys);
+        if (n === undefined || n === null || !dv) continue;
+        row.values[at * Y * S + ys] = Math.round((n / dv) * scale * 100) / 100;
+      }
     });
   }
   return { columns, rows };

@@ -18,6 +18,8 @@ export interface PackedCell {
   /** As the driver gives it (epoch ms text or timestamptz text): `isoTime` reads both. */
   approvedAt: string | null;
   approvedBy: string | null;
+  /** A correction is pending beside the approved value. */
+  proposed: boolean;
 }
 type Field = keyof PackedCell;
 
@@ -32,6 +34,7 @@ const FIELDS: { [K in Field]: (db: Db) => string } = {
   version: () => 'f.version',
   approvedAt: (db) => `coalesce(${timeText(db, 'f.approved_at')}, '')`,
   approvedBy: () => "coalesce(f.approved_by, '')",
+  proposed: () => "case when f.proposed_value is null then '' else '1' end",
 };
 
 /**
@@ -49,6 +52,7 @@ function decode(p: string[], at: Record<Field, number>): PackedCell {
     version: at.version < 0 ? undefined : Number(p[at.version]),
     approvedAt: at.approvedAt < 0 ? undefined : p[at.approvedAt] || null,
     approvedBy: at.approvedBy < 0 ? undefined : p[at.approvedBy] || null,
+    proposed: at.proposed < 0 ? undefined : p[at.proposed] === '1',
   } as PackedCell;
 }
 

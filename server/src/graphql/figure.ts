@@ -1,10 +1,10 @@
-import { indicator, INDICATORS, YEARS } from '@unionhub/schema';
+import { indicator, INDICATORS, SKIP_REASONS, YEARS } from '@unionhub/schema';
 import { builder, FigureStatusEnum, requireCaller, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
 import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
 import { DomainError } from '../domain/errors.js';
-import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Transition, type TransitionResult } from '../domain/approval.js';
+import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Skip, type Transition, type TransitionResult } from '../domain/approval.js';
 import { cellLoaderKey, underRoot, type Context } from '../context.js';
 import { z } from 'zod';
 import { LIMITS } from '../config.js';
@@ -125,7 +125,7 @@ export const MAX_BATCH = LIMITS.MAX_CELLS_PER_WRITE;
 const reasonArg = optionalText(1_000);
 const SetFiguresArgs = z.object({ cells: cellBatch(z.object({ unionCode, indicatorCode })), reason: reasonArg });
 const SelectionArgs = z.object({
-  selection: z.object({ cells: cellBatch(cellKey).nullish(), unitYear: z.object({ unionCode, year }).nullish(), subtree: z.object({ root: unionCode, year }).nullish() }),
+  selection: z.object({ cells: cellBatch(cellKey).nullish(), lenient: z.boolean().nullish(), unitYear: z.object({ unionCode, year }).nullish(), subtree: z.object({ root: unionCode, year }).nullish() }),
   reason: reasonArg,
 });
 // The value's range is the domain's check (checkValue: per unit, naming the cell).
@@ -211,16 +211,41 @@ const SubtreeInput = builder.inputType('SubtreeYear', {
 });
 
 const SelectionInput = builder.inputType('FigureSelection', {
-  description: 'Exactly one of: a list of cells (all must qualify, or nothing moves), a unit-year, or a subtree-year (what qualifies moves; the rest is counted with its reason).',
+  description:
+    'Exactly one of: a list of cells (all must qualify, or nothing moves — unless `lenient`), a unit-year, or a subtree-year ' +
+    '(what qualifies moves; the rest is counted with its reason).',
   fields: (t) => ({
     cells: t.field({ type: [CellKeyInput] }),
+    lenient: t.boolean({
+      required: true,
+      defaultValue: false,
+      description:
+        'With `cells`: move the cells that can move and count the rest in `skipped` / `reasons` (as a unit-year or a subtree does) ' +
+        'instead of refusing the whole list. Default false (all or nothing): API callers rely on a list being applied whole or not at all. ' +
+        'A refused list carries each cell\'s reason code in `extensions.reason`.',
+    }),
     unitYear: t.field({ type: UnitYearInput }),
     subtree: t.field({ type: SubtreeInput }),
   }),
 });
 
+const SkipReasonEnum = builder.enumType('SkipReason', {
+  description: 'Why a cell did not move, for the client to word in the page\'s language (schema/src/errors.ts SKIP_REASONS).',
+  values: Object.fromEntries(Object.keys(SKIP_REASONS).map((k) => [k, { value: k }])) as Record<keyof typeof SKIP_REASONS, { value: keyof typeof SKIP_REASONS }>,
+});
+
+const SkipParamsRef = builder.objectRef<Skip['params']>('SkipParams').implement({
+  description: 'What a reason is about, where the caller may read it (null otherwise).',
+  fields: (t) => ({
+    status: t.field({ type: FigureStatusEnum, nullable: true, description: 'The status the cells were in.', resolve: (p) => p.status }),
+    withProposal: t.boolean({ nullable: true, description: 'The cells are approved with a correction pending.', resolve: (p) => p.withProposal }),
+  }),
+});
+
 const SkippedRef = builder.objectRef<TransitionResult['skipped'][number]>('SkippedCell').implement({
   fields: (t) => ({
+    code: t.field({ type: SkipReasonEnum, resolve: (s) => s.code }),
+    params: t.field({ type: SkipParamsRef, resolve: (s) => s.params }),
     unionCode: t.string({ resolve: (s) => s.cell.unionCode }),
     indicatorCode: t.string({ resolve: (s) => s.cell.indicatorCode }),
     year: t.int({ resolve: (s) => s.cell.year }),
@@ -229,8 +254,16 @@ const SkippedRef = builder.objectRef<TransitionResult['skipped'][number]>('Skipp
   }),
 });
 
-const ReasonCountRef = builder.objectRef<{ reason: string; count: number }>('ReasonCount').implement({
-  fields: (t) => ({ reason: t.exposeString('reason'), count: t.exposeInt('count') }),
+type ReasonCount = Pick<Skip, 'code' | 'params' | 'reason'> & { count: number };
+
+const ReasonCountRef = builder.objectRef<ReasonCount>('ReasonCount').implement({
+  description: 'Cells skipped for one reason: its code and parameters (to word in the page\'s language), the English `reason`, and how many.',
+  fields: (t) => ({
+    reason: t.exposeString('reason', { description: 'In English, for API callers; a page words `code` and `params` itself.' }),
+    count: t.exposeInt('count'),
+    code: t.field({ type: SkipReasonEnum, resolve: (r) => r.code }),
+    params: t.field({ type: SkipParamsRef, resolve: (r) => r.params }),
+  }),
 });
 
 const TransitionPayload = builder.objectRef<TransitionResult>('TransitionPayload').implement({
@@ -242,11 +275,16 @@ const TransitionPayload = builder.objectRef<TransitionResult>('TransitionPayload
     skipped: t.field({ type: [SkippedRef], args: { limit: t.arg.int({ defaultValue: 100, required: true }) }, resolve: (r, a) => r.skipped.slice(0, a.limit) }),
     reasons: t.field({
       type: [ReasonCountRef],
-      description: 'Why cells did not move, counted.',
+      description: 'Why cells did not move, counted per reason (its code, parameters and English text), in the order first met.',
       resolve: (r) => {
-        const counts = new Map<string, number>();
-        for (const s of r.skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-        return [...counts].map(([reason, count]) => ({ reason, count }));
+        const counts = new Map<string, ReasonCount>();
+        for (const { code, params, reason } of r.skipped) {
+          const key = JSON.stringify([code, params.status, params.withProposal, reason]);
+          const seen = counts.get(key);
+          if (seen) seen.count++;
+          else counts.set(key, { code, params, reason, count: 1 });
+        }
+        return [...counts.values()];
       },
     }),
   }),
@@ -258,14 +296,15 @@ function movedAtMost(s: SelectionArg | undefined, shape: TreeShape): number {
   return subtreeOf(Infinity, shape, s?.subtree?.root) * INDICATORS.length;
 }
 
-type SelectionArg = { cells?: { unionCode: string; indicatorCode: string; year: number; scenario: 'actual' | 'target' }[] | null; unitYear?: { unionCode: string; year: number; scenario: 'actual' | 'target' } | null; subtree?: { root: string; year: number; scenario: 'actual' | 'target'; onlyPassing: boolean } | null };
+type SelectionArg = { cells?: { unionCode: string; indicatorCode: string; year: number; scenario: 'actual' | 'target' }[] | null; lenient?: boolean | null; unitYear?: { unionCode: string; year: number; scenario: 'actual' | 'target' } | null; subtree?: { root: string; year: number; scenario: 'actual' | 'target'; onlyPassing: boolean } | null };
 
 function toSelection(s: SelectionArg): Selection {
   const given = [s.cells, s.unitYear, s.subtree].filter((x) => x !== null && x !== undefined);
+  if (s.lenient && !s.cells) throw new DomainError('VALIDATION', '`lenient` applies to a list of cells (a unit-year or a subtree is always lenient)');
   if (given.length !== 1) throw new DomainError('VALIDATION', 'Give exactly one of cells, unitYear, subtree');
   if (s.cells) {
     if (s.cells.length === 0 || s.cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `Give 1 to ${MAX_BATCH} cells`);
-    return { cells: s.cells };
+    return { cells: s.cells, lenient: s.lenient ?? false };
   }
   return s.unitYear ? { unitYear: s.unitYear } : { subtree: s.subtree! };
 }

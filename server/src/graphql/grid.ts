@@ -7,52 +7,107 @@ import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.j
 import { len, maxItems, subtreeOf } from '../hardening/cost.js';
 import { INDICATORS, YEARS } from '@unionhub/schema';
 
-const GridArgs = z.object({ root: unionCode, years, indicators: z.array(indicatorCode).max(200).nullish() });
+/** Expanded unions one sheet can show: every union of levels 0–2 nationally (~1,500) with room to spare. */
+export const MAX_EXPANDED = 5_000;
+
+const GridArgs = z.object({
+  root: unionCode,
+  years,
+  indicators: z.array(indicatorCode).max(200).nullish(),
+  expanded: z.array(unionCode).max(MAX_EXPANDED).nullish(),
+  scenarios: z.array(z.enum(['actual', 'target'])).min(1).max(2).nullish(),
+});
 
 const GridColumnRef = builder.objectRef<GridColumn>('GridColumn').implement({
   fields: (t) => ({
     indicatorCode: t.exposeString('indicatorCode'),
     year: t.exposeInt('year'),
+    scenario: t.field({ type: ScenarioEnum, resolve: (c) => c.scenario }),
   }),
 });
 
 const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
-  description: 'One union of the grid; `values`, `statuses` and `versions` run parallel to `Grid.columns`.',
+  description: 'One union of the grid; `values`, `statuses`, `versions` and `proposals` run parallel to `Grid.columns`.',
   fields: (t) => ({
     unionCode: t.string({ resolve: (r) => r.union.code }),
     name: t.string({ resolve: (r) => r.union.name }),
     kind: t.field({ type: UnionKindEnum, resolve: (r) => r.union.kind as UnionKind }),
     level: t.int({ resolve: (r) => r.union.level }),
     parentCode: t.string({ nullable: true, resolve: (r) => r.union.path.split('/').filter(Boolean).at(-2) ?? null }),
-    hasChildren: t.exposeBoolean('hasChildren'),
+    hasChildren: t.exposeBoolean('hasChildren', { description: 'Children would be shown if it were expanded (false where the caller may read nothing below it).' }),
+    readable: t.exposeBoolean('readable', {
+      description:
+        'The caller may read this union\'s figures. A row it may not read is only on the way down to unions it may read ' +
+        '(a provincial reporter asking for TLĐ sees TLĐ, unreadable, then its own province): its cells are empty because ' +
+        'they are not the caller\'s to see, not because nothing was reported. Unions below the root that the caller may not ' +
+        'read and that lead to nothing it may read are left out; the root is always answered.',
+    }),
+    approvedOnly: t.exposeBoolean('approvedOnly', {
+      description: 'The caller reads approved figures only here (a viewer): a cell not approved yet is empty and has no status.',
+    }),
     values: t.floatList({ nullable: { list: false, items: true }, resolve: (r) => r.values }),
     statuses: t.field({ type: [FigureStatusEnum], nullable: { list: false, items: true }, resolve: (r) => r.statuses }),
     versions: t.intList({ description: '0 where the cell does not exist yet.', resolve: (r) => r.versions }),
+    proposals: t.booleanList({
+      description: 'A correction is pending beside the approved value (`Figure.proposedValue`). Always false where the caller reads approved figures only.',
+      resolve: (r) => r.proposals,
+    }),
   }),
 });
 
 const GridRef = builder.objectRef<{ columns: GridColumn[]; rows: GridRow[] }>('Grid').implement({
   fields: (t) => ({
     // Bounds from `grid`'s own arguments: one column per indicator × year, one row per union of the subtree.
-    columns: t.field({ type: [GridColumnRef], extensions: maxItems((_, _s, g) => len(g.indicators, INDICATORS.length) * len(g.years, YEARS.length)), resolve: (g) => g.columns }),
-    rows: t.field({ type: [GridRowRef], extensions: maxItems((_, s, g) => subtreeOf(g.depth, s, g.root)), resolve: (g) => g.rows }),
+    // Bounds from `grid`'s own arguments: one column per indicator × year × scenario, one row per union
+    // of the subtree to `depth` plus the children of each expanded union, never more than the root's whole subtree.
+    columns: t.field({
+      type: [GridColumnRef],
+      extensions: maxItems((_, _s, g) => len(g.indicators, INDICATORS.length) * len(g.years, YEARS.length) * scenariosOf(g).length),
+      resolve: (g) => g.columns,
+    }),
+    rows: t.field({
+      type: [GridRowRef],
+      extensions: maxItems((_, s, g) => Math.min(subtreeOf(g.depth, s, g.root) + len(g.expanded, 0) * s.fanOut, subtreeOf(Infinity, s, g.root))),
+      resolve: (g) => g.rows,
+    }),
   }),
 });
 
 builder.queryFields((t) => ({
   grid: t.field({
     type: GridRef,
-    description: 'The spreadsheet read: `root` and its descendants to `depth` × indicators × years, for one scenario.',
+    description:
+      'The spreadsheet read, in one request: `root` and its descendants to `depth`, plus the children of each `expanded` union, ' +
+      '× indicators × years × scenarios (columns in that order, scenario innermost).',
     args: {
       root: t.arg.string({ required: true }),
       depth: t.arg.int({ defaultValue: 1, required: true }),
       years: t.arg.intList({ required: true }),
       indicators: t.arg.stringList({ description: 'Default: the whole catalogue.' }),
-      scenario: t.arg({ type: ScenarioEnum, defaultValue: "actual", required: true }),
+      scenario: t.arg({ type: ScenarioEnum, defaultValue: "actual", required: true, description: 'The one scenario, unless `scenarios` is given.' }),
+      scenarios: t.arg({
+        type: [ScenarioEnum],
+        description: 'Several scenarios at once (ACTUAL and TARGET for "% achieved"); overrides `scenario`. Each column names its scenario.',
+      }),
+      expanded: t.arg.stringList({
+        description:
+          'Unions the sheet has open below `depth`: each one\'s children are answered too (what is shown, in one request). ' +
+          'A union is answered only if its parent is (within `depth` or itself expanded); codes outside `root`\'s subtree add nothing.',
+      }),
     },
     resolve: (_, args, ctx) => {
       checkArgs(GridArgs, args);
-      return readGrid(ctx.db, { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenario: args.scenario }, ctx.access);
+      return readGrid(
+        ctx.db,
+        { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenarios: scenariosOf(args), expanded: args.expanded },
+        ctx.access,
+      );
     },
   }),
 }));
+
+/** `scenarios` when given, else `[scenario]` (the default ACTUAL when neither is). */
+function scenariosOf(a: { scenario?: unknown; scenarios?: unknown }): ('actual' | 'target')[] {
+  if (Array.isArray(a.scenarios) && a.scenarios.length > 0) return a.scenarios as ('actual' | 'target')[];
+  return [(a.scenario as 'actual' | 'target' | undefined) ?? 'actual'];
+}
