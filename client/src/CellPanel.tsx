@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
 import { run } from './api.ts';
 import { notANumber, t, type Lang } from './i18n.ts';
+import { failureText } from './messages.ts';
 
 export interface CellRef {
   unionCode: string;
@@ -53,7 +54,8 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
     setError(null);
     run<Detail>(DETAIL, { u: cell.unionCode, i: cell.indicatorCode, y: cell.year, s: cell.scenario, full })
       .then((d) => setDetail({ ...d, discrepancies: (d.discrepancies ?? []).filter((x) => x.indicator.code === cell.indicatorCode || x.message.includes(cell.indicatorCode)) }))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => setError(failureText(e, lang)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the language only words a refusal; it is no reason to reload
   }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario, full, version]);
   useEffect(load, [load]);
 
@@ -65,7 +67,7 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
       load();
       onChanged();
     } catch (e) {
-      setError((e as Error).message);
+      setError(failureText(e, lang));
     }
   };
   const move = (kind: string, reason?: string) =>

@@ -7,6 +7,7 @@ import { formatViNumber } from '@unionhub/schema/numbers';
 import { run } from './api.ts';
 import { t, type Lang } from './i18n.ts';
 import { YearRange, yearsOf, type Years } from './YearRange.tsx';
+import { failureText } from './messages.ts';
 
 interface ProgressRow {
   union: { code: string; name: string; level: number };
@@ -38,7 +39,7 @@ export function Progress({ lang, onOpen }: { lang: Lang; onOpen: (unionCode: str
     setError(null);
     run<{ approvalProgress: ProgressRow[] }>(PROGRESS, { root: root.code, years, scenario })
       .then((d) => setRows(d.approvalProgress))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => setError(failureText(e, lang)));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [root.code, scenario, range.from, range.to]);
 

@@ -124,6 +124,12 @@ const WORDS = {
     vi: 'Tệp chỉ gồm các ô đã duyệt; số ô chưa duyệt được ghi ở trang "Ghi chú" (XLSX), trường notApproved (JSON) và X-Not-Approved-Cells (CSV: tiêu đề của HEAD, trailer của GET).',
     en: 'Files hold approved cells only; how many are not approved yet is on the "Ghi chú" sheet (XLSX), in notApproved (JSON) and in X-Not-Approved-Cells (CSV: the headers of a HEAD request, the trailers of the GET).',
   },
+  reportInVietnamese: {
+    vi: 'Báo cáo được lập bằng tiếng Việt.',
+    en: 'The report itself — its tables, sentences and notes, as in the issued XLSX and Word files — is written in Vietnamese.',
+  },
+  millionShort: { vi: 'tr', en: 'M' },
+  thousandShort: { vi: 'N', en: 'k' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

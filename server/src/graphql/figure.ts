@@ -3,7 +3,8 @@ import { builder, FigureStatusEnum, requireCaller, ScenarioEnum } from './builde
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
 import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, said, type Said } from '../domain/errors.js';
+import { MessageParamRef, paramList } from './message.js';
 import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Transition, type TransitionResult } from '../domain/approval.js';
 import { cellLoaderKey, underRoot, type Context } from '../context.js';
 import { z } from 'zod';
@@ -165,7 +166,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_, { cells, reason }, ctx) => {
       checkArgs(SetFiguresArgs, { cells, reason });
-      if (cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `At most ${MAX_BATCH} cells per batch`);
+      if (cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `At most ${MAX_BATCH} cells per batch`, said('batch.tooLarge', { limit: MAX_BATCH }));
       const writes = cells.map((c) => ({ ...c, value: c.value ?? null }));
       const { figures, events } = await writeFigures(ctx.db, writes, { access: ctx.access, reason });
       await ctx.bus.publish(events);
@@ -226,11 +227,18 @@ const SkippedRef = builder.objectRef<TransitionResult['skipped'][number]>('Skipp
     year: t.int({ resolve: (s) => s.cell.year }),
     scenario: t.field({ type: ScenarioEnum, resolve: (s) => s.cell.scenario }),
     reason: t.exposeString('reason'),
+    key: t.string({ description: 'The reason as a message key of schema/src/messages.ts.', resolve: (s) => s.said.key }),
+    params: t.field({ type: [MessageParamRef], resolve: (s) => paramList(s.said.params) }),
   }),
 });
 
-const ReasonCountRef = builder.objectRef<{ reason: string; count: number }>('ReasonCount').implement({
-  fields: (t) => ({ reason: t.exposeString('reason'), count: t.exposeInt('count') }),
+const ReasonCountRef = builder.objectRef<{ reason: string; said: Said; count: number }>('ReasonCount').implement({
+  fields: (t) => ({
+    reason: t.exposeString('reason'),
+    count: t.exposeInt('count'),
+    key: t.string({ description: 'The reason as a message key of schema/src/messages.ts.', resolve: (r) => r.said.key }),
+    params: t.field({ type: [MessageParamRef], resolve: (r) => paramList(r.said.params) }),
+  }),
 });
 
 const TransitionPayload = builder.objectRef<TransitionResult>('TransitionPayload').implement({
@@ -244,9 +252,13 @@ const TransitionPayload = builder.objectRef<TransitionResult>('TransitionPayload
       type: [ReasonCountRef],
       description: 'Why cells did not move, counted.',
       resolve: (r) => {
-        const counts = new Map<string, number>();
-        for (const s of r.skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-        return [...counts].map(([reason, count]) => ({ reason, count }));
+        const counts = new Map<string, { reason: string; said: Said; count: number }>();
+        for (const s of r.skipped) {
+          const c = counts.get(s.reason) ?? { reason: s.reason, said: s.said, count: 0 };
+          c.count++;
+          counts.set(s.reason, c);
+        }
+        return [...counts.values()];
       },
     }),
   }),
