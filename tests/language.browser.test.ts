@@ -108,6 +108,8 @@ describe('language', () => {
     const chartLabels = (await page.locator('.report-chart svg text').allTextContents()).join(' ');
     expect(chartLabels).toMatch(/\d M\b/);
     expect(chartLabels).not.toMatch(/ (tr|N)\b/);
+    expect(chartLabels).toContain('Actual');
+    expect(chartLabels).not.toContain('Thực hiện');
     await page.screenshot({ path: join(SCREENSHOTS, 'language-report-en.png') });
     await page.close();
   });

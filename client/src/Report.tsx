@@ -222,6 +222,8 @@ function scale(values: (number | null)[], zero = false) {
   hi += (hi - lo) * 0.05;
   return (v: number) => PAD.t + (H - PAD.t - PAD.b) * (1 - (v - lo) / (hi - lo));
 }
+/** Actual and target series are interface words; other series (grades) keep the report's own labels. */
+const seriesLabel = (s: Series, lang: Lang) => (s.key === 'actual' || s.key === 'target' ? t(s.key, lang) : s.label);
 /** Chart labels: millions and thousands in the page's language ("1,2 tr" / "1,2 M"). */
 const compact = (v: number, lang: Lang) => (v >= 1e6 ? `${formatViNumber(v / 1e6, 1)} ${t('millionShort', lang)}` : v >= 1e3 ? `${formatViNumber(v / 1e3, 0)} ${t('thousandShort', lang)}` : formatViNumber(v, 0));
 
@@ -249,7 +251,7 @@ function LineChart({ title, years, series, lang }: { title: string; years: numbe
   const y = scale(series.flatMap((s) => s.values));
   const x = (i: number) => PAD.l + ((W - PAD.l - PAD.r) * (i + 0.5)) / years.length;
   return (
-    <Frame title={title} years={years} legend={series.map((s, k) => ({ label: s.label, color: COLORS[k]! }))}>
+    <Frame title={title} years={years} legend={series.map((s, k) => ({ label: seriesLabel(s, lang), color: COLORS[k]! }))}>
       {series.map((s, k) => {
         const pts = s.values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`));
         // Gaps (years not approved) break the line rather than drawing through them.
@@ -271,7 +273,7 @@ function BarChart({ title, years, series, lang }: { title: string; years: number
   const band = (W - PAD.l - PAD.r) / years.length;
   const bw = (band * 0.7) / series.length;
   return (
-    <Frame title={title} years={years} legend={series.map((s, k) => ({ label: s.label, color: COLORS[k]! }))}>
+    <Frame title={title} years={years} legend={series.map((s, k) => ({ label: seriesLabel(s, lang), color: COLORS[k]! }))}>
       {series.map((s, k) => s.values.map((v, i) => v !== null && (
         <rect key={`${s.key}${i}`} x={PAD.l + band * i + band * 0.15 + bw * k} y={y(v)} width={bw} height={H - PAD.b - y(v)} fill={COLORS[k]}>
           <title>{`${s.label} ${years[i]}: ${formatViNumber(v)}`}</title>
