@@ -141,7 +141,7 @@ describe('import of unit workbooks', () => {
     const preview = await post('preview', file);
     expect(preview.status).toBe(200);
     expect(preview.body.counts.rejected).toBe(1);
-    expect(preview.body.rejects).toEqual([{ sheet: 'Số liệu', row: 5, column: 'I', field: 'value', reason: '"12abc" is not a number' }]);
+    expect(preview.body.rejects).toEqual([{ sheet: 'Số liệu', row: 5, column: 'I', field: 'value', reason: '"12abc" is not a number', key: 'import.notANumber', params: { input: '12abc' } }]);
     const applied = await post('apply', file, 'reporter', `?token=${preview.body.token}`);
     expect(applied.status).toBe(400);
     expect(applied.body.code).toBe('VALIDATION');

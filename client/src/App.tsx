@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { csrfToken, run } from './api.ts';
 import { t, type Lang, type Word } from './i18n.ts';
 import { SignIn } from './SignIn.tsx';
@@ -17,7 +17,12 @@ const VIEWS: { view: View; word: Word }[] = [
 ];
 
 export function App() {
-  const [lang, setLang] = useState<Lang>('vi');
+  // The language survives a reload; <html lang> follows it (screen readers, hyphenation, the browser's translate offer).
+  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('uh_lang') === 'en' ? 'en' : 'vi'));
+  useEffect(() => {
+    localStorage.setItem('uh_lang', lang);
+    document.documentElement.lang = lang;
+  }, [lang]);
   const [signedIn, setSignedIn] = useState(csrfToken() !== '');
   const [view, setView] = useState<View>('sheet');
   // Where the sheet opens: a unit code (its ancestors are expanded) and the years to show.

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { formatViNumber, parseViNumber } from '@unionhub/schema/numbers';
 import { run } from './api.ts';
 import { notANumber, t, type Lang } from './i18n.ts';
+import { failureText } from './messages.ts';
 
 export interface CellRef {
   unionCode: string;
@@ -51,10 +52,11 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
 
   const load = useCallback(() => {
     run<Detail>(DETAIL, { u: cell.unionCode, i: cell.indicatorCode, y: cell.year, s: cell.scenario, full })
-      .then((d) => { setError(null); setDetail({ ...d, discrepancies: (d.discrepancies ?? []).filter((x) => x.indicator.code === cell.indicatorCode || x.message.includes(cell.indicatorCode)) }); })
-      .catch((e: Error) => setError(e.message));
-  }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario, full]);
-  useEffect(load, [load, version]); // a new version (a write, a live update) reloads the panel
+      .then((d) => setDetail({ ...d, discrepancies: (d.discrepancies ?? []).filter((x) => x.indicator.code === cell.indicatorCode || x.message.includes(cell.indicatorCode)) }))
+      .catch((e: Error) => setError(failureText(e, lang)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the language only words a refusal; it is no reason to reload
+  }, [cell.unionCode, cell.indicatorCode, cell.year, cell.scenario, full, version]);
+  useEffect(load, [load]);
 
   const act = async (query: string, variables: Record<string, unknown>) => {
     try {
@@ -64,7 +66,7 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
       load();
       onChanged();
     } catch (e) {
-      setError((e as Error).message);
+      setError(failureText(e, lang));
     }
   };
   const move = (kind: string, reason?: string) =>

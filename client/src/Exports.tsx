@@ -9,6 +9,7 @@ import { downloadOnClick } from './api.ts';
 import { t, type Lang } from './i18n.ts';
 import { Import } from './Import.tsx';
 import { YearRange } from './YearRange.tsx';
+import { failureText } from './messages.ts';
 
 export function exportUrl(format: 'csv' | 'xlsx' | 'json', p: { root: string; from: number; to: number; scenario: string; indicators: string }): string {
   const q = new URLSearchParams({ root: p.root.trim() || 'TLD', years: `${p.from}-${p.to}`, scenario: p.scenario });
@@ -23,7 +24,7 @@ export function Exports({ lang }: { lang: Lang }) {
   const [to, setTo] = useState(2017 <= LAST_YEAR ? 2017 : LAST_YEAR);
   const [scenario, setScenario] = useState('all');
   const [indicators, setIndicators] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const params = { root, from, to, scenario, indicators };
   return (
     <section className="files-section" data-testid="exports">
@@ -43,10 +44,10 @@ export function Exports({ lang }: { lang: Lang }) {
       </div>
       <p className="files-links">
         {(['xlsx', 'csv', 'json'] as const).map((f) => (
-          <a key={f} href={exportUrl(f, params)} download data-format={f} onClick={downloadOnClick(setError)}>⬇ {f.toUpperCase()}</a>
+          <a key={f} href={exportUrl(f, params)} download data-format={f} onClick={downloadOnClick((_, failure) => setError(failure))}>⬇ {f.toUpperCase()}</a>
         ))}
       </p>
-      {error && <p className="error">{error}</p>}
+      {error !== null && <p className="error">{failureText(error, lang)}</p>}
       <p className="files-note">{t('export.note', lang)}</p>
     </section>
   );

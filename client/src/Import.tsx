@@ -7,13 +7,15 @@ import { useState } from 'react';
 import { formatViNumber } from '@unionhub/schema/numbers';
 import { csrfToken } from './api.ts';
 import { t, type Lang } from './i18n.ts';
+import { failureText, sayKey } from './messages.ts';
+import type { MessageParams } from '@unionhub/schema/messages';
 
 interface Preview {
   sheet: string;
   rows: number;
   counts: Record<'new' | 'change' | 'proposal' | 'unchanged' | 'blank' | 'rejected', number>;
   changes: { kind: string; row: number; unionCode: string; indicatorCode: string; year: number; scenario: string; value: number | null; currentValue: number | null }[];
-  rejects: { sheet: string; row: number; column: string; reason: string }[];
+  rejects: { sheet: string; row: number; column: string; reason: string; key?: string; params?: MessageParams }[];
   token: string;
 }
 
@@ -43,7 +45,7 @@ export function Import({ lang }: { lang: Lang }) {
   const [phase, setPhase] = useState<Phase | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [result, setResult] = useState<{ written: number; proposed: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [reason, setReason] = useState('');
 
   const go = async (action: 'preview' | 'apply') => {
@@ -62,7 +64,7 @@ export function Import({ lang }: { lang: Lang }) {
         setPreview(null);
       }
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setPhase(null);
     }
@@ -90,7 +92,7 @@ export function Import({ lang }: { lang: Lang }) {
           )}
         </div>
       )}
-      {error && <p role="alert">{error}</p>}
+      {error !== null && <p role="alert">{failureText(error, lang)}</p>}
       {result && <p className="import-done" role="status">{t('import.done', lang)}: {result.written} {t('import.rows', lang)}, {result.proposed} {t('import.proposed', lang)}.</p>}
       {preview && (
         <div className="import-preview">
@@ -106,7 +108,7 @@ export function Import({ lang }: { lang: Lang }) {
               <table className="progress-table import-rejects">
                 <tbody>
                   {preview.rejects.slice(0, 200).map((r) => (
-                    <tr key={`${r.sheet}${r.row}${r.column}`}><td>{r.sheet}!{r.column}{r.row}</td><td>{r.reason}</td></tr>
+                    <tr key={`${r.sheet}${r.row}${r.column}`}><td>{r.sheet}!{r.column}{r.row}</td><td>{sayKey(r.key, r.params ?? {}, lang, r.reason)}</td></tr>
                   ))}
                 </tbody>
               </table>

@@ -7,6 +7,7 @@ import { formatViNumber } from '@unionhub/schema/numbers';
 import { run } from './api.ts';
 import { t, type Lang } from './i18n.ts';
 import { YearRange, yearsOf, type Years } from './YearRange.tsx';
+import { failureText } from './messages.ts';
 
 interface ProgressRow {
   union: { code: string; name: string; level: number };
@@ -39,8 +40,9 @@ export function Progress({ lang, onOpen }: { lang: Lang; onOpen: (unionCode: str
     setError(null);
     run<{ approvalProgress: ProgressRow[] }>(PROGRESS, { root: root.code, years: yearsOf(range), scenario })
       .then((d) => setRows(d.approvalProgress))
-      .catch((e: Error) => setError(e.message));
-  }, [root.code, scenario, range]);
+      .catch((e: Error) => setError(failureText(e, lang)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the language only words a refusal; it is no reason to reload
+  }, [root.code, scenario, range.from, range.to]);
 
   // One line per union, in the order the server gave (root first, then its children).
   const units: ProgressRow['union'][] = [];

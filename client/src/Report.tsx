@@ -8,6 +8,7 @@ import { formatViNumber } from '@unionhub/schema/numbers';
 import { roleOperations } from '@unionhub/schema/roles';
 import { downloadOnClick, run, subscribe } from './api.ts';
 import { t, type Lang, type Word } from './i18n.ts';
+import { failureText } from './messages.ts';
 import './report.css';
 
 interface Column { key: string; label: string; format: string }
@@ -65,7 +66,8 @@ export function Report({ lang }: { lang: Lang }) {
   }, []);
   useEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- load sets state only after its await, not synchronously
-    load().catch((e: Error) => setError(e.message));
+    load().catch((e: Error) => setError(failureText(e, lang)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the language only words a refusal; it is no reason to reload
   }, [load]);
 
   const open = useCallback(async (id: number) => {
@@ -88,7 +90,7 @@ export function Report({ lang }: { lang: Lang }) {
       await load();
       await open(d.generateReport.id);
     } catch (e) {
-      setError((e as Error).message);
+      setError(failureText(e, lang));
     } finally {
       controller.abort();
       setTimeout(() => setProgress(null), 800);
@@ -96,7 +98,7 @@ export function Report({ lang }: { lang: Lang }) {
   };
 
   const report = shown?.report ?? live;
-  const download = downloadOnClick(setError);
+  const download = downloadOnClick((_, failure) => setError(failureText(failure, lang)));
   return (
     <div className="report-page" data-testid="report-page">
       <div className="report-toolbar">
@@ -157,10 +159,11 @@ export function Report({ lang }: { lang: Lang }) {
                 )}
                 {report.withProposal > 0 && <p>{t('withProposalNote', lang)}: {formatViNumber(report.withProposal)}</p>}
               </section>
-              <section className="report-sentences">{report.sentences.map((s) => <p key={s.key}>{s.text}</p>)}</section>
+              {lang !== 'vi' && <p className="report-language-note" data-testid="report-language-note">{t('reportInVietnamese', lang)}</p>}
+              <section className="report-sentences" lang="vi">{report.sentences.map((s) => <p key={s.key}>{s.text}</p>)}</section>
               <section className="report-charts">
-                <LineChart title={t('membersTrend', lang)} years={report.charts.years} series={report.charts.members} />
-                <BarChart title={t('admittedVsTarget', lang)} years={report.charts.years} series={report.charts.admitted} />
+                <LineChart title={t('membersTrend', lang)} years={report.charts.years} series={report.charts.members} lang={lang} />
+                <BarChart title={t('admittedVsTarget', lang)} years={report.charts.years} series={report.charts.admitted} lang={lang} />
                 <GradingChart title={t('gradingMix', lang)} years={report.charts.years} series={report.charts.grading} />
               </section>
               {report.tables.map((tb) => <ReportTable key={tb.key} table={tb} />)}
@@ -184,7 +187,7 @@ function summarisePending(pending: ReportData['pending']) {
 
 function ReportTable({ table }: { table: Table }) {
   return (
-    <section className="report-table-wrap" data-testid={`report-table-${table.key}`}>
+    <section className="report-table-wrap" data-testid={`report-table-${table.key}`} lang="vi">
       <h3>{table.title}</h3>
       <table className="report-table">
         <thead><tr><th>{table.rowHeading}</th>{table.columns.map((c) => <th key={c.key}>{c.label}</th>)}</tr></thead>
@@ -220,7 +223,10 @@ function scale(values: (number | null)[], zero = false) {
   hi += (hi - lo) * 0.05;
   return (v: number) => PAD.t + (H - PAD.t - PAD.b) * (1 - (v - lo) / (hi - lo));
 }
-const compact = (v: number) => (v >= 1e6 ? `${formatViNumber(v / 1e6, 1)} tr` : v >= 1e3 ? `${formatViNumber(v / 1e3, 0)} N` : formatViNumber(v, 0));
+/** Actual and target series are interface words; other series (grades) keep the report's own labels. */
+const seriesLabel = (s: Series, lang: Lang) => (s.key === 'actual' || s.key === 'target' ? t(s.key, lang) : s.label);
+/** Chart labels: millions and thousands in the page's language ("1,2 tr" / "1,2 M"). */
+const compact = (v: number, lang: Lang) => (v >= 1e6 ? `${formatViNumber(v / 1e6, 1)} ${t('millionShort', lang)}` : v >= 1e3 ? `${formatViNumber(v / 1e3, 0)} ${t('thousandShort', lang)}` : formatViNumber(v, 0));
 
 function Frame({ title, years, children, legend }: { title: string; years: number[]; children: React.ReactNode; legend: { label: string; color: string }[] }) {
   const x = (i: number) => PAD.l + ((W - PAD.l - PAD.r) * (i + 0.5)) / years.length;
@@ -242,11 +248,11 @@ function Frame({ title, years, children, legend }: { title: string; years: numbe
   );
 }
 
-function LineChart({ title, years, series }: { title: string; years: number[]; series: Series[] }) {
+function LineChart({ title, years, series, lang }: { title: string; years: number[]; series: Series[]; lang: Lang }) {
   const y = scale(series.flatMap((s) => s.values));
   const x = (i: number) => PAD.l + ((W - PAD.l - PAD.r) * (i + 0.5)) / years.length;
   return (
-    <Frame title={title} years={years} legend={series.map((s, k) => ({ label: s.label, color: COLORS[k]! }))}>
+    <Frame title={title} years={years} legend={series.map((s, k) => ({ label: seriesLabel(s, lang), color: COLORS[k]! }))}>
       {series.map((s, k) => {
         const pts = s.values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`));
         // Gaps (years not approved) break the line rather than drawing through them.
@@ -255,7 +261,7 @@ function LineChart({ title, years, series }: { title: string; years: number[]; s
           <g key={s.key}>
             {segments.map((seg, j) => <polyline key={j} points={seg} fill="none" stroke={COLORS[k]} strokeWidth="2" strokeDasharray={k ? '4 3' : undefined} />)}
             {s.values.map((v, i) => v !== null && <circle key={i} cx={x(i)} cy={y(v)} r="3" fill={COLORS[k]}><title>{`${years[i]}: ${formatViNumber(v)}`}</title></circle>)}
-            {k === 0 && s.values.map((v, i) => v !== null && <text key={`t${i}`} x={x(i)} y={y(v) - 6} textAnchor="middle" fontSize="9">{compact(v)}</text>)}
+            {k === 0 && s.values.map((v, i) => v !== null && <text key={`t${i}`} x={x(i)} y={y(v) - 6} textAnchor="middle" fontSize="9">{compact(v, lang)}</text>)}
           </g>
         );
       })}
@@ -263,18 +269,18 @@ function LineChart({ title, years, series }: { title: string; years: number[]; s
   );
 }
 
-function BarChart({ title, years, series }: { title: string; years: number[]; series: Series[] }) {
+function BarChart({ title, years, series, lang }: { title: string; years: number[]; series: Series[]; lang: Lang }) {
   const y = scale(series.flatMap((s) => s.values), true);
   const band = (W - PAD.l - PAD.r) / years.length;
   const bw = (band * 0.7) / series.length;
   return (
-    <Frame title={title} years={years} legend={series.map((s, k) => ({ label: s.label, color: COLORS[k]! }))}>
+    <Frame title={title} years={years} legend={series.map((s, k) => ({ label: seriesLabel(s, lang), color: COLORS[k]! }))}>
       {series.map((s, k) => s.values.map((v, i) => v !== null && (
         <rect key={`${s.key}${i}`} x={PAD.l + band * i + band * 0.15 + bw * k} y={y(v)} width={bw} height={H - PAD.b - y(v)} fill={COLORS[k]}>
           <title>{`${s.label} ${years[i]}: ${formatViNumber(v)}`}</title>
         </rect>
       )))}
-      {series[0]?.values.map((v, i) => v !== null && <text key={i} x={PAD.l + band * i + band / 2} y={y(v) - 4} textAnchor="middle" fontSize="9">{compact(v)}</text>)}
+      {series[0]?.values.map((v, i) => v !== null && <text key={i} x={PAD.l + band * i + band / 2} y={y(v) - 4} textAnchor="middle" fontSize="9">{compact(v, lang)}</text>)}
     </Frame>
   );
 }

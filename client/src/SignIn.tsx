@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { run } from './api.ts';
 import { t, type Lang } from './i18n.ts';
+import { failureText } from './messages.ts';
 
 export function SignIn({ lang, onSignedIn }: { lang: Lang; onSignedIn: () => void }) {
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -14,7 +15,7 @@ export function SignIn({ lang, onSignedIn }: { lang: Lang; onSignedIn: () => voi
       await run('mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { csrfToken } }', { u: form.get('username'), p: form.get('password') }, true);
       onSignedIn();
     } catch (err) {
-      setError((err as Error).message);
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -29,7 +30,7 @@ export function SignIn({ lang, onSignedIn }: { lang: Lang; onSignedIn: () => voi
         {t('password', lang)} <input name="password" type="password" autoComplete="current-password" required />
       </label>
       <button type="submit" disabled={busy}>{t('signIn', lang)}</button>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error !== null && <p role="alert" className="error">{failureText(error, lang)}</p>}
     </form>
   );
 }

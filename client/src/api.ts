@@ -16,7 +16,7 @@ export const client = new Client({
 
 export interface GqlError {
   message: string;
-  extensions?: { code?: string; index?: number; [k: string]: unknown };
+  extensions?: { code?: string; index?: number; key?: string; params?: Record<string, string | number | boolean | null>; [k: string]: unknown };
 }
 
 /** Run a query or mutation; resolve with data or reject with the GraphQL errors. */
@@ -46,10 +46,10 @@ export async function download(path: string): Promise<void> {
 }
 
 /** A link's click: the download through a ticket; a refusal is shown by `onError`. */
-export function downloadOnClick(onError: (message: string) => void) {
+export function downloadOnClick(onError: (message: string, failure: unknown) => void) {
   return (e: { preventDefault(): void; currentTarget: { getAttribute(name: string): string | null } }) => {
     e.preventDefault();
-    download(e.currentTarget.getAttribute('href')!).catch((err: Error) => onError(err.message));
+    download(e.currentTarget.getAttribute('href')!).catch((err: Error) => onError(err.message, err));
   };
 }
 

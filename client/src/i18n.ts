@@ -161,6 +161,12 @@ const WORDS = {
   'skip.approved': { vi: 'đã duyệt', en: 'already approved' },
   'skip.alreadySubmitted': { vi: 'đã gửi', en: 'already submitted' },
   'skip.notSubmitted': { vi: 'chưa gửi', en: 'not submitted yet' },
+  reportInVietnamese: {
+    vi: 'Báo cáo được lập bằng tiếng Việt.',
+    en: 'The report itself — its tables, sentences and notes, as in the issued XLSX and Word files — is written in Vietnamese.',
+  },
+  millionShort: { vi: 'tr', en: 'M' },
+  thousandShort: { vi: 'N', en: 'k' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

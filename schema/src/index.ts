@@ -7,3 +7,4 @@ export * from './numbers.js';
 export * from './text.js';
 export * from './roles.js';
 export * from './report.js';
+export * from './messages.js';

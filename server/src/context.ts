@@ -50,7 +50,7 @@ export function readCookie(header: string | null, name: string): string | null {
 }
 
 function refuse(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, status: number) {
-  return new DomainError(code, message, { http: { status } });
+  return new DomainError(code, message, { http: { status }, key: code === 'UNAUTHENTICATED' ? 'auth.signInFirst' : 'auth.forbidden', params: {} });
 }
 
 /**
@@ -127,6 +127,6 @@ export const cellLoaderKey = (k: CellKey): string => JSON.stringify([k.unionCode
 export async function underRoot(ctx: Context, rootCode: string | null | undefined): Promise<(path: string) => boolean> {
   if (!rootCode) return () => true;
   const root = await ctx.unionByCode.load(rootCode);
-  if (!root) throw new DomainError('NOT_FOUND', `Unknown union "${rootCode}"`);
+  if (!root) throw new DomainError('NOT_FOUND', `Unknown union "${rootCode}"`, { key: 'union.unknown', params: { union: rootCode } });
   return (path) => path.startsWith(root.path);
 }

@@ -9,9 +9,9 @@
 import type { FigureStatus, Operation, Scenario, SkipReason } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { insertChunked, isoTime, pathRange, type Db } from './db.js';
-import { CellBatchError, DomainError } from './errors.js';
+import { CellBatchError, DomainError, said, type Said } from './errors.js';
 import { unionByCode } from './unions.js';
-import { cellId, checkValue, figuresByKeys, type CellKey, type FigureRow } from './figures.js';
+import { cellId, figuresByKeys, valueProblem, type CellKey, type FigureRow } from './figures.js';
 import { involvedIndicators } from './rules.js';
 import { recheck, type SyncReport } from './reconcile.js';
 import { discrepanciesChanged, figuresChanged, type WithEvents } from './events.js';
@@ -62,6 +62,8 @@ export interface Skip {
   code: SkipReason;
   params: { status: FigureStatus | null; withProposal: boolean | null };
   reason: string;
+  /** The reason as a message key of schema/src/messages.ts and its params. */
+  said: Said;
 }
 
 const NO_PARAMS: Skip['params'] = { status: null, withProposal: null };
@@ -75,6 +77,12 @@ function why(t: Transition, f: FigureRow): Pick<Skip, 'code' | 'params' | 'reaso
   const reason = `cannot ${t} a ${f.status}${f.proposedValue !== null ? ' cell with a proposal' : ' cell'}${f.value === null ? ' without a value' : ''}`;
   return { code: f.status === 'draft' && f.value === null ? 'NO_VALUE' : 'WRONG_STATUS', params, reason };
 }
+
+/** `why` as a message key and its params. */
+const whySaid = (t: Transition, f: FigureRow): Said =>
+  f.status === 'approved' && t !== 'reopen' && f.proposedValue === null
+    ? said('transition.alreadyApproved')
+    : said('transition.cannot', { transition: t, status: f.status, withProposal: f.proposedValue !== null, withoutValue: f.value === null });
 
 async function select(db: Db, sel: Selection): Promise<{ figures: FigureRow[]; strict: boolean; missing: CellKey[] }> {
   if ('cells' in sel) {
@@ -138,7 +146,7 @@ async function authorsOf(db: Db, moving: { f: FigureRow; next: string }[]): Prom
 export async function transition(db: Db, t: Transition, sel: Selection, opts: { access: Access; reason?: string | null }): Promise<TransitionResult> {
   const def = TRANSITIONS[t];
   const reason = opts.reason?.trim() || null;
-  if (def.needsReason && !reason) throw new DomainError('VALIDATION', `A reason is required to ${t}`);
+  if (def.needsReason && !reason) throw new DomainError('VALIDATION', `A reason is required to ${t}`, said('transition.reasonRequired', { transition: t }));
   const actor = opts.access.caller?.username ?? 'anonymous';
   return db.transaction(async (trx) => {
     const { figures, strict, missing } = await select(trx, sel);
@@ -146,21 +154,21 @@ export async function transition(db: Db, t: Transition, sel: Selection, opts: { 
     const skipped: TransitionResult['skipped'] = [];
     const blocked = 'subtree' in sel && sel.subtree.onlyPassing ? await blockedCells(trx, figures) : new Set<string>();
     const index = 'cells' in sel ? new Map(sel.cells.map((c, i) => [cellId(c), i])) : new Map<string, number>();
-    const refuse = (f: CellKey, code: DomainError['code'], skip: Pick<Skip, 'code' | 'params' | 'reason'>) => {
+    const refuse = (f: CellKey, code: DomainError['code'], skip: Pick<Skip, 'code' | 'params' | 'reason'>, says: Said) => {
       // The cell's key only: a refusal must not carry its value, status or proposal to a caller who may not read them.
       const cell: CellKey = { unionCode: f.unionCode, indicatorCode: f.indicatorCode, year: f.year, scenario: f.scenario };
       if (strict) {
-        const details = { index: index.get(cellId(f)), ...cell, reason: skip.code };
+        const details = { index: index.get(cellId(f)), ...cell, reason: skip.code, ...says };
         errors.push(new DomainError(code, `${f.unionCode}, ${f.indicatorCode}, ${f.year}, ${f.scenario}: ${skip.reason}`, details));
-      } else skipped.push({ cell, ...skip });
+      } else skipped.push({ cell, ...skip, said: says });
     };
-    for (const m of missing) refuse(m, 'NOT_FOUND', { code: 'NO_SUCH_CELL', params: NO_PARAMS, reason: 'no such cell' });
+    for (const m of missing) refuse(m, 'NOT_FOUND', { code: 'NO_SUCH_CELL', params: NO_PARAMS, reason: 'no such cell' }, said('transition.noCell'));
     let moving: { f: FigureRow; next: NonNullable<ReturnType<TransitionDef['next']>> }[] = [];
     for (const f of figures) {
       const next = def.next(f);
-      if (!opts.access.can(def.op, f.unionPath)) refuse(f, 'FORBIDDEN', { code: 'NOT_ALLOWED', params: NO_PARAMS, reason: `your roles do not allow you to ${t} here` });
-      else if (next === null) refuse(f, 'FORBIDDEN_TRANSITION', why(t, f));
-      else if (blocked.has(cellId(f))) refuse(f, 'FORBIDDEN_TRANSITION', { code: 'BLOCKED_BY_DISCREPANCY', params: paramsOf(f), reason: 'an open discrepancy blocks it' });
+      if (!opts.access.can(def.op, f.unionPath)) refuse(f, 'FORBIDDEN', { code: 'NOT_ALLOWED', params: NO_PARAMS, reason: `your roles do not allow you to ${t} here` }, said('transition.forbidden', { transition: t }));
+      else if (next === null) refuse(f, 'FORBIDDEN_TRANSITION', why(t, f), whySaid(t, f));
+      else if (blocked.has(cellId(f))) refuse(f, 'FORBIDDEN_TRANSITION', { code: 'BLOCKED_BY_DISCREPANCY', params: paramsOf(f), reason: 'an open discrepancy blocks it' }, said('transition.blocked'));
       else moving.push({ f, next });
     }
     if (t === 'approve' && opts.access.policy.fourEyes && moving.length) {
@@ -168,7 +176,7 @@ export async function transition(db: Db, t: Transition, sel: Selection, opts: { 
       const allowed: typeof moving = [];
       for (const m of moving) {
         if (opts.access.mayApproveWrittenBy(authors.get(m.f.id) ?? null)) allowed.push(m);
-        else refuse(m.f, 'FORBIDDEN', { code: 'WRITTEN_BY_YOU', params: paramsOf(m.f), reason: WRITTEN_BY_YOU });
+        else refuse(m.f, 'FORBIDDEN', { code: 'WRITTEN_BY_YOU', params: paramsOf(m.f), reason: WRITTEN_BY_YOU }, said('transition.fourEyes'));
       }
       moving = allowed;
     }
@@ -192,7 +200,7 @@ export async function transition(db: Db, t: Transition, sel: Selection, opts: { 
         rev = { change: 'status', before_value: f.value, after_value: f.value, before_status: f.status, after_status: next };
       }
       const changed = await trx('figure').where({ id: f.id, version: f.version }).update(update);
-      if (changed !== 1) throw new DomainError('CONFLICT', `${f.unionCode}, ${f.indicatorCode}, ${f.year}: the cell changed meanwhile`);
+      if (changed !== 1) throw new DomainError('CONFLICT', `${f.unionCode}, ${f.indicatorCode}, ${f.year}: the cell changed meanwhile`, { unionCode: f.unionCode, indicatorCode: f.indicatorCode, year: f.year, scenario: f.scenario, ...said('cell.changedMeanwhile') });
       revisions.push({ figure_id: f.id, version: f.version + 1, actor, at, reason, ...rev });
     }
     await insertChunked(trx, 'figure_revision', revisions);
@@ -211,17 +219,17 @@ export interface ProposeResult extends WithEvents {
 /** A correction to an approved cell: kept beside the approved value, which stays in force. */
 export async function propose(db: Db, cell: CellKey & { value: number; expectedVersion: number }, opts: { access: Access; reason?: string | null }): Promise<ProposeResult> {
   const actor = opts.access.caller?.username ?? 'anonymous';
-  const problems = checkValue(cell.indicatorCode, cell.value);
+  const problems = valueProblem(cell.indicatorCode, cell.value);
   if (problems) {
     const { unionCode, indicatorCode, year, scenario } = cell;
-    throw new DomainError('VALIDATION', `${unionCode}, ${indicatorCode}, ${year}, ${scenario}: ${problems}`, { unionCode, indicatorCode, year, scenario });
+    throw new DomainError('VALIDATION', `${unionCode}, ${indicatorCode}, ${year}, ${scenario}: ${problems.text}`, { unionCode, indicatorCode, year, scenario, ...said(problems.key, problems.params) });
   }
   return db.transaction(async (trx) => {
     const [f] = await figuresByKeys(trx, [cell]);
-    if (!f) throw new DomainError('NOT_FOUND', 'No such cell');
-    if (!opts.access.can('edit', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow editing here');
-    if (f.status !== 'approved') throw new DomainError('FORBIDDEN_TRANSITION', `Only an approved cell takes a proposal; this one is ${f.status}: edit it instead`);
-    if (f.version !== cell.expectedVersion) throw new DomainError('CONFLICT', `The cell changed meanwhile (version ${f.version})`, { currentVersion: f.version, currentValue: f.value });
+    if (!f) throw new DomainError('NOT_FOUND', 'No such cell', said('cell.notFound'));
+    if (!opts.access.can('edit', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow editing here', said('edit.forbidden'));
+    if (f.status !== 'approved') throw new DomainError('FORBIDDEN_TRANSITION', `Only an approved cell takes a proposal; this one is ${f.status}: edit it instead`, said('proposal.notApproved', { status: f.status }));
+    if (f.version !== cell.expectedVersion) throw new DomainError('CONFLICT', `The cell changed meanwhile (version ${f.version})`, { currentVersion: f.version, currentValue: f.value, ...said('proposal.changed', { version: f.version }) });
     const at = new Date();
     await trx('figure').where({ id: f.id, version: f.version }).update({ proposed_value: cell.value, proposed_by: actor, proposed_at: at, version: f.version + 1, updated_by: actor, updated_at: at });
     await trx('figure_revision').insert({
@@ -242,13 +250,13 @@ export interface CommentRow {
 
 export async function comment(db: Db, cell: CellKey, text: string, access: Access): Promise<FigureRow> {
   const body = text.trim();
-  if (!body) throw new DomainError('VALIDATION', 'A comment needs text');
-  if (body.length > 4000) throw new DomainError('VALIDATION', 'A comment has at most 4,000 characters');
+  if (!body) throw new DomainError('VALIDATION', 'A comment needs text', said('comment.empty'));
+  if (body.length > 4000) throw new DomainError('VALIDATION', 'A comment has at most 4,000 characters', said('comment.tooLong', { limit: 4000 }));
   const actor = access.caller?.username ?? 'anonymous';
   return db.transaction(async (trx) => {
     const [f] = await figuresByKeys(trx, [cell]);
-    if (!f) throw new DomainError('NOT_FOUND', 'No such cell');
-    if (!access.can('comment', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow commenting here');
+    if (!f) throw new DomainError('NOT_FOUND', 'No such cell', said('cell.notFound'));
+    if (!access.can('comment', f.unionPath)) throw new DomainError('FORBIDDEN', 'Your roles do not allow commenting here', said('comment.forbidden'));
     const at = new Date();
     await trx('comment').insert({ figure_id: f.id, author: actor, at, text: body });
     // A comment changes no value and no version, but it is part of the cell's history.

@@ -6,7 +6,7 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { hasControlCharacters, ROLES, type Role } from '@unionhub/schema';
 import { cacheKey, isoTime, type Db } from './db.js';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
 import type { Caller, Grant } from './access.js';
 import { MemoryAttemptStore, type AttemptStore, type ThrottleKey } from './throttle.js';
 import { LIMITS, SETTINGS } from '../config.js';
@@ -229,7 +229,7 @@ class HashSlots {
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.running < this.size) this.running++;
     else if (this.waiting.length < this.queue) await new Promise<void>((ok) => this.waiting.push(ok));
-    else throw new DomainError('RATE_LIMITED', 'Too many sign-ins at once; try again in a moment', { retryAfter: 1 });
+    else throw new DomainError('RATE_LIMITED', 'Too many sign-ins at once; try again in a moment', { retryAfter: 1, ...said('auth.busy', { retryAfter: 1 }) });
     this.stats.hashing++;
     this.stats.maxHashing = Math.max(this.stats.maxHashing, this.stats.hashing);
     try {
@@ -264,7 +264,7 @@ export interface SignedIn {
 
 function tooSoon(waitMs: number): DomainError {
   const retryAfter = Math.ceil(waitMs / 1000);
-  return new DomainError('RATE_LIMITED', `Too many failed sign-ins; try again in ${retryAfter} s`, { retryAfter });
+  return new DomainError('RATE_LIMITED', `Too many failed sign-ins; try again in ${retryAfter} s`, { retryAfter, ...said('auth.slowDown', { retryAfter }) });
 }
 
 export async function signIn(db: Db, username: string, password: string, address: string): Promise<SignedIn> {
@@ -291,7 +291,7 @@ export async function signIn(db: Db, username: string, password: string, address
   }
   if (!user || !ok || user.disabled) {
     // The same answer whether the user is unknown, disabled or the password wrong.
-    throw new DomainError('UNAUTHENTICATED', 'Wrong username or password');
+    throw new DomainError('UNAUTHENTICATED', 'Wrong username or password', said('auth.wrongCredentials'));
   }
   await attempts.clear(pair);
   await attempts.release(keys.slice(1).map((k) => k.key));

@@ -6,7 +6,7 @@
 import { RULES, type Scenario } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { indicatorIds, isoTime, pathRange, type Db } from './db.js';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
 import { discrepancyQuery, loadTree, toDiscrepancy, type DiscrepancyRow } from './reconcile.js';
 import type { WithEvents } from './events.js';
 
@@ -26,7 +26,7 @@ export interface DiscrepancyFilter {
 /** Only where the caller reads unapproved figures: a discrepancy shows the values behind it. */
 export async function listDiscrepancies(db: Db, f: DiscrepancyFilter, access: Access): Promise<DiscrepancyRow[]> {
   const root = await db('trade_union').select('path').where('code', f.root).first();
-  if (!root) throw new DomainError('NOT_FOUND', `Unknown union "${f.root}"`);
+  if (!root) throw new DomainError('NOT_FOUND', `Unknown union "${f.root}"`, said('union.unknown', { union: f.root }));
   if (f.ruleId && !RULES.some((r) => r.id === f.ruleId)) throw new DomainError('VALIDATION', `Unknown rule "${f.ruleId}"`);
   const [lo, hi] = pathRange(root.path);
   let q = discrepancyQuery(db).where('u.path', '>=', lo).andWhere('u.path', '<', hi);
@@ -40,7 +40,7 @@ export async function listDiscrepancies(db: Db, f: DiscrepancyFilter, access: Ac
 
 export async function discrepancyById(db: Db, id: number, access: Access): Promise<DiscrepancyRow> {
   const r = await discrepancyQuery(db).where('d.id', id).first();
-  if (!r) throw new DomainError('NOT_FOUND', `No discrepancy ${id}`);
+  if (!r) throw new DomainError('NOT_FOUND', `No discrepancy ${id}`, said('discrepancy.notFound', { id }));
   const d = toDiscrepancy(r);
   access.requireUnapproved(d.unionPath, 'this discrepancy');
   return d;
@@ -100,13 +100,13 @@ export interface DecisionResult extends WithEvents {
 
 export async function decide(db: Db, id: number, decision: Decision, text: string, access: Access): Promise<DecisionResult> {
   const body = text.trim();
-  if (!body) throw new DomainError('VALIDATION', decision === 'explain' ? 'An explanation needs text' : 'A reason is required');
+  if (!body) throw new DomainError('VALIDATION', decision === 'explain' ? 'An explanation needs text' : 'A reason is required', said(decision === 'explain' ? 'discrepancy.explanationRequired' : 'discrepancy.reasonRequired'));
   const def = DECISIONS[decision];
   const actor = access.caller?.username ?? 'anonymous';
   return db.transaction(async (trx) => {
     const d = await discrepancyById(trx, id, access);
-    if (!access.can(def.op, d.unionPath)) throw new DomainError('FORBIDDEN', `Your roles do not allow you to ${decision} discrepancies here`);
-    if (!def.from.includes(d.state as DiscrepancyState)) throw new DomainError('FORBIDDEN_TRANSITION', `Cannot ${decision} a discrepancy that is ${d.state}`);
+    if (!access.can(def.op, d.unionPath)) throw new DomainError('FORBIDDEN', `Your roles do not allow you to ${decision} discrepancies here`, said('discrepancy.forbidden', { decision }));
+    if (!def.from.includes(d.state as DiscrepancyState)) throw new DomainError('FORBIDDEN_TRANSITION', `Cannot ${decision} a discrepancy that is ${d.state}`, said('discrepancy.cannot', { decision, state: d.state }));
     const at = new Date();
     await trx('discrepancy')
       .where('id', id)

@@ -7,7 +7,7 @@
 import { indicator as catalogueIndicator, indicatorLabel, type Scenario } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { isoTime, type Db } from './db.js';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
 import { assembleReport, type ProgressFn, type Report, type UsedFigure } from './report.js';
 import type { EmitEvents } from './events.js';
 import { renderXlsx } from './report-xlsx.js';
@@ -78,7 +78,7 @@ export interface ProgressTarget {
 export async function generateEdition(db: Db, rootCode: string, access: Access, progress?: ProgressTarget): Promise<EditionRow> {
   const onProgress: ProgressFn = (stage, fraction) => progress?.emit([{ kind: 'reportProgress', jobId: progress.jobId, stage, fraction }]);
   const root = await unionByCode(db, rootCode);
-  if (!access.can('report', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow issuing a report for ${root.name}`);
+  if (!access.can('report', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow issuing a report for ${root.name}`, said('report.forbidden', { unionName: root.name }));
   const report = await assembleReport(db, rootCode, access, (stage, f) => onProgress(stage, f * 0.6));
   const previous: { id: number; number: number; figuresJson: string } | undefined = await db('report_edition')
     .select('id', 'number', 'figures_json as figuresJson').where('root_code', rootCode).orderBy('number', 'desc').first();
@@ -99,7 +99,7 @@ export async function generateEdition(db: Db, rootCode: string, access: Access, 
   const id = await db.transaction(async (trx) => {
     // The (root, number) unique index refuses a second edition racing for the same number.
     const latest = await trx('report_edition').max({ n: 'number' }).where('root_code', rootCode).first();
-    if (Number(latest?.n ?? 0) !== meta.number - 1) throw new DomainError('CONFLICT', 'Another edition was issued meanwhile; generate again');
+    if (Number(latest?.n ?? 0) !== meta.number - 1) throw new DomainError('CONFLICT', 'Another edition was issued meanwhile; generate again', said('report.conflict'));
     const [inserted] = await trx('report_edition').insert({
       root_code: rootCode, number: meta.number, created_at: createdAt, actor, content_hash: report.contentHash, figure_count: figures.length,
       pending_total: report.pendingTotal, previous_id: previous?.id ?? null, change_count: changes.length,
@@ -147,7 +147,7 @@ export const FILE_TYPES: Record<EditionFileKind, string> = {
 /** The file exactly as issued, and its names (Vietnamese, and an ASCII fallback for old clients). */
 export async function editionFile(db: Db, id: number, kind: EditionFileKind, access: Access): Promise<{ bytes: Buffer; filename: string; asciiFilename: string }> {
   const e = await editionById(db, id, access);
-  if (!e) throw new DomainError('NOT_FOUND', `No report edition ${id} that you may read`);
+  if (!e) throw new DomainError('NOT_FOUND', `No report edition ${id} that you may read`, said('report.notFound', { id }));
   const r = await db('report_edition').select(kind).where('id', id).first();
   const bytes = Buffer.isBuffer(r[kind]) ? r[kind] : Buffer.from(r[kind]);
   const filename = `Báo cáo tổng kết ${e.rootCode} lần ${e.number}.${kind}`;

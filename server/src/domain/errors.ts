@@ -2,7 +2,7 @@
  * Errors the domain raises, each with a stable code from schema/errors.ts. The GraphQL layer
  * turns them into GraphQL errors with `extensions.code`; nothing here knows about GraphQL.
  */
-import type { ErrorCode } from '@unionhub/schema';
+import type { ErrorCode, MessageKey, MessageParams } from '@unionhub/schema';
 
 export class DomainError extends Error {
   constructor(
@@ -22,3 +22,11 @@ export class CellBatchError extends Error {
     this.name = 'CellBatchError';
   }
 }
+
+/** What a refusal says as data: a key of schema/src/messages.ts and its params, spread into an error's details. */
+export type Said = {
+  key: MessageKey;
+  params: MessageParams;
+};
+
+export const said = (key: MessageKey, params: MessageParams = {}): Said => ({ key, params });

@@ -17,7 +17,7 @@ import {
 import type { Access } from './access.js';
 import { indicatorIds, isoTime, pathRange, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
 import { unionByCode } from './unions.js';
 
 export interface ExportFilter {
@@ -89,19 +89,19 @@ export interface ExportSelection {
 
 /** Check a filter and resolve it to the units the caller may export from. */
 export async function selectExport(db: Db, filter: ExportFilter, access: Access): Promise<ExportSelection> {
-  if (!access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first');
+  if (!access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first', said('auth.signInFirst'));
   const years = filter.years?.length ? [...new Set(filter.years)].sort((a, b) => a - b) : YEARS_ALL;
   for (const y of years) {
-    if (!Number.isInteger(y) || y < FIRST_YEAR || y > LAST_YEAR) throw new DomainError('VALIDATION', `Year ${y} is outside the catalogue (${FIRST_YEAR}–${LAST_YEAR})`);
+    if (!Number.isInteger(y) || y < FIRST_YEAR || y > LAST_YEAR) throw new DomainError('VALIDATION', `Year ${y} is outside the catalogue (${FIRST_YEAR}–${LAST_YEAR})`, said('cell.yearOutside', { year: y, first: FIRST_YEAR, last: LAST_YEAR }));
   }
   const indicatorCodes = filter.indicatorCodes?.length ? [...new Set(filter.indicatorCodes)] : STORED_CODES;
   for (const code of indicatorCodes) {
     const def = catalogueIndicator(code);
-    if (!def) throw new DomainError('NOT_FOUND', `Unknown indicator "${code}"`);
-    if (!isStored(def)) throw new DomainError('VALIDATION', `"${code}" is computed from other figures and has no approved cells of its own`);
+    if (!def) throw new DomainError('NOT_FOUND', `Unknown indicator "${code}"`, said('cell.unknownIndicator', { indicator: code }));
+    if (!isStored(def)) throw new DomainError('VALIDATION', `"${code}" is computed from other figures and has no approved cells of its own`, said('export.computed', { indicator: code }));
   }
   const scenario = filter.scenario ?? null;
-  if (scenario !== null && !SCENARIOS.includes(scenario)) throw new DomainError('VALIDATION', `Unknown scenario "${scenario}"`);
+  if (scenario !== null && !SCENARIOS.includes(scenario)) throw new DomainError('VALIDATION', `Unknown scenario "${scenario}"`, said('cell.unknownScenario', { scenario }));
   const [lo, hi] = pathRange((await unionByCode(db, filter.rootCode)).path);
   const rows: ExportUnit[] = await db('trade_union as u')
     .leftJoin('trade_union as p', 'p.id', 'u.parent_id')
@@ -111,7 +111,7 @@ export async function selectExport(db: Db, filter: ExportFilter, access: Access)
     .orderBy('u.path');
   // Approved cells are visible wherever the caller may read at all (see visibleTo); export is its own operation.
   const units = rows.filter((u) => access.visibility(u.path) !== 'none' && access.can('export', u.path));
-  if (units.length === 0 && rows.length > 0) throw new DomainError('FORBIDDEN', `Your roles do not allow exporting figures of ${filter.rootCode}`);
+  if (units.length === 0 && rows.length > 0) throw new DomainError('FORBIDDEN', `Your roles do not allow exporting figures of ${filter.rootCode}`, said('export.forbidden', { union: filter.rootCode }));
   return {
     filter: { rootCode: filter.rootCode, years, indicatorCodes, scenario },
     units,
@@ -345,7 +345,7 @@ export async function approvedFigures(db: Db, filter: ExportFilter, access: Acce
   const counts = await countExport(db, sel);
   if (counts.approved > cap) {
     throw new DomainError('VALIDATION', `The selection has ${counts.approved} approved cells, more than ${cap}: narrow it, or download it from /exports/figures.csv`, {
-      approvedCells: counts.approved, cap,
+      approvedCells: counts.approved, cap, ...said('export.tooMany', { approved: counts.approved, cap }),
     });
   }
   const rows: ExportRow[] = [];

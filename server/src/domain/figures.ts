@@ -8,7 +8,7 @@ import {
   acceptsScenario, FIRST_YEAR, indicator as catalogueIndicator, LAST_YEAR, SCENARIOS, UNITS,
   type FigureStatus, type Scenario,
 } from '@unionhub/schema';
-import { CellBatchError, DomainError } from './errors.js';
+import { CellBatchError, DomainError, said, type Said } from './errors.js';
 import { existsIn, indicatorIds, insertChunked, isoTime, type Db } from './db.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
@@ -124,25 +124,25 @@ export function cellId(k: CellKey): string {
 function checkStatic(w: CellWrite): DomainError[] {
   const errors: DomainError[] = [];
   const def = catalogueIndicator(w.indicatorCode);
-  if (!def) errors.push(new DomainError('NOT_FOUND', `Unknown indicator "${w.indicatorCode}"`));
+  if (!def) errors.push(new DomainError('NOT_FOUND', `Unknown indicator "${w.indicatorCode}"`, said('cell.unknownIndicator', { indicator: w.indicatorCode })));
   if (!Number.isInteger(w.year) || w.year < FIRST_YEAR || w.year > LAST_YEAR) {
-    errors.push(new DomainError('VALIDATION', `Year ${w.year} is outside the catalogue (${FIRST_YEAR}–${LAST_YEAR})`));
+    errors.push(new DomainError('VALIDATION', `Year ${w.year} is outside the catalogue (${FIRST_YEAR}–${LAST_YEAR})`, said('cell.yearOutside', { year: w.year, first: FIRST_YEAR, last: LAST_YEAR })));
   }
-  if (!SCENARIOS.includes(w.scenario)) errors.push(new DomainError('VALIDATION', `Unknown scenario "${w.scenario}"`));
+  if (!SCENARIOS.includes(w.scenario)) errors.push(new DomainError('VALIDATION', `Unknown scenario "${w.scenario}"`, said('cell.unknownScenario', { scenario: String(w.scenario) })));
   if (!Number.isInteger(w.expectedVersion) || w.expectedVersion < 0) {
-    errors.push(new DomainError('VALIDATION', 'expectedVersion must be a whole number ≥ 0'));
+    errors.push(new DomainError('VALIDATION', 'expectedVersion must be a whole number ≥ 0', said('cell.badVersion')));
   }
   if (!def) return errors;
   if (def.aggregation.type === 'ratio') {
-    errors.push(new DomainError('VALIDATION', `"${def.code}" is computed from other figures and cannot be typed`));
+    errors.push(new DomainError('VALIDATION', `"${def.code}" is computed from other figures and cannot be typed`, said('cell.computed', { indicator: def.code })));
     return errors;
   }
   if (SCENARIOS.includes(w.scenario) && !acceptsScenario(def, w.scenario)) {
-    errors.push(new DomainError('VALIDATION', `"${def.code}" has no targets`));
+    errors.push(new DomainError('VALIDATION', `"${def.code}" has no targets`, said('cell.noTargets', { indicator: def.code })));
   }
   if (w.value !== null) {
-    const problem = checkValue(def.code, w.value);
-    if (problem) errors.push(new DomainError('VALIDATION', problem));
+    const problem = valueProblem(def.code, w.value);
+    if (problem) errors.push(new DomainError('VALIDATION', problem.text, said(problem.key, problem.params)));
   }
   return errors;
 }
@@ -153,14 +153,19 @@ function checkStatic(w: CellWrite): DomainError[] {
  * most the catalogue's maximum for the indicator's unit (so no sum of stored values overflows).
  */
 export function checkValue(indicatorCode: string, value: number): string | null {
+  return valueProblem(indicatorCode, value)?.text ?? null;
+}
+
+/** What is wrong with a value for an indicator, as English text and as a message key with its params. */
+export function valueProblem(indicatorCode: string, value: number): (Said & { text: string }) | null {
   const def = catalogueIndicator(indicatorCode);
-  if (!def) return `Unknown indicator "${indicatorCode}"`;
-  if (def.aggregation.type === 'ratio') return `"${def.code}" is computed from other figures and cannot be typed`;
-  if (typeof value !== 'number' || !Number.isFinite(value)) return 'The value is not a finite number';
-  if (value < 0) return `A negative value (${value}) is not allowed`;
+  if (!def) return { text: `Unknown indicator "${indicatorCode}"`, ...said('cell.unknownIndicator', { indicator: indicatorCode }) };
+  if (def.aggregation.type === 'ratio') return { text: `"${def.code}" is computed from other figures and cannot be typed`, ...said('cell.computed', { indicator: def.code }) };
+  if (typeof value !== 'number' || !Number.isFinite(value)) return { text: 'The value is not a finite number', ...said('cell.notFinite') };
+  if (value < 0) return { text: `A negative value (${value}) is not allowed`, ...said('cell.negative', { value }) };
   const unit = UNITS[def.unit];
-  if (value > unit.max) return `"${def.code}" is in ${unit.labelEn}: ${value} is over the maximum (at most ${unit.max.toLocaleString('en-US')})`;
-  if (UNITS[def.unit].integer && !Number.isInteger(value)) return `"${def.code}" counts ${UNITS[def.unit].labelEn}: ${value} is not a whole number`;
+  if (value > unit.max) return { text: `"${def.code}" is in ${unit.labelEn}: ${value} is over the maximum (at most ${unit.max.toLocaleString('en-US')})`, ...said('cell.overMax', { indicator: def.code, value, max: unit.max }) };
+  if (UNITS[def.unit].integer && !Number.isInteger(value)) return { text: `"${def.code}" counts ${UNITS[def.unit].labelEn}: ${value} is not a whole number`, ...said('cell.notWhole', { indicator: def.code, value }) };
   return null;
 }
 
@@ -216,7 +221,7 @@ function prepare(writes: readonly CellWrite[], opts: WriteOptions): Prepared {
   writes.forEach((w, i) => {
     for (const e of checkStatic(w)) errors.push(refusal(i, e, w));
     const id = cellId(w);
-    if (seen.has(id)) errors.push(refusal(i, new DomainError('VALIDATION', `the same cell is also cell ${seen.get(id)! + 1} of this batch`), w));
+    if (seen.has(id)) errors.push(refusal(i, new DomainError('VALIDATION', `the same cell is also cell ${seen.get(id)! + 1} of this batch`, said('cell.duplicate', { other: seen.get(id)! + 1 })), w));
     else seen.set(id, i);
   });
   return { writes, errors, access: opts.access, actor: opts.access.caller?.username ?? 'anonymous', at: new Date(), reason: opts.reason };
@@ -274,10 +279,10 @@ async function apply(trx: Db, p: Prepared, state: GroupState): Promise<Applied> 
   const refuse = (index: number, e: DomainError, w: CellWrite) => errors.push(refusal(index, e, w));
   writes.forEach((w, i) => {
     const u = unions.get(w.unionCode);
-    if (!u) refuse(i, new DomainError('NOT_FOUND', `Unknown union "${w.unionCode}"`), w);
-    else if (!p.access.can('edit', u.path)) refuse(i, new DomainError('FORBIDDEN', `your roles do not allow editing ${u.name}`), w);
+    if (!u) refuse(i, new DomainError('NOT_FOUND', `Unknown union "${w.unionCode}"`, said('cell.unknownUnion', { union: w.unionCode })), w);
+    else if (!p.access.can('edit', u.path)) refuse(i, new DomainError('FORBIDDEN', `your roles do not allow editing ${u.name}`, said('cell.forbiddenEdit', { unionName: u.name })), w);
     else if (!existsIn(u, w.year)) {
-      refuse(i, new DomainError('VALIDATION', `${u.name} does not exist in ${w.year} (valid ${u.validFrom}–${u.validTo ?? ''})`), w);
+      refuse(i, new DomainError('VALIDATION', `${u.name} does not exist in ${w.year} (valid ${u.validFrom}–${u.validTo ?? ''})`, said('cell.unionNotInYear', { unionName: u.name, year: w.year, from: u.validFrom, to: u.validTo ?? '' })), w);
     }
   });
   await readCells(trx, state, writes);
@@ -288,10 +293,10 @@ async function apply(trx: Db, p: Prepared, state: GroupState): Promise<Applied> 
     const f = current.get(cellId(w));
     const version = f?.version ?? 0;
     if (f?.status === 'approved') {
-      refuse(i, new DomainError('LOCKED', 'the cell is approved and locked', { currentValue: f.value, currentVersion: f.version }), w);
+      refuse(i, new DomainError('LOCKED', 'the cell is approved and locked', { currentValue: f.value, currentVersion: f.version, ...said('cell.locked') }), w);
     } else if (version !== w.expectedVersion) {
       refuse(i, new DomainError('CONFLICT', `the cell changed meanwhile (version ${version}, not ${w.expectedVersion})`, {
-        currentValue: f?.value ?? null, currentVersion: version,
+        currentValue: f?.value ?? null, currentVersion: version, ...said('cell.changed', { version, expected: w.expectedVersion }),
       }), w);
     }
   });
@@ -310,7 +315,7 @@ async function apply(trx: Db, p: Prepared, state: GroupState): Promise<Applied> 
         .update({ value: w.value, status: 'draft', version: f.version + 1, updated_by: actor, updated_at: at });
       if (changed !== 1) {
         // Another writer got in between our read and this update: refuse the batch.
-        refuse(i, new DomainError('CONFLICT', 'the cell changed meanwhile', { currentVersion: f.version + 1 }), w);
+        refuse(i, new DomainError('CONFLICT', 'the cell changed meanwhile', { currentVersion: f.version + 1, ...said('cell.changedMeanwhile') }), w);
         throw new CellBatchError(errors as never);
       }
       revisions.push(revision(f.id, f.value, w.value, f.status, 'draft', f.version + 1, actor, p.reason, at));
@@ -327,7 +332,7 @@ async function apply(trx: Db, p: Prepared, state: GroupState): Promise<Applied> 
           // Another writer created the cell between our read and this insert (the cell's unique index
           // says so; PostgreSQL lets two transactions race here): the same CONFLICT as a stale version.
           if (!isUniqueViolation(e)) throw e;
-          refuse(i, new DomainError('CONFLICT', 'the cell was created meanwhile', { currentVersion: 1 }), w);
+          refuse(i, new DomainError('CONFLICT', 'the cell was created meanwhile', { currentVersion: 1, ...said('cell.createdMeanwhile') }), w);
           throw new CellBatchError(errors as never);
         });
       const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);

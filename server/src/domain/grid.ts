@@ -5,7 +5,7 @@
  * stored or summed. What the caller cannot read at all is left out, but for the way down to what it can.
  */
 import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type Scenario } from '@unionhub/schema';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
 import { indicatorIds, pathRange, validIn, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
 import { treeOrder, unionByCode, unionQuery, type UnionRow } from './unions.js';
@@ -176,5 +176,5 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
 }
 
 function fail(code: string): never {
-  throw new DomainError('NOT_FOUND', `Unknown indicator "${code}"`);
+  throw new DomainError('NOT_FOUND', `Unknown indicator "${code}"`, said('cell.unknownIndicator', { indicator: code }));
 }

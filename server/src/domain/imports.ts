@@ -15,8 +15,8 @@ import {
 } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { existsIn, type Db } from './db.js';
-import { CellBatchError, DomainError } from './errors.js';
-import { cellId, checkValue, figuresByKeys, writeFigures, type CellKey, type CellWrite, type FigureRow, type WriteResult } from './figures.js';
+import { CellBatchError, DomainError, said, type Said } from './errors.js';
+import { cellId, valueProblem, figuresByKeys, writeFigures, type CellKey, type CellWrite, type FigureRow, type WriteResult } from './figures.js';
 import { propose } from './approval.js';
 import { discrepanciesChanged, figuresChanged, type WithEvents } from './events.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
@@ -38,8 +38,8 @@ const ZIP_BOUNDS: ZipBounds = {
  * decoded (GraphQL), so a viewer's upload costs nothing. Each row is still checked against its unit.
  */
 export function mayImport(access: Access): void {
-  if (!access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first', { http: { status: 401 } });
-  if (!access.canAnywhere('edit')) throw new DomainError('FORBIDDEN', 'Your roles do not allow importing figures anywhere', { http: { status: 403 } });
+  if (!access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first', { http: { status: 401 }, ...said('auth.signInFirst') });
+  if (!access.canAnywhere('edit')) throw new DomainError('FORBIDDEN', 'Your roles do not allow importing figures anywhere', { http: { status: 403 }, ...said('import.forbidden') });
 }
 
 export type PlanKind = 'new' | 'change' | 'proposal' | 'unchanged' | 'blank';
@@ -65,6 +65,9 @@ export interface ImportReject {
   /** The column's key in the export layout ("value"). */
   field: string;
   reason: string;
+  /** The reason as a message key and its params (schema/src/messages.ts). */
+  key: Said['key'];
+  params: Said['params'];
 }
 
 export interface ImportPlan {
@@ -96,8 +99,8 @@ interface ParsedRow {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-function badFile(message: string): DomainError {
-  return new DomainError('BAD_FILE', message, { http: { status: 415 } });
+function badFile(message: string, says: Said): DomainError {
+  return new DomainError('BAD_FILE', message, { http: { status: 415 }, ...says });
 }
 
 const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -131,17 +134,17 @@ function plain(v: unknown): unknown {
 /** Read the data sheet of an XLSX in the export layout. A broken, foreign or non-XLSX file is refused whole. */
 export async function parseWorkbook(file: Uint8Array): Promise<{ sheet: string; rows: ParsedRow[]; columns: Map<string, string> }> {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
-  if (buf.length === 0) throw badFile('The file is empty');
-  if (buf.length > IMPORT_MAX_BYTES) throw new DomainError('TOO_LARGE', `The file is larger than ${IMPORT_MAX_BYTES} bytes`, { http: { status: 413 }, limit: 'MAX_UPLOAD_BYTES' });
-  if (!buf.subarray(0, 4).equals(ZIP_MAGIC)) throw badFile('This is not an Excel workbook (.xlsx): upload the file exported from UnionHub');
+  if (buf.length === 0) throw badFile('The file is empty', said('import.emptyFile'));
+  if (buf.length > IMPORT_MAX_BYTES) throw new DomainError('TOO_LARGE', `The file is larger than ${IMPORT_MAX_BYTES} bytes`, { http: { status: 413 }, limit: 'MAX_UPLOAD_BYTES', key: 'import.tooLarge', params: { limit: IMPORT_MAX_BYTES } });
+  if (!buf.subarray(0, 4).equals(ZIP_MAGIC)) throw badFile('This is not an Excel workbook (.xlsx): upload the file exported from UnionHub', said('import.notXlsx'));
   await checkZip(buf, ZIP_BOUNDS);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buf as never);
   } catch (e) {
-    throw badFile(`The workbook cannot be read (${(e as Error).message.slice(0, 120)}): it is damaged or not an .xlsx file`);
+    throw badFile(`The workbook cannot be read (${(e as Error).message.slice(0, 120)}): it is damaged or not an .xlsx file`, said('import.badFile', { detail: (e as Error).message.slice(0, 120) }));
   }
-  if (wb.worksheets.length === 0) throw badFile('The file has no worksheets: it is not an .xlsx workbook exported from UnionHub');
+  if (wb.worksheets.length === 0) throw badFile('The file has no worksheets: it is not an .xlsx workbook exported from UnionHub', said('import.noSheets'));
   // The data sheet by name, else the first sheet whose first row is the export's header.
   const candidates = [...wb.worksheets].sort((a, b) => Number(b.name === DATA_SHEET) - Number(a.name === DATA_SHEET));
   for (const ws of candidates) {
@@ -165,7 +168,7 @@ export async function parseWorkbook(file: Uint8Array): Promise<{ sheet: string; 
     });
     return { sheet: ws.name, rows, columns };
   }
-  throw badFile(`No sheet has the export's header in row 1 (at least ${REQUIRED.join(', ')}): this file is not in the UnionHub export layout`);
+  throw badFile(`No sheet has the export's header in row 1 (at least ${REQUIRED.join(', ')}): this file is not in the UnionHub export layout`, said('import.noHeader', { columns: REQUIRED.join(', ') }));
 }
 
 interface CheckedRow extends CellKey {
@@ -184,31 +187,31 @@ async function checkRows(db: Db, parsed: ParsedRow[], access: Access): Promise<{
   const ok: CheckedRow[] = [];
   const seen = new Map<string, number>();
   for (const r of parsed) {
-    const reject = (field: string, reason: string) => {
-      rejects.push({ sheet: r.sheet, row: r.row, column: r.cells[field]!.column, field, reason });
+    const reject = (field: string, reason: string, says: Said) => {
+      rejects.push({ sheet: r.sheet, row: r.row, column: r.cells[field]!.column, field, reason, ...says });
     };
     const before = rejects.length;
     const unitCode = text(r.cells.unit_code!.value).trim();
     const union = unions.get(unitCode);
-    if (!unitCode) reject('unit_code', 'The unit code is empty');
-    else if (!union) reject('unit_code', `Unknown unit "${unitCode}"`);
-    else if (!access.can('edit', union.path)) reject('unit_code', `Your roles do not allow editing ${union.name} (${unitCode})`);
+    if (!unitCode) reject('unit_code', 'The unit code is empty', said('import.emptyUnit'));
+    else if (!union) reject('unit_code', `Unknown unit "${unitCode}"`, said('import.unknownUnit', { union: unitCode }));
+    else if (!access.can('edit', union.path)) reject('unit_code', `Your roles do not allow editing ${union.name} (${unitCode})`, said('import.forbiddenUnit', { unionName: union.name, union: unitCode }));
 
     const indicatorCode = text(r.cells.indicator_code!.value).trim();
     const def = catalogueIndicator(indicatorCode);
-    if (!def) reject('indicator_code', indicatorCode ? `Unknown indicator "${indicatorCode}"` : 'The indicator code is empty');
-    else if (!isStored(def)) reject('indicator_code', `"${indicatorCode}" is computed from other figures and cannot be imported`);
+    if (!def) reject('indicator_code', indicatorCode ? `Unknown indicator "${indicatorCode}"` : 'The indicator code is empty', indicatorCode ? said('cell.unknownIndicator', { indicator: indicatorCode }) : said('import.emptyIndicator'));
+    else if (!isStored(def)) reject('indicator_code', `"${indicatorCode}" is computed from other figures and cannot be imported`, said('import.computed', { indicator: indicatorCode }));
 
     const yearRaw = plain(r.cells.year!.value);
     const year = typeof yearRaw === 'number' ? yearRaw : /^\s*\d{4}\s*$/.test(text(yearRaw)) ? Number(text(yearRaw)) : NaN;
-    if (!Number.isInteger(year) || year < FIRST_YEAR || year > LAST_YEAR) reject('year', `"${text(yearRaw)}" is not a year of the catalogue (${FIRST_YEAR}–${LAST_YEAR})`);
+    if (!Number.isInteger(year) || year < FIRST_YEAR || year > LAST_YEAR) reject('year', `"${text(yearRaw)}" is not a year of the catalogue (${FIRST_YEAR}–${LAST_YEAR})`, said('import.badYear', { input: text(yearRaw), first: FIRST_YEAR, last: LAST_YEAR }));
     else if (union && !existsIn(union, year)) {
-      reject('year', `${union.name} does not exist in ${year} (valid ${union.validFrom}–${union.validTo ?? ''})`);
+      reject('year', `${union.name} does not exist in ${year} (valid ${union.validFrom}–${union.validTo ?? ''})`, said('cell.unionNotInYear', { unionName: union.name, year, from: union.validFrom, to: union.validTo ?? '' }));
     }
 
     const scenario = text(r.cells.scenario!.value).trim().toLowerCase() as Scenario;
-    if (!SCENARIOS.includes(scenario)) reject('scenario', `"${text(r.cells.scenario!.value)}" is not a scenario (actual or target)`);
-    else if (def && isStored(def) && !acceptsScenario(def, scenario)) reject('scenario', `"${indicatorCode}" has no targets`);
+    if (!SCENARIOS.includes(scenario)) reject('scenario', `"${text(r.cells.scenario!.value)}" is not a scenario (actual or target)`, said('import.badScenario', { input: text(r.cells.scenario!.value) }));
+    else if (def && isStored(def) && !acceptsScenario(def, scenario)) reject('scenario', `"${indicatorCode}" has no targets`, said('cell.noTargets', { indicator: indicatorCode }));
 
     const rawValue = r.cells.value!.value;
     let value: number | null = null;
@@ -217,17 +220,17 @@ async function checkRows(db: Db, parsed: ParsedRow[], access: Access): Promise<{
       // Text typed into a cell: the same vi-VN reading as the grid's paste.
       const p = parseViNumber(rawValue);
       if (p.ok) value = p.value;
-      else reject('value', p.error);
-    } else if (rawValue !== null && rawValue !== undefined) reject('value', `"${text(rawValue) || String(rawValue)}" is not a number`);
+      else reject('value', p.error, said('import.notANumber', { input: rawValue }));
+    } else if (rawValue !== null && rawValue !== undefined) reject('value', `"${text(rawValue) || String(rawValue)}" is not a number`, said('import.notANumber', { input: text(rawValue) || String(rawValue) }));
     if (value !== null && def && isStored(def)) {
-      const problem = checkValue(def.code, value);
-      if (problem) reject('value', problem);
+      const problem = valueProblem(def.code, value);
+      if (problem) reject('value', problem.text, said(problem.key, problem.params));
     }
     if (rejects.length > before) continue;
     const key: CellKey = { unionCode: unitCode, indicatorCode, year, scenario };
     const id = cellId(key);
     if (seen.has(id)) {
-      reject('unit_code', `The same cell (${unitCode}, ${indicatorCode}, ${year}, ${scenario}) is also on row ${seen.get(id)}`);
+      reject('unit_code', `The same cell (${unitCode}, ${indicatorCode}, ${year}, ${scenario}) is also on row ${seen.get(id)}`, said('import.duplicate', { union: unitCode, indicator: indicatorCode, year, scenario, other: seen.get(id)! }));
       continue;
     }
     seen.set(id, r.row);
@@ -307,7 +310,7 @@ export async function applyImport(db: Db, file: Uint8Array, token: string, opts:
     const { plan: p, items } = await plan(trx, file, opts.access);
     if (p.rejects.length) throw rejectsError(p.rejects);
     if (p.token !== token) {
-      throw new DomainError('CONFLICT', 'The figures or the file changed since the preview: preview the file again before applying it', { http: { status: 409 } });
+      throw new DomainError('CONFLICT', 'The figures or the file changed since the preview: preview the file again before applying it', { http: { status: 409 }, ...said('import.conflict') });
     }
     const writes: CellWrite[] = items
       .filter((it) => it.kind === 'new' || it.kind === 'change')

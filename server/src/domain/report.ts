@@ -14,7 +14,7 @@ import {
 import type { Access } from './access.js';
 import { existsIn, indicatorIds, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
 import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 
 /** An approved cell the report used: [unionCode, indicatorCode, year, scenario, value]. */
@@ -133,10 +133,10 @@ function comparableGroups(children: UnionRow[], links: { predecessorId: number; 
 export async function assembleReport(db: Db, rootCode: string, access: Access, onProgress: ProgressFn = () => {}): Promise<Report> {
   const root = await unionByCode(db, rootCode);
   // Approved figures only, so whoever reads the root's figures may read its report.
-  if (!access.can('read', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${root.name}`);
+  if (!access.can('read', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${root.name}`, said('report.forbiddenRead', { unionName: root.name }));
   onProgress('load', 0);
   const children: UnionRow[] = await unionQuery(db).where('u.parent_id', root.id);
-  if (children.length === 0) throw new DomainError('VALIDATION', `${root.name} has no units below it to report on`);
+  if (children.length === 0) throw new DomainError('VALIDATION', `${root.name} has no units below it to report on`, said('report.noUnits', { unionName: root.name }));
   const childIds = children.map((c) => c.id);
   const links: { predecessorId: number; successorId: number }[] = await db('union_succession')
     .select('predecessor_id as predecessorId', 'successor_id as successorId')

@@ -1,7 +1,7 @@
 /** Reading the hierarchy: a union, its subtree, ancestors, successors, and search. */
 import { foldDiacritics } from '@unionhub/schema';
 import { pathRange, validIn, type Db } from './db.js';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
 
 export interface UnionRow {
   id: number;
@@ -35,7 +35,7 @@ export async function unionsByCodes(db: Db, codes: readonly string[]): Promise<U
 /** One union by its code; an unknown code is refused (NOT_FOUND), as every root a caller names. */
 export async function unionByCode(db: Db, code: string): Promise<UnionRow> {
   const union: UnionRow | undefined = await unionQuery(db).where('u.code', code).first();
-  if (!union) throw new DomainError('NOT_FOUND', `Unknown union "${code}"`);
+  if (!union) throw new DomainError('NOT_FOUND', `Unknown union "${code}"`, said('union.unknown', { union: code }));
   return union;
 }
 

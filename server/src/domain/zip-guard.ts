@@ -34,7 +34,7 @@ const LOCAL = 0x04034b50;
 const MAX32 = 0xffffffff;
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
 
-const badFile = (message: string) => new DomainError('BAD_FILE', `The workbook cannot be read (${message}): it is damaged or not an .xlsx file`, { http: { status: 415 } });
+const badFile = (message: string) => new DomainError('BAD_FILE', `The workbook cannot be read (${message}): it is damaged or not an .xlsx file`, { http: { status: 415 }, key: 'import.badFile', params: { detail: message } });
 const tooLarge = (message: string, limit: string) => new DomainError('TOO_LARGE', message, { http: { status: 413 }, limit });
 
 function u64(buf: Buffer, at: number): number {

@@ -3,7 +3,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import type { Context } from '../context.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, said } from '../domain/errors.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -20,8 +20,8 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({ authenticated: ctx.access.authenticated, administrator: ctx.access.isAdministrator }),
     unauthorizedError: (_parent, ctx) =>
       ctx.access.authenticated
-        ? new DomainError('FORBIDDEN', 'Your roles do not allow this')
-        : new DomainError('UNAUTHENTICATED', 'Sign in first'),
+        ? new DomainError('FORBIDDEN', 'Your roles do not allow this', said('auth.forbidden'))
+        : new DomainError('UNAUTHENTICATED', 'Sign in first', said('auth.signInFirst')),
     authorizeOnSubscribe: true,
   },
 });
@@ -42,7 +42,7 @@ builder.subscriptionType({ authScopes: { authenticated: true } });
 
 /** For federation's resolveReference, which Pothos's scopes do not wrap. */
 export function requireCaller(ctx: Context): void {
-  if (!ctx.access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first');
+  if (!ctx.access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first', said('auth.signInFirst'));
 }
 
 export const ScenarioEnum = builder.enumType('Scenario', {

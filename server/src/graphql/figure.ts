@@ -3,7 +3,8 @@ import { builder, FigureStatusEnum, requireCaller, ScenarioEnum } from './builde
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
 import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, said } from '../domain/errors.js';
+import { MessageParamRef, paramList } from './message.js';
 import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Skip, type Transition, type TransitionResult } from '../domain/approval.js';
 import { cellLoaderKey, underRoot, type Context } from '../context.js';
 import { z } from 'zod';
@@ -165,7 +166,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_, { cells, reason }, ctx) => {
       checkArgs(SetFiguresArgs, { cells, reason });
-      if (cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `At most ${MAX_BATCH} cells per batch`);
+      if (cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `At most ${MAX_BATCH} cells per batch`, said('batch.tooLarge', { limit: MAX_BATCH }));
       const writes = cells.map((c) => ({ ...c, value: c.value ?? null }));
       const { figures, events } = await writeFigures(ctx.db, writes, { access: ctx.access, reason });
       await ctx.bus.publish(events);
@@ -251,10 +252,12 @@ const SkippedRef = builder.objectRef<TransitionResult['skipped'][number]>('Skipp
     year: t.int({ resolve: (s) => s.cell.year }),
     scenario: t.field({ type: ScenarioEnum, resolve: (s) => s.cell.scenario }),
     reason: t.exposeString('reason'),
+    key: t.string({ description: 'The reason as a message key of schema/src/messages.ts.', resolve: (s) => s.said.key }),
+    keyParams: t.field({ type: [MessageParamRef], description: 'The parameters of `key`.', resolve: (s) => paramList(s.said.params) }),
   }),
 });
 
-type ReasonCount = Pick<Skip, 'code' | 'params' | 'reason'> & { count: number };
+type ReasonCount = Pick<Skip, 'code' | 'params' | 'reason' | 'said'> & { count: number };
 
 const ReasonCountRef = builder.objectRef<ReasonCount>('ReasonCount').implement({
   description: 'Cells skipped for one reason: its code and parameters (to word in the page\'s language), the English `reason`, and how many.',
@@ -263,6 +266,8 @@ const ReasonCountRef = builder.objectRef<ReasonCount>('ReasonCount').implement({
     count: t.exposeInt('count'),
     code: t.field({ type: SkipReasonEnum, resolve: (r) => r.code }),
     params: t.field({ type: SkipParamsRef, resolve: (r) => r.params }),
+    key: t.string({ description: 'The reason as a message key of schema/src/messages.ts.', resolve: (r) => r.said.key }),
+    keyParams: t.field({ type: [MessageParamRef], description: 'The parameters of `key`.', resolve: (r) => paramList(r.said.params) }),
   }),
 });
 
@@ -278,11 +283,11 @@ const TransitionPayload = builder.objectRef<TransitionResult>('TransitionPayload
       description: 'Why cells did not move, counted per reason (its code, parameters and English text), in the order first met.',
       resolve: (r) => {
         const counts = new Map<string, ReasonCount>();
-        for (const { code, params, reason } of r.skipped) {
+        for (const { code, params, reason, said: says } of r.skipped) {
           const key = JSON.stringify([code, params.status, params.withProposal, reason]);
           const seen = counts.get(key);
           if (seen) seen.count++;
-          else counts.set(key, { code, params, reason, count: 1 });
+          else counts.set(key, { code, params, reason, said: says, count: 1 });
         }
         return [...counts.values()];
       },

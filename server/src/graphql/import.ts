@@ -8,13 +8,14 @@ import { FigureRef } from './figure.js';
 import { z } from 'zod';
 import { applyImport, IMPORT_MAX_BYTES, mayImport, previewImport, type ImportPlan, type ImportReject, type PlanItem } from '../domain/imports.js';
 import { DomainError } from '../domain/errors.js';
+import { MessageParamRef, paramList } from './message.js';
 import { checkArgs, importToken, optionalText } from '../hardening/input.js';
 
 const ApplyArgs = z.object({ token: importToken, reason: optionalText(1_000) });
 
 function decode(file: string): Buffer {
   // base64 is 4/3 of the bytes: refuse before decoding what would be over the limit.
-  if (file.length > Math.ceil(IMPORT_MAX_BYTES / 3) * 4 + 4) throw new DomainError('TOO_LARGE', `The file is larger than ${IMPORT_MAX_BYTES} bytes`, { http: { status: 413 }, limit: 'MAX_UPLOAD_BYTES' });
+  if (file.length > Math.ceil(IMPORT_MAX_BYTES / 3) * 4 + 4) throw new DomainError('TOO_LARGE', `The file is larger than ${IMPORT_MAX_BYTES} bytes`, { http: { status: 413 }, limit: 'MAX_UPLOAD_BYTES', key: 'import.tooLarge', params: { limit: IMPORT_MAX_BYTES } });
   if (!/^[A-Za-z0-9+/=_-\s]*$/.test(file)) throw new DomainError('BAD_FILE', 'file must be the .xlsx encoded as base64');
   return Buffer.from(file, 'base64');
 }
@@ -51,6 +52,8 @@ const RejectRef = builder.objectRef<ImportReject>('ImportReject').implement({
     column: t.exposeString('column', { description: 'The column letter, as Excel shows it.' }),
     field: t.exposeString('field'),
     reason: t.exposeString('reason'),
+    key: t.string({ description: 'The reason as a message key of schema/src/messages.ts.', resolve: (r) => r.key }),
+    params: t.field({ type: [MessageParamRef], resolve: (r) => paramList(r.params) }),
   }),
 });
 

@@ -11,13 +11,13 @@ import type { Limits } from '../config.js';
 import { callerKey, RateLimiter } from './rate-limit.js';
 import { admitClient, fromOwnHub, parseTrustProxy } from './address.js';
 
-export function refuseHttp(res: ServerResponse, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
+export function refuseHttp(res: ServerResponse, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}, says: Record<string, unknown> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res.end(JSON.stringify({ errors: [{ message, extensions: { ...says, code } }] }));
 }
 
 /** The client's own files and the health check are not rate limited; everything else is. */
@@ -43,7 +43,7 @@ export function createRateGuard(limits: Limits, db: Knex) {
     const wait = limiter.take(await callerKey(req, db));
     if (wait === 0) return false;
     drain(req);
-    refuseHttp(res, 429, 'RATE_LIMITED', `Too many requests; retry in ${wait} s`, { 'retry-after': String(wait) });
+    refuseHttp(res, 429, 'RATE_LIMITED', `Too many requests; retry in ${wait} s`, { 'retry-after': String(wait) }, { key: 'rate.limited', params: { retryAfter: wait } });
     return true;
   };
 }

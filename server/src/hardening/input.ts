@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { FIRST_YEAR, INDICATORS, LAST_YEAR, YEARS } from '@unionhub/schema';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, said, type Said } from '../domain/errors.js';
 import { LIMITS } from '../config.js';
 
 /** A union code as the seeds and imports write them (P06, P06-H01, TLD…). */
@@ -61,5 +61,17 @@ export function checkArgs(schema: z.ZodType, args: unknown): void {
   if (parsed.success) return;
   const issues = parsed.error.issues.slice(0, 5);
   const field = issues.map((i) => i.path.join('.')).filter(Boolean);
-  throw new DomainError('VALIDATION', issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '), { fields: field });
+  throw new DomainError('VALIDATION', issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '), { fields: field, ...issueSaid(issues[0]!) });
+}
+
+/** The first problem as a message key: too long, too short, out of range, or the checker's own words. */
+function issueSaid(issue: { code: string; path: PropertyKey[]; message: string; origin?: unknown; maximum?: unknown; minimum?: unknown }): Said {
+  const field = issue.path.map(String).join('.') || 'arguments';
+  const limit = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
+  if (issue.origin === 'string' && issue.code === 'too_big') return said('input.tooLong', { field, limit });
+  if (issue.origin === 'string' && issue.code === 'too_small') return said(limit <= 1 ? 'input.required' : 'input.tooShort', { field, limit });
+  if ((issue.origin === 'number' || issue.origin === 'int') && issue.code === 'too_big') return said('input.tooHigh', { field, limit });
+  if ((issue.origin === 'number' || issue.origin === 'int') && issue.code === 'too_small') return said('input.tooLow', { field, limit });
+  if (issue.origin === 'array' && issue.code === 'too_big') return said('input.tooMany', { field, limit });
+  return said('input.invalid', { field, detail: issue.message });
 }

@@ -1,0 +1,202 @@
+/**
+ * What the server's refusals, skip reasons and import problems say, in Vietnamese and English, as data.
+ * The server sends a stable key and its params (`extensions.key`, `extensions.params`; `code`/`params` on
+ * skip reasons and import rejects) beside an English message; the client renders the key in the page's
+ * language. Every error code of errors.ts has a template of its own, said when an error carries no key.
+ *
+ * Templates: `{name}` is a param — a number is formatted (vi-VN through formatViNumber, en-US otherwise)
+ * unless its name is in RAW_PARAMS (years, versions, rows: never "2.014"); `{name|table}` says the param's
+ * value through one of WORD_TABLES (a transition, a status…), in the same language.
+ */
+import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { formatViNumber } from './numbers.js';
+
+export type MessageLang = 'vi' | 'en';
+export type MessageParams = Record<string, string | number | boolean | null>;
+type Template = Record<MessageLang, string>;
+
+/** Params said as they are: a year or a row number is not a quantity. */
+export const RAW_PARAMS: ReadonlySet<string> = new Set(['year', 'from', 'to', 'first', 'last', 'version', 'expected', 'row', 'cell', 'other', 'id', 'column', 'sheet']);
+
+/** Words a param's value stands for, per language (`{name|table}`). */
+export const WORD_TABLES: Record<string, Record<string, Template>> = {
+  transition: {
+    submit: { vi: 'gửi', en: 'submit' },
+    approve: { vi: 'duyệt', en: 'approve' },
+    sendBack: { vi: 'trả lại', en: 'send back' },
+    reopen: { vi: 'mở lại', en: 'reopen' },
+  },
+  status: {
+    draft: { vi: 'nháp', en: 'draft' },
+    submitted: { vi: 'đã gửi', en: 'submitted' },
+    approved: { vi: 'đã duyệt', en: 'approved' },
+  },
+  decision: {
+    explain: { vi: 'giải trình', en: 'explain' },
+    accept: { vi: 'chấp nhận', en: 'accept' },
+    waive: { vi: 'bỏ qua', en: 'waive' },
+  },
+  discrepancyState: {
+    open: { vi: 'chưa xử lý', en: 'open' },
+    explained: { vi: 'đã giải trình', en: 'explained' },
+    accepted: { vi: 'đã chấp nhận', en: 'accepted' },
+    waived: { vi: 'đã bỏ qua', en: 'waived' },
+    resolved: { vi: 'đã hết', en: 'resolved' },
+  },
+  withProposal: { true: { vi: ' có đề xuất sửa', en: ' with a proposal' }, false: { vi: '', en: '' } },
+  withoutValue: { true: { vi: ' chưa có số', en: ' without a value' }, false: { vi: '', en: '' } },
+  field: {
+    unit_code: { vi: 'mã đơn vị', en: 'unit code' },
+    indicator_code: { vi: 'mã chỉ tiêu', en: 'indicator code' },
+    year: { vi: 'năm', en: 'year' },
+    scenario: { vi: 'loại số liệu', en: 'scenario' },
+    value: { vi: 'giá trị', en: 'value' },
+  },
+};
+
+/** One template per error code: what an error without a key of its own says. */
+const BY_CODE: Record<ErrorCode, Template> = {
+  VALIDATION: { vi: 'Dữ liệu không hợp lệ', en: 'Invalid input' },
+  NOT_FOUND: { vi: 'Không tìm thấy', en: 'Not found' },
+  CONFLICT: { vi: 'Số liệu đã thay đổi trong lúc đó', en: 'The data changed meanwhile' },
+  LOCKED: { vi: 'Ô đã duyệt và bị khóa', en: 'The cell is approved and locked' },
+  FORBIDDEN: { vi: 'Quyền của bạn không cho phép việc này', en: 'Your roles do not allow this' },
+  FORBIDDEN_TRANSITION: { vi: 'Không thể chuyển trạng thái này', en: 'This change of status is not possible' },
+  UNAUTHENTICATED: { vi: 'Hãy đăng nhập trước', en: 'Sign in first' },
+  RATE_LIMITED: { vi: 'Quá nhiều yêu cầu; thử lại sau giây lát', en: 'Too many requests; try again in a moment' },
+  BAD_REQUEST: { vi: 'Yêu cầu không hợp lệ', en: 'Bad request' },
+  QUERY_TOO_DEEP: { vi: 'Truy vấn lồng quá sâu', en: 'The query is nested too deeply' },
+  TOO_MANY_ALIASES: { vi: 'Truy vấn có quá nhiều bí danh', en: 'The query has too many aliases' },
+  TOO_COMPLEX: { vi: 'Truy vấn quá lớn; hãy thu hẹp phạm vi', en: 'The query is too large; narrow it' },
+  RESPONSE_TOO_LARGE: { vi: 'Kết quả quá lớn; hãy thu hẹp phạm vi', en: 'The answer is too large; narrow the request' },
+  BATCH_TOO_LARGE: { vi: 'Quá nhiều yêu cầu trong một lần gửi', en: 'Too many operations in one batch' },
+  INTERNAL: { vi: 'Lỗi máy chủ; hãy thử lại', en: 'Internal error; try again' },
+  BAD_FILE: { vi: 'Tệp không đọc được: hỏng hoặc không phải tệp .xlsx', en: 'The file cannot be read: it is damaged or not an .xlsx file' },
+  TOO_LARGE: { vi: 'Tệp hoặc yêu cầu quá lớn', en: 'The file or request is too large' },
+};
+
+/** Templates with a key of their own: the refusals, skip reasons and import problems a user meets. */
+const BY_KEY = {
+  // Sign-in and access
+  'auth.wrongCredentials': { vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Wrong username or password' },
+  'auth.slowDown': { vi: 'Đăng nhập sai quá nhiều lần; thử lại sau {retryAfter} giây', en: 'Too many failed sign-ins; try again in {retryAfter} s' },
+  'auth.busy': { vi: 'Quá nhiều lượt đăng nhập cùng lúc; thử lại sau giây lát', en: 'Too many sign-ins at once; try again in a moment' },
+  'auth.signInFirst': { vi: 'Hãy đăng nhập trước', en: 'Sign in first' },
+  'auth.forbidden': { vi: 'Quyền của bạn không cho phép việc này', en: 'Your roles do not allow this' },
+  'rate.limited': { vi: 'Quá nhiều yêu cầu; thử lại sau {retryAfter} giây', en: 'Too many requests; retry in {retryAfter} s' },
+  // Arguments checked before any work (server/src/hardening/input.ts)
+  'input.tooLong': { vi: '{field}: tối đa {limit} ký tự', en: '{field}: at most {limit} characters' },
+  'input.tooShort': { vi: '{field}: ít nhất {limit} ký tự', en: '{field}: at least {limit} characters' },
+  'input.required': { vi: '{field}: cần có nội dung', en: '{field}: required' },
+  'input.tooHigh': { vi: '{field}: tối đa {limit}', en: '{field}: at most {limit}' },
+  'input.tooLow': { vi: '{field}: ít nhất {limit}', en: '{field}: at least {limit}' },
+  'input.tooMany': { vi: '{field}: tối đa {limit} mục', en: '{field}: at most {limit} items' },
+  'input.invalid': { vi: '{field}: không hợp lệ ({detail})', en: '{field}: {detail}' },
+  // A cell written (typed, pasted, imported)
+  'cell.prefix': { vi: 'Ô {unionCode} · {indicatorCode} · {year} · {scenario}: ', en: 'Cell {unionCode} · {indicatorCode} · {year} · {scenario}: ' },
+  'cell.unknownIndicator': { vi: 'Không có chỉ tiêu "{indicator}"', en: 'Unknown indicator "{indicator}"' },
+  'cell.yearOutside': { vi: 'Năm {year} nằm ngoài danh mục ({first}–{last})', en: 'Year {year} is outside the catalogue ({first}–{last})' },
+  'cell.unknownScenario': { vi: 'Không có loại số liệu "{scenario}"', en: 'Unknown scenario "{scenario}"' },
+  'cell.badVersion': { vi: 'Phiên bản của ô phải là số nguyên ≥ 0', en: 'expectedVersion must be a whole number ≥ 0' },
+  'cell.computed': { vi: '"{indicator}" được tính từ các số khác, không nhập được', en: '"{indicator}" is computed from other figures and cannot be typed' },
+  'cell.noTargets': { vi: '"{indicator}" không có chỉ tiêu kế hoạch', en: '"{indicator}" has no targets' },
+  'cell.notFinite': { vi: 'Giá trị không phải là số', en: 'The value is not a finite number' },
+  'cell.negative': { vi: 'Không được nhập số âm ({value})', en: 'A negative value ({value}) is not allowed' },
+  'cell.overMax': { vi: '{value} vượt mức tối đa của "{indicator}" (tối đa {max})', en: '"{indicator}": {value} is over the maximum (at most {max})' },
+  'cell.notWhole': { vi: '"{indicator}" phải là số nguyên: {value} không phải số nguyên', en: '"{indicator}" counts whole units: {value} is not a whole number' },
+  'cell.duplicate': { vi: 'ô này trùng với ô thứ {other} của lần ghi', en: 'the same cell is also cell {other} of this batch' },
+  'cell.unknownUnion': { vi: 'Không có đơn vị "{union}"', en: 'Unknown union "{union}"' },
+  'cell.forbiddenEdit': { vi: 'quyền của bạn không cho phép sửa số của {unionName}', en: 'your roles do not allow editing {unionName}' },
+  'cell.unionNotInYear': { vi: '{unionName} không tồn tại năm {year} (có từ {from} đến {to})', en: '{unionName} does not exist in {year} (valid {from}–{to})' },
+  'cell.locked': { vi: 'ô đã duyệt và bị khóa', en: 'the cell is approved and locked' },
+  'cell.changed': { vi: 'ô đã bị sửa trong lúc đó (phiên bản {version}, không phải {expected})', en: 'the cell changed meanwhile (version {version}, not {expected})' },
+  'cell.changedMeanwhile': { vi: 'ô đã bị sửa trong lúc đó', en: 'the cell changed meanwhile' },
+  'cell.createdMeanwhile': { vi: 'ô vừa được người khác tạo trong lúc đó', en: 'the cell was created meanwhile' },
+  'batch.tooLarge': { vi: 'Mỗi lần ghi tối đa {limit} ô', en: 'At most {limit} cells per batch' },
+  // Status changes, proposals, comments
+  'transition.reasonRequired': { vi: 'Cần ghi lý do để {transition|transition}', en: 'A reason is required to {transition|transition}' },
+  'transition.noCell': { vi: 'không có ô này', en: 'no such cell' },
+  'transition.forbidden': { vi: 'quyền của bạn không cho phép {transition|transition} ở đây', en: 'your roles do not allow you to {transition|transition} here' },
+  'transition.alreadyApproved': { vi: 'đã duyệt rồi', en: 'already approved' },
+  'transition.cannot': {
+    vi: 'không thể {transition|transition} ô {status|status}{withProposal|withProposal}{withoutValue|withoutValue}',
+    en: 'cannot {transition|transition} a {status|status} cell{withProposal|withProposal}{withoutValue|withoutValue}',
+  },
+  'transition.blocked': { vi: 'còn sai lệch chưa xử lý', en: 'an open discrepancy blocks it' },
+  'transition.fourEyes': { vi: 'do chính bạn nhập (bốn mắt: người khác phải duyệt)', en: 'written by you (four-eyes: another user must approve it)' },
+  'proposal.notApproved': { vi: 'Chỉ ô đã duyệt mới nhận đề xuất sửa; ô này {status|status}: hãy sửa trực tiếp', en: 'Only an approved cell takes a proposal; this one is {status|status}: edit it instead' },
+  'proposal.changed': { vi: 'Ô đã bị sửa trong lúc đó (phiên bản {version})', en: 'The cell changed meanwhile (version {version})' },
+  'comment.empty': { vi: 'Ghi chú cần có nội dung', en: 'A comment needs text' },
+  'comment.tooLong': { vi: 'Ghi chú tối đa {limit} ký tự', en: 'A comment has at most {limit} characters' },
+  'comment.forbidden': { vi: 'Quyền của bạn không cho phép ghi chú ở đây', en: 'Your roles do not allow commenting here' },
+  'edit.forbidden': { vi: 'Quyền của bạn không cho phép sửa ở đây', en: 'Your roles do not allow editing here' },
+  'cell.notFound': { vi: 'Không có ô này', en: 'No such cell' },
+  // Discrepancies
+  'discrepancy.explanationRequired': { vi: 'Giải trình cần có nội dung', en: 'An explanation needs text' },
+  'discrepancy.reasonRequired': { vi: 'Cần ghi lý do', en: 'A reason is required' },
+  'discrepancy.forbidden': { vi: 'Quyền của bạn không cho phép {decision|decision} sai lệch ở đây', en: 'Your roles do not allow you to {decision|decision} discrepancies here' },
+  'discrepancy.cannot': { vi: 'Không thể {decision|decision} một sai lệch {state|discrepancyState}', en: 'Cannot {decision|decision} a discrepancy that is {state|discrepancyState}' },
+  'discrepancy.notFound': { vi: 'Không có sai lệch {id}', en: 'No discrepancy {id}' },
+  // Report and exports
+  'report.forbidden': { vi: 'Quyền của bạn không cho phép lập báo cáo cho {unionName}', en: 'Your roles do not allow issuing a report for {unionName}' },
+  'report.forbiddenRead': { vi: 'Quyền của bạn không cho phép xem {unionName}', en: 'Your roles do not allow reading {unionName}' },
+  'report.noUnits': { vi: '{unionName} không có đơn vị cấp dưới để báo cáo', en: '{unionName} has no units below it to report on' },
+  'report.conflict': { vi: 'Một bản báo cáo khác vừa được phát hành; hãy lập lại', en: 'Another edition was issued meanwhile; generate again' },
+  'report.notFound': { vi: 'Không có bản báo cáo {id} mà bạn được xem', en: 'No report edition {id} that you may read' },
+  'union.unknown': { vi: 'Không có đơn vị "{union}"', en: 'Unknown union "{union}"' },
+  'export.forbidden': { vi: 'Quyền của bạn không cho phép xuất số liệu của {union}', en: 'Your roles do not allow exporting figures of {union}' },
+  'export.computed': { vi: '"{indicator}" được tính từ các số khác, không có ô đã duyệt riêng', en: '"{indicator}" is computed from other figures and has no approved cells of its own' },
+  'export.tooMany': { vi: 'Phạm vi chọn có {approved} ô đã duyệt, nhiều hơn {cap}: hãy thu hẹp, hoặc tải tệp /exports/figures.csv', en: 'The selection has {approved} approved cells, more than {cap}: narrow it, or download it from /exports/figures.csv' },
+  // Imports
+  'import.forbidden': { vi: 'Quyền của bạn không cho phép nhập số liệu ở đâu cả', en: 'Your roles do not allow importing figures anywhere' },
+  'import.conflict': { vi: 'Số liệu hoặc tệp đã thay đổi từ lúc xem trước: hãy xem trước lại rồi mới ghi', en: 'The figures or the file changed since the preview: preview the file again before applying it' },
+  'import.tooLarge': { vi: 'Tệp lớn hơn giới hạn {limit} byte', en: 'The file is larger than {limit} bytes' },
+  'import.badFile': { vi: 'Không đọc được tệp ({detail}): tệp hỏng hoặc không phải .xlsx', en: 'The workbook cannot be read ({detail}): it is damaged or not an .xlsx file' },
+  'import.emptyFile': { vi: 'Tệp trống', en: 'The file is empty' },
+  'import.notXlsx': { vi: 'Đây không phải tệp Excel (.xlsx): hãy tải lên tệp xuất từ UnionHub', en: 'This is not an Excel workbook (.xlsx): upload the file exported from UnionHub' },
+  'import.noSheets': { vi: 'Tệp không có trang tính nào: không phải tệp .xlsx xuất từ UnionHub', en: 'The file has no worksheets: it is not an .xlsx workbook exported from UnionHub' },
+  'import.noHeader': { vi: 'Không trang nào có dòng tiêu đề của tệp xuất ở dòng 1 (ít nhất {columns}): tệp không theo mẫu xuất của UnionHub', en: "No sheet has the export's header in row 1 (at least {columns}): this file is not in the UnionHub export layout" },
+  'import.at': { vi: 'Trang "{sheet}", dòng {row}, cột {column} ({field|field}): ', en: 'Sheet "{sheet}", row {row}, column {column} ({field|field}): ' },
+  'import.emptyUnit': { vi: 'Mã đơn vị để trống', en: 'The unit code is empty' },
+  'import.unknownUnit': { vi: 'Không có đơn vị "{union}"', en: 'Unknown unit "{union}"' },
+  'import.forbiddenUnit': { vi: 'Quyền của bạn không cho phép sửa số của {unionName} ({union})', en: 'Your roles do not allow editing {unionName} ({union})' },
+  'import.emptyIndicator': { vi: 'Mã chỉ tiêu để trống', en: 'The indicator code is empty' },
+  'import.computed': { vi: '"{indicator}" được tính từ các số khác, không nhập được', en: '"{indicator}" is computed from other figures and cannot be imported' },
+  'import.badYear': { vi: '"{input}" không phải năm trong danh mục ({first}–{last})', en: '"{input}" is not a year of the catalogue ({first}–{last})' },
+  'import.badScenario': { vi: '"{input}" không phải loại số liệu (actual hoặc target)', en: '"{input}" is not a scenario (actual or target)' },
+  'import.notANumber': { vi: '"{input}" không phải là số', en: '"{input}" is not a number' },
+  'import.duplicate': { vi: 'Ô ({union}, {indicator}, {year}, {scenario}) trùng với dòng {other}', en: 'The same cell ({union}, {indicator}, {year}, {scenario}) is also on row {other}' },
+} satisfies Record<string, Template>;
+
+export type MessageKey = keyof typeof BY_KEY;
+export const MESSAGE_KEYS = Object.keys(BY_KEY) as MessageKey[];
+
+export function isMessageKey(key: unknown): key is MessageKey {
+  return typeof key === 'string' && Object.hasOwn(BY_KEY, key);
+}
+
+/** The template of a key, or of an error code; null for neither. */
+export function templateOf(keyOrCode: string, lang: MessageLang): string | null {
+  if (isMessageKey(keyOrCode)) return BY_KEY[keyOrCode][lang];
+  if (Object.hasOwn(ERROR_CODES, keyOrCode)) return BY_CODE[keyOrCode as ErrorCode][lang];
+  return null;
+}
+
+/** The params a template names (`{name}` and `{name|table}`), for the test that the server sends them. */
+export function templateParams(template: string): string[] {
+  return [...template.matchAll(/\{(\w+)(?:\|\w+)?\}/g)].map((m) => m[1]!);
+}
+
+function sayValue(name: string, value: MessageParams[string] | undefined, lang: MessageLang, table?: string): string {
+  if (value === undefined || value === null) return '';
+  if (table) return WORD_TABLES[table]?.[String(value)]?.[lang] ?? String(value);
+  if (typeof value === 'number' && !RAW_PARAMS.has(name)) return lang === 'vi' ? formatViNumber(value, 6) : value.toLocaleString('en-US', { maximumFractionDigits: 6 });
+  return String(value);
+}
+
+/** A key's or code's template with its params filled in; null when the catalogue has neither. */
+export function renderMessage(keyOrCode: string, params: MessageParams, lang: MessageLang): string | null {
+  const template = templateOf(keyOrCode, lang);
+  if (template === null) return null;
+  return template.replace(/\{(\w+)(?:\|(\w+))?\}/g, (_, name: string, table?: string) => sayValue(name, params[name], lang, table));
+}
