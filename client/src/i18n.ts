@@ -124,6 +124,12 @@ const WORDS = {
     vi: 'Tệp chỉ gồm các ô đã duyệt; số ô chưa duyệt được ghi ở trang "Ghi chú" (XLSX), trường notApproved (JSON) và X-Not-Approved-Cells (CSV: tiêu đề của HEAD, trailer của GET).',
     en: 'Files hold approved cells only; how many are not approved yet is on the "Ghi chú" sheet (XLSX), in notApproved (JSON) and in X-Not-Approved-Cells (CSV: the headers of a HEAD request, the trailers of the GET).',
   },
+  'panel.difference': { vi: 'Chênh lệch', en: 'Difference' },
+  'panel.explainedBy': { vi: 'Giải trình của', en: 'Explained by' },
+  'panel.noExplanation': { vi: 'Chưa có giải trình', en: 'Not explained yet' },
+  'panel.warning': { vi: 'Cảnh báo', en: 'Warning' },
+  'panel.error': { vi: 'Lỗi', en: 'Error' },
+  'panel.childrenValues': { vi: 'Số của các đơn vị trực thuộc', en: 'Values of the units below' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;
