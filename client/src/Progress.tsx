@@ -2,47 +2,62 @@
  * Approval progress: units × years, each cell counting its whole subtree's cells per status and the
  * discrepancies still open. A unit's name drills into its children; a count opens the sheet there.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useReducer, useState } from 'react';
 import { formatViNumber } from '@unionhub/schema/numbers';
-import { run } from './api.ts';
+import { ProgressDiscrepanciesChangedSubscription, ProgressFiguresChangedSubscription, ProgressQuery } from '@unionhub/schema/documents';
+import type { ResultOf } from '@unionhub/schema/graphql';
+import { query } from './typed-run.ts';
+import { useLiveRefresh } from './live.ts';
 import { t, type Lang } from './i18n.ts';
 import { YearRange, yearsOf, type Years } from './YearRange.tsx';
 import { failureText } from './messages.ts';
 
-interface ProgressRow {
-  union: { code: string; name: string; level: number };
-  year: number;
-  draft: number;
-  submitted: number;
-  approved: number;
-  withProposal: number;
-  openDiscrepancies: number;
-}
+type ProgressRow = ResultOf<typeof ProgressQuery>['approvalProgress'][number];
 
-const PROGRESS = `query ($root: String!, $years: [Int!]!, $scenario: Scenario!) {
-  approvalProgress(root: $root, depth: 1, years: $years, scenario: $scenario) {
-    union { code name level } year draft submitted approved withProposal openDiscrepancies
-  }
-}`;
+/**
+ * The counts for a root, scenario and years; read again (at most once a second) when anyone's
+ * figures or discrepancies change in a shown year. What is on screen stays while re-reading.
+ */
+function useProgress(root: string, scenario: 'ACTUAL' | 'TARGET', range: Years) {
+  const [loaded, setLoaded] = useState<{ key: string; rows: ProgressRow[] } | null>(null);
+  // The failure itself, worded in the page's language when shown (a language switch re-words it).
+  const [error, setError] = useState<unknown>(null);
+  const [tick, refresh] = useReducer((n: number) => n + 1, 0);
+  const { from, to } = range;
+  const key = `${root}|${scenario}|${from}|${to}`;
+
+  useEffect(() => {
+    let current = true;
+    query(ProgressQuery, { root, years: yearsOf({ from, to }), scenario })
+      .then((d) => current && (setLoaded({ key, rows: d.approvalProgress }), setError(null)))
+      .catch((e: unknown) => current && setError(e));
+    return () => {
+      current = false;
+    };
+  }, [root, scenario, from, to, key, tick]);
+
+  const figuresConcern = useCallback(
+    (d: ResultOf<typeof ProgressFiguresChangedSubscription>) => d.figuresChanged.figures.some((f) => f.scenario === scenario && f.year >= from && f.year <= to),
+    [scenario, from, to],
+  );
+  const discrepanciesConcern = useCallback(
+    (d: ResultOf<typeof ProgressDiscrepanciesChangedSubscription>) => d.discrepanciesChanged.some((x) => x.scenario === scenario && x.year >= from && x.year <= to),
+    [scenario, from, to],
+  );
+  useLiveRefresh(ProgressFiguresChangedSubscription, figuresConcern, refresh);
+  useLiveRefresh(ProgressDiscrepanciesChangedSubscription, discrepanciesConcern, refresh);
+
+  // A new root, scenario or range shows "loading" until its own answer.
+  return { rows: loaded?.key === key ? loaded.rows : null, error };
+}
 
 export function Progress({ lang, onOpen }: { lang: Lang; onOpen: (unionCode: string, year: number) => void }) {
   const [trail, setTrail] = useState<{ code: string; name: string }[]>([{ code: 'TLD', name: 'TLĐ' }]);
   const [scenario, setScenario] = useState<'ACTUAL' | 'TARGET'>('ACTUAL');
   const [range, setRange] = useState<Years>({ from: 2013, to: 2017 });
-  const [rows, setRows] = useState<ProgressRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const root = trail.at(-1)!;
   const years = yearsOf(range);
-
-  useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- the old root's rows go at once, before the new ones arrive
-    setRows(null);
-    setError(null);
-    run<{ approvalProgress: ProgressRow[] }>(PROGRESS, { root: root.code, years: yearsOf(range), scenario })
-      .then((d) => setRows(d.approvalProgress))
-      .catch((e: Error) => setError(failureText(e, lang)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the language only words a refusal; it is no reason to reload
-  }, [root.code, scenario, range.from, range.to]);
+  const { rows, error } = useProgress(root.code, scenario, range);
 
   // One line per union, in the order the server gave (root first, then its children).
   const units: ProgressRow['union'][] = [];
@@ -69,8 +84,8 @@ export function Progress({ lang, onOpen }: { lang: Lang; onOpen: (unionCode: str
           </label>
         ))}
         <YearRange value={range} onChange={setRange} lang={lang} />
-        {!rows && !error && <span className="loading">{t('loading', lang)}</span>}
-        {error && <span role="alert">{error}</span>}
+        {!rows && error === null && <span className="loading">{t('loading', lang)}</span>}
+        {error !== null && <span role="alert">{failureText(error, lang)}</span>}
       </div>
       <div className="legend">
         <span className="chip st-approved">{t('approved', lang)}</span>

@@ -167,6 +167,12 @@ const WORDS = {
   },
   millionShort: { vi: 'tr', en: 'M' },
   thousandShort: { vi: 'N', en: 'k' },
+  'panel.difference': { vi: 'Chênh lệch', en: 'Difference' },
+  'panel.explainedBy': { vi: 'Giải trình của', en: 'Explained by' },
+  'panel.noExplanation': { vi: 'Chưa có giải trình', en: 'Not explained yet' },
+  'panel.warning': { vi: 'Cảnh báo', en: 'Warning' },
+  'panel.error': { vi: 'Lỗi', en: 'Error' },
+  'panel.childrenValues': { vi: 'Số của các đơn vị trực thuộc', en: 'Values of the units below' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

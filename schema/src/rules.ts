@@ -72,3 +72,17 @@ export const RULES: readonly RuleDef[] = [
 export function rule(id: string): RuleDef | undefined {
   return RULES.find((r) => r.id === id);
 }
+
+/**
+ * What the two compared sides of a discrepancy are, per rule kind: `left` is stored as its
+ * leftValue, `right` as its rightValue, and the difference is left − right.
+ */
+export const RULE_SIDES: Record<RuleDef['kind'], { leftVi: string; leftEn: string; rightVi: string; rightEn: string }> = {
+  hierarchy: { leftVi: 'Số báo cáo', leftEn: 'Reported', rightVi: 'Tổng các đơn vị trực thuộc', rightEn: 'Sum of the units below' },
+  balance: { leftVi: 'Số cuối năm', leftEn: 'At year end', rightVi: 'Năm trước + tăng − giảm', rightEn: 'Last year + in − out' },
+  parts_sum: { leftVi: 'Tổng số', leftEn: 'Total', rightVi: 'Tổng các khu vực', rightEn: 'Sum of the sectors' },
+  sum_equals: { leftVi: 'Tổng các phần', leftEn: 'Sum of the parts', rightVi: 'Tổng số', rightEn: 'Total' },
+  not_greater: { leftVi: 'Phần', leftEn: 'Part', rightVi: 'Tổng số', rightEn: 'Total' },
+  year_over_year: { leftVi: 'Năm nay', leftEn: 'This year', rightVi: 'Năm trước', rightEn: 'Last year' },
+  history_outlier: { leftVi: 'Giá trị', leftEn: 'Value', rightVi: 'Trung vị các năm', rightEn: 'Median of the years' },
+};

@@ -3,3 +3,5 @@
  * the benchmarks (so a test exercises exactly what the page sends). One file per screen or domain type.
  */
 export * from './sheet.js';
+export * from './panel.js';
+export * from './progress.js';

@@ -9,6 +9,7 @@ import { indicatorIds, isoTime, pathRange, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import { discrepancyQuery, loadTree, toDiscrepancy, type DiscrepancyRow } from './reconcile.js';
 import type { WithEvents } from './events.js';
+import { involvedIndicators } from './rules.js';
 
 export const DISCREPANCY_STATES = ['open', 'explained', 'accepted', 'waived', 'resolved'] as const;
 export type DiscrepancyState = (typeof DISCREPANCY_STATES)[number];
@@ -19,6 +20,8 @@ export interface DiscrepancyFilter {
   scenario?: Scenario | null;
   ruleId?: string | null;
   states?: DiscrepancyState[] | null;
+  /** Only those whose rule reads this indicator's cells (a balance on members involves its flows too). */
+  involving?: string | null;
   limit: number;
   offset: number;
 }
@@ -35,7 +38,8 @@ export async function listDiscrepancies(db: Db, f: DiscrepancyFilter, access: Ac
   if (f.ruleId) q = q.where('d.rule_id', f.ruleId);
   if (f.states?.length) q = q.whereIn('d.state', f.states);
   const rows = (await q.orderBy(['u.path', 'd.year', 'd.rule_id', 'd.indicator_code'])).map(toDiscrepancy);
-  return rows.filter((d) => access.readsUnapproved(d.unionPath)).slice(f.offset, f.offset + f.limit);
+  const involves = (d: DiscrepancyRow) => !f.involving || involvedIndicators(d.ruleId, d.indicatorCode).includes(f.involving);
+  return rows.filter((d) => access.readsUnapproved(d.unionPath) && involves(d)).slice(f.offset, f.offset + f.limit);
 }
 
 export async function discrepancyById(db: Db, id: number, access: Access): Promise<DiscrepancyRow> {

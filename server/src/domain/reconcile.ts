@@ -376,6 +376,9 @@ export interface DiscrepancyRow {
   decisionReason: string | null;
   firstSeenAt: string;
   updatedAt: string;
+  /** Who wrote the current explanation, and when (its latest "explained" revision). */
+  explainedBy: string | null;
+  explainedAt: string | null;
 }
 
 const COLUMNS = [
@@ -388,11 +391,19 @@ export function toDiscrepancy(r: Record<string, unknown>): DiscrepancyRow {
   return {
     ...(r as unknown as DiscrepancyRow),
     decidedAt: r.decidedAt === null ? null : isoTime(r.decidedAt),
+    explainedBy: (r.explainedBy as string | null | undefined) ?? null,
+    explainedAt: r.explainedAt === null || r.explainedAt === undefined ? null : isoTime(r.explainedAt),
     firstSeenAt: isoTime(r.firstSeenAt),
     updatedAt: isoTime(r.updatedAt),
   };
 }
 
+/** The latest "explained" revision's column; looked up only where there is an explanation (few rows). */
+const explained = (db: Db, column: 'actor' | 'at', as: string) =>
+  db.raw(
+    `case when d.explanation is null then null else (select r.${column} from discrepancy_revision r where r.discrepancy_id = d.id and r.change = 'explained' order by r.id desc limit 1) end as "${as}"`,
+  );
+
 export function discrepancyQuery(db: Db) {
-  return db('discrepancy as d').join('trade_union as u', 'u.id', 'd.union_id').select(COLUMNS);
+  return db('discrepancy as d').join('trade_union as u', 'u.id', 'd.union_id').select(COLUMNS).select(explained(db, 'actor', 'explainedBy'), explained(db, 'at', 'explainedAt'));
 }

@@ -1,9 +1,10 @@
-import { indicator, RULES, type RuleDef } from '@unionhub/schema';
+import { indicator, RULE_SIDES, RULES, type RuleDef } from '@unionhub/schema';
 import { builder, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
 import { underRoot } from '../context.js';
 import { decide, discrepancyById, discrepancyHistory, DISCREPANCY_STATES, drillDown, listDiscrepancies, type DiscrepancyRevisionRow, type DrillDownRow } from '../domain/discrepancies.js';
+import { involvedIndicators } from '../domain/rules.js';
 import { reconcileAll, type DiscrepancyRow, type SyncReport } from '../domain/reconcile.js';
 import { z } from 'zod';
 import { checkArgs, limit, offset, text, unionCode } from '../hardening/input.js';
@@ -11,7 +12,7 @@ import { limitArg, maxItems } from '../hardening/cost.js';
 
 /** The most discrepancies one `discrepancies` call returns. */
 const MAX_DISCREPANCIES = 10_000;
-const DiscrepanciesArgs = z.object({ root: unionCode, ruleId: text(100).nullish(), states: z.array(z.string()).max(DISCREPANCY_STATES.length).nullish(), limit: limit(MAX_DISCREPANCIES), offset });
+const DiscrepanciesArgs = z.object({ root: unionCode, ruleId: text(100).nullish(), involving: text(100).nullish(), states: z.array(z.string()).max(DISCREPANCY_STATES.length).nullish(), limit: limit(MAX_DISCREPANCIES), offset });
 const DecisionArgs = z.object({ text: text() });
 
 const StateEnum = builder.enumType('DiscrepancyState', {
@@ -26,6 +27,10 @@ const RuleRef = builder.objectRef<RuleDef>('Rule').implement({
     severity: t.exposeString('severity'),
     labelVi: t.exposeString('labelVi'),
     labelEn: t.exposeString('labelEn'),
+    leftLabelVi: t.string({ description: 'What the left side (leftValue) is.', resolve: (r) => RULE_SIDES[r.kind].leftVi }),
+    leftLabelEn: t.string({ resolve: (r) => RULE_SIDES[r.kind].leftEn }),
+    rightLabelVi: t.string({ description: 'What the right side (rightValue) is; difference = left − right.', resolve: (r) => RULE_SIDES[r.kind].rightVi }),
+    rightLabelEn: t.string({ resolve: (r) => RULE_SIDES[r.kind].rightEn }),
   }),
 });
 
@@ -65,6 +70,13 @@ export const DiscrepancyRef = builder.objectRef<DiscrepancyRow>('Discrepancy').i
     difference: t.exposeFloat('difference', { nullable: true }),
     message: t.exposeString('message'),
     explanation: t.exposeString('explanation', { nullable: true }),
+    explainedBy: t.exposeString('explainedBy', { nullable: true, description: 'Who wrote the explanation (username).' }),
+    explainedAt: t.expose('explainedAt', { type: 'DateTime', nullable: true }),
+    indicators: t.field({
+      type: [IndicatorRef],
+      description: 'Every indicator whose cells the rule compared here (the key indicator first).',
+      resolve: (d) => involvedIndicators(d.ruleId, d.indicatorCode).flatMap((c) => indicator(c) ?? []),
+    }),
     decidedBy: t.exposeString('decidedBy', { nullable: true }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     decisionReason: t.exposeString('decisionReason', { nullable: true }),
@@ -94,6 +106,7 @@ builder.queryFields((t) => ({
       year: t.arg.int(),
       scenario: t.arg({ type: ScenarioEnum }),
       ruleId: t.arg.string(),
+      involving: t.arg.string({ description: 'Only discrepancies whose rule reads this indicator (see Discrepancy.indicators).' }),
       states: t.arg({ type: [StateEnum] }),
       limit: t.arg.int({ defaultValue: 500, required: true }),
       offset: t.arg.int({ defaultValue: 0, required: true }),
