@@ -124,6 +124,11 @@ const WORDS = {
     vi: 'Tệp chỉ gồm các ô đã duyệt; số ô chưa duyệt được ghi ở trang "Ghi chú" (XLSX), trường notApproved (JSON) và X-Not-Approved-Cells (CSV: tiêu đề của HEAD, trailer của GET).',
     en: 'Files hold approved cells only; how many are not approved yet is on the "Ghi chú" sheet (XLSX), in notApproved (JSON) and in X-Not-Approved-Cells (CSV: the headers of a HEAD request, the trailers of the GET).',
   },
+  // The transport (api.ts)
+  'transport.gaveUp': {
+    vi: 'Máy chủ đang bận, đã thử lại nhiều lần mà chưa được. Vui lòng thử lại sau ít phút.',
+    en: 'The server is busy and refused several retries. Please try again in a few minutes.',
+  },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;
