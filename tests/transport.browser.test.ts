@@ -13,7 +13,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './harness.js';
-import { launchBrowser, signIn, SCREENSHOTS } from './browser.js';
+import { launchBrowser, SCREENSHOTS } from './browser.js';
+
+/** browser.ts's signIn with room for a loaded machine (its 15 s wait for the sheet timed out here under load). */
+async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  page.setDefaultTimeout(60_000);
+  await page.goto(url);
+  await page.getByLabel(/Tên đăng nhập/).fill(username);
+  await page.getByLabel(/Mật khẩu/).fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.locator('.ag-row[row-id="TLD"]').first().waitFor({ state: 'attached' });
+}
 
 let s: TestServer;
 let browser: Browser;
@@ -70,10 +80,10 @@ describe('transport', () => {
 
     // Besides the sheet's own live figures: discrepancies and figures of four provinces per tab — as
     // many event streams as the browser allows a host, and more, if each subscription had its own.
-    // A draft cell of a province, to write below; it and three more provinces are followed.
-    const draft = (await s.sql<{ unionCode: string; year: number; scenario: string; version: number }>(
-      `select u.code as "unionCode", f.year, f.scenario, f.version from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
-       where u.level = 1 and i.code = 'members' and f.status = 'draft' order by u.code limit 1`))[0]!;
+    // A cell of a province that is not approved (so not locked), to write below; it and three more provinces are followed.
+    const draft = (await s.sql<{ unionCode: string; indicatorCode: string; year: number; scenario: string; version: number }>(
+      `select u.code as "unionCode", i.code as "indicatorCode", f.year, f.scenario, f.version from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
+       where u.level = 1 and f.status <> 'approved' order by u.code limit 1`))[0]!;
     const roots = [draft.unionCode, ...(await provinces(4)).filter((c) => c !== draft.unionCode).slice(0, 3)];
     for (const page of [first, second]) {
       await page.evaluate((roots) => {
@@ -92,7 +102,7 @@ describe('transport', () => {
     }
     // A write reaches both tabs' subscriptions over their one stream.
     const written = await s.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { __typename } }', {
-      c: [{ unionCode: draft.unionCode, indicatorCode: 'members', year: draft.year, scenario: draft.scenario.toUpperCase(), value: 12_345, expectedVersion: draft.version }],
+      c: [{ unionCode: draft.unionCode, indicatorCode: draft.indicatorCode, year: draft.year, scenario: draft.scenario.toUpperCase(), value: 12_345, expectedVersion: draft.version }],
     }, { as: 'admin' });
     expect(written.errors).toBeUndefined();
     for (const page of [first, second]) {
@@ -102,7 +112,7 @@ describe('transport', () => {
     expect(countSecond()).toBe(1);
     await second.screenshot({ path: `${SCREENSHOTS}/transport-two-tabs.png` });
     await context.close();
-  });
+  }, 180_000);
 
   it('decodes Vietnamese text whose UTF-8 bytes arrive in two chunks', async () => {
     // A proxy in front of the server that cuts every chunk of an event stream after the first byte
@@ -137,7 +147,7 @@ describe('transport', () => {
     } finally {
       await proxy.close();
     }
-  });
+  }, 180_000);
 
   it('sends a request refused with 429 again after Retry-After, and says so clearly when it stays refused', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -185,7 +195,7 @@ describe('transport', () => {
     expect(tries).toBe(5); // the first try and MAX_RETRIES (4) more
     await again.screenshot({ path: `${SCREENSHOTS}/transport-gave-up.png` });
     await refused.close();
-  }, 60_000);
+  }, 180_000);
 });
 
 /** A forwarding proxy whose event-stream chunks are cut inside a multi-byte UTF-8 character. */
