@@ -1,15 +1,170 @@
-/** The GraphQL client: same origin, session cookie, and the CSRF token echoed from its cookie. */
-import { Client, fetchExchange } from 'urql';
-import { print, type DocumentNode } from 'graphql';
+/**
+ * The GraphQL client: same origin, session cookie, and the CSRF token echoed from its cookie. One
+ * urql Client per page: queries and mutations over fetch, subscriptions over graphql-sse's single
+ * connection mode (/graphql/stream) — one event stream per page whatever it follows, so live
+ * updates in several tabs never take the six connections a browser opens to a host over HTTP/1.1
+ * from the page's own queries. Refusals for the rate limit are retried with back-off.
+ */
+import { Client, CombinedError, createRequest, fetchExchange, makeOperation, subscriptionExchange, type AnyVariables, type DocumentInput, type Exchange, type Operation, type OperationResult } from 'urql';
+import { createClient as createSseClient } from 'graphql-sse';
+import { delay, filter, fromValue, makeSubject, merge, mergeMap, pipe, share, subscribe as subscribeTo, takeUntil } from 'wonka';
+import { ERROR_CODES } from '@unionhub/schema';
+import { t, type Lang } from './i18n.ts';
 import type { ResultOf, TadaDocumentNode, VariablesOf } from '@unionhub/schema/graphql';
 
 export function csrfToken(): string {
   return decodeURIComponent(/(?:^|; )uh_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? '');
 }
 
+/** Refusals retried before the caller gets the error, and the waits' bounds. */
+export const MAX_RETRIES = 4;
+const BASE_WAIT_MS = 500;
+const MAX_WAIT_MS = 30_000;
+
+/** Retry-After: seconds, or an HTTP date; null when absent or unreadable. */
+function retryAfterMs(header: string | null | undefined): number | null {
+  if (header == null || header === '') return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+const backoff = (attempt: number) => Math.min(MAX_WAIT_MS, BASE_WAIT_MS * 2 ** attempt);
+
+/**
+ * How long to wait before sending a refused operation again; null when it is not to be retried.
+ * A 429 with Retry-After was refused at the server's door before anything ran, so any operation may
+ * go again; a query answered RATE_LIMITED inside GraphQL too. A mutation's own RATE_LIMITED (a
+ * sign-in's back-off) is the user's answer, not the transport's.
+ */
+function refusalWait(result: OperationResult, attempt: number): number | null {
+  const error = result.error;
+  if (!error) return null;
+  const response = error.response as Response | undefined;
+  const header = response?.status === 429 ? retryAfterMs(response.headers?.get('retry-after')) : null;
+  if (header !== null) return Math.min(MAX_WAIT_MS, Math.max(header, backoff(attempt)));
+  const limited = error.graphQLErrors.length > 0 && error.graphQLErrors.every((e) => e.extensions?.code === ERROR_CODES.RATE_LIMITED);
+  if (!limited || result.operation.kind !== 'query') return null;
+  const given = Number(error.graphQLErrors[0]!.extensions?.retryAfter);
+  return Math.min(MAX_WAIT_MS, Math.max(Number.isFinite(given) ? given * 1000 : 0, backoff(attempt)));
+}
+
+/** The page's language for messages made here (the App sets <html lang>; Vietnamese by default). */
+const pageLang = (): Lang => (document.documentElement.lang === 'en' ? 'en' : 'vi');
+
+/**
+ * Sends again what the rate limit refused, after Retry-After (and a growing back-off), at most
+ * MAX_RETRIES times; then the caller gets one clear RATE_LIMITED error. An operation torn down
+ * while it waits is not sent again.
+ */
+export const refusalRetryExchange: Exchange = ({ forward }) => (operations$) => {
+  const ops$ = pipe(operations$, share);
+  const { source: retries$, next: retry } = makeSubject<Operation>();
+  const delayed$ = pipe(
+    retries$,
+    mergeMap((op) => pipe(
+      fromValue(op),
+      delay(op.context.refusalWait as number),
+      takeUntil(pipe(ops$, filter((o) => o.kind === 'teardown' && o.key === op.key))),
+    )),
+  );
+  return pipe(
+    merge([ops$, delayed$]),
+    forward,
+    share,
+    filter((result) => {
+      const attempt = (result.operation.context.refusals as number | undefined) ?? 0;
+      const wait = refusalWait(result, attempt);
+      if (wait === null) return true;
+      if (attempt >= MAX_RETRIES) {
+        result.error = new CombinedError({
+          graphQLErrors: [{ message: t('transport.gaveUp', pageLang()), extensions: { code: ERROR_CODES.RATE_LIMITED, attempts: attempt + 1 } }],
+          response: result.error?.response,
+        });
+        return true;
+      }
+      retry(makeOperation(result.operation.kind, result.operation, { ...result.operation.context, refusals: attempt + 1, refusalWait: wait }));
+      return false;
+    }),
+  );
+};
+
+/** Subscriptions the server has accepted (its 202 to the operation's POST), by urql operation key. */
+const accepted = new Set<number>();
+const acceptWaiters = new Map<number, Set<() => void>>();
+const ACCEPT_EXTENSION = 'clientKey';
+
+function markAccepted(key: number): void {
+  accepted.add(key);
+  for (const w of acceptWaiters.get(key) ?? []) w();
+  acceptWaiters.delete(key);
+}
+
+function whenAccepted(key: number, fn: () => void): () => void {
+  if (accepted.has(key)) {
+    queueMicrotask(fn);
+    return () => {};
+  }
+  const waiters = acceptWaiters.get(key) ?? acceptWaiters.set(key, new Set()).get(key)!;
+  waiters.add(fn);
+  return () => waiters.delete(fn);
+}
+
+/** The last Retry-After the stream endpoint answered, for graphql-sse's reconnection wait. */
+let streamRetryAfter: number | null = null;
+
+/** graphql-sse's requests, watched: a POST answered 202 is an accepted subscription; a 429 tells how long to wait. */
+const watchedFetch: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init);
+  if (res.status === 429) streamRetryAfter = retryAfterMs(res.headers.get('retry-after'));
+  if (init?.method === 'POST' && res.status === 202 && typeof init.body === 'string') {
+    const key = (JSON.parse(init.body) as { extensions?: Record<string, unknown> }).extensions?.[ACCEPT_EXTENSION];
+    if (typeof key === 'number') markAccepted(key);
+  }
+  return res;
+};
+
+/**
+ * One event stream for the page's subscriptions. Lazy: opened with the first subscription, closed
+ * after the last. A dropped stream is opened again and its subscriptions sent again.
+ */
+const streams = createSseClient({
+  url: '/graphql/stream',
+  singleConnection: true,
+  headers: () => ({ 'x-csrf-token': csrfToken() }),
+  fetchFn: watchedFetch,
+  retryAttempts: 10,
+  retry: async (retries) => {
+    const wait = Math.max(streamRetryAfter ?? 0, backoff(retries + 1)) + Math.random() * 300;
+    streamRetryAfter = null;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  },
+  onNonLazyError: () => {},
+});
+
 export const client = new Client({
   url: '/graphql',
-  exchanges: [fetchExchange],
+  exchanges: [
+    refusalRetryExchange,
+    subscriptionExchange({
+      forwardSubscription: (request, operation) => ({
+        subscribe: (sink) => {
+          const unsubscribe = streams.subscribe(
+            { query: request.query ?? '', variables: request.variables, extensions: { ...request.extensions, [ACCEPT_EXTENSION]: operation.key } },
+            sink,
+          );
+          return {
+            unsubscribe: () => {
+              accepted.delete(operation.key);
+              unsubscribe();
+            },
+          };
+        },
+      }),
+    }),
+    fetchExchange,
+  ],
   requestPolicy: 'network-only',
   fetchOptions: () => ({ headers: { 'x-csrf-token': csrfToken() } }),
 });
@@ -19,15 +174,27 @@ export interface GqlError {
   extensions?: { code?: string; index?: number; key?: string; params?: Record<string, string | number | boolean | null>; [k: string]: unknown };
 }
 
-/** Run a query or mutation; resolve with data or reject with the GraphQL errors. */
-export async function run<T>(query: string, variables: Record<string, unknown> = {}, mutation = false): Promise<T> {
-  const result = mutation ? await client.mutation(query, variables).toPromise() : await client.query(query, variables).toPromise();
-  if (result.error) {
-    const errors: GqlError[] = result.error.graphQLErrors.length
-      ? result.error.graphQLErrors.map((e) => ({ message: e.message, extensions: e.extensions as GqlError['extensions'] }))
-      : [{ message: result.error.networkError?.message ?? result.error.message }];
-    throw Object.assign(new Error(errors.map((e) => e.message).join('; ')), { errors });
-  }
+function toError(error: CombinedError): Error & { errors: GqlError[] } {
+  const errors: GqlError[] = error.graphQLErrors.length
+    ? error.graphQLErrors.map((e) => ({ message: e.message, extensions: e.extensions as GqlError['extensions'] }))
+    : [{ message: error.networkError?.message ?? error.message }];
+  return Object.assign(new Error(errors.map((e) => e.message).join('; ')), { errors });
+}
+
+const isMutation = (query: DocumentInput<unknown, AnyVariables>): boolean =>
+  typeof query === 'string'
+    ? /^\s*mutation\b/.test(query)
+    : query.definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'mutation');
+
+/**
+ * Run a query or mutation (a string or a typed document; a document's mutation is sent as one);
+ * resolve with data or reject with the GraphQL errors.
+ */
+export async function run<T = unknown, V extends AnyVariables = AnyVariables>(query: DocumentInput<T, V>, variables: V = {} as V, mutation = false): Promise<T> {
+  const result = mutation || isMutation(query as DocumentInput<unknown, AnyVariables>)
+    ? await client.mutation(query, variables).toPromise()
+    : await client.query(query, variables).toPromise();
+  if (result.error) throw toError(result.error);
   return result.data as T;
 }
 
@@ -54,34 +221,57 @@ export function downloadOnClick(onError: (message: string, failure: unknown) => 
 }
 
 /**
- * Subscribe over server-sent events (GraphQL over SSE, the session cookie and CSRF header as for
- * queries). Resolves once the server has answered, so a caller can start the work it wants to follow;
- * each event's `data` is handed on until the signal aborts.
+ * Subscribe (a string or a typed document) over the page's one event stream. Resolves once the
+ * server has accepted the subscription, so a caller can start the work it wants to follow; rejects
+ * when it refuses it. Each event's `data` is handed on until the signal aborts; errors after
+ * acceptance go to `onError` when given.
  */
-export async function subscribe<T>(query: string | DocumentNode, onData: (data: T) => void, signal: AbortSignal): Promise<void> {
-  const text = typeof query === 'string' ? query : print(query);
-  const res = await fetch(`/graphql?query=${encodeURIComponent(text)}`, { headers: { accept: 'text/event-stream', 'x-csrf-token': csrfToken() }, signal });
-  const reader = res.body!.getReader();
-  void (async () => {
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += new TextDecoder().decode(value);
-      const events = buffer.split('\n\n');
-      buffer = events.pop()!;
-      for (const e of events) {
-        const data = /^data: (.+)$/m.exec(e)?.[1];
-        const parsed = data ? (JSON.parse(data) as { data?: T }).data : undefined;
-        if (parsed) onData(parsed);
-      }
+export function subscribe<T = unknown, V extends AnyVariables = AnyVariables>(
+  query: DocumentInput<T, V>,
+  onData: (data: T) => void,
+  signal: AbortSignal,
+  variables: V = {} as V,
+  onError?: (error: Error & { errors: GqlError[] }) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new DOMException('Aborted', 'AbortError'));
+      return;
     }
-  })().catch(() => undefined); // closed on abort (unmount, sign-out)
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      stopWaiting();
+      if (error) reject(error);
+      else resolve();
+    };
+    const stopWaiting = whenAccepted(createRequest(query, variables).key, () => settle());
+    const { unsubscribe } = pipe(
+      client.subscription(query, variables),
+      subscribeTo((result) => {
+        if (result.error) {
+          const error = toError(result.error);
+          if (settled) onError?.(error);
+          else settle(error);
+          return;
+        }
+        settle();
+        if (result.data) onData(result.data as T);
+      }),
+    );
+    signal.addEventListener('abort', () => {
+      unsubscribe();
+      settle(new DOMException('Aborted', 'AbortError'));
+    }, { once: true });
+  });
 }
+
+/** For the transport's browser tests: the page's own helpers, over its one client. */
+(globalThis as { unionhubTransport?: unknown }).unionhubTransport = { run, subscribe };
 
 /** A typed document (schema/src/documents): its variables and result checked against the schema. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any document; its own types come from gql.tada
-export async function request<D extends TadaDocumentNode<any, any>>(doc: D, variables: VariablesOf<D>): Promise<ResultOf<D>> {
-  const op = doc.definitions.find((d) => d.kind === 'OperationDefinition');
-  return run<ResultOf<D>>(doc as unknown as string, variables as Record<string, unknown>, op?.kind === 'OperationDefinition' && op.operation === 'mutation');
+export function request<D extends TadaDocumentNode<any, any>>(doc: D, variables: VariablesOf<D>): Promise<ResultOf<D>> {
+  return run<ResultOf<D>>(doc as DocumentInput<ResultOf<D>, AnyVariables>, variables as AnyVariables);
 }

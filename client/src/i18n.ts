@@ -173,6 +173,11 @@ const WORDS = {
   'panel.warning': { vi: 'Cảnh báo', en: 'Warning' },
   'panel.error': { vi: 'Lỗi', en: 'Error' },
   'panel.childrenValues': { vi: 'Số của các đơn vị trực thuộc', en: 'Values of the units below' },
+  // The transport (api.ts)
+  'transport.gaveUp': {
+    vi: 'Máy chủ đang bận, đã thử lại nhiều lần mà chưa được. Vui lòng thử lại sau ít phút.',
+    en: 'The server is busy and refused several retries. Please try again in a few minutes.',
+  },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

@@ -22,6 +22,7 @@ import { limitPlugins } from './hardening/limits.js';
 import { badQueryString, createRateGuard, declaredTooLarge, readBody } from './hardening/http.js';
 import { createCors } from './hardening/cors.js';
 import { useStreamCap } from './hardening/streams.js';
+import { STREAM_ENDPOINT, streamEndpoint } from './hardening/stream-endpoint.js';
 import { handleExport, handleImport } from './transfer.js';
 import { handleReportDownload } from './report-http.js';
 
@@ -82,6 +83,8 @@ export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limi
     context: ({ request, req }) => createContext(db, bus, request, req, { fourEyes: limits.FOUR_EYES }),
     plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), ...limitPlugins(limits), domainErrors, setCookies, codedErrors,
       useStreamCap(limits.MAX_STREAMS_PER_CALLER),
+      // GraphQL over SSE's single connection mode: one stream per page for all its subscriptions.
+      ...streamEndpoint(db, bus, { fourEyes: limits.FOUR_EYES }, limits.MAX_STREAMS_PER_CALLER),
       // ftv1 in `extensions` only when a gateway sends `apollo-federation-include-trace: ftv1`.
       useApolloInlineTrace()],
     batching: { limit: limits.MAX_BATCH_OPERATIONS },
@@ -196,7 +199,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     if (declaredTooLarge(req, res, path.startsWith('/imports/') ? limits.MAX_UPLOAD_BYTES : limits.MAX_BODY_BYTES)) return;
     if (mounted.has(path)) {
       graphql(req, res, mounted.get(path)!);
-    } else if (path === '/graphql') {
+    } else if (path === '/graphql' || path === STREAM_ENDPOINT) {
       graphql(req, res, (req, res) => void yoga(req, res, { req, res }));
     } else if (path?.startsWith('/exports/')) {
       void handleExport(db, bus, req, res);

@@ -68,3 +68,10 @@ export function mapErrors(map: (error: unknown) => unknown, streams = false): Pl
 
 /** Every error that leaves the server has an `extensions.code`, including Yoga's and graphql's own. */
 export const codedErrors: Plugin = mapErrors(withCode);
+
+/** One result with every error coded as `codedErrors` does (for answers that skip Yoga's result processing). */
+export function codeResult<T>(result: T): T {
+  const r = result as { errors?: unknown[] };
+  if (!r || typeof r !== 'object' || !Array.isArray(r.errors)) return result;
+  return { ...r, errors: r.errors.map(withCode) } as T;
+}
