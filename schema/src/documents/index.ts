@@ -3,3 +3,4 @@
  * the benchmarks (so a test exercises exactly what the page sends). One file per screen or domain type.
  */
 export * from './sheet.js';
+export * from './files.js';
