@@ -114,7 +114,7 @@ const WORDS = {
   'import.value': { vi: 'Số trong tệp', en: 'In the file' },
   'import.current': { vi: 'Hiện tại', en: 'Now' },
   'export.title': { vi: 'Xuất số liệu đã duyệt', en: 'Export approved figures' },
-  'export.root': { vi: 'Mã đơn vị (cả cấp dưới)', en: 'Unit code (with its subtree)' },
+  'export.root': { vi: 'Đơn vị (cả cấp dưới)', en: 'Union (with its subtree)' },
   'export.scenario': { vi: 'Loại số liệu', en: 'Scenario' },
   'export.all': { vi: 'Thực hiện và chỉ tiêu', en: 'Actual and target' },
   'export.actual': { vi: 'Thực hiện', en: 'Actual' },
@@ -124,6 +124,11 @@ const WORDS = {
     vi: 'Tệp chỉ gồm các ô đã duyệt; số ô chưa duyệt được ghi ở trang "Ghi chú" (XLSX), trường notApproved (JSON) và X-Not-Approved-Cells (CSV: tiêu đề của HEAD, trailer của GET).',
     en: 'Files hold approved cells only; how many are not approved yet is on the "Ghi chú" sheet (XLSX), in notApproved (JSON) and in X-Not-Approved-Cells (CSV: the headers of a HEAD request, the trailers of the GET).',
   },
+  'picker.label': { vi: 'Tìm đơn vị theo tên hoặc mã', en: 'Find a union by name or code' },
+  'picker.placeholder': { vi: 'Gõ tên đơn vị, có dấu hoặc không (vd. ha noi)', en: 'Type a union name, with or without accents (e.g. ha noi)' },
+  'picker.none': { vi: 'Không có đơn vị nào khớp trong phạm vi bạn được xem', en: 'No union you may read matches' },
+  'export.everything': { vi: 'Toàn bộ (Tổng Liên đoàn)', en: 'Everything (the Confederation)' },
+  'export.refused': { vi: 'Không tải được tệp', en: 'The download was refused' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;
