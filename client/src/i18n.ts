@@ -125,7 +125,7 @@ const WORDS = {
     en: 'Files hold approved cells only; how many are not approved yet is on the "Ghi chú" sheet (XLSX), in notApproved (JSON) and in X-Not-Approved-Cells (CSV: the headers of a HEAD request, the trailers of the GET).',
   },
   'picker.label': { vi: 'Tìm đơn vị theo tên hoặc mã', en: 'Find a union by name or code' },
-  'picker.placeholder': { vi: 'Gõ tên đơn vị, có dấu hoặc không (vd. ha noi)', en: 'Type a union name, with or without accents (e.g. ha noi)' },
+  'picker.placeholder': { vi: 'Tên hoặc mã, vd. ha noi', en: 'Name or code, e.g. ha noi' },
   'picker.none': { vi: 'Không có đơn vị nào khớp trong phạm vi bạn được xem', en: 'No union you may read matches' },
   'export.everything': { vi: 'Toàn bộ (Tổng Liên đoàn)', en: 'Everything (the Confederation)' },
   'export.refused': { vi: 'Không tải được tệp', en: 'The download was refused' },
