@@ -21,7 +21,12 @@ describe('Export / import page', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     await signIn(page, s.url, 'reporter.backan', 'reporter-demo-2026');
     await page.getByRole('button', { name: 'Xuất / nhập tệp' }).click();
-    await page.locator('input[name="root"]').fill('P06-H01');
+    // The unit is picked by name through the union picker (typed without diacritics).
+    await page.getByRole('combobox', { name: 'Tìm đơn vị theo tên hoặc mã' }).click();
+    await page.keyboard.type('son duc');
+    await page.getByRole('option', { name: /Sơn Đức/ }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('export-root').getAttribute('data-code')).toBe('P06-H01');
     await page.getByLabel('Đến năm').selectOption('2019');
     await page.getByLabel('Từ năm').selectOption('2019');
     await page.locator('select[name="scenario"]').selectOption('target');

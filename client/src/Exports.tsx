@@ -9,6 +9,7 @@ import { downloadOnClick } from './api.ts';
 import { t, type Lang } from './i18n.ts';
 import { Import } from './Import.tsx';
 import { YearRange } from './YearRange.tsx';
+import { UnionPicker, type PickedUnion } from './UnionPicker.tsx';
 import { failureText } from './messages.ts';
 
 export function exportUrl(format: 'csv' | 'xlsx' | 'json', p: { root: string; from: number; to: number; scenario: string; indicators: string }): string {
@@ -19,7 +20,8 @@ export function exportUrl(format: 'csv' | 'xlsx' | 'json', p: { root: string; fr
 }
 
 export function Exports({ lang }: { lang: Lang }) {
-  const [root, setRoot] = useState('TLD');
+  const [picked, setPicked] = useState<Pick<PickedUnion, 'code' | 'name'> | null>(null);
+  const root = picked?.code ?? 'TLD';
   const [from, setFrom] = useState(FIRST_YEAR);
   const [to, setTo] = useState(2017 <= LAST_YEAR ? 2017 : LAST_YEAR);
   const [scenario, setScenario] = useState('all');
@@ -30,7 +32,11 @@ export function Exports({ lang }: { lang: Lang }) {
     <section className="files-section" data-testid="exports">
       <h2>{t('export.title', lang)}</h2>
       <div className="files-form">
-        <label>{t('export.root', lang)} <input value={root} onChange={(e) => setRoot(e.target.value)} size={10} name="root" /></label>
+        <div className="files-root">
+          <span>{t('export.root', lang)}</span>
+          <UnionPicker lang={lang} onPick={(u) => { setPicked(u); setError(null); }} />
+          <span className="files-root-picked" data-testid="export-root" data-code={root}>{picked ? `${picked.name} (${picked.code})` : t('export.everything', lang)}</span>
+        </div>
         <YearRange value={{ from, to }} onChange={(r) => { setFrom(r.from); setTo(r.to); }} lang={lang} />
         <label>
           {t('export.scenario', lang)}{' '}
@@ -44,10 +50,10 @@ export function Exports({ lang }: { lang: Lang }) {
       </div>
       <p className="files-links">
         {(['xlsx', 'csv', 'json'] as const).map((f) => (
-          <a key={f} href={exportUrl(f, params)} download data-format={f} onClick={downloadOnClick((_, failure) => setError(failure))}>⬇ {f.toUpperCase()}</a>
+          <a key={f} href={exportUrl(f, params)} download data-format={f} onClick={(e) => { setError(null); downloadOnClick((_, failure) => setError(failure))(e); }}>⬇ {f.toUpperCase()}</a>
         ))}
       </p>
-      {error !== null && <p className="error">{failureText(error, lang)}</p>}
+      {error !== null && <p className="error" role="alert">{t('export.refused', lang)}: {failureText(error, lang)}</p>}
       <p className="files-note">{t('export.note', lang)}</p>
     </section>
   );

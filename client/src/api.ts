@@ -11,6 +11,7 @@ import { delay, filter, fromValue, makeSubject, merge, mergeMap, pipe, share, su
 import { ERROR_CODES } from '@unionhub/schema';
 import { t, type Lang } from './i18n.ts';
 import type { ResultOf, TadaDocumentNode, VariablesOf } from '@unionhub/schema/graphql';
+import { DownloadTicketMutation } from '@unionhub/schema/documents';
 
 export function csrfToken(): string {
   return decodeURIComponent(/(?:^|; )uh_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? '');
@@ -200,16 +201,36 @@ export async function run<T = unknown, V extends AnyVariables = AnyVariables>(qu
 
 /**
  * Follow a download link of ours (/exports/…, /reports/…): a link cannot carry the CSRF header, so
- * ask for a short-lived ticket for exactly this path first, then let the browser fetch the file.
+ * ask for a short-lived ticket for exactly this path first. The file is fetched, not navigated to:
+ * a refused download (4xx with {code, message}) would otherwise be dropped by the browser without
+ * a word; the refusal is thrown with the server's message.
  */
 export async function download(path: string): Promise<void> {
-  const d = await run<{ downloadTicket: { url: string } }>('mutation ($p: String!) { downloadTicket(path: $p) { url } }', { p: path }, true);
+  const ticket = await client.mutation(DownloadTicketMutation, { path }).toPromise();
+  if (ticket.error || !ticket.data) throw ticket.error ? toError(ticket.error) : new Error('no ticket');
+  const res = await fetch(ticket.data.downloadTicket.url, { credentials: 'same-origin' });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { code?: string; message?: string; errors?: GqlError[] } | null;
+    // The body's coded errors travel with it, so the page words them in its own language.
+    throw Object.assign(new Error(body?.message ?? `${res.status} ${res.statusText}`), { code: body?.code ?? `HTTP_${res.status}`, body });
+  }
+  const name = fileName(res.headers.get('content-disposition') ?? '');
+  const href = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
-  a.href = d.downloadTicket.url;
-  a.download = '';
+  a.href = href;
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
+  // The click has handed the blob to the download; free it once that has started.
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+}
+
+/** The file name of a Content-Disposition header: RFC 5987's UTF-8 form first, else the quoted one. */
+function fileName(header: string): string {
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(header)?.[1];
+  if (utf8) return decodeURIComponent(utf8);
+  return /filename="([^"]+)"/.exec(header)?.[1] ?? '';
 }
 
 /** A link's click: the download through a ticket; a refusal is shown by `onError`. */

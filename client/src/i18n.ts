@@ -114,7 +114,7 @@ const WORDS = {
   'import.value': { vi: 'Số trong tệp', en: 'In the file' },
   'import.current': { vi: 'Hiện tại', en: 'Now' },
   'export.title': { vi: 'Xuất số liệu đã duyệt', en: 'Export approved figures' },
-  'export.root': { vi: 'Mã đơn vị (cả cấp dưới)', en: 'Unit code (with its subtree)' },
+  'export.root': { vi: 'Đơn vị (cả cấp dưới)', en: 'Union (with its subtree)' },
   'export.scenario': { vi: 'Loại số liệu', en: 'Scenario' },
   'export.all': { vi: 'Thực hiện và chỉ tiêu', en: 'Actual and target' },
   'export.actual': { vi: 'Thực hiện', en: 'Actual' },
@@ -178,6 +178,11 @@ const WORDS = {
     vi: 'Máy chủ đang bận, đã thử lại nhiều lần mà chưa được. Vui lòng thử lại sau ít phút.',
     en: 'The server is busy and refused several retries. Please try again in a few minutes.',
   },
+  'picker.label': { vi: 'Tìm đơn vị theo tên hoặc mã', en: 'Find a union by name or code' },
+  'picker.placeholder': { vi: 'Tên hoặc mã, vd. ha noi', en: 'Name or code, e.g. ha noi' },
+  'picker.none': { vi: 'Không có đơn vị nào khớp trong phạm vi bạn được xem', en: 'No union you may read matches' },
+  'export.everything': { vi: 'Toàn bộ (Tổng Liên đoàn)', en: 'Everything (the Confederation)' },
+  'export.refused': { vi: 'Không tải được tệp', en: 'The download was refused' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

@@ -139,6 +139,46 @@ export const SENTENCE_SUBJECTS: Record<keyof typeof REPORT_SENTENCES, string> = 
   plan: 'Kế hoạch giai đoạn sau',
 };
 
+/** Which years of the report a sentence's figures are of. */
+export type SentenceYears = 'first' | 'last' | 'period' | 'planLast' | 'plan';
+/**
+ * The figures each sentence is built from (a ratio counts as its stored parts). A unit the sentence
+ * speaks for (one of the root's children in one of those years) is covered when all of its cells
+ * among these are approved; the sentence states how many units are covered.
+ */
+export const SENTENCE_FIGURES: Record<keyof typeof REPORT_SENTENCES, readonly { indicator: string; scenario: 'actual' | 'target'; years: SentenceYears }[]> = {
+  members: [
+    { indicator: 'members', scenario: 'actual', years: 'last' }, { indicator: 'members', scenario: 'target', years: 'last' },
+    { indicator: 'members', scenario: 'actual', years: 'first' },
+  ],
+  admitted: [{ indicator: 'members.admitted', scenario: 'actual', years: 'period' }, { indicator: 'members.admitted', scenario: 'target', years: 'period' }],
+  founded: [
+    { indicator: 'grassroots.founded', scenario: 'actual', years: 'period' }, { indicator: 'grassroots.founded', scenario: 'target', years: 'period' },
+    { indicator: 'grassroots.dissolved', scenario: 'actual', years: 'period' },
+  ],
+  coverage: [{ indicator: 'coverage', scenario: 'actual', years: 'last' }],
+  grading: [
+    { indicator: 'grade.strong', scenario: 'actual', years: 'last' }, { indicator: 'grade.fair', scenario: 'actual', years: 'last' },
+    { indicator: 'grade.average', scenario: 'actual', years: 'last' }, { indicator: 'grade.weak', scenario: 'actual', years: 'last' },
+  ],
+  leaders: [{ indicator: 'members.admitted', scenario: 'actual', years: 'period' }, { indicator: 'members.admitted', scenario: 'target', years: 'period' }],
+  plan: [
+    { indicator: 'members', scenario: 'target', years: 'planLast' }, { indicator: 'members.admitted', scenario: 'target', years: 'plan' },
+    { indicator: 'grassroots.founded', scenario: 'target', years: 'plan' },
+  ],
+};
+
+/**
+ * A sentence over approved figures of only some units: below `minShare` of its units it is not
+ * printed (its subject and `withheld` instead), else it is printed with `partial` at its end. With
+ * every unit covered it is printed as it stands.
+ */
+export const SENTENCE_COVERAGE = {
+  minShare: 0.5,
+  partial: '(theo số đã duyệt của {covered}/{total} đơn vị)',
+  withheld: 'mới có số đã duyệt của {covered}/{total} đơn vị, chưa đủ để nêu số chung',
+} as const;
+
 /** Fill a sentence; null when a placeholder has no value. */
 export function fillSentence(template: string, values: Record<string, string | null | undefined>): string | null {
   let missing = false;

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import {
   fillSentence, formatViNumber, GRADES, indicator as catalogueIndicator, indicatorLabel, NATIONAL_ROWS, PLAN_ROWS, RANKING_KEYS,
-  REPORT_LABELS as L, REPORT_PERIOD, REPORT_PLAN, REPORT_SENTENCES, REPORT_SPEC_VERSION, REPORT_TABLES, SENTENCE_SUBJECTS, UNGRADED,
+  REPORT_LABELS as L, REPORT_PERIOD, REPORT_PLAN, REPORT_SENTENCES, REPORT_SPEC_VERSION, REPORT_TABLES, SENTENCE_COVERAGE, SENTENCE_FIGURES, SENTENCE_SUBJECTS, UNGRADED,
+  type SentenceYears,
   UNION_KINDS, type IndicatorDef, type ReportColumn, type ReportFormat, type ReportRow, type ReportTableData, type ReportTableKey, type Scenario,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
@@ -48,7 +49,8 @@ export interface Report {
   rootCode: string;
   rootName: string;
   tables: ReportTableData[];
-  sentences: { key: string; text: string }[];
+  /** Each with how many of the units it speaks for are approved behind it (`covered` of `total`). */
+  sentences: { key: string; text: string; covered: number; total: number }[];
   charts: ReportCharts;
   pending: PendingCount[];
   pendingTotal: number;
@@ -400,9 +402,10 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
     planMembers: n(value(all, 'members', REPORT_PLAN.to, 'target')), planAdmitted: n(over(all, 'members.admitted', PLAN_YEARS, 'target')),
     planFounded: n(over(all, 'grassroots.founded', PLAN_YEARS, 'target')),
   };
-  const sentences = (Object.keys(REPORT_SENTENCES) as (keyof typeof REPORT_SENTENCES)[]).map((key) => ({
-    key, text: fillSentence(REPORT_SENTENCES[key], facts) ?? `${SENTENCE_SUBJECTS[key]}: ${L.noData}.`,
-  }));
+  const sentences = (Object.keys(REPORT_SENTENCES) as (keyof typeof REPORT_SENTENCES)[]).map((key) => {
+    const coverage = sentenceCoverage(children, SENTENCE_FIGURES[key], (u, code, year, scenario) => approved.has(`${u.id}|${code}|${year}|${scenario}`));
+    return { key, ...coverage, text: coveredSentence(key, fillSentence(REPORT_SENTENCES[key], facts), coverage) };
+  });
 
   const contentHash = createHash('sha256').update(JSON.stringify([REPORT_SPEC_VERSION, root.code, figures])).digest('hex');
   onProgress('assemble', 1);
@@ -415,4 +418,37 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
     tables,
     sentences, charts, pending, pendingTotal: pending.reduce((a, p) => a + p.count, 0), withProposal, figures, contentHash,
   };
+}
+
+const SENTENCE_YEARS: Record<SentenceYears, number[]> = { first: [FIRST], last: [LAST], period: YEARS, planLast: [REPORT_PLAN.to], plan: PLAN_YEARS };
+
+/**
+ * How many of the units a sentence speaks for (children in any of its figures' years) have every
+ * cell behind it approved. A sentence summing the approved figures of some units only would read
+ * as a national fact; this is what it must say of itself.
+ */
+export function sentenceCoverage(
+  units: readonly UnionRow[],
+  figures: (typeof SENTENCE_FIGURES)[keyof typeof SENTENCE_FIGURES],
+  isApproved: (u: UnionRow, code: string, year: number, scenario: Scenario) => boolean,
+): { covered: number; total: number } {
+  const cells = figures.flatMap((f) => storedParts(f.indicator).map((code) => ({ code, scenario: f.scenario as Scenario, years: SENTENCE_YEARS[f.years] })));
+  let covered = 0;
+  let total = 0;
+  for (const u of units) {
+    const own = cells.flatMap((c) => c.years.filter((y) => existsIn(u, y)).map((y) => [c.code, y, c.scenario] as const));
+    if (own.length === 0) continue;
+    total++;
+    if (own.every(([code, y, scenario]) => isApproved(u, code, y, scenario))) covered++;
+  }
+  return { covered, total };
+}
+
+/** The sentence as printed: as it stands with every unit covered, with its coverage above the threshold, else withheld. */
+function coveredSentence(key: keyof typeof REPORT_SENTENCES, text: string | null, c: { covered: number; total: number }): string {
+  const fill = (template: string) => fillSentence(template, { covered: String(c.covered), total: String(c.total) })!;
+  if (text === null || c.covered === 0) return `${SENTENCE_SUBJECTS[key]}: ${L.noData}.`;
+  if (c.covered === c.total) return text;
+  if (c.covered / c.total < SENTENCE_COVERAGE.minShare) return `${SENTENCE_SUBJECTS[key]}: ${fill(SENTENCE_COVERAGE.withheld)}.`;
+  return `${text.replace(/\.$/, '')} ${fill(SENTENCE_COVERAGE.partial)}.`;
 }

@@ -2,6 +2,7 @@
 import { foldDiacritics } from '@unionhub/schema';
 import { pathRange, validIn, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
+import type { Access } from './access.js';
 
 export interface UnionRow {
   id: number;
@@ -187,4 +188,44 @@ export async function treeShape(db: Db): Promise<TreeShape> {
     successions: Math.max(most(links.map((l) => l.p)), most(links.map((l) => l.s))),
     below: new Map(rows.map((r) => [r.code, size.get(r.id)!])),
   };
+}
+
+/** The most unions one `findUnions` answer holds: a picker shows a handful, never a listing. */
+export const FIND_UNIONS_MAX = 50;
+
+/**
+ * The unions a caller may read whose name (folded: no diacritics, đ → d, lower case) or code holds
+ * `text`, best first: the exact code or name, then names and codes starting with it, then a word
+ * starting with it, then anywhere; within a rank higher levels (TLĐ, provinces) first. Matched on
+ * the stored folded name (`search_name`, written with the union), so the database does the work:
+ * one indexed-range LIKE over ~1,500 rows, no rows carried to Node to be folded.
+ */
+export async function findUnions(db: Db, access: Access, text: string, opts: { limit: number; year?: number | null }): Promise<UnionRow[]> {
+  if (opts.limit < 1 || opts.limit > FIND_UNIONS_MAX) throw new DomainError('VALIDATION', `limit must be between 1 and ${FIND_UNIONS_MAX}`, { fields: ['limit'] });
+  const folded = foldDiacritics(text);
+  const paths = readablePaths(access);
+  if (folded === '' || paths.length === 0) return [];
+  const like = folded.replace(/[\\%_]/g, (c) => `\\${c}`);
+  let q = unionQuery(db)
+    .where((w) => {
+      for (const p of paths) {
+        const [lo, hi] = pathRange(p);
+        w.orWhere((r) => r.where('u.path', '>=', lo).andWhere('u.path', '<', hi));
+      }
+    })
+    .andWhere((w) => w.whereRaw(`u.search_name like ? escape '\\'`, [`%${like}%`]).orWhereRaw(`lower(u.code) like ? escape '\\'`, [`%${like}%`]));
+  const years = yearSpan(opts.year);
+  if (years) q = validIn(q, years);
+  const rank = `case when lower(u.code) = ? or u.search_name = ? then 0
+    when u.search_name like ? escape '\\' or lower(u.code) like ? escape '\\' then 1
+    when u.search_name like ? escape '\\' then 2 else 3 end`;
+  return q
+    .orderByRaw(`${rank}, u.level, u.sort_order, u.code`, [folded, folded, `${like}%`, `${like}%`, `% ${like}%`])
+    .limit(opts.limit);
+}
+
+/** The subtrees a caller reads (its grants with `read`), outermost only. */
+function readablePaths(access: Access): string[] {
+  const paths = (access.caller?.grants ?? []).filter((g) => access.can('read', g.path)).map((g) => g.path).sort();
+  return paths.filter((p, i) => !paths.slice(0, i).some((q) => p.startsWith(q)));
 }

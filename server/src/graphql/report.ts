@@ -66,8 +66,14 @@ const PendingRef = builder.objectRef<PendingCount>('ReportPendingCount').impleme
   }),
 });
 
-const SentenceRef = builder.objectRef<{ key: string; text: string }>('ReportSentence').implement({
-  fields: (t) => ({ key: t.exposeString('key'), text: t.exposeString('text') }),
+const SentenceRef = builder.objectRef<{ key: string; text: string; covered?: number; total?: number }>('ReportSentence').implement({
+  description: 'A sentence on the key results. Printed as it stands only when every unit it speaks for is approved behind it; else it says its coverage, or is withheld below the threshold.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    text: t.exposeString('text'),
+    covered: t.int({ nullable: true, description: 'Units whose figures behind the sentence are all approved (null in editions frozen before coverage was kept).', resolve: (s) => s.covered ?? null }),
+    total: t.int({ nullable: true, description: 'Units the sentence speaks for.', resolve: (s) => s.total ?? null }),
+  }),
 });
 
 const ReportRef = builder.objectRef<FrozenReport>('Report').implement({

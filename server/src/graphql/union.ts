@@ -1,7 +1,7 @@
 import { UNION_KINDS, type UnionKind } from '@unionhub/schema';
 import { builder, requireCaller } from './builder.js';
 import {
-  ancestorCodes, searchUnions, subtree, successions, yearSpan, type UnionRow,
+  ancestorCodes, FIND_UNIONS_MAX, findUnions, searchUnions, subtree, successions, yearSpan, type UnionRow,
 } from '../domain/unions.js';
 import { DomainError } from '../domain/errors.js';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ const MAX_UNIONS = 5000;
 
 const UnionsArgs = z.object({ parentCode: unionCode.nullish(), search: text(200).nullish() });
 const UnionArgs = z.object({ code: unionCode });
+const FindUnionsArgs = z.object({ text: text(200) });
 
 export const UnionKindEnum = builder.enumType('UnionKind', {
   values: Object.fromEntries(UNION_KINDS.map((k) => [k.kind.toUpperCase(), { value: k.kind, description: `${k.labelVi} — ${k.labelEn} (level ${k.level})` }])),
@@ -118,6 +119,20 @@ builder.queryFields((t) => ({
       if (args.limit < 1 || args.limit > MAX_UNIONS) throw new DomainError('VALIDATION', `limit must be between 1 and ${MAX_UNIONS}`);
       if (args.offset < 0) throw new DomainError('VALIDATION', 'offset must be ≥ 0');
       return searchUnions(ctx.db, { ...args, kind: args.kind as string | null | undefined });
+    },
+  }),
+  findUnions: t.field({
+    type: [UnionRef],
+    description: `Unions the caller may read whose name (with or without Vietnamese diacritics; đ reads as d) or code holds \`text\`, best first: exact, then starting with it, then a word starting with it, then anywhere. At most ${FIND_UNIONS_MAX}.`,
+    args: {
+      text: t.arg.string({ required: true }),
+      year: t.arg.int({ description: "Only unions in that year's tree." }),
+      limit: t.arg.int({ defaultValue: 10, required: true }),
+    },
+    extensions: maxItems(limitArg(FIND_UNIONS_MAX)),
+    resolve: (_, args, ctx) => {
+      checkArgs(FindUnionsArgs, { text: args.text });
+      return findUnions(ctx.db, ctx.access, args.text, { limit: args.limit, year: args.year });
     },
   }),
 }));
