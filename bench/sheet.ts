@@ -7,7 +7,7 @@
  *     ÷ the same batch over HTTP with its versions read first (goal ≤ 2×);
  * (c) first paint of the national view: navigation → first grid row, and → TLĐ's values painted (goal < 1.5 s).
  * Each figure: median and p95 of several runs, and a baseline measured in the same run.
- * Alone: `npx tsx bench/sheet.ts [seeded.sqlite]` (seeds a database of its own without one).
+ * Alone: `npx tsx bench/sheet.ts [seeded.sqlite]` (seeds a database of its own without one); SHEET_LOAD_RUNS=n for fewer runs of (a).
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +63,10 @@ async function firstPaint(page: Page, url: string, runs: number) {
     await page.goto(url, { waitUntil: 'commit' });
     const first = page.locator('.ag-row').first().waitFor({ state: 'attached', timeout: 15_000 }).then(() => performance.now() - t);
     const painted = page.locator('.ag-row[row-id="TLD"] [col-id="workers|2013"]').filter({ hasText: /\d/ }).first().waitFor({ state: 'attached', timeout: 15_000 }).then(() => performance.now() - t);
-    const [a, b] = await Promise.all([first, painted]);
+    const [a, b] = await Promise.all([first, painted]).catch(async (e: Error) => {
+      await page.screenshot({ path: 'test-results/screenshots/bench-first-paint-failed.png' });
+      throw new Error(`first paint: ${e.message.split('\n')[0]} (the page: test-results/screenshots/bench-first-paint-failed.png)`);
+    });
     if (i >= 0) {
       row.push(a);
       values.push(b);
@@ -81,7 +84,7 @@ async function loadRuns(browser: Browser, url: string, gql: Gql, runs: number) {
     try {
       const page = await context.newPage();
       await signIn(page, url, ...ADMIN);
-      results.push(await runLoadSteps(page, expected, { stall: 3_000, timeout: 15_000 }));
+      results.push(await runLoadSteps(page, expected, { stall: 3_000, timeout: 20_000 }));
     } finally {
       await context.close();
     }
@@ -179,7 +182,7 @@ export async function benchSheet(db: Knex): Promise<string[]> {
   const browser = await launchBrowser();
   try {
     // (a) first: each run in a session of its own.
-    const load = await loadRuns(browser, app.url, gql, Number(process.env.DEV_LOAD_RUNS ?? 5));
+    const load = await loadRuns(browser, app.url, gql, Number(process.env.SHEET_LOAD_RUNS ?? 5));
     const complete = load.results.filter((r) => r.totalMs !== null);
     const loadTime = complete.length ? stats(complete.map((r) => r.totalMs!)) : null;
     const sent = stats(load.results.map((r) => r.sent));
@@ -188,7 +191,8 @@ export async function benchSheet(db: Knex): Promise<string[]> {
     const stepNames = load.results[0]!.steps.map((s) => s.name);
     const perStep = stepNames.map((name, i) => {
       const done = load.results.map((r) => r.steps[i]!.ms).filter((x): x is number => x !== null);
-      return `${name} ${done.length ? ms(stats(done).median) : '—'} (${done.length}/${load.results.length} complete)`;
+      const untaken = load.results.filter((r) => r.steps[i]!.error).length;
+      return `${name} ${done.length ? ms(stats(done).median) : '—'} (${done.length}/${load.results.length} complete${untaken ? `, ${untaken} click(s) not taken: ${load.results.find((r) => r.steps[i]!.error)!.steps[i]!.error}` : ''})`;
     });
     // Its baseline: the final sheet's data read directly — the grid to level 2 for 2015–2017, both scenarios.
     const years = [2015, 2016, 2017];
