@@ -19,7 +19,6 @@ type Api = {
   getAllDisplayedColumns(): { getColId(): string }[];
   getDisplayedRowAtIndex(i: number): { data: { unionCode: string } } | undefined;
 };
-const sheet = () => (window as unknown as { unionhubSheet: Api }).unionhubSheet;
 
 /** The focused cell as (row id, column id), and the grid's last row and column. */
 const focusOf = (page: Page) =>
