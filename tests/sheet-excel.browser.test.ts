@@ -109,9 +109,9 @@ describe('sheet: Excel habits', () => {
   it('Ctrl+F finds a union by name without diacritics, opening its closed parent, and a number among the figures', async () => {
     const page = await openSheet(browser, s.url, 'admin', 'admin-demo-2026');
     await page.getByRole('button', { name: 'Mở tất cả' }).click();
-    await page.locator('.ag-row[row-id="P06-H01"]').first().waitFor({ state: 'attached' });
+    await page.locator('.ag-row[row-id="P01-H01"]').first().waitFor({ state: 'attached' });
     await page.getByRole('button', { name: 'Thu gọn' }).first().click();
-    await expect.poll(() => page.locator('.ag-row[row-id="P06-H01"]').count()).toBe(0);
+    await expect.poll(() => page.locator('.ag-row[row-id="P01-H01"]').count()).toBe(0);
     const name = (await s.gql('{ union(code: "P38-H02") { name } }')).data!.union.name as string;
     const folded = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
     await (await cellOf(page, 'TLD', 'members|2013').show()).click();
@@ -130,6 +130,22 @@ describe('sheet: Excel habits', () => {
     const found = await figure(f.row, f.col.split('|')[0]!, Number(f.col.split('|')[1]));
     expect(found.value).toBe(v);
     await page.keyboard.press('Escape');
+    await page.close();
+  });
+
+  it('jumps to a union picked by name (without diacritics): its province opens and its row is focused', async () => {
+    const page = await openSheet(browser, s.url, 'admin', 'admin-demo-2026');
+    const name = (await s.gql('{ union(code: "P38-H02") { name } }')).data!.union.name as string;
+    const folded = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+    const picker = page.getByRole('combobox', { name: /Đến đơn vị/ });
+    await picker.click();
+    await page.keyboard.type(folded);
+    await page.getByRole('option').first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await focusOf(page))?.row).toBe('P38-H02');
+    expect(await page.locator('.ag-row[row-id="P38"] .chevron').first().getAttribute('aria-expanded')).toBe('true');
+    await page.screenshot({ path: `${SCREENSHOTS}/sheet-jump.png` });
     await page.close();
   });
 
@@ -152,9 +168,10 @@ describe('sheet: Excel habits', () => {
     const legend = page.getByLabel('Chú giải');
     await expect.poll(() => legend.textContent()).toMatch(/Nháp.*Đã gửi.*Đã duyệt.*Sai lệch.*đề xuất sửa.*Ctrl\+F/);
     // The swatches use the cells' own status classes: the same colours as the grid.
-    const swatch = await legend.locator('.st-approved').evaluate((e) => getComputedStyle(e).backgroundColor);
-    const cell = await page.locator('.ag-cell.st-approved').first().evaluate((e) => getComputedStyle(e).backgroundColor);
-    expect(swatch).toBe(cell);
+    const cell = page.locator('.ag-cell.st-approved, .ag-cell.st-submitted, .ag-cell.st-draft').first();
+    const status = (await cell.getAttribute('class'))!.match(/st-(approved|submitted|draft)/)![0];
+    const swatch = await legend.locator(`.${status}`).evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(swatch).toBe(await cell.evaluate((e) => getComputedStyle(e).backgroundColor));
     await page.close();
   });
 });

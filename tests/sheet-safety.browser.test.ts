@@ -42,6 +42,7 @@ describe('sheet: what a user hit', () => {
     const page = await openSheet(browser, s.url, 'admin', 'admin-demo-2026', 'P06-H01');
     await page.locator('.ag-row[row-id="P01"] .chevron').click();
     await page.locator('.ag-row[row-id="P01-H01"]').first().waitFor({ state: 'attached' });
+    await cellOf(page, 'TLD', 'members|2013').show();
     await page.locator('.ag-header-cell[col-id="members|2013"]').click();
     await expect.poll(() => page.locator('.ag-header-cell[col-id="members|2013"] [aria-sort], .ag-header-cell[col-id="members|2013"][aria-sort]').first().getAttribute('aria-sort')).toMatch(/ascending|descending/);
     const rows = await shownRows(page);
@@ -75,6 +76,7 @@ describe('sheet: what a user hit', () => {
 
   it('undo does not overwrite a value someone else wrote after the edit, and says the cell moved on', async () => {
     const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026', 'P06-H02');
+    await page.waitForTimeout(1500); // let the page's live stream open: the colleague's write must be heard
     await editCell(page, 'P06-H02', 'workers|2014', '3.333');
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await figure('P06-H02', 'workers', 2014)).value).toBe(3333);
@@ -133,6 +135,21 @@ describe('sheet: what a user hit', () => {
     await viewer.close();
   });
 
+  it("shows a provincial reporter its own province, not 63 empty ones, and says why TLĐ's row is empty", async () => {
+    const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026');
+    await page.locator('.ag-row[row-id="P06"]').first().waitFor({ state: 'attached' });
+    const rows = await page.evaluate(() => {
+      const api = (window as unknown as { unionhubSheet: { getDisplayedRowCount(): number; getDisplayedRowAtIndex(i: number): { data: { unionCode: string } } } }).unionhubSheet;
+      return Array.from({ length: api.getDisplayedRowCount() }, (_, i) => api.getDisplayedRowAtIndex(i).data.unionCode);
+    });
+    expect(rows).toEqual(['TLD', 'P06']);
+    await expect.poll(() => page.getByRole('note').textContent()).toMatch(/chỉ hiện các đơn vị bạn được giao/i);
+    expect(await page.locator('.ag-row[row-id="TLD"] .unreadable-note').count()).toBe(1);
+    expect(await page.locator('.ag-row[row-id="P06"] .unreadable-note').count()).toBe(0);
+    await page.screenshot({ path: `${SCREENSHOTS}/sheet-reporter-scope.png` });
+    await page.close();
+  });
+
   it('shows national totals whole, long names with a tooltip, and whole indicator names with one year', async () => {
     const page = await openSheet(browser, s.url, 'admin', 'admin-demo-2026');
     const total = await (await cellOf(page, 'TLD', 'members|2017').show()).evaluate((e) => {
@@ -148,6 +165,7 @@ describe('sheet: what a user hit', () => {
     // One year: each indicator's header shows its whole name.
     await page.getByLabel('Từ năm').selectOption('2017');
     await page.getByLabel('Đến năm').selectOption('2017');
+    await cellOf(page, 'TLD', 'members|2017').show();
     await page.locator('.ag-header-cell[col-id="members|2017"]').waitFor();
     const clipped = await page.locator('.ag-header-group-cell .ag-header-group-text').evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().width > 0 && e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
     expect(clipped).toEqual([]);

@@ -17,7 +17,8 @@ describe('sheet', () => {
     // Level 1 is listed under TLĐ in vi-VN numbers; a reporter sees its own province's figures only.
     const p06 = await s.gql(`{ figure(unionCode: "P06", indicatorCode: "members", year: 2014, scenario: ACTUAL) { value } }`);
     await expect.poll(() => cellOf(page, 'P06', 'members|2014').text()).toBe(new Intl.NumberFormat('vi-VN').format(p06.data!.figure.value));
-    expect(await cellOf(page, 'P01', 'members|2014').text()).toBe('');
+    // Other provinces are not listed (the reporter reads none of them); TLĐ is only the path to its own.
+    expect(await page.locator('.ag-row[row-id="P01"]').count()).toBe(0);
     await page.locator('.ag-row[row-id="P06"] .chevron').click();
     await page.locator('.ag-row[row-id="P06-H01"]').first().waitFor({ state: 'attached' });
     await page.screenshot({ path: `${SCREENSHOTS}/sheet-national.png` });
@@ -49,8 +50,8 @@ describe('sheet', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/"12,3,4" không phải là số/);
     expect(await target.text()).toBe(shown);
-    // Outside the reporter's province the sheet does not even open an editor (the server would refuse).
-    const outside = cellOf(page, 'P01', 'workers|2016');
+    // Outside the reporter's province (TLĐ's row, only the path to its own) the sheet does not even open an editor.
+    const outside = cellOf(page, 'TLD', 'workers|2016');
     await (await outside.show()).dblclick();
     expect(await page.locator('.ag-cell-inline-editing').count()).toBe(0);
     await page.keyboard.type('1');
@@ -68,7 +69,7 @@ describe('sheet', () => {
     const units = ['P06-H01', 'P06-H02', 'P06-H03'];
     const years = [2013, 2014, 2015, 2016];
     const read = async () => {
-      const r = await s.gql(`{ ${units.map((u, i) => `u${i}: figures(unionCode: "${u}", scenario: ACTUAL) { indicatorCode year value version }`).join(' ')} }`);
+      const r = await s.gql(`{ ${units.map((u, i) => `u${i}: figures(unionCode: "${u}", scenario: ACTUAL) { indicatorCode year value version status }`).join(' ')} }`);
       return units.map((_, i) => years.map((y) => r.data![`u${i}`].find((f: any) => f.indicatorCode === 'workers' && f.year === y)));
     };
     const before = await read();
@@ -91,10 +92,12 @@ describe('sheet', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await read())[2]![3].value).toBe(before[2]![3].value);
     const undone = await read();
-    undone.forEach((row, r) => row.forEach((f, c) => expect(f).toMatchObject({ value: before[r]![c].value, version: before[r]![c].version + 2 })));
+    // Undo writes the old values back and puts submitted cells back to submitted (one more version).
+    const bump = (r: number, c: number) => (before[r]![c].status === 'SUBMITTED' ? 1 : 0);
+    undone.forEach((row, r) => row.forEach((f, c) => expect(f).toMatchObject({ value: before[r]![c].value, status: before[r]![c].status, version: before[r]![c].version + 2 + bump(r, c) })));
     await page.keyboard.press('Control+y');
     await expect.poll(async () => (await read())[0]![0].value).toBe(1000);
-    expect((await read())[2]![3]).toMatchObject({ value: 3003, version: before[2]![3].version + 3 });
+    expect((await read())[2]![3]).toMatchObject({ value: 3003, version: before[2]![3].version + 3 + bump(2, 3) });
     await page.close();
   });
 
@@ -104,7 +107,7 @@ describe('sheet', () => {
     const before = await read();
     await (await cellOf(page, 'P06-H04', 'workers|2016').show()).click();
     await pasteText(page, '100\t200\n-5\t400');
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/không ô nào được ghi.*P06-H05.*negative/);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/không ô nào được ghi.*P06-H05.*số âm/);
     expect(await read()).toEqual(before);
     expect(await cellOf(page, 'P06-H04', 'workers|2016').text()).toBe(new Intl.NumberFormat('vi-VN').format(before!.a.find((f: any) => f.indicatorCode === 'workers').value));
     await page.screenshot({ path: `${SCREENSHOTS}/sheet-paste-refused.png` });
@@ -192,7 +195,7 @@ describe('sheet', () => {
     await pc.keyboard.type('1');
     await pc.keyboard.press('Enter');
     // It shows both values and asks; nothing is overwritten until the user chooses.
-    await expect.poll(() => pc.getByRole('alertdialog').textContent()).toMatch(/người khác sửa.*5\.151.*\b1\b/);
+    await expect.poll(() => pc.getByRole('alertdialog').textContent()).toMatch(/người khác sửa.*5\.151.*Số bạn nhập: 1(?!\d)/);
     expect(await stale.text()).toBe('5.151');
     await pc.getByRole('alertdialog').getByRole('button', { name: 'Giữ số của họ' }).click();
     expect((await s.gql('{ figure(unionCode: "P06-N03", indicatorCode: "workers", year: 2017, scenario: ACTUAL) { value } }')).data!.figure.value).toBe(5151);
@@ -224,7 +227,7 @@ describe('sheet', () => {
   it('clears a range with Delete in one batch, and expands everything in one request', async () => {
     const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026');
     await page.getByRole('button', { name: 'Mở tất cả' }).click();
-    await page.locator('.ag-row[row-id="P01-H01"]').first().waitFor({ state: 'attached' }); // other provinces are open too
+    await page.locator('.ag-row[row-id="P06-N07"]').first().waitFor({ state: 'attached' }); // the reporter's province is open
     const read = async () => (await s.gql('{ figures(unionCode: "P06-N07", scenario: ACTUAL) { indicatorCode year value version } }')).data!.figures.filter((f: any) => f.indicatorCode === 'funding' && f.year <= 2014);
     const before = await read();
     await (await cellOf(page, 'P06-N07', 'funding|2013').show()).click();

@@ -4,6 +4,7 @@
  * committed. Subscriptions read the channels below, each filtering for its viewer where it is.
  */
 import type { Knex } from '@mikro-orm/knex';
+import { setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
 import type { DomainEvent } from './domain/events.js';
 import type { FigureRow } from './domain/figures.js';
@@ -29,7 +30,11 @@ type Channels = {
 };
 
 export function createEventBus(db: Knex) {
-  const pubsub = createPubSub<Channels>();
+  // One listener per open subscription: their number is bounded per caller (MAX_STREAMS_PER_CALLER),
+  // not by Node's leak warning at 10.
+  const eventTarget = new EventTarget();
+  setMaxListeners(0, eventTarget);
+  const pubsub = createPubSub<Channels>({ eventTarget });
   return {
     subscribe: pubsub.subscribe,
     /** Publish a committed write's events, in order. Discrepancies are read now, as they stand after the commit. */

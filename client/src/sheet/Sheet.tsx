@@ -9,8 +9,10 @@ import type { CellEditingStartedEvent, CellValueChangedEvent, GridApi } from 'ag
 import type { Operation } from '@unionhub/schema/roles';
 import type { GqlError } from '../api.ts';
 import { CellPanel } from '../CellPanel.tsx';
+import { UnionPicker } from '../UnionPicker.tsx';
+import { failureText } from '../messages.ts';
 import { yearsOf, type Years } from '../YearRange.tsx';
-import { notANumber, type Lang } from '../i18n.ts';
+import { notANumber, t, type Lang } from '../i18n.ts';
 import { createSheetStore, useSheet } from './store.ts';
 import { ancestorsOf, can, canAnywhere } from './permissions.ts';
 import { buildColumns, columnIndex } from './columns.tsx';
@@ -34,6 +36,12 @@ import { FindBar } from './FindBar.tsx';
 import { Legend } from './Legend.tsx';
 import { ConflictPrompt } from './ConflictPrompt.tsx';
 import type { Edit, Row, SheetState, Status } from './types.ts';
+
+/** "members 2017" as the page says it: the indicator's label and the year. */
+const columnLabel = (indicators: { code: string; label: string }[], column: string) => {
+  const [code, year] = column.split(' ');
+  return `${indicators.find((i) => i.code === code)?.label ?? code} ${year}`;
+};
 
 /** The programme period a year belongs to: the sheet's default range. */
 const periodRange = (year: number): Years => (year > 2017 ? { from: 2018, to: 2023 } : { from: 2013, to: 2017 });
@@ -65,16 +73,16 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
     (e: unknown) => {
       const errors = (e as { errors?: GqlError[] }).errors ?? [];
       if (errors.some((x) => x.extensions?.code === 'UNAUTHENTICATED')) onSignedOut();
-      store.set({ message: { kind: 'error', text: (e as Error).message } });
+      store.set({ message: { kind: 'error', text: failureText(e, lang) } });
     },
-    [store, onSignedOut],
+    [store, onSignedOut, lang],
   );
 
   const { grants, indicators } = useSetup(lang, fail);
   const allowed = useCallback((op: Operation, unionCode: string) => can(grants, op, unionCode, ancestorsOf(store.get().rows, unionCode)), [grants, store]);
   const tree = useTree(store, fail);
   const { toggle } = tree;
-  useMarkers(store, lang);
+  useMarkers(store, lang, canAnywhere(grants, 'readUnapproved'));
   useTodo(store, fail);
   useLive(store);
   const { write, resolveConflict } = useWrites(store, lang, (u) => allowed('submit', u), fail);
@@ -107,6 +115,8 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
   const filter = useSheet(store, (s) => s.filter);
   const focused = useSheet(store, (s) => s.focused);
   const conflict = useSheet(store, (s) => s.conflict);
+  // Rows the caller cannot read are only the path down to its own unions: say so once.
+  const unreadable = useMemo(() => [...rows.values()].some((r) => !r.readable), [rows]);
   const visible = useMemo(() => visibleRows(rows, expanded, todo, filter), [rows, expanded, todo, filter]);
   const colDefs = useMemo(
     () => buildColumns({ indicators, columns, lang, mode, years, store, canEdit: (r) => allowed('edit', r.unionCode), onToggle: (u) => void toggle(u), onBadNumber: (input) => store.set({ message: { kind: 'error', text: notANumber(input, lang) } }) }),
@@ -147,9 +157,11 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
         onMove={(k) => void transitions.moveSelection(k)}
         onApprovePassing={() => void transitions.approvePassing(() => tree.reload())}
         onRetry={() => void tree.reload()}
+        picker={<UnionPicker lang={lang} placeholder={t('jumpTo', lang)} onPick={(u) => void tree.reveal(u.code, { colId: 'unit' })} />}
       />
+      {unreadable && <p className="scope-note" role="note">{t('scopeNote', lang)}</p>}
       <FindBar find={find} lang={lang} />
-      {conflict && <ConflictPrompt conflict={conflict} lang={lang} onChoose={resolveConflict} />}
+      {conflict && <ConflictPrompt conflict={{ ...conflict, column: columnLabel(indicators, conflict.column) }} lang={lang} onChoose={resolveConflict} />}
       <div className="workspace">
         <div className="grid" onPaste={clipboard.onPaste} onCopy={clipboard.onCopy} onKeyDown={onKeyDown}>
           <AgGridReact<Row>

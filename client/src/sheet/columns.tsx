@@ -39,7 +39,7 @@ function unitColumn({ lang, onToggle }: ColumnInputs): ColDef<Row> {
     width: 340,
     sortable: true,
     valueGetter: (p) => p.data?.name,
-    tooltipValueGetter: (p) => p.data?.name,
+    tooltipValueGetter: (p) => (p.data && !p.data.readable ? `${p.data.name} — ${t('unreadableRow', lang)}` : p.data?.name),
     cellRenderer: (p: ICellRendererParams<Row>) => {
       const r = p.data!;
       return (
@@ -52,6 +52,7 @@ function unitColumn({ lang, onToggle }: ColumnInputs): ColDef<Row> {
             <span className="chevron" />
           )}
           <span className="unit-name">{r.name}</span>
+          {!r.readable && <span className="unreadable-note" title={t('unreadableRow', lang)} aria-label={t('unreadableRow', lang)}>🔒</span>}
         </span>
       );
     },
@@ -100,6 +101,8 @@ function yearColumn(ind: Indicator, year: number, i: number, inputs: ColumnInput
         return Boolean(last && p.node.rowIndex === last.r2 && displayedIndexOf(p) === last.c2);
       },
       'has-discrepancy': (p) => store.get().markers.has(key(p.data)),
+      'has-proposal': (p) => Boolean(p.data?.proposals[i]),
+      unreadable: (p) => Boolean(p.data && !p.data.readable),
       flash: (p) => Date.now() - (store.get().flashing.get(key(p.data)) ?? 0) < 1500,
       'st-draft': (p) => p.data?.statuses[i] === 'DRAFT',
       'st-submitted': (p) => p.data?.statuses[i] === 'SUBMITTED',

@@ -26,9 +26,15 @@ export interface Row {
   level: number;
   parentCode: string | null;
   hasChildren: boolean;
+  /** Whether the caller may read the row's figures (a row it cannot read is only the path to one it can). */
+  readable: boolean;
+  /** The caller reads approved figures only here (a viewer). */
+  approvedOnly: boolean;
   values: (number | null)[];
   statuses: Status[];
   versions: number[];
+  /** A correction proposal is pending on the cell. */
+  proposals: boolean[];
   /** The target scenario's values, for % achieved. */
   targets: (number | null)[] | null;
   /** Expanded in the tree (carried by the row so the grid redraws the chevron when it changes). */

@@ -14,9 +14,11 @@ import { cellKey, type Marker } from './types.ts';
 /** Reloads within this window are merged into one (a batch of writes announces many changes). */
 const COALESCE_MS = 400;
 
-export function useMarkers(store: SheetStore, lang: Lang) {
+/** `enabled`: the caller reads unapproved figures somewhere (a viewer reads no discrepancies). */
+export function useMarkers(store: SheetStore, lang: Lang, enabled: boolean) {
   const scenario = useSheet(store, (s) => (s.mode === 'target' ? 'TARGET' : 'ACTUAL'));
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const load = () => {
@@ -48,5 +50,5 @@ export function useMarkers(store: SheetStore, lang: Lang) {
       if (timer) clearTimeout(timer);
       controller.abort();
     };
-  }, [store, scenario, lang]);
+  }, [store, scenario, lang, enabled]);
 }

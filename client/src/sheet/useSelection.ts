@@ -3,7 +3,7 @@
  * add a range, Shift+arrows, and the fill handle's drag. The mouse button's state is read from the
  * events themselves, so a click that never moved cannot leave the sheet "dragging".
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { CellFocusedEvent, CellMouseDownEvent, CellMouseOverEvent, GridApi } from 'ag-grid-community';
 import { rangeOf, type Point, type Range } from '../ranges.ts';
 import type { SheetStore } from './store.ts';
@@ -28,7 +28,9 @@ const onFillCorner = (e: MouseEvent) => {
 
 export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill: (source: Range, target: Range) => void) {
   // Facts of the input devices, not copies of state: whether the last key came with Shift, whether a button is down.
-  const [input] = useState(() => ({ shift: false, mouseDown: false }));
+  // Facts of the input devices, not copies of state: whether the last key came with Shift, whether a
+  // button is down (the grid moves the focus at pointerdown, before its own mousedown event).
+  const inputRef = useRef({ shift: false, mouseDown: false });
   const displayedIndex = useCallback((colId: string) => api?.getAllDisplayedColumns().findIndex((c) => c.getColId() === colId) ?? -1, [api]);
 
   const select = useCallback(
@@ -81,14 +83,16 @@ export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill
   /** Keyboard moves: Shift+arrow extends the range, a plain move starts a new one. Mouse focus is the mouse's. */
   const onCellFocused = useCallback(
     (e: CellFocusedEvent<Row>) => {
+      const input = inputRef.current;
       if (e.rowIndex === null || !e.column || typeof e.column === 'string' || input.mouseDown) return;
       select({ row: e.rowIndex, col: displayedIndex(e.column.getColId()) }, input.shift ? 'extend' : 'replace');
     },
-    [input, select, displayedIndex],
+    [select, displayedIndex],
   );
 
   useEffect(() => {
-    // Capture phase: seen before the grid moves the focus, so a click's focus event is known as the mouse's.
+    // Capture phase at pointerdown: seen before the grid moves the focus, so a click's focus event is known as the mouse's.
+    const input = inputRef.current;
     const down = () => (input.mouseDown = true);
     const up = () => {
       input.mouseDown = false;
@@ -103,15 +107,17 @@ export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill
     };
     // Whether the key that moved the focus came with Shift, read at its keydown (the focus event comes later).
     const keys = (e: KeyboardEvent) => (input.shift = e.shiftKey);
+    window.addEventListener('pointerdown', down, true);
     window.addEventListener('mousedown', down, true);
     window.addEventListener('mouseup', up, true);
     window.addEventListener('keydown', keys, true);
     return () => {
+      window.removeEventListener('pointerdown', down, true);
       window.removeEventListener('mousedown', down, true);
       window.removeEventListener('mouseup', up, true);
       window.removeEventListener('keydown', keys, true);
     };
-  }, [input, store, onFill]);
+  }, [store, onFill]);
 
   return { select, selectAll, onCellMouseDown, onCellMouseOver, onCellFocused };
 }

@@ -5,35 +5,52 @@
  * complete sheet and says so — never a partial sheet shown as whole.
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { GridAchievedQuery, GridQuery, UnionAncestorsQuery } from '@unionhub/schema/documents';
+import { SheetGridQuery, UnionAncestorsQuery } from '@unionhub/schema/documents';
 import { request } from '../api.ts';
 import { yearsOf } from '../YearRange.tsx';
 import type { SheetStore } from './store.ts';
 import { useSheet } from './store.ts';
 import type { Column, Mode, Row, Status } from './types.ts';
 
-/** Up to this many opened provinces load one request each; more load the whole depth in one. */
-const SEPARATE_LOADS = 3;
+/** Past this many opened provinces, the whole second level loads (depth 2) instead of a list of them. */
+const LISTED_PARENTS = 20;
 
 interface Loaded {
   columns: Column[];
   rows: Row[];
 }
 
-async function fetchRows(root: string, depth: number, years: number[], mode: Mode): Promise<Loaded> {
-  const asRow = (r: { unionCode: string; name: string; level: number; parentCode: string | null; hasChildren: boolean; values: (number | null)[]; statuses: (string | null)[]; versions: number[] }, targets: (number | null)[] | null): Row => ({
-    ...r,
-    statuses: r.statuses as Status[],
-    targets,
-    open: false,
-  });
-  if (mode === 'achieved') {
-    const d = await request(GridAchievedQuery, { root, depth, years });
-    const targets = new Map(d.target.rows.map((r) => [r.unionCode, r.values]));
-    return { columns: d.actual.columns, rows: d.actual.rows.map((r) => asRow(r, targets.get(r.unionCode) ?? null)) };
-  }
-  const d = await request(GridQuery, { root, depth, years, scenario: mode === 'target' ? 'TARGET' : 'ACTUAL' });
-  return { columns: d.grid.columns, rows: d.grid.rows.map((r) => asRow(r, null)) };
+/**
+ * One request for a subtree to `depth` plus the children of each `expanded` union, with both
+ * scenarios for % achieved; the answer's columns (indicator × year × scenario) are split into the
+ * shown scenario's and, for % achieved, the targets aligned with them.
+ */
+async function fetchRows(root: string, depth: number, years: number[], mode: Mode, expanded: string[] = []): Promise<Loaded> {
+  const shown = mode === 'target' ? 'TARGET' : 'ACTUAL';
+  const scenarios = mode === 'achieved' ? (['ACTUAL', 'TARGET'] as const) : ([shown] as const);
+  const d = await request(SheetGridQuery, { root, depth, years, scenarios: [...scenarios], expanded: expanded.length ? expanded : null, indicators: null });
+  const cols = d.grid.columns.map((c, i) => ({ ...c, i }));
+  const own = cols.filter((c) => c.scenario === shown);
+  const target = new Map(cols.filter((c) => c.scenario === 'TARGET').map((c) => [`${c.indicatorCode}|${c.year}`, c.i]));
+  const pick = <T,>(list: readonly T[]) => own.map((c) => list[c.i]!);
+  return {
+    columns: own.map(({ indicatorCode, year }) => ({ indicatorCode, year })),
+    rows: d.grid.rows.map((r) => ({
+      unionCode: r.unionCode,
+      name: r.name,
+      level: r.level,
+      parentCode: r.parentCode ?? null,
+      hasChildren: r.hasChildren,
+      readable: r.readable,
+      approvedOnly: r.approvedOnly,
+      values: pick(r.values).map((v) => v ?? null),
+      statuses: pick(r.statuses) as Status[],
+      versions: pick(r.versions),
+      proposals: pick(r.proposals),
+      targets: mode === 'achieved' ? own.map((c) => r.values[target.get(`${c.indicatorCode}|${c.year}`) ?? -1] ?? null) : null,
+      open: false,
+    })),
+  };
 }
 
 /** A new array of the same columns would rebuild the grid's columns and end an edit in progress. */
@@ -65,10 +82,8 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       const provinces = [...expanded].filter((code) => code !== 'TLD' && (rows.get(code)?.level ?? 1) === 1);
       store.set({ loading: true });
       try {
-        const parts =
-          provinces.length > SEPARATE_LOADS
-            ? [await fetchRows('TLD', 2, years, m)]
-            : await Promise.all([fetchRows('TLD', 1, years, m), ...provinces.map((p) => fetchRows(p, 1, years, m))]);
+        // One request for everything shown, whatever is open.
+        const parts = [provinces.length > LISTED_PARENTS ? await fetchRows('TLD', 2, years, m) : await fetchRows('TLD', 1, years, m, provinces)];
         land(ticket, parts, expanded);
       } catch (e) {
         if (ticket !== ticketRef.current) return;

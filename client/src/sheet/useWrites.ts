@@ -9,6 +9,7 @@ import { useCallback, useRef } from 'react';
 import { SetFiguresMutation, SubmitCellsMutation } from '@unionhub/schema/documents';
 import { request, type GqlError } from '../api.ts';
 import { t, type Lang } from '../i18n.ts';
+import { errorText, failureText } from '../messages.ts';
 import type { SheetStore } from './store.ts';
 import { patchRows } from './patch.ts';
 import type { Edit, Status } from './types.ts';
@@ -34,7 +35,10 @@ export function useWrites(store: SheetStore, lang: Lang, mayResubmit: (unionCode
     [store],
   );
 
-  /** Put submitted cells back to submitted after an undo made them drafts again; says when it may not. */
+  /**
+   * Put submitted cells back to submitted after an undo made them drafts again; says when it may not.
+   * The edits' versions move with the submission (a redo expects them).
+   */
   const resubmit = useCallback(
     async (edits: Edit[]): Promise<string> => {
       const wanted = edits.filter((e) => e.beforeStatus === 'SUBMITTED');
@@ -43,7 +47,12 @@ export function useWrites(store: SheetStore, lang: Lang, mayResubmit: (unionCode
       if (allowed.length) {
         const d = await request(SubmitCellsMutation, { cells: cellsOf(allowed, () => null).map(({ unionCode, indicatorCode, year, scenario }) => ({ unionCode, indicatorCode, year, scenario })) });
         const { columns } = store.get();
-        patchRows(store, d.submitFigures.moved.map((f) => ({ unionCode: f.unionCode, col: columns.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year), value: f.value ?? null, status: f.status as Status, version: f.version })));
+        const changes = d.submitFigures.moved.map((f) => ({ unionCode: f.unionCode, col: columns.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year), value: f.value ?? null, status: f.status as Status, version: f.version }));
+        patchRows(store, changes);
+        for (const c of changes) {
+          const e = edits.find((x) => x.unionCode === c.unionCode && x.col === c.col);
+          if (e) e.expectedVersion = c.version;
+        }
       }
       return allowed.length === wanted.length ? ` · ${t('statusRestored', lang)}` : ` · ${t('statusNotRestored', lang)}`;
     },
@@ -84,9 +93,9 @@ export function useWrites(store: SheetStore, lang: Lang, mayResubmit: (unionCode
           onError(new Error(`${t(kind === 'undo' ? 'undoRefused' : 'redoRefused', lang)}: ${t('movedOn', lang)}`));
           return 'clash';
         }
-        const perCell = errors.filter((x) => typeof x.extensions?.index === 'number').map((x) => x.message);
+        const perCell = errors.filter((x) => typeof x.extensions?.index === 'number').map((x) => errorText(x, lang));
         const what = kind === 'new' ? t('refused', lang) : t(kind === 'undo' ? 'undoRefused' : 'redoRefused', lang);
-        onError(Object.assign(new Error(`${what} (${t('nothingWritten', lang)}): ${perCell.length ? perCell.join(' · ') : (err as Error).message}`), { errors }));
+        onError(Object.assign(new Error(`${what} (${t('nothingWritten', lang)}): ${perCell.length ? perCell.join(' · ') : failureText(err, lang)}`)));
         return 'refused';
       }
     },
@@ -100,15 +109,21 @@ export function useWrites(store: SheetStore, lang: Lang, mayResubmit: (unionCode
       const entry = kind === 'new' ? { edits } : (kind === 'undo' ? history.undo : history.redo).pop();
       if (!entry || entry.edits.length === 0) return Promise.resolve();
       if (kind === 'new') history.redo = [];
+      // The entry moves to the other stack at once, so a quick Ctrl+Y after Ctrl+Z finds it; its
+      // versions are filled in when the server answers (a queued redo reads them only then).
+      const moved: Entry = { edits: entry.edits };
+      const into = kind === 'undo' ? history.redo : history.undo;
+      into.push(moved);
       const turn = history.tail.then(async () => {
         const done = await send(entry.edits, kind);
         if (done === 'clash' || done === 'refused') {
           // A new batch refused is simply not recorded; an undo or redo that clashed with someone
           // else's change is dropped (the cell moved on); any other refusal goes back where it was.
+          into.splice(into.indexOf(moved), 1);
           if (done === 'refused' && kind !== 'new') (kind === 'undo' ? history.undo : history.redo).push(entry);
           return;
         }
-        (kind === 'undo' ? history.redo : history.undo).push({ edits: done });
+        moved.edits = done;
         const restored = kind === 'undo' ? await resubmit(done).catch(() => ` · ${t('statusNotRestored', lang)}`) : '';
         const word = kind === 'new' ? 'saved' : kind === 'undo' ? 'undone' : 'redone';
         store.set({ message: { kind: 'ok', text: `${t(word, lang)}: ${done.length} ${t('cells', lang)}${restored}` } });

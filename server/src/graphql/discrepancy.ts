@@ -153,13 +153,16 @@ builder.subscriptionFields((t) => ({
     type: [DiscrepancyRef],
     description: 'Discrepancies found, resolved, re-opened or decided; `root` limits it to a subtree (FORBIDDEN where you read no unapproved figures).',
     args: { root: t.arg.string() },
-    subscribe: async function* (_, { root }, ctx) {
+    // Checked before the stream starts: a refusal is then the subscription's answer, not an error thrown mid-stream.
+    subscribe: async (_, { root }, ctx) => {
       const inside = await underRoot(ctx, root);
       ctx.access.requireSomethingUnder(root ? (await ctx.unionByCode.load(root))!.path : '/', 'readUnapproved', 'discrepancies');
-      for await (const list of ctx.bus.subscribe('discrepanciesChanged')) {
-        const mine = list.filter((d) => inside(d.unionPath) && ctx.access.readsUnapproved(d.unionPath));
-        if (mine.length) yield mine;
-      }
+      return (async function* () {
+        for await (const list of ctx.bus.subscribe('discrepanciesChanged')) {
+          const mine = list.filter((d) => inside(d.unionPath) && ctx.access.readsUnapproved(d.unionPath));
+          if (mine.length) yield mine;
+        }
+      })();
     },
     resolve: (list) => list,
   }),

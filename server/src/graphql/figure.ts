@@ -182,13 +182,16 @@ builder.subscriptionFields((t) => ({
       'Cells written by anyone, as they are written; `root` limits it to a subtree (FORBIDDEN where you may read nothing). ' +
       'Who reads approved figures only hears of approvals, without proposals.',
     args: { root: t.arg.string() },
-    subscribe: async function* (_, { root }, ctx) {
+    // Checked before the stream starts: a refusal is then the subscription's answer, not an error thrown mid-stream.
+    subscribe: async (_, { root }, ctx) => {
       const inside = await underRoot(ctx, root);
       ctx.access.requireSomethingUnder(root ? (await ctx.unionByCode.load(root))!.path : '/', 'read', 'figures');
-      for await (const e of ctx.bus.subscribe('figuresChanged')) {
-        const figures = ctx.access.changed(e.figures).filter((f) => inside(f.unionPath));
-        if (figures.length > 0) yield { actor: e.actor, figures };
-      }
+      return (async function* () {
+        for await (const e of ctx.bus.subscribe('figuresChanged')) {
+          const figures = ctx.access.changed(e.figures).filter((f) => inside(f.unionPath));
+          if (figures.length > 0) yield { actor: e.actor, figures };
+        }
+      })();
     },
     resolve: (e) => e,
   }),
