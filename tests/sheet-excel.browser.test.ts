@@ -140,7 +140,7 @@ describe('sheet: Excel habits', () => {
     const picker = page.getByRole('combobox', { name: /Đến đơn vị/ });
     await picker.click();
     await page.keyboard.type(folded);
-    await page.getByRole('option').first().waitFor();
+    await page.locator('.union-picker-list [role="option"]').first().waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await focusOf(page))?.row).toBe('P38-H02');

@@ -76,12 +76,10 @@ describe('sheet: what a user hit', () => {
 
   it('undo does not overwrite a value someone else wrote after the edit, and says the cell moved on', async () => {
     const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026', 'P06-H02');
-    await page.waitForTimeout(1500); // let the page's live stream open: the colleague's write must be heard
     await editCell(page, 'P06-H02', 'workers|2014', '3.333');
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await figure('P06-H02', 'workers', 2014)).value).toBe(3333);
     await setValue('P06-H02', 'workers', 2014, 4444, 'admin');
-    await expect.poll(() => cellOf(page, 'P06-H02', 'workers|2014').text()).toBe('4.444');
     await (await cellOf(page, 'P06-H02', 'workers|2014').show()).click();
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Không hoàn tác được.*người khác/);

@@ -91,6 +91,8 @@ describe('sheet', () => {
     await (await cellOf(page, 'P06-H01', 'workers|2013').show()).click();
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await read())[2]![3].value).toBe(before[2]![3].value);
+    // The re-submission of the cells that were submitted follows the write back.
+    await expect.poll(async () => (await read()).flat().map((f) => f.status)).toEqual(before.flat().map((f) => f.status));
     const undone = await read();
     // Undo writes the old values back and puts submitted cells back to submitted (one more version).
     const bump = (r: number, c: number) => (before[r]![c].status === 'SUBMITTED' ? 1 : 0);

@@ -185,7 +185,11 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
               selection.onCellFocused(e);
               focus.onCellFocused(e);
             }}
-            onRowDataUpdated={focus.focusPending}
+            onRowDataUpdated={(e) => {
+              // A row's chevron follows its `open` flag, which the union column's value (the name) does not show.
+              e.api.refreshCells({ columns: ['unit'], force: true });
+              focus.focusPending();
+            }}
             onDisplayedColumnsChanged={focus.focusPending}
             singleClickEdit={false}
             // Rows appear and go at once, as in a spreadsheet (filters and expansion move many rows).

@@ -28,9 +28,10 @@ const onFillCorner = (e: MouseEvent) => {
 
 export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill: (source: Range, target: Range) => void) {
   // Facts of the input devices, not copies of state: whether the last key came with Shift, whether a button is down.
-  // Facts of the input devices, not copies of state: whether the last key came with Shift, whether a
-  // button is down (the grid moves the focus at pointerdown, before its own mousedown event).
-  const inputRef = useRef({ shift: false, mouseDown: false });
+  // Facts of the input devices, not copies of state: whether the last key came with Shift, and the cell
+  // a pointer last went down on (the grid reports that focus later, after the mouse is up, and its
+  // mousedown event after that: the mousedown handler selects, so that focus must not replace it).
+  const inputRef = useRef<{ shift: boolean; pressed: { row: number; colId: string } | null }>({ shift: false, pressed: null });
   const displayedIndex = useCallback((colId: string) => api?.getAllDisplayedColumns().findIndex((c) => c.getColId() === colId) ?? -1, [api]);
 
   const select = useCallback(
@@ -84,7 +85,10 @@ export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill
   const onCellFocused = useCallback(
     (e: CellFocusedEvent<Row>) => {
       const input = inputRef.current;
-      if (e.rowIndex === null || !e.column || typeof e.column === 'string' || input.mouseDown) return;
+      if (e.rowIndex === null || !e.column || typeof e.column === 'string') return;
+      const pressed = input.pressed;
+      input.pressed = null;
+      if (pressed && pressed.row === e.rowIndex && pressed.colId === e.column.getColId()) return;
       select({ row: e.rowIndex, col: displayedIndex(e.column.getColId()) }, input.shift ? 'extend' : 'replace');
     },
     [select, displayedIndex],
@@ -93,9 +97,12 @@ export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill
   useEffect(() => {
     // Capture phase at pointerdown: seen before the grid moves the focus, so a click's focus event is known as the mouse's.
     const input = inputRef.current;
-    const down = () => (input.mouseDown = true);
+    const down = (e: PointerEvent) => {
+      const cell = (e.target as HTMLElement | null)?.closest?.('.ag-cell');
+      const row = cell?.closest('.ag-row')?.getAttribute('row-index');
+      input.pressed = cell && row != null ? { row: Number(row), colId: cell.getAttribute('col-id') ?? '' } : null;
+    };
     const up = () => {
-      input.mouseDown = false;
       const { drag, fillTo, ranges } = store.get().selection;
       if (!drag) return;
       store.set((s) => ({ selection: { ...s.selection, drag: null, fillTo: null } }));
@@ -108,12 +115,10 @@ export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill
     // Whether the key that moved the focus came with Shift, read at its keydown (the focus event comes later).
     const keys = (e: KeyboardEvent) => (input.shift = e.shiftKey);
     window.addEventListener('pointerdown', down, true);
-    window.addEventListener('mousedown', down, true);
     window.addEventListener('mouseup', up, true);
     window.addEventListener('keydown', keys, true);
     return () => {
       window.removeEventListener('pointerdown', down, true);
-      window.removeEventListener('mousedown', down, true);
       window.removeEventListener('mouseup', up, true);
       window.removeEventListener('keydown', keys, true);
     };
