@@ -35,8 +35,8 @@ export async function copiedText(page: Page): Promise<string> {
 }
 
 /** Sign in through the page and wait for the sheet's first row. */
-export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
-  page.setDefaultTimeout(15_000);
+export async function signIn(page: Page, url: string, username: string, password: string, timeout = 15_000): Promise<void> {
+  page.setDefaultTimeout(timeout);
   await page.goto(url);
   await page.getByLabel(/Tên đăng nhập/).fill(username);
   await page.getByLabel(/Mật khẩu/).fill(password);

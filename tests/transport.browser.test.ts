@@ -13,17 +13,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './harness.js';
-import { launchBrowser, SCREENSHOTS } from './browser.js';
+import { launchBrowser, SCREENSHOTS, signIn as signInWith } from './browser.js';
 
 /** browser.ts's signIn with room for a loaded machine (its 15 s wait for the sheet timed out here under load). */
-async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
-  page.setDefaultTimeout(60_000);
-  await page.goto(url);
-  await page.getByLabel(/Tên đăng nhập/).fill(username);
-  await page.getByLabel(/Mật khẩu/).fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.locator('.ag-row[row-id="TLD"]').first().waitFor({ state: 'attached' });
-}
+const signIn = (page: Page, url: string, username: string, password: string) => signInWith(page, url, username, password, 60_000);
 
 let s: TestServer;
 let browser: Browser;

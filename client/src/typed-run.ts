@@ -1,34 +1,14 @@
 /**
- * Typed documents (from @unionhub/schema/documents) through the urql client: results and variables
- * are checked against the schema. Errors are thrown as `run` in api.ts throws them.
+ * The panel's and progress view's names for typed documents through api.ts's one client: results and
+ * variables are checked against the schema; errors are thrown as `run` throws them.
  */
-import { print } from 'graphql';
-import type { ResultOf, TadaDocumentNode, VariablesOf } from '@unionhub/schema/graphql';
-import type { CombinedError } from 'urql';
-import { client, subscribe, type GqlError } from './api.ts';
+import type { ResultOf, TadaDocumentNode } from '@unionhub/schema/graphql';
+import { subscribe } from './api.ts';
 
-type Doc = TadaDocumentNode<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any document; its own types flow through ResultOf/VariablesOf
+export { request as query, request as mutate } from './api.ts';
 
-function failure(error: CombinedError): Error {
-  const errors: GqlError[] = error.graphQLErrors.length
-    ? error.graphQLErrors.map((e) => ({ message: e.message, extensions: e.extensions as GqlError['extensions'] }))
-    : [{ message: error.networkError?.message ?? error.message }];
-  return Object.assign(new Error(errors.map((e) => e.message).join('; ')), { errors });
-}
-
-export async function query<D extends Doc>(doc: D, variables: VariablesOf<D>): Promise<ResultOf<D>> {
-  const result = await client.query(doc, variables).toPromise();
-  if (result.error) throw failure(result.error);
-  return result.data as ResultOf<D>;
-}
-
-export async function mutate<D extends Doc>(doc: D, variables: VariablesOf<D>): Promise<ResultOf<D>> {
-  const result = await client.mutation(doc, variables).toPromise();
-  if (result.error) throw failure(result.error);
-  return result.data as ResultOf<D>;
-}
-
-/** A subscription document without variables, through api.ts's `subscribe` (one function to swap for the transport). */
-export function follow<D extends Doc>(doc: D, onData: (data: ResultOf<D>) => void, signal: AbortSignal): Promise<void> {
-  return subscribe<ResultOf<D>>(print(doc), onData, signal);
+/** A subscription document without variables, over the page's one event stream. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any document; its own types flow through ResultOf
+export function follow<D extends TadaDocumentNode<any, any>>(doc: D, onData: (data: ResultOf<D>) => void, signal: AbortSignal): Promise<void> {
+  return subscribe<ResultOf<D>>(doc, onData, signal);
 }
