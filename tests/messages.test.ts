@@ -129,15 +129,15 @@ describe('refusals the server sends', () => {
     // A draft cell in the subtree-year: it cannot be approved, so it is skipped with its reason.
     const c = await cellOf('P06', 'members', 2017);
     expect((await s.gql(SET, { c: [{ unionCode: 'P06', indicatorCode: 'members', year: 2017, scenario: 'ACTUAL', value: c.value + 1, expectedVersion: c.version }] })).errors).toBeUndefined();
-    const r = await s.gql<{ approveFigures: { skippedCount: number; reasons: { reason: string; count: number; key: string; params: { name: string; text: string | null; number: number | null }[] }[] } }>(
-      'mutation { approveFigures(selection: { subtree: { root: "P06", year: 2017, scenario: ACTUAL, onlyPassing: true } }) { skippedCount reasons { reason count key params { name text number } } } }',
+    const r = await s.gql<{ approveFigures: { skippedCount: number; reasons: { reason: string; count: number; key: string; keyParams: { name: string; text: string | null; number: number | null }[] }[] } }>(
+      'mutation { approveFigures(selection: { subtree: { root: "P06", year: 2017, scenario: ACTUAL, onlyPassing: true } }) { skippedCount reasons { reason count key keyParams { name text number } } } }',
     );
     expect(r.errors).toBeUndefined();
     const reasons = r.data!.approveFigures.reasons;
     expect(reasons.length).toBeGreaterThan(0);
     for (const x of reasons) {
-      expectSaid({ key: x.key, params: paramsOf(x.params) }, x.reason);
-      expect(renderMessage(x.key, paramsOf(x.params), 'en')).toBe(x.reason);
+      expectSaid({ key: x.key, params: paramsOf(x.keyParams) }, x.reason);
+      expect(renderMessage(x.key, paramsOf(x.keyParams), 'en')).toBe(x.reason);
     }
     expect(reasons.map((x) => x.key)).toContain('transition.cannot');
     expect(reasons.reduce((n, x) => n + x.count, 0)).toBe(r.data!.approveFigures.skippedCount);
