@@ -8,6 +8,7 @@ import { ApproveCellsMutation, ApprovePassingMutation, SubmitCellsMutation } fro
 import type { ResultOf } from '@unionhub/schema/graphql';
 import type { TransitionFields } from '@unionhub/schema/documents';
 import { request } from '../api.ts';
+import { paramsOf, sayKey } from '../messages.ts';
 import { t, type Lang, type Word } from '../i18n.ts';
 import type { SheetStore } from './store.ts';
 import { figureCells, type GridCell } from './gridCells.ts';
@@ -49,14 +50,19 @@ export function useTransitions(store: SheetStore, api: GridApi<Row> | null, lang
       }
       const cells = movable.map((c) => ({ unionCode: c.node.data!.unionCode, indicatorCode: columns[c.index]!.indicatorCode, year: columns[c.index]!.year, scenario: mode === 'target' ? ('TARGET' as const) : ('ACTUAL' as const) }));
       let moved = 0;
+      let serverSkipped = 0;
+      const skippedByServer: string[] = [];
       try {
         if (cells.length) {
-          const d = kind === 'submit' ? (await request(SubmitCellsMutation, { cells })).submitFigures : (await request(ApproveCellsMutation, { cells })).approveFigures;
+          // Lenient: what the server still refuses (four-eyes, a race) is skipped with its reason, not the batch.
+          const d = kind === 'submit' ? (await request(SubmitCellsMutation, { cells, lenient: true })).submitFigures : (await request(ApproveCellsMutation, { cells, lenient: true })).approveFigures;
+          for (const r of d.reasons) skippedByServer.push(`${sayKey(r.key, paramsOf(r.keyParams), lang, r.reason)} (${r.count})`);
           apply(d);
           moved = d.movedCount;
+          serverSkipped = d.skippedCount;
         }
-        const why = [...skipped].map(([w, n]) => `${t(w, lang)} (${n})`).join(', ');
-        const total = [...skipped.values()].reduce((a, b) => a + b, 0);
+        const why = [...[...skipped].map(([w, n]) => `${t(w, lang)} (${n})`), ...skippedByServer].join(', ');
+        const total = [...skipped.values()].reduce((a, b) => a + b, 0) + serverSkipped;
         store.set({ message: { kind: moved ? 'ok' : 'warning', text: `${t(kind === 'approve' ? 'approved' : 'submitted', lang)}: ${moved} ${t('cells', lang)}${total ? `; ${t('skipped', lang)} ${total}: ${why}` : ''}` } });
       } catch (err) {
         onError(err);
@@ -73,7 +79,7 @@ export function useTransitions(store: SheetStore, api: GridApi<Row> | null, lang
       try {
         const d = await request(ApprovePassingMutation, { s: { root: f.unionCode, year: f.year, scenario: f.scenario, onlyPassing: true } });
         const r = d.approveFigures;
-        const why = r.reasons.map((x) => `${x.reason} (${x.count})`).join(', ');
+        const why = r.reasons.map((x) => `${sayKey(x.key, paramsOf(x.keyParams), lang, x.reason)} (${x.count})`).join(', ');
         store.set({ message: { kind: 'ok', text: `${t('approved', lang)}: ${r.movedCount} ${t('cells', lang)}; ${t('skipped', lang)}: ${r.skippedCount}${why ? ` — ${why}` : ''}` } });
         await after();
       } catch (err) {

@@ -66,16 +66,18 @@ export const SetFiguresMutation = graphql(`
 /** What a transition moved (each cell as it is now) and why the rest did not move. */
 export const TransitionFields = graphql(`
   fragment TransitionFields on TransitionPayload {
-    movedCount moved { unionCode indicatorCode year status version value } skippedCount reasons { reason count }
+    movedCount moved { unionCode indicatorCode year scenario status version value proposedValue } skippedCount
+    reasons { reason count code params { status withProposal } key keyParams { name text number } }
+    skipped { unionCode indicatorCode year scenario code }
   }
 `);
 
 export const SubmitCellsMutation = graphql(`
-  mutation SubmitCells($cells: [CellKey!]!) { submitFigures(selection: { cells: $cells }) { ...TransitionFields } }
+  mutation SubmitCells($cells: [CellKey!]!, $lenient: Boolean! = false) { submitFigures(selection: { cells: $cells, lenient: $lenient }) { ...TransitionFields } }
 `, [TransitionFields]);
 
 export const ApproveCellsMutation = graphql(`
-  mutation ApproveCells($cells: [CellKey!]!) { approveFigures(selection: { cells: $cells }) { ...TransitionFields } }
+  mutation ApproveCells($cells: [CellKey!]!, $lenient: Boolean! = false) { approveFigures(selection: { cells: $cells, lenient: $lenient }) { ...TransitionFields } }
 `, [TransitionFields]);
 
 /** "Approve all that pass": a subtree and year, skipping cells an open error is about. */
