@@ -64,6 +64,6 @@ describe('Export / import page', () => {
     // A foreign file is refused with the server's message.
     await page.locator('[data-testid="import"] input[type="file"]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') });
     await page.getByRole('button', { name: 'Xem trước' }).click();
-    await expect.poll(() => page.locator('[data-testid="import"] [role="alert"]').textContent()).toMatch(/not an Excel workbook/);
+    await expect.poll(() => page.locator('[data-testid="import"] [role="alert"]').textContent()).toMatch(/không phải tệp Excel/);
   });
 });

@@ -51,8 +51,9 @@ describe('report page', () => {
     const href = await link.getAttribute('href');
     // No CSRF token in the link: a click asks for a short-lived download ticket, then downloads.
     expect(href).toMatch(/^\/reports\/\d+\.xlsx$/);
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    expect(download.url()).toMatch(/\/reports\/\d+\.xlsx\?ticket=/);
+    // The page fetches the file with its ticket (so a refusal can be shown), then hands it to the browser.
+    const [download, fetched] = await Promise.all([page.waitForEvent('download'), page.waitForRequest(/\/reports\/\d+\.xlsx\?ticket=/), link.click()]);
+    expect(fetched.url()).toMatch(/\/reports\/\d+\.xlsx\?ticket=/);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     expect(readFileSync((await download.path())!).subarray(0, 2).toString()).toBe('PK');
     await page.screenshot({ path: `${SCREENSHOTS}/report-edition.png` });

@@ -162,10 +162,12 @@ const WORDS = {
   'skip.alreadySubmitted': { vi: 'đã gửi', en: 'already submitted' },
   'skip.notSubmitted': { vi: 'chưa gửi', en: 'not submitted yet' },
   jumpTo: { vi: 'Đến đơn vị… (gõ tên, không cần dấu)', en: 'Go to a union… (type its name)' },
+  // The bundled font has no emoji: the mark is words.
+  unreadableTag: { vi: 'không xem được số', en: 'no access' },
   unreadableRow: { vi: 'cấp trên của đơn vị bạn được giao; bạn không có quyền xem số của cấp này', en: 'above the unions you were given; you may not read its figures' },
   scopeNote: {
-    vi: 'Bảng chỉ hiện các đơn vị bạn được giao. Dòng có 🔒 là cấp trên, chỉ để định vị; bạn không có quyền xem số của dòng đó.',
-    en: 'The sheet shows only the unions you were given. A row marked 🔒 is a level above them, shown for orientation; you may not read its figures.',
+    vi: 'Bảng chỉ hiện các đơn vị bạn được giao. Dòng ghi "không xem được số" là cấp trên, chỉ để định vị; bạn không có quyền xem số của dòng đó.',
+    en: 'The sheet shows only the unions you were given. A row marked "no access" is a level above them, shown for orientation; you may not read its figures.',
   },
   reportInVietnamese: {
     vi: 'Báo cáo được lập bằng tiếng Việt.',

@@ -52,7 +52,7 @@ function unitColumn({ lang, onToggle }: ColumnInputs): ColDef<Row> {
             <span className="chevron" />
           )}
           <span className="unit-name">{r.name}</span>
-          {!r.readable && <span className="unreadable-note" title={t('unreadableRow', lang)} aria-label={t('unreadableRow', lang)}>🔒</span>}
+          {!r.readable && <span className="unreadable-note" title={t('unreadableRow', lang)}>{t('unreadableTag', lang)}</span>}
         </span>
       );
     },
