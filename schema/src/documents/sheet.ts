@@ -1,34 +1,6 @@
 /** The sheet's documents: the tree of figures, writes, transitions, markers and live updates. */
 import { graphql } from '../graphql.js';
 
-/** A row of the grid; `values`, `statuses` and `versions` run parallel to the grid's columns. */
-export const GridRowFields = graphql(`
-  fragment GridRowFields on GridRow { unionCode name level parentCode hasChildren values statuses versions }
-`);
-
-/** The unions shown (a subtree to `depth`) and their figures for the years, in the server's column order. */
-export const GridQuery = graphql(`
-  query Grid($root: String!, $depth: Int!, $years: [Int!]!, $scenario: Scenario!) {
-    grid(root: $root, depth: $depth, years: $years, scenario: $scenario) {
-      columns { indicatorCode year }
-      rows { ...GridRowFields }
-    }
-  }
-`, [GridRowFields]);
-
-/** % achieved needs both scenarios: one request, two aliases. */
-export const GridAchievedQuery = graphql(`
-  query GridAchieved($root: String!, $depth: Int!, $years: [Int!]!) {
-    actual: grid(root: $root, depth: $depth, years: $years, scenario: ACTUAL) {
-      columns { indicatorCode year }
-      rows { ...GridRowFields }
-    }
-    target: grid(root: $root, depth: $depth, years: $years, scenario: TARGET) {
-      rows { unionCode values }
-    }
-  }
-`, [GridRowFields]);
-
 /** What the sheet needs once: the caller's grants and the catalogue's indicators in the page's language. */
 export const SheetSetupQuery = graphql(`
   query SheetSetup($lang: String!) {
