@@ -7,15 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  fillSentence, formatViNumber, GRADES, indicator as catalogueIndicator, indicatorLabel, NATIONAL_ROWS, PLAN_ROWS, RANKING_KEYS,
-  REPORT_LABELS as L, REPORT_PERIOD, REPORT_PLAN, REPORT_SENTENCES, REPORT_SPEC_VERSION, REPORT_TABLES, SENTENCE_COVERAGE, SENTENCE_FIGURES, SENTENCE_SUBJECTS, UNGRADED,
-  type SentenceYears,
-  UNION_KINDS, type IndicatorDef, type ReportColumn, type ReportFormat, type ReportRow, type ReportTableData, type ReportTableKey, type Scenario,
+  fillSentence, formatViNumber, GRADES, indicatorLabel, NATIONAL_ROWS, PLAN_ROWS, RANKING_KEYS,
+  REPORT_LABELS as L, REPORT_PERIOD, REPORT_PLAN, REPORT_SENTENCES, REPORT_SPEC_VERSION, REPORT_TABLES, SENTENCE_FIGURES, UNGRADED,
+  UNION_KINDS, type ReportColumn, type ReportFormat, type ReportRow, type ReportTableData, type ReportTableKey, type Scenario,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { existsIn, indicatorIds, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
 import { DomainError, said } from './errors.js';
+import { coveredSentence, def, FIRST, LAST, PLAN_YEARS, sentenceCoverage, storedParts, YEARS } from './report-coverage.js';
 import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 
 /** An approved cell the report used: [unionCode, indicatorCode, year, scenario, value]. */
@@ -63,18 +63,6 @@ export interface Report {
 
 export type ProgressFn = (stage: string, fraction: number) => void;
 
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const YEARS = range(REPORT_PERIOD.from, REPORT_PERIOD.to);
-const PLAN_YEARS = range(REPORT_PLAN.from, REPORT_PLAN.to);
-const FIRST = REPORT_PERIOD.from;
-const LAST = REPORT_PERIOD.to;
-
-const def = (code: string): IndicatorDef => catalogueIndicator(code) ?? (() => { throw new Error(`report spec names unknown indicator ${code}`); })();
-/** The stored indicators behind a code: itself, or a ratio's parts. */
-const storedParts = (code: string): string[] => {
-  const a = def(code).aggregation;
-  return a.type === 'ratio' ? [a.numerator, a.denominator] : [code];
-};
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const pct = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : round2((a / b) * 100));
 const add = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : a + b);
@@ -418,37 +406,4 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
     tables,
     sentences, charts, pending, pendingTotal: pending.reduce((a, p) => a + p.count, 0), withProposal, figures, contentHash,
   };
-}
-
-const SENTENCE_YEARS: Record<SentenceYears, number[]> = { first: [FIRST], last: [LAST], period: YEARS, planLast: [REPORT_PLAN.to], plan: PLAN_YEARS };
-
-/**
- * How many of the units a sentence speaks for (children in any of its figures' years) have every
- * cell behind it approved. A sentence summing the approved figures of some units only would read
- * as a national fact; this is what it must say of itself.
- */
-export function sentenceCoverage(
-  units: readonly UnionRow[],
-  figures: (typeof SENTENCE_FIGURES)[keyof typeof SENTENCE_FIGURES],
-  isApproved: (u: UnionRow, code: string, year: number, scenario: Scenario) => boolean,
-): { covered: number; total: number } {
-  const cells = figures.flatMap((f) => storedParts(f.indicator).map((code) => ({ code, scenario: f.scenario as Scenario, years: SENTENCE_YEARS[f.years] })));
-  let covered = 0;
-  let total = 0;
-  for (const u of units) {
-    const own = cells.flatMap((c) => c.years.filter((y) => existsIn(u, y)).map((y) => [c.code, y, c.scenario] as const));
-    if (own.length === 0) continue;
-    total++;
-    if (own.every(([code, y, scenario]) => isApproved(u, code, y, scenario))) covered++;
-  }
-  return { covered, total };
-}
-
-/** The sentence as printed: as it stands with every unit covered, with its coverage above the threshold, else withheld. */
-function coveredSentence(key: keyof typeof REPORT_SENTENCES, text: string | null, c: { covered: number; total: number }): string {
-  const fill = (template: string) => fillSentence(template, { covered: String(c.covered), total: String(c.total) })!;
-  if (text === null || c.covered === 0) return `${SENTENCE_SUBJECTS[key]}: ${L.noData}.`;
-  if (c.covered === c.total) return text;
-  if (c.covered / c.total < SENTENCE_COVERAGE.minShare) return `${SENTENCE_SUBJECTS[key]}: ${fill(SENTENCE_COVERAGE.withheld)}.`;
-  return `${text.replace(/\.$/, '')} ${fill(SENTENCE_COVERAGE.partial)}.`;
 }
