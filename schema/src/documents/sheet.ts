@@ -59,13 +59,13 @@ export const ApprovePassingMutation = graphql(`
 
 export const FiguresChangedSubscription = graphql(`
   subscription FiguresChanged {
-    figuresChanged(root: "TLD") { actor figures { unionCode indicatorCode year scenario value status version } }
+    figuresChanged(root: "TLD") { actor figures { unionCode indicatorCode year scenario value status version proposedValue } }
   }
 `);
 
 export const DiscrepanciesChangedSubscription = graphql(`
   subscription DiscrepanciesChanged {
-    discrepanciesChanged(root: "TLD") { id state union { code } indicator { code } year scenario }
+    discrepanciesChanged(root: "TLD") { id state union { code } indicator { code } year scenario rule { labelVi labelEn } difference }
   }
 `);
 
