@@ -154,6 +154,8 @@ export interface App {
   db: Knex;
   /** Serve another handler at an exact path (the federation hub at /hub/graphql). */
   mount(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void;
+  /** The app's one event bus: a job outside a request (reminders) publishes its write's events here after the commit. */
+  bus: EventBus;
   /** Scheduled work, one instance at a time (the mail outbox is its job "mail"; register reminders here). */
   scheduler: Scheduler;
   /** How this instance sends mail (SMTP_URL, MAIL_FROM, back-off). */
@@ -266,6 +268,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     limits,
     db,
     mount: (path, handler) => void mounted.set(path, handler),
+    bus,
     scheduler: schedule.scheduler,
     mail: schedule.mail,
     close: async () => {

@@ -9,21 +9,23 @@
 import type { Knex } from '@mikro-orm/knex';
 import { dialectOf, type Db } from './db.js';
 
-const running = new Map<string, Set<string>>();
+const running = new Map<unknown, Set<string>>();
 
-/** What a lock is scoped by in this process: the database (SQLite's file, PostgreSQL's URL). */
-function scopeOf(db: Db): string {
-  const config = db.client.config as { connection?: string | { filename?: string; connectionString?: string; database?: string; host?: string; port?: number } };
-  const c = config.connection;
-  if (typeof c === 'string') return c;
-  return c?.filename ?? c?.connectionString ?? `${c?.host ?? ''}:${c?.port ?? ''}/${c?.database ?? ''}`;
+/**
+ * What the in-process guard is scoped by: SQLite's file (its one process), and on PostgreSQL the
+ * pool's config — another pool, as another instance, is kept out by the advisory lock alone.
+ */
+function scopeOf(db: Db): unknown {
+  if (dialectOf(db) === 'postgresql') return db.client.config;
+  const c = (db.client.config as { connection?: { filename?: string } }).connection;
+  return c?.filename ?? db.client.config;
 }
 
 export type Exclusive<T> = { ran: true; value: T } | { ran: false };
 
 export async function runExclusive<T>(db: Db, name: string, fn: () => Promise<T>): Promise<Exclusive<T>> {
   const scope = scopeOf(db);
-  const here = running.get(scope) ?? running.set(scope, new Set()).get(scope)!;
+  const here = running.get(scope) ?? running.set(scope, new Set<string>()).get(scope)!;
   if (here.has(name)) return { ran: false };
   here.add(name);
   try {

@@ -7,16 +7,17 @@ import { queue } from './columns.js';
  * what makes a delivery happen once ever, across restarts and instances.
  */
 export class Migration20261202040000 extends Migration {
+  // A fresh `knex.schema` per statement: one builder accumulates everything queued on it.
   override async up(): Promise<void> {
-    const schema = this.getKnex().schema;
-    queue(this, schema.createTable('delivery', (t) => {
+    const knex = this.getKnex();
+    queue(this, knex.schema.createTable('delivery', (t) => {
       t.increments('id');
       t.string('dedupe_key', 300).notNullable().unique({ indexName: 'delivery_dedupe_key_unique' });
       t.string('kind', 40).notNullable();
       t.integer('recipients').notNullable();
       t.datetime('created_at').notNullable();
     }));
-    queue(this, schema.createTable('notification', (t) => {
+    queue(this, knex.schema.createTable('notification', (t) => {
       t.increments('id');
       t.integer('user_id').notNullable().references('id').inTable('app_user');
       t.integer('delivery_id').nullable().references('id').inTable('delivery');
@@ -28,7 +29,7 @@ export class Migration20261202040000 extends Migration {
       t.datetime('read_at').nullable();
       t.index(['user_id', 'read_at'], 'notification_user_read_index');
     }));
-    queue(this, schema.createTable('mail_outbox', (t) => {
+    queue(this, knex.schema.createTable('mail_outbox', (t) => {
       t.increments('id');
       t.text('recipient').notNullable();
       t.text('subject').notNullable();
@@ -48,9 +49,9 @@ export class Migration20261202040000 extends Migration {
   }
 
   override async down(): Promise<void> {
-    const schema = this.getKnex().schema;
-    queue(this, schema.dropTable('mail_outbox'));
-    queue(this, schema.dropTable('notification'));
-    queue(this, schema.dropTable('delivery'));
+    const knex = this.getKnex();
+    queue(this, knex.schema.dropTable('mail_outbox'));
+    queue(this, knex.schema.dropTable('notification'));
+    queue(this, knex.schema.dropTable('delivery'));
   }
 }
