@@ -254,7 +254,8 @@ describe('notifications and reminder mail', () => {
     expect(results.filter((r) => r.delivered)).toHaveLength(20);
     const sender = createSender({ smtpUrl: `smtp://127.0.0.1:${mailbox.port}`, from: 'UnionHub <no-reply@unionhub.local>', retryBaseMs: 200, retryMaxMs: 1_000 })!;
     const drain = (db: typeof dbA, worker: string) => drainOutbox(db, { send: sender.send, now: new Date(), worker, retryBaseMs: 200, retryMaxMs: 1_000 });
-    await Promise.all([drain(dbA, 'a'), drain(dbB, 'b'), drain(dbA, 'a2'), drain(dbB, 'b2'), a.scheduler.tick(), b.scheduler.tick()]);
+    // Eight drainers per instance start together: without the claim's re-check, several take the same row.
+    await Promise.all([...Array.from({ length: 8 }, (_, i) => [drain(dbA, `a${i}`), drain(dbB, `b${i}`)]).flat(), a.scheduler.tick(), b.scheduler.tick()]);
     sender.close();
     await expect.poll(async () => (await s.sql<{ n: number }>("select count(*) as n from mail_outbox where dedupe_key like 'reminder:2:%' and status = 'sent'"))[0]!.n, { timeout: 15_000 }).toBe(20);
     for (let i = 0; i < 20; i++) expect(mailbox.to(`pg${i}@multi.example`)).toHaveLength(1);
