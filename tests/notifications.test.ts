@@ -216,8 +216,8 @@ describe('notifications and reminder mail', () => {
     await publish(reminder('reminder:1:P06:after-restart', [recipient('reporter.backan', 'after@backan.example')]));
     await expect.poll(() => mailbox.to('after@backan.example').length, { timeout: 15_000 }).toBe(1);
     expect(mailbox.to('twice@backan.example')).toHaveLength(1);
-    const [{ m }] = await s.sql<{ m: number }>("select count(*) as m from notification n join delivery d on d.id = n.delivery_id where d.dedupe_key = ?", [key]);
-    expect(Number(m)).toBe(1);
+    const [once] = await s.sql<{ m: number }>('select count(*) as m from notification n join delivery d on d.id = n.delivery_id where d.dedupe_key = ?', [key]);
+    expect(Number(once!.m)).toBe(1);
   });
 
   it('without SMTP_URL a delivery is in the app only: its mail is marked skipped, nothing is sent', async () => {
