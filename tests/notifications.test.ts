@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { databaseKind, startTestServer, type TestServer } from './harness.js';
 import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
 import { startApp, type App } from '../server/src/app.js';
-import { deliver, sendReminder, type Recipient } from '../server/src/domain/notifications.js';
+import { deliver, recipientsOf, sendReminder, type Recipient } from '../server/src/domain/notifications.js';
 import { drainOutbox } from '../server/src/domain/mail.js';
 import { runExclusive } from '../server/src/domain/schedule.js';
 import { createSender } from '../server/src/mail-transport.js';
@@ -138,6 +138,14 @@ describe('notifications and reminder mail', () => {
     // The admin has no address: in the app only; the viewer was not a recipient.
     const counts = await s.sql<{ username: string; n: number }>('select u.username, count(*) as n from notification n join app_user u on u.id = n.user_id group by u.username order by u.username');
     expect(counts.map((c) => [c.username, Number(c.n)])).toEqual([['admin', 1], ['reporter.backan', 1], ['reviewer.backan', 1]]);
+  });
+
+  it('a union’s recipients are the users with an active reporter grant on that union itself', async () => {
+    const found = await recipientsOf(knexOf(s.orm), ['P06', 'P07', 'TLD']);
+    expect(found.get('P06')!.map((r) => [r.userId, r.name])).toEqual([[ids['reporter.backan'], 'Người báo cáo — LĐLĐ Bắc Kạn']]);
+    expect(found.get('P07')).toEqual([]);
+    // The admin's grant on TLĐ is not a reporter's.
+    expect(found.get('TLD')).toEqual([]);
   });
 
   it('notificationAdded reaches the recipient live, and not another user', async () => {

@@ -12,10 +12,6 @@ export const NotificationsQuery = graphql(`
   }
 `, [NotificationFields]);
 
-export const UnreadNotificationCountQuery = graphql(`
-  query UnreadNotificationCount { unreadNotificationCount }
-`);
-
 export const MarkNotificationsReadMutation = graphql(`
   mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }
 `);

@@ -5,7 +5,7 @@
  * moment — finds it taken and does nothing. Mail goes out later through the outbox (mail.ts).
  */
 import { DomainError } from './errors.js';
-import { isoTime, type Db } from './db.js';
+import { cacheKey, isoTime, type Db } from './db.js';
 import type { WithEvents } from './events.js';
 import { reminderText } from '@unionhub/schema';
 
@@ -141,4 +141,32 @@ export interface ReminderInput {
 export function sendReminder(db: Db, input: ReminderInput): Promise<DeliveryResult> {
   const { subject, body } = reminderText(input.step, { ...input.params, deadline: reminderDate(input.params.deadline) }, 'vi');
   return deliver(db, { key: input.key, recipients: input.recipients, kind: 'reminder', title: subject, body, link: input.link ?? null, now: input.now });
+}
+
+const emailColumn = new WeakMap<object, Promise<boolean>>();
+
+/**
+ * Who a union's reminders go to: the users (not disabled) holding an active grant of `role` on that
+ * union itself, with their e-mail address. `app_user.email` comes with the reporting round's
+ * migration; until it is there every address is null (in the app only).
+ */
+export async function recipientsOf(db: Db, unionCodes: readonly string[], role = 'reporter'): Promise<Map<string, (Recipient & { name: string })[]>> {
+  const key = cacheKey(db);
+  let hasEmail = emailColumn.get(key);
+  if (!hasEmail) emailColumn.set(key, (hasEmail = db.schema.hasColumn('app_user', 'email')));
+  const rows = (await db('role_grant as g')
+    .join('trade_union as u', 'u.id', 'g.union_id')
+    .join('app_user as a', 'a.id', 'g.user_id')
+    .select('u.code as unionCode', 'a.id as userId', 'a.display_name as name', (await hasEmail) ? 'a.email as email' : db.raw('null as email'))
+    .whereIn('u.code', [...unionCodes])
+    .where('g.role', role)
+    .whereNull('g.revoked_at')
+    .where('a.disabled', false)
+    .orderBy(['u.code', 'a.id'])) as { unionCode: string; userId: number; name: string; email: string | null }[];
+  const out = new Map<string, (Recipient & { name: string })[]>(unionCodes.map((c) => [c, []]));
+  for (const r of rows) {
+    const list = out.get(r.unionCode)!;
+    if (!list.some((x) => x.userId === r.userId)) list.push({ userId: r.userId, email: r.email, name: r.name });
+  }
+  return out;
 }
