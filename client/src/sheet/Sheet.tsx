@@ -54,6 +54,7 @@ const initialState = (at: { unionCode: string; year: number } | null): SheetStat
   expanded: new Set(['TLD']),
   loading: true,
   loadFailed: null,
+  held: null,
   message: null,
   conflict: null,
   selection: { ranges: [], anchor: null, corner: null, drag: null, fillTo: null },
