@@ -191,6 +191,9 @@ const WORDS = {
   'picker.none': { vi: 'Không có đơn vị nào khớp trong phạm vi bạn được xem', en: 'No union you may read matches' },
   'export.everything': { vi: 'Toàn bộ (Tổng Liên đoàn)', en: 'Everything (the Confederation)' },
   'export.refused': { vi: 'Không tải được tệp', en: 'The download was refused' },
+  'bell.label': { vi: 'Thông báo', en: 'Notifications' },
+  'bell.unread': { vi: 'chưa đọc', en: 'unread' },
+  'bell.empty': { vi: 'Chưa có thông báo nào', en: 'No notifications yet' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

@@ -9,3 +9,4 @@ export * from './roles.js';
 export * from './report.js';
 export * from './messages.js';
 export * from './grid-cells.js';
+export * from './reminders.js';

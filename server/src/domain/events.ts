@@ -4,6 +4,7 @@
  * so nobody hears of a change that was rolled back. Plain data: no GraphQL, no HTTP here.
  */
 import type { FigureRow } from './figures.js';
+import type { NotificationRow } from './notifications.js';
 
 export type DomainEvent =
   /** Cells written, moved through approval, or given a proposal; each row carries its union's path for filtering. */
@@ -11,7 +12,9 @@ export type DomainEvent =
   /** Discrepancies found, resolved, re-opened or decided (their rows are read when published, after the commit). */
   | { kind: 'discrepanciesChanged'; ids: number[] }
   /** A stage of a report generation the client follows by the job id it chose. */
-  | { kind: 'reportProgress'; jobId: string; stage: string; fraction: number };
+  | { kind: 'reportProgress'; jobId: string; stage: string; fraction: number }
+  /** Notifications delivered (one row per recipient user); each listener hears only its own. */
+  | { kind: 'notificationAdded'; notifications: NotificationRow[] };
 
 /** A write's result with what it tells listeners. */
 export interface WithEvents {
