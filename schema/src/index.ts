@@ -8,3 +8,4 @@ export * from './text.js';
 export * from './roles.js';
 export * from './report.js';
 export * from './messages.js';
+export * from './rounds.js';

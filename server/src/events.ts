@@ -27,6 +27,8 @@ type Channels = {
   discrepanciesChanged: [DiscrepancyRow[]];
   /** Keyed by the job id: a subscription hears only its own generation. */
   reportProgress: [jobId: string, payload: ReportProgress];
+  /** A union's submission in a round moved (issue 14): for a future subscription of the round's screen. */
+  roundChanged: [Extract<DomainEvent, { kind: 'roundChanged' }>];
 };
 
 export function createEventBus(db: Knex) {
@@ -42,6 +44,7 @@ export function createEventBus(db: Knex) {
       for (const e of events) {
         if (e.kind === 'figuresChanged') pubsub.publish('figuresChanged', { actor: e.actor, figures: e.figures });
         else if (e.kind === 'discrepanciesChanged') pubsub.publish('discrepanciesChanged', await discrepanciesByIds(db, e.ids));
+        else if (e.kind === 'roundChanged') pubsub.publish('roundChanged', e);
         else pubsub.publish('reportProgress', e.jobId, { stage: e.stage, fraction: e.fraction });
       }
     },

@@ -6,3 +6,4 @@ export * from './sheet.js';
 export * from './panel.js';
 export * from './progress.js';
 export * from './files.js';
+export * from './round.js';

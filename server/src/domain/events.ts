@@ -11,7 +11,9 @@ export type DomainEvent =
   /** Discrepancies found, resolved, re-opened or decided (their rows are read when published, after the commit). */
   | { kind: 'discrepanciesChanged'; ids: number[] }
   /** A stage of a report generation the client follows by the job id it chose. */
-  | { kind: 'reportProgress'; jobId: string; stage: string; fraction: number };
+  | { kind: 'reportProgress'; jobId: string; stage: string; fraction: number }
+  /** A union's submission in a round was submitted, returned or extended (issue 14): its trail grew by one event. */
+  | { kind: 'roundChanged'; roundId: number; unionCode: string; unionPath: string; change: 'SUBMITTED' | 'RETURNED' | 'EXTENDED' };
 
 /** A write's result with what it tells listeners. */
 export interface WithEvents {

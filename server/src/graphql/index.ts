@@ -11,6 +11,7 @@ import './report.js';
 import './export.js';
 import './import.js';
 import './download.js';
+import './round.js';
 import { finiteFloats } from './finite.js';
 
 /** Federation v2.6: @theguild/federation-composition refuses v2.10 and later. */
