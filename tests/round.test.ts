@@ -237,3 +237,19 @@ describe('the chase list download', () => {
     expect(table.find((r) => r[0] === 'P01-H02')?.[3]).toBe('Bị trả lại');
   });
 });
+
+describe("the report's cover knows the round", () => {
+  it('an edition issued states how many level-1 unions reported and on time at that moment, and lists the missing', async () => {
+    at('2018-01-05T09:00:00+07:00');
+    const r = await s.gql('mutation { generateReport(root: "TLD") { id } }');
+    expect(r.errors).toBeUndefined();
+    const res = await fetch(`${s.url}/reports/${r.data!.generateReport.id}.xlsx`, { headers: s.auth('admin') });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+    const lines: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => lines.push((row.values as unknown[]).slice(1).map(String).join(' | ')));
+    expect(lines.find((l) => l.startsWith('Đợt báo cáo «Sơ kết 5 năm'))).toMatch(/\(tính đến 09:00 05\/01\/2018\): 83 trên 87 đơn vị cấp tỉnh, ngành trung ương đã gửi báo cáo, 79 đúng hạn\.$/);
+    const missing = lines.slice(lines.indexOf('Đơn vị chưa gửi báo cáo') + 1, lines.indexOf('Đơn vị chưa gửi báo cáo') + 5).map((l) => l.split(' | ')[1]);
+    expect(missing.sort()).toEqual(['N11', 'P06', 'P58', 'T04']);
+  }, 60_000);
+});
