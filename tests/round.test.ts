@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { print } from 'graphql';
 import { startTestServer, type As, type TestServer } from './harness.js';
+import { clockOf } from '../server/src/config.js';
 import {
   CreateReportingRoundMutation, GrantExtensionMutation, ReturnUnitReportMutation, RoundChaseListQuery, RoundOverviewQuery, RoundUnitQuery,
   SubmitUnitReportMutation,
@@ -252,4 +253,14 @@ describe("the report's cover knows the round", () => {
     const missing = lines.slice(lines.indexOf('Đơn vị chưa gửi báo cáo') + 1, lines.indexOf('Đơn vị chưa gửi báo cáo') + 5).map((l) => l.split(' | ')[1]);
     expect(missing.sort()).toEqual(['N11', 'P06', 'P58', 'T04']);
   }, 60_000);
+});
+
+describe('the clock', () => {
+  it('CLOCK starts the server at that instant and runs on from it; an ID that is no round is none', async () => {
+    const now = clockOf({ CLOCK: '2017-12-08T09:00:00+07:00' }, Date.now() - 5_000);
+    expect(now().getTime() - Date.parse('2017-12-08T09:00:00+07:00')).toBeGreaterThanOrEqual(5_000);
+    expect(clockOf({ CLOCK: undefined })().getFullYear()).toBeGreaterThan(2025);
+    expect((await s.gql('{ reportingRound(id: "x1") { id } }')).data).toEqual({ reportingRound: null });
+    expect((await submit('99999999999', 'P06')).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+  });
 });

@@ -46,6 +46,8 @@ export async function listRounds(db: Db): Promise<RoundRow[]> {
 }
 
 export async function roundById(db: Db, id: number): Promise<RoundRow | null> {
+  // An ID that is no row id (GraphQL IDs are strings) is no round, not a database error.
+  if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return null;
   const r = (await db('reporting_round').select(COLUMNS).where('id', id).first()) as Stored | undefined;
   return r ? toRound(r) : null;
 }
