@@ -62,6 +62,11 @@ describe('the seeded 2017 round', () => {
     const c = r.data!.reportingRound.completeness;
     expect(c.onTime + c.late + c.missing + c.returned).toBe(c.expected);
     expect(c.expected).toBe(87 + Number((await s.sql('select count(*) as n from trade_union where level = 2 and valid_from <= 2017 and (valid_to is null or valid_to >= 2017)'))[0]!.n));
+    // Every seeded cell the round asks is filled: the same count in plain SQL (actuals to 2017, targets to 2023, in each union's own years).
+    const [raw] = await s.sql(`select count(*) as n, sum(case when f.status = 'approved' then 1 else 0 end) as approved from figure f join trade_union u on u.id = f.union_id
+      where u.level in (1, 2) and u.valid_from <= 2017 and (u.valid_to is null or u.valid_to >= 2017) and f.value is not null
+        and f.year >= u.valid_from and (u.valid_to is null or f.year <= u.valid_to) and (f.scenario = 'target' or f.year <= 2017)`);
+    expect([c.cellsExpected, c.cellsFilled, c.cellsApproved]).toEqual([Number(raw!.n), Number(raw!.n), Number(raw!.approved)]);
   });
 });
 
@@ -114,6 +119,7 @@ describe('status at the boundary instants (deadline 10/12/2017 = 23:59:59.999 +0
   it('on time at the last millisecond, late one millisecond later, missing before and after', async () => {
     expect((await unit(id, 'P12')).status).toBe('MISSING');
     expect((await unit(id, 'P12')).daysLate).toBeNull();
+    expect(await unit(id, 'P12')).toMatchObject({ cellsExpected: 1, cellsFilled: 1, cellsApproved: 0 });
     at(DEADLINE);
     expect((await submit(id, 'P08')).data!.submitUnitReport).toMatchObject({ status: 'ON_TIME', daysLate: null, firstSubmittedAt: '2017-12-10T16:59:59.999Z' });
     at(AFTER);
