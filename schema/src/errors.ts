@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   BAD_FILE: 'BAD_FILE',
   /** A request body or an upload over its size limit (HTTP 413; MAX_BODY_BYTES, MAX_UPLOAD_BYTES). */
   TOO_LARGE: 'TOO_LARGE',
+  /** A unit's report submitted while something still blocks it (blank expected cells, open discrepancies): `extensions.blockers` lists each. */
+  INCOMPLETE: 'INCOMPLETE',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

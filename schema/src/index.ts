@@ -10,3 +10,4 @@ export * from './report.js';
 export * from './messages.js';
 export * from './grid-cells.js';
 export * from './reminders.js';
+export * from './rounds.js';

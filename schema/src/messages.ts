@@ -73,6 +73,7 @@ const BY_CODE: Record<ErrorCode, Template> = {
   INTERNAL: { vi: 'Lỗi máy chủ; hãy thử lại', en: 'Internal error; try again' },
   BAD_FILE: { vi: 'Tệp không đọc được: hỏng hoặc không phải tệp .xlsx', en: 'The file cannot be read: it is damaged or not an .xlsx file' },
   TOO_LARGE: { vi: 'Tệp hoặc yêu cầu quá lớn', en: 'The file or request is too large' },
+  INCOMPLETE: { vi: 'Báo cáo chưa đủ để gửi', en: 'The report is not complete enough to submit' },
 };
 
 /** Templates with a key of their own: the refusals, skip reasons and import problems a user meets. */

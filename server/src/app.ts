@@ -17,7 +17,7 @@ import { schema } from './graphql/index.js';
 import { createContext, CSRF_HEADER, type Context } from './context.js';
 import { createEventBus, type EventBus } from './events.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
-import { CLIENT_DIST, LIMITS, SETTINGS, type Limits } from './config.js';
+import { CLIENT_DIST, clockOf, LIMITS, SETTINGS, type Limits } from './config.js';
 import { codedErrors } from './hardening/coded-errors.js';
 import { limitPlugins } from './hardening/limits.js';
 import { badQueryString, createRateGuard, declaredTooLarge, readBody } from './hardening/http.js';
@@ -29,6 +29,7 @@ import { handleReportDownload } from './report-http.js';
 import { createScheduler, type Scheduler } from './domain/schedule.js';
 import { drainOutbox } from './domain/mail.js';
 import { createSender, type MailSettings } from './mail-transport.js';
+import { handleChaseDownload } from './round-http.js';
 
 function toGraphQLError(error: Error, original: DomainError): GraphQLError {
   const located = error as Partial<GraphQLError>;
@@ -77,14 +78,14 @@ const clientError = (a: unknown) => {
   return a instanceof Error && a.name === 'GraphQLError' && status !== undefined && status < 500;
 };
 
-export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limits: Limits = LIMITS) {
+export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limits: Limits = LIMITS, now: () => Date = clockOf()) {
   return createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // CORS is answered for every path at the server's door (hardening/cors.ts); Yoga's own echoes any origin.
     cors: false,
-    context: ({ request, req }) => createContext(db, bus, request, req, { fourEyes: limits.FOUR_EYES }),
+    context: ({ request, req }) => createContext(db, bus, request, req, { fourEyes: limits.FOUR_EYES }, now),
     plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), ...limitPlugins(limits), domainErrors, setCookies, codedErrors,
       useStreamCap(limits.MAX_STREAMS_PER_CALLER),
       // GraphQL over SSE's single connection mode: one stream per page for all its subscriptions.
@@ -166,6 +167,8 @@ export interface App {
 export interface AppOptions {
   /** Override limits from the environment (tests and benchmarks). */
   limits?: Partial<Limits>;
+  /** The server's clock (tests stand before or after a deadline); default: CLOCK of config.ts, else real time. */
+  now?: () => Date;
   /** Override the mail settings from the environment (tests: their own SMTP server, or none). */
   mail?: Partial<MailSettings>;
   /** Override SCHEDULE_INTERVAL_MS. */
@@ -211,7 +214,8 @@ function serverTimeouts(limits: Limits) {
 export async function startApp(db: Knex, port: number, host = '0.0.0.0', options: AppOptions = {}): Promise<App> {
   const limits: Limits = { ...LIMITS, ...options.limits };
   const bus = createEventBus(db);
-  const yoga = createGraphQL(db, bus, limits);
+  const now = options.now ?? clockOf();
+  const yoga = createGraphQL(db, bus, limits, now);
   const rateLimited = createRateGuard(limits, db);
   const cors = createCors(limits.CORS_ORIGINS);
   const mounted = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
@@ -243,6 +247,8 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
       void handleExport(db, bus, req, res);
     } else if (path?.startsWith('/imports/')) {
       void handleImport(db, bus, req, res);
+    } else if (path?.startsWith('/files/rounds/')) {
+      void handleChaseDownload(db, bus, req, res, now);
     } else if (path?.startsWith('/reports/')) {
       void handleReportDownload(db, bus, req, res);
     } else if (path === '/healthz') {

@@ -156,6 +156,9 @@ export const settingsSchema = z.object({
   MAIL_RETRY_MAX_MS: count(60 * 60_000),
   /** How often scheduled work (the mail outbox, reminders) runs; one instance at a time (domain/schedule.ts). */
   SCHEDULE_INTERVAL_MS: count(30_000, 50),
+  /** An ISO-8601 instant the server's clock stands at when it starts (and runs on from): a demo or a test before or after a
+   *  round's deadline (issue 14). Unset: real time. Read only here; the domain gets a `now()`. */
+  CLOCK: z.string().optional().refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'an ISO-8601 instant such as 2017-12-08T09:00:00+07:00'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -164,6 +167,13 @@ export function readSettings(env: Env = process.env): Settings {
 }
 
 export const SETTINGS: Settings = readSettings();
+
+/** The server's clock: real time, or CLOCK's instant at start-up running on from there. */
+export function clockOf(settings: Pick<Settings, 'CLOCK'> = SETTINGS, started = Date.now()): () => Date {
+  if (!settings.CLOCK) return () => new Date();
+  const offset = Date.parse(settings.CLOCK) - started;
+  return () => new Date(Date.now() + offset);
+}
 
 /** The Finance department demo subgraph, a process of its own (`PORT=4101 UNIONHUB_URL=… pnpm department:finance`). */
 export function financeSettings(env: Record<string, string | undefined> = process.env): { port: number; unionhub: string } {

@@ -33,6 +33,8 @@ export interface Context {
   childrenOf: Loader<string, UnionRow[]>;
   /** Cells by cellLoaderKey(…): `_entities` asks for many at once; they are read in one query. */
   figureByCell: Loader<string, FigureRow>;
+  /** The server's clock (config.ts CLOCK, or a test's): rounds judge on time / late by it. */
+  now: () => Date;
 }
 
 export function readCookie(header: string | null, name: string): string | null {
@@ -57,7 +59,7 @@ function refuse(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, status: 
  * Who is calling: a bearer token (programs) or a session cookie (the client). A cookie request
  * must carry the CSRF token of its session in a header; a bad token is refused, never anonymous.
  */
-export async function createContext(db: Knex, bus: EventBus, request: Request, req?: IncomingMessage, policy?: AccessPolicy): Promise<Context> {
+export async function createContext(db: Knex, bus: EventBus, request: Request, req?: IncomingMessage, policy?: AccessPolicy, now: () => Date = () => new Date()): Promise<Context> {
   let access = new Access(null, policy);
   let sessionToken: string | null = null;
   const authorization = request.headers.get('authorization');
@@ -86,6 +88,7 @@ export async function createContext(db: Knex, bus: EventBus, request: Request, r
     address: req ? clientAddress(req) : 'unknown',
     sessionToken,
     cookies: [],
+    now,
     unionById: new Loader(async (ids) => {
       const rows = new Map((await unionsByIds(db, ids)).map((u) => [u.id, u]));
       return ids.map((id) => rows.get(id));

@@ -30,6 +30,8 @@ type Channels = {
   reportProgress: [jobId: string, payload: ReportProgress];
   /** One per recipient; each subscription keeps its caller's own. */
   notificationAdded: [NotificationRow];
+  /** A union's submission in a round moved (issue 14): for a future subscription of the round's screen. */
+  roundChanged: [Extract<DomainEvent, { kind: 'roundChanged' }>];
 };
 
 export function createEventBus(db: Knex) {
@@ -46,6 +48,7 @@ export function createEventBus(db: Knex) {
         if (e.kind === 'figuresChanged') pubsub.publish('figuresChanged', { actor: e.actor, figures: e.figures });
         else if (e.kind === 'discrepanciesChanged') pubsub.publish('discrepanciesChanged', await discrepanciesByIds(db, e.ids));
         else if (e.kind === 'notificationAdded') for (const n of e.notifications) pubsub.publish('notificationAdded', n);
+        else if (e.kind === 'roundChanged') pubsub.publish('roundChanged', e);
         else pubsub.publish('reportProgress', e.jobId, { stage: e.stage, fraction: e.fraction });
       }
     },

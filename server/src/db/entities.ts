@@ -130,6 +130,8 @@ export const AppUser = defineEntity({
     passwordHash: p.string().length(200),
     disabled: p.boolean().default(false),
     createdAt: p.datetime(),
+    /** Where reminders go (issue 14); null: in the app only. */
+    email: p.string().length(200).nullable(),
   },
 });
 
@@ -258,6 +260,7 @@ export const Delivery = defineEntity({
   },
 });
 
+
 /** A message to one user in the app (the bell): unread while `readAt` is null. */
 export const Notification = defineEntity({
   name: 'Notification',
@@ -298,4 +301,69 @@ export const MailOutbox = defineEntity({
   },
 });
 
-export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox];
+/** A reporting round: who must send what, by when (lists are JSON text: SQLite and PostgreSQL alike). */
+export const ReportingRound = defineEntity({
+  name: 'ReportingRound',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    name: p.string().length(300),
+    periodFrom: p.smallint(),
+    periodTo: p.smallint(),
+    year: p.smallint(),
+    deadline: p.datetime(),
+    levels: p.text(),
+    indicators: p.text(),
+    years: p.text(),
+    scenarios: p.text(),
+    reminderSteps: p.text(),
+    createdBy: p.string().length(100),
+    createdAt: p.datetime(),
+  },
+});
+
+
+/** A level-1 union's own deadline for its children in a round (no later than the round's). */
+export const RoundPart = defineEntity({
+  name: 'RoundPart',
+  uniques: [{ name: 'round_part_round_union_unique', properties: ['round', 'union'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    round: () => p.manyToOne(ReportingRound),
+    union: () => p.manyToOne(Union),
+    deadline: p.datetime(),
+    setBy: p.string().length(100),
+    setAt: p.datetime(),
+  },
+});
+
+/** A union's later deadline in a round, granted by a reviewer above it; the latest one counts. */
+export const RoundExtension = defineEntity({
+  name: 'RoundExtension',
+  indexes: [{ name: 'round_extension_round_union_idx', properties: ['round', 'union'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    round: () => p.manyToOne(ReportingRound),
+    union: () => p.manyToOne(Union),
+    deadline: p.datetime(),
+    reason: p.text(),
+    grantedBy: p.string().length(100),
+    grantedAt: p.datetime(),
+  },
+});
+
+/** Append-only audit trail of a union's submission in a round: SUBMITTED, RETURNED, EXTENDED. */
+export const UnitSubmissionEvent = defineEntity({
+  name: 'UnitSubmissionEvent',
+  indexes: [{ name: 'unit_submission_event_round_union_idx', properties: ['round', 'union'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    round: () => p.manyToOne(ReportingRound),
+    union: () => p.manyToOne(Union),
+    kind: p.string().length(12),
+    at: p.datetime(),
+    by: p.string().length(100),
+    reason: p.text().nullable(),
+  },
+});
+
+export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent];

@@ -14,7 +14,9 @@ export type DomainEvent =
   /** A stage of a report generation the client follows by the job id it chose. */
   | { kind: 'reportProgress'; jobId: string; stage: string; fraction: number }
   /** Notifications delivered (one row per recipient user); each listener hears only its own. */
-  | { kind: 'notificationAdded'; notifications: NotificationRow[] };
+  | { kind: 'notificationAdded'; notifications: NotificationRow[] }
+  /** A union's submission in a round was submitted, returned or extended (issue 14): its trail grew by one event. */
+  | { kind: 'roundChanged'; roundId: number; unionCode: string; unionPath: string; change: 'SUBMITTED' | 'RETURNED' | 'EXTENDED' };
 
 /** A write's result with what it tells listeners. */
 export interface WithEvents {

@@ -12,6 +12,7 @@ import './export.js';
 import './import.js';
 import './download.js';
 import './notification.js';
+import './round.js';
 import { finiteFloats } from './finite.js';
 
 /** Federation v2.6: @theguild/federation-composition refuses v2.10 and later. */

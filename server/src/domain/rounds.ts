@@ -1,0 +1,323 @@
+/**
+ * The reporting round: create one, read where every union stands (completeness, submissions, one
+ * union's page, the chase list), and the writes — submit, return, extend, a level-1 union's own
+ * deadline. Every write appends to the trail (unit_submission_event) and returns its events.
+ */
+import {
+  DEFAULT_REMINDER_STEPS, deadlineInstant, indicator, INDICATORS, isStored, roleOperations, ROUND_LEVELS, ROUND_YEARS, SCENARIOS,
+  yearClosesAt, type BlockerKind, type Operation, type ReminderStep, type Scenario, type SubmissionEventKind, type SubmissionStatus,
+} from '@unionhub/schema';
+import type { Access } from './access.js';
+import { dialectOf, existsIn, isoTime, rawRows, type Db } from './db.js';
+import { DomainError, said } from './errors.js';
+import type { DomainEvent, WithEvents } from './events.js';
+import { childrenOf, unionByCode, type UnionRow } from './unions.js';
+import { cellsOfUnion, requireRound, requiredCells, roundById, type RoundRow } from './round-data.js';
+import { summarise, unitStates, type CompletenessRow, type UnitState } from './round-status.js';
+
+export { listRounds, roundById, requireRound, type RoundRow } from './round-data.js';
+export type { UnitState, CompletenessRow } from './round-status.js';
+
+const forbidden = (message: string) => new DomainError('FORBIDDEN', message, { http: { status: 403 }, ...said('auth.forbidden') });
+const invalid = (message: string, fields: string[]) => new DomainError('VALIDATION', message, { http: { status: 400 }, fields });
+
+/** A grant with `op` on a union strictly above the one at `path` (a reviewer above the union). */
+export function canAbove(access: Access, op: Operation, path: string): boolean {
+  return !!access.caller?.grants.some((g) => path.startsWith(g.path) && g.path !== path && roleOperations(g.role).includes(op));
+}
+
+export interface RoundInput {
+  name: string;
+  periodFrom: number;
+  periodTo: number;
+  year: number;
+  /** A date, "2017-12-10": the end of that day in Asia/Ho_Chi_Minh. */
+  deadline: string;
+  levels: number[];
+  indicators?: string[] | null;
+  years?: number[] | null;
+  scenarios?: Scenario[] | null;
+  reminderSteps?: ReminderStep[] | null;
+}
+
+/** Administrators only; every list defaults to the whole catalogue over the period (actuals and targets). */
+export async function createRound(db: Db, access: Access, input: RoundInput, now: Date): Promise<RoundRow> {
+  if (!access.isAdministrator) throw forbidden('Only an administrator creates a reporting round');
+  const name = input.name.trim();
+  if (!name) throw invalid('A round needs a name', ['name']);
+  if (input.periodFrom > input.periodTo) throw invalid('The period starts after it ends', ['periodFrom', 'periodTo']);
+  if (input.year < ROUND_YEARS.from || input.year > ROUND_YEARS.to) throw invalid(`The tree year must lie in ${ROUND_YEARS.from}–${ROUND_YEARS.to}`, ['year']);
+  const deadline = deadlineInstant(input.deadline);
+  if (!deadline) throw invalid(`"${input.deadline}" is not a date such as 2017-12-10`, ['deadline']);
+  if (deadline.getTime() > yearClosesAt(input.year).getTime()) throw invalid(`The deadline falls after the year ${input.year} is closed`, ['deadline']);
+  const levels = [...new Set(input.levels)].sort();
+  if (levels.length === 0 || levels.some((l) => !(ROUND_LEVELS as readonly number[]).includes(l))) throw invalid(`Levels that report are ${ROUND_LEVELS.join(', ')}`, ['levels']);
+  const indicators = input.indicators?.length ? [...new Set(input.indicators)] : ALL_STORED;
+  const unknown = indicators.filter((c) => !indicator(c));
+  if (unknown.length) throw invalid(`Unknown indicators: ${unknown.join(', ')}`, ['indicators']);
+  const years = input.years?.length ? [...new Set(input.years)].sort() : range(input.periodFrom, input.periodTo);
+  if (years.some((y) => y < ROUND_YEARS.from || y > ROUND_YEARS.to)) throw invalid(`Years must lie in ${ROUND_YEARS.from}–${ROUND_YEARS.to}`, ['years']);
+  const scenarios = input.scenarios?.length ? [...new Set(input.scenarios)] : [...SCENARIOS];
+  const steps = input.reminderSteps?.length ? input.reminderSteps : DEFAULT_REMINDER_STEPS;
+  if (new Set(steps.map((s) => s.code)).size !== steps.length) throw invalid('Reminder steps need distinct codes', ['reminderSteps']);
+  const [row] = await db('reporting_round').insert({
+    name, period_from: input.periodFrom, period_to: input.periodTo, year: input.year, deadline,
+    levels: JSON.stringify(levels), indicators: JSON.stringify(indicators), years: JSON.stringify(years), scenarios: JSON.stringify(scenarios),
+    reminder_steps: JSON.stringify(steps), created_by: access.caller!.username, created_at: now,
+  }).returning('id');
+  const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  return (await roundById(db, id))!;
+}
+
+/** Every indicator with cells of its own (computed ones, such as coverage, have none). */
+const ALL_STORED = INDICATORS.filter(isStored).map((d) => d.code);
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/** The root a read names, which the caller must read (its figures, at least the approved ones). */
+async function readableRoot(db: Db, access: Access, code: string): Promise<UnionRow> {
+  const root = await unionByCode(db, code);
+  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${root.name}`, { http: { status: 403 }, ...said('report.forbiddenRead', { unionName: root.name }) });
+  return root;
+}
+
+/**
+ * A request's reads of whole subtrees, by round, root and instant: the round's screen asks completeness,
+ * each child's completeness and the children's rows of one root in one request — read once.
+ */
+export type StatesCache = Map<string, Promise<UnitState[]>>;
+
+function subtreeStates(db: Db, round: RoundRow, root: UnionRow, now: Date, cache?: StatesCache): Promise<UnitState[]> {
+  const key = `${round.id}|${root.id}|${now.getTime()}`;
+  let states = cache?.get(key);
+  if (!states) {
+    states = unitStates(db, round, { root }, now);
+    cache?.set(key, states);
+  }
+  return states;
+}
+
+/** Completeness and timeliness over the root's whole subtree (the root too when its level reports). */
+export async function completeness(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache): Promise<CompletenessRow> {
+  const root = await readableRoot(db, access, rootCode);
+  return summarise(root, await subtreeStates(db, round, root, now, cache));
+}
+
+/** Completeness of each child subtree of the root in that year's tree (TLĐ: each level-1 union's part), from one read. */
+export async function completenessBelow(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache): Promise<CompletenessRow[]> {
+  const root = await readableRoot(db, access, rootCode);
+  const states = await subtreeStates(db, round, root, now, cache);
+  const children = await childrenOf(db, [root.id], { from: round.year, to: round.year });
+  return children.map((c) => summarise(c, states.filter((s) => s.union.path.startsWith(c.path))));
+}
+
+/** The expected unions from one to `depth` levels below the root that the caller reads, optionally of one status. */
+export async function submissions(db: Db, access: Access, round: RoundRow, rootCode: string, opts: { status?: SubmissionStatus | null; depth: number }, now: Date, cache?: StatesCache): Promise<UnitState[]> {
+  if (opts.depth < 1 || opts.depth > 3) throw invalid('depth is 1 to 3', ['depth']);
+  const root = await unionByCode(db, rootCode);
+  const below = (s: UnitState) => s.union.level > root.level && s.union.level <= root.level + opts.depth;
+  // With the whole subtree already read in this request, filter it; else read just those levels.
+  const states = cache?.has(`${round.id}|${root.id}|${now.getTime()}`)
+    ? (await subtreeStates(db, round, root, now, cache)).filter(below)
+    : await unitStates(db, round, { root, minLevel: root.level + 1, maxLevel: root.level + opts.depth }, now);
+  return states.filter((s) => access.reads(s.union.path) && (!opts.status || s.status === opts.status));
+}
+
+/** One union's state; refused where the caller reads nothing of it, or when the round does not expect it. */
+export async function unitState(db: Db, access: Access, round: RoundRow, unionCode: string, now: Date): Promise<UnitState> {
+  const union = await unionByCode(db, unionCode);
+  if (!access.reads(union.path)) throw forbidden(`Your roles do not allow reading ${union.name}`);
+  const [state] = await unitStates(db, round, { root: union, unionId: union.id }, now);
+  if (!state) throw invalid(`${union.name} is not expected in this round (its level does not report, or it is not in the ${round.year} tree)`, ['unionCode']);
+  return state;
+}
+
+export interface Blocker {
+  kind: BlockerKind;
+  unionCode: string;
+  indicatorCode: string | null;
+  year: number | null;
+  scenario: Scenario | null;
+  discrepancyId: number | null;
+  sectionCode: string | null;
+  message: string;
+}
+
+/** What still keeps the union from submitting: its blank required cells and its open error discrepancies. */
+export async function blockersOf(db: Db, round: RoundRow, union: UnionRow): Promise<Blocker[]> {
+  const cells = cellsOfUnion(requiredCells(round), union);
+  const filled = await rawRows<{ code: string; year: number; scenario: string }>(db,
+    `select i.code, f.year, f.scenario from figure f join indicator i on i.id = f.indicator_id
+     where f.union_id = ? and f.value is not null`, [union.id]);
+  const have = new Set(filled.map((f) => `${f.code}|${f.year}|${f.scenario}`));
+  const out: Blocker[] = [];
+  for (const c of cells) {
+    if (have.has(`${c.indicatorCode}|${c.year}|${c.scenario}`)) continue;
+    out.push({ kind: 'BLANK_CELL', unionCode: union.code, indicatorCode: c.indicatorCode, year: c.year, scenario: c.scenario, discrepancyId: null, sectionCode: null,
+      message: `${c.indicatorCode} ${c.year} (${c.scenario}) is blank` });
+  }
+  const open = await rawRows<{ id: number; indicatorCode: string; year: number; scenario: Scenario; message: string }>(db,
+    `select id, indicator_code as "indicatorCode", year, scenario, message from discrepancy
+     where union_id = ? and severity = 'error' and state = 'open'
+       and year in (${round.years.map(() => '?').join(',')}) and scenario in (${round.scenarios.map(() => '?').join(',')})
+     order by year, indicator_code, id`, [union.id, ...round.years, ...round.scenarios]);
+  for (const d of open) {
+    out.push({ kind: 'OPEN_DISCREPANCY', unionCode: union.code, indicatorCode: d.indicatorCode, year: Number(d.year), scenario: d.scenario, discrepancyId: Number(d.id), sectionCode: null,
+      message: `Unexplained discrepancy: ${d.message}` });
+  }
+  return out;
+}
+
+export interface SubmissionEventRow {
+  kind: SubmissionEventKind;
+  at: string;
+  by: string;
+  reason: string | null;
+}
+
+/** The union's trail in the round up to the clock, oldest first. */
+export async function historyOf(db: Db, roundId: number, unionId: number, now: Date): Promise<SubmissionEventRow[]> {
+  const rows = await db('unit_submission_event').select('kind', 'at', 'by', 'reason').where({ round_id: roundId, union_id: unionId }).andWhere('at', '<=', now).orderBy(['at', 'id']);
+  return rows.map((r: { kind: SubmissionEventKind; at: unknown; by: string; reason: string | null }) => ({ ...r, at: isoTime(r.at) }));
+}
+
+export interface UnitResult extends WithEvents {
+  state: UnitState;
+}
+
+/** The round's row locked for the write (PostgreSQL; SQLite writes one at a time anyway), so two writes on one union queue. */
+async function lockRound(trx: Db, roundId: number): Promise<void> {
+  if (dialectOf(trx) === 'postgresql') await trx.raw('select id from reporting_round where id = ? for update', [roundId]);
+}
+
+async function append(trx: Db, round: RoundRow, union: UnionRow, kind: SubmissionEventKind, actor: string, at: Date, reason: string | null): Promise<DomainEvent[]> {
+  await trx('unit_submission_event').insert({ round_id: round.id, union_id: union.id, kind, at, by: actor, reason });
+  return [{ kind: 'roundChanged', roundId: round.id, unionCode: union.code, unionPath: union.path, change: kind }];
+}
+
+async function expectedUnion(db: Db, round: RoundRow, code: string): Promise<UnionRow> {
+  const union = await unionByCode(db, code);
+  if (!round.levels.includes(union.level) || !existsIn(union, round.year)) {
+    throw invalid(`${union.name} is not expected in this round (its level does not report, or it is not in the ${round.year} tree)`, ['unionCode']);
+  }
+  return union;
+}
+
+/**
+ * A reporter with `submit` on the union sends its package. Anything blocking → INCOMPLETE listing
+ * every blocker, and nothing is recorded; already submitted (not returned) → FORBIDDEN_TRANSITION.
+ */
+export async function submitUnit(db: Db, access: Access, roundId: number, unionCode: string, now: Date): Promise<UnitResult> {
+  const round = await requireRound(db, roundId);
+  const union = await expectedUnion(db, round, unionCode);
+  if (!access.can('submit', union.path)) throw forbidden(`Your roles do not allow submitting ${union.name}'s report`);
+  const events = await db.transaction(async (trx) => {
+    await lockRound(trx, round.id);
+    const [state] = await unitStates(trx, round, { root: union, unionId: union.id }, now);
+    if (state!.status === 'ON_TIME' || state!.status === 'LATE') {
+      throw new DomainError('FORBIDDEN_TRANSITION', `${union.name} has already submitted (${state!.status}); a reviewer above may return it`, { http: { status: 409 } });
+    }
+    const blockers = await blockersOf(trx, round, union);
+    if (blockers.length) {
+      throw new DomainError('INCOMPLETE', `${blockers.length} thing(s) still block ${union.name}'s report; nothing was recorded`, { http: { status: 422 }, blockers });
+    }
+    return append(trx, round, union, 'SUBMITTED', access.caller!.username, now, null);
+  });
+  return { state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
+}
+
+/** A reviewer with `approve` above the union sends a submitted report back, with a reason. */
+export async function returnUnit(db: Db, access: Access, roundId: number, unionCode: string, reason: string, now: Date): Promise<UnitResult> {
+  const round = await requireRound(db, roundId);
+  const union = await expectedUnion(db, round, unionCode);
+  if (!canAbove(access, 'approve', union.path)) throw forbidden(`Only a reviewer above ${union.name} may return its report`);
+  if (!reason.trim()) throw invalid('A reason is required to return a report', ['reason']);
+  const events = await db.transaction(async (trx) => {
+    await lockRound(trx, round.id);
+    const [state] = await unitStates(trx, round, { root: union, unionId: union.id }, now);
+    if (state!.status !== 'ON_TIME' && state!.status !== 'LATE') {
+      throw new DomainError('FORBIDDEN_TRANSITION', `${union.name} has no submitted report to return (${state!.status})`, { http: { status: 409 } });
+    }
+    return append(trx, round, union, 'RETURNED', access.caller!.username, now, reason.trim());
+  });
+  return { state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
+}
+
+/**
+ * A reviewer with `approve` above the union gives it a later deadline (a date), with a reason. The new
+ * deadline must be after the original one (the level-1 union's own, else the round's) and the round's
+ * year must not be closed (schema/src/rounds.ts yearClosesAt) — neither now nor at the new deadline.
+ */
+export async function grantExtension(db: Db, access: Access, roundId: number, unionCode: string, input: { deadline: string; reason: string }, now: Date): Promise<UnitResult> {
+  const round = await requireRound(db, roundId);
+  const union = await expectedUnion(db, round, unionCode);
+  if (!canAbove(access, 'approve', union.path)) throw forbidden(`Only a reviewer above ${union.name} may extend its deadline`);
+  const deadline = deadlineInstant(input.deadline);
+  if (!deadline) throw invalid(`"${input.deadline}" is not a date such as 2017-12-20`, ['deadline']);
+  if (!input.reason.trim()) throw invalid('A reason is required to extend a deadline', ['reason']);
+  const closes = yearClosesAt(round.year);
+  if (now.getTime() > closes.getTime() || deadline.getTime() > closes.getTime()) {
+    throw invalid(`The round's year ${round.year} is closed (at the end of ${round.year + 1}): no extension reaches past it`, ['deadline']);
+  }
+  const [current] = await unitStates(db, round, { root: union, unionId: union.id }, now);
+  if (deadline.getTime() <= current!.originalDeadline.getTime()) {
+    throw invalid(`The new deadline must be after the original deadline (${isoTime(current!.originalDeadline)})`, ['deadline']);
+  }
+  const events = await db.transaction(async (trx) => {
+    await lockRound(trx, round.id);
+    await trx('round_extension').insert({ round_id: round.id, union_id: union.id, deadline, reason: input.reason.trim(), granted_by: access.caller!.username, granted_at: now });
+    return append(trx, round, union, 'EXTENDED', access.caller!.username, now, input.reason.trim());
+  });
+  return { state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
+}
+
+/** A level-1 union's own deadline for its children: a reviewer with `approve` on it; no later than the round's. */
+export async function setPartDeadline(db: Db, access: Access, roundId: number, unionCode: string, date: string, now: Date): Promise<{ union: UnionRow; deadline: Date }> {
+  const round = await requireRound(db, roundId);
+  const union = await unionByCode(db, unionCode);
+  if (union.level !== 1) throw invalid('Only a level-1 union runs its own part of a round', ['unionCode']);
+  if (!access.can('approve', union.path)) throw forbidden(`Your roles do not allow setting ${union.name}'s deadline`);
+  const deadline = deadlineInstant(date);
+  if (!deadline) throw invalid(`"${date}" is not a date such as 2017-12-05`, ['deadline']);
+  if (deadline.getTime() > round.deadline.getTime()) throw invalid('A level-1 union\'s deadline for its children is no later than the round\'s', ['deadline']);
+  await db.transaction(async (trx) => {
+    await trx('round_part').where({ round_id: round.id, union_id: union.id }).delete();
+    await trx('round_part').insert({ round_id: round.id, union_id: union.id, deadline, set_by: access.caller!.username, set_at: now });
+  });
+  return { union, deadline };
+}
+
+export interface Contact {
+  name: string;
+  email: string | null;
+}
+
+export interface ChaseEntry {
+  state: UnitState;
+  reporters: Contact[];
+}
+
+/** Late, missing and returned unions under the root with their reporters; only for reviewers (approve) of the root. */
+export async function chaseList(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date): Promise<ChaseEntry[]> {
+  const root = await unionByCode(db, rootCode);
+  if (!access.can('approve', root.path)) throw forbidden('Only reviewers see whom a round chases');
+  const states = (await unitStates(db, round, { root }, now)).filter((s) => s.status !== 'ON_TIME');
+  const contacts = await reportersOf(db, states.map((s) => s.union.id));
+  return states.map((state) => ({ state, reporters: contacts.get(state.union.id) ?? [] }));
+}
+
+/** The users with a live `reporter` grant on each union (not disabled): one query. */
+export async function reportersOf(db: Db, unionIds: number[]): Promise<Map<number, Contact[]>> {
+  const out = new Map<number, Contact[]>();
+  if (unionIds.length === 0) return out;
+  const rows = await db('role_grant as g').join('app_user as a', 'a.id', 'g.user_id')
+    .select('g.union_id as unionId', 'a.display_name as name', 'a.email')
+    .where('g.role', 'reporter').whereNull('g.revoked_at').andWhere('a.disabled', false)
+    .whereIn('g.union_id', unionIds).orderBy('a.display_name');
+  for (const r of rows as { unionId: number; name: string; email: string | null }[]) {
+    (out.get(Number(r.unionId)) ?? out.set(Number(r.unionId), []).get(Number(r.unionId))!).push({ name: r.name, email: r.email });
+  }
+  return out;
+}
+
