@@ -31,7 +31,7 @@ describe('the notification bell', () => {
     await publish(sendReminder(db, {
       key: 'reminder:1:P06:D-1',
       recipients: [{ userId: reporter!.id, email: null }],
-      step: 'D-1',
+      step: 'before1',
       params: { union: 'LĐLĐ tỉnh Bắc Kạn', round: 'Báo cáo 5 năm 2013–2017', deadline: new Date('2017-12-10T16:59:59.999Z') },
       link: '#/rounds/1/P06',
       now: new Date(),

@@ -6,9 +6,7 @@
  * mark-read. On PostgreSQL, two instances on one database deliver and drain at once: each mail once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
-import type { AddressInfo } from 'node:net';
+import { Mailbox } from './mailbox.js';
 import { databaseKind, startTestServer, type TestServer } from './harness.js';
 import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
 import { startApp, type App } from '../server/src/app.js';
@@ -18,55 +16,6 @@ import { runExclusive } from '../server/src/domain/schedule.js';
 import { createSender } from '../server/src/mail-transport.js';
 import { NotificationsQuery, MarkNotificationsReadMutation, MailOutboxQuery } from '../schema/src/documents/index.js';
 import { print } from 'graphql';
-
-interface Received { to: string[]; subject: string; text: string }
-
-/** A real SMTP server: what it accepted, and a switch to refuse every mail with a 5xx. */
-class Mailbox {
-  received: Received[] = [];
-  refuse = false;
-  port = 0;
-  private server: SMTPServer | null = null;
-
-  async start(port = 0): Promise<void> {
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData: (stream, _session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          if (this.refuse) {
-            callback(Object.assign(new Error('Mailbox unavailable, try later'), { responseCode: 554 }));
-            return;
-          }
-          void simpleParser(Buffer.concat(chunks)).then((m) => {
-            const to = (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
-            this.received.push({ to, subject: m.subject ?? '', text: m.text ?? '' });
-            callback();
-          }, callback);
-        });
-      },
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.server.address() as AddressInfo).port;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  to(address: string): Received[] {
-    return this.received.filter((m) => m.to.includes(address));
-  }
-}
 
 const FAST = { scheduleIntervalMs: 100 };
 const mailSettings = (port: number | null) => ({ smtpUrl: port === null ? null : `smtp://127.0.0.1:${port}`, retryBaseMs: 200, retryMaxMs: 1_000 });
@@ -113,7 +62,7 @@ describe('notifications and reminder mail', () => {
   });
 
   const deadline = new Date('2017-12-10T16:59:59.999Z');
-  const reminder = (key: string, recipients: Recipient[], step = 'D-1') =>
+  const reminder = (key: string, recipients: Recipient[], step = 'before1') =>
     sendReminder(knexOf(s.orm), {
       key,
       recipients,
@@ -153,7 +102,7 @@ describe('notifications and reminder mail', () => {
     const reporter = await s.subscribe(query, 'reporter');
     const viewer = await s.subscribe(query, 'viewer');
     try {
-      await publish(reminder('reminder:1:P06:D+1', [recipient('reporter.backan', null)], 'D+1'));
+      await publish(reminder('reminder:1:P06:after1', [recipient('reporter.backan', null)], 'after1'));
       await publish(deliver(knexOf(s.orm), { key: 'note:viewer:1', recipients: [recipient('viewer.taichinh', null)], kind: 'note', title: 'Cho người xem', body: 'Nội dung', now: new Date() }));
       const mine = (await reporter.next()).data.notificationAdded;
       expect(mine).toMatchObject({ kind: 'reminder', title: 'Quá hạn nộp báo cáo Báo cáo 5 năm 2013–2017 (3 ngày)', link: '#/rounds/1/P06', readAt: null });
@@ -210,15 +159,15 @@ describe('notifications and reminder mail', () => {
   });
 
   it('the same key twice, and again after a restart on the same database: sent once', async () => {
-    const key = 'reminder:1:P06:D-7';
-    const first = await publish(reminder(key, [recipient('reporter.backan', 'twice@backan.example')], 'D-7'));
-    const second = await publish(reminder(key, [recipient('reporter.backan', 'twice@backan.example')], 'D-7'));
+    const key = 'reminder:1:P06:before7';
+    const first = await publish(reminder(key, [recipient('reporter.backan', 'twice@backan.example')], 'before7'));
+    const second = await publish(reminder(key, [recipient('reporter.backan', 'twice@backan.example')], 'before7'));
     expect([first.delivered, second.delivered]).toEqual([true, false]);
     await expect.poll(() => mailbox.to('twice@backan.example').length, { timeout: 15_000 }).toBe(1);
 
     await s.app.close();
     app = await anotherApp(mailbox.port);
-    const again = await reminder(key, [recipient('reporter.backan', 'twice@backan.example')], 'D-7');
+    const again = await reminder(key, [recipient('reporter.backan', 'twice@backan.example')], 'before7');
     expect(again.delivered).toBe(false);
     // Another delivery after the restart goes out: the new instance drains, and still sent the first key once.
     await publish(reminder('reminder:1:P06:after-restart', [recipient('reporter.backan', 'after@backan.example')]));

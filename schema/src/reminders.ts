@@ -36,12 +36,12 @@ const late = (lead: Record<ReminderLang, string>): ReminderTemplate => ({
   },
 });
 
-/** By step code; `MANUAL` is a reviewer's reminder by hand and what an unknown step says. */
+/** By the round's step code (DEFAULT_REMINDER_STEPS in rounds.ts); `MANUAL` is a reviewer's reminder by hand and what an unknown step says. */
 export const REMINDER_TEMPLATES: Record<string, ReminderTemplate> = {
-  'D-7': before({ vi: 'Còn {daysLeft} ngày đến hạn.', en: '{daysLeft} days are left.' }),
-  'D-1': before({ vi: 'Ngày mai là hạn cuối.', en: 'Tomorrow is the deadline.' }),
-  'D+1': late({ vi: '', en: '' }),
-  WEEKLY: late({ vi: 'Nhắc lại: ', en: 'Reminder again: ' }),
+  before7: before({ vi: 'Còn {daysLeft} ngày đến hạn.', en: '{daysLeft} days are left.' }),
+  before1: before({ vi: 'Ngày mai là hạn cuối.', en: 'Tomorrow is the deadline.' }),
+  after1: late({ vi: '', en: '' }),
+  weekly: late({ vi: 'Nhắc lại: ', en: 'Reminder again: ' }),
   MANUAL: {
     subject: { vi: 'Nhắc nộp báo cáo {round}', en: 'Reminder: {round}' },
     body: {

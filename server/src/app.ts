@@ -28,6 +28,7 @@ import { handleExport, handleImport } from './transfer.js';
 import { handleReportDownload } from './report-http.js';
 import { createScheduler, type Scheduler } from './domain/schedule.js';
 import { drainOutbox } from './domain/mail.js';
+import { sendDueReminders } from './domain/round-reminders.js';
 import { createSender, type MailSettings } from './mail-transport.js';
 import { handleChaseDownload } from './round-http.js';
 
@@ -176,7 +177,7 @@ export interface AppOptions {
 }
 
 /** The mail outbox drained as a scheduled job: sends what is due, keeps failures due with back-off. */
-function startSchedule(db: Knex, options: AppOptions, port: number): { scheduler: Scheduler; mail: MailSettings; stop(): Promise<void> } {
+function startSchedule(db: Knex, bus: EventBus, options: AppOptions, port: number, now: () => Date): { scheduler: Scheduler; mail: MailSettings; stop(): Promise<void> } {
   const mail: MailSettings = {
     smtpUrl: SETTINGS.SMTP_URL ?? null,
     from: SETTINGS.MAIL_FROM,
@@ -188,6 +189,8 @@ function startSchedule(db: Knex, options: AppOptions, port: number): { scheduler
   const scheduler = createScheduler(db, options.scheduleIntervalMs ?? SETTINGS.SCHEDULE_INTERVAL_MS);
   const worker = `${hostname()}:${process.pid}:${port}`;
   scheduler.register('mail', () => drainOutbox(db, { send: sender?.send ?? null, now: new Date(), worker, retryBaseMs: mail.retryBaseMs, retryMaxMs: mail.retryMaxMs }));
+  // The rounds' reminders at the server's clock; the delivery key sends each once, whichever instance runs it.
+  scheduler.register('reminders', async () => bus.publish((await sendDueReminders(db, now())).events));
   scheduler.start();
   return {
     scheduler,
@@ -267,7 +270,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
   });
   const address = server.address() as AddressInfo;
   server.keepAliveTimeout = limits.KEEP_ALIVE_TIMEOUT_SECONDS * 1000;
-  const schedule = startSchedule(db, options, address.port);
+  const schedule = startSchedule(db, bus, options, address.port, now);
   return {
     server,
     url: `http://127.0.0.1:${address.port}`,

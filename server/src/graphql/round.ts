@@ -10,6 +10,7 @@ import {
   setPartDeadline, submissions, submitUnit, unitState, type Blocker, type ChaseEntry, type CompletenessRow, type Contact, type RoundRow,
   type StatesCache, type SubmissionEventRow, type UnitState,
 } from '../domain/rounds.js';
+import { MAX_REMINDED, remindByHand } from '../domain/round-reminders.js';
 import { checkArgs, indicatorCodes, text, unionCode } from '../hardening/input.js';
 import { maxItems, subtreeOf } from '../hardening/cost.js';
 
@@ -18,6 +19,7 @@ const RootArgs = z.object({ root: unionCode });
 /** `root: String = "TLD"`: an explicit null is TLĐ too. */
 const rooted = (a: { root?: string | null }) => ({ root: a.root ?? 'TLD' });
 const UnitArgs = z.object({ unionCode });
+const RemindArgs = z.object({ unionCodes: z.array(unionCode).min(1).max(MAX_REMINDED) });
 const ReturnArgs = z.object({ unionCode, reason: text(2_000) });
 const ExtendArgs = z.object({ unionCode, deadline: dateText, reason: text(2_000) });
 const InputArgs = z.object({
@@ -263,6 +265,18 @@ builder.mutationFields((t) => ({
       const { state, events } = await submitUnit(ctx.db, ctx.access, Number(a.roundId), a.unionCode, ctx.now());
       await ctx.bus.publish(events);
       return { round: await roundOf(ctx, a.roundId), state };
+    },
+  }),
+  sendReminders: t.int({
+    description:
+      'A reviewer reminds chosen unions of a round by hand (still missing or returned, below one of your reviewing grants): each ' +
+      "union's reporters get it in the app and by e-mail. Answers how many unions were reminded (a union with no reporter is not).",
+    args: { roundId: t.arg.id({ required: true }), unionCodes: t.arg.stringList({ required: true }) },
+    resolve: async (_, a, ctx) => {
+      checkArgs(RemindArgs, a);
+      const { sent, events } = await remindByHand(ctx.db, ctx.access, Number(a.roundId), a.unionCodes, ctx.now());
+      await ctx.bus.publish(events);
+      return sent;
     },
   }),
   returnUnitReport: t.field({
