@@ -7,3 +7,4 @@ export * from './panel.js';
 export * from './progress.js';
 export * from './files.js';
 export * from './round.js';
+export * from './round-screen.js';
