@@ -36,3 +36,4 @@ export function buildSeed(scale: Scale = 'national'): SeedData {
 export { ROOT_CODE, type SeedUnion, type SeedHierarchy, type SeedSuccession } from './hierarchy.js';
 export { CellBlock, STORED, CALIBRATION, ACTUAL_LAST_YEAR } from './figures.js';
 export { PLANTS, type Plant, type ExpectedDiscrepancy } from './planted.js';
+export { buildRoundHistory, ROUND_2017, type SeedRoundHistory, type SeedRound, type SeedRoundEvent } from './round.js';

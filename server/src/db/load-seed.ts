@@ -8,6 +8,7 @@ import { knexOf, type Orm } from './orm.js';
 import { dialectOf, insertChunked, rawRows } from '../domain/db.js';
 import { createDemoUsers } from './demo-users.js';
 import { reconcileAll } from '../domain/reconcile.js';
+import { seedRound } from './seed-round.js';
 
 /** Rows per multi-row INSERT. Figures are written as literals, so PostgreSQL's 65,535 bind parameters do not limit it. */
 const ROWS_PER_INSERT = 2000;
@@ -165,5 +166,7 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
   // The department starts with every discrepancy of the data it received already listed.
   // (At stress scale that is a benchmark's job: `pnpm bench` runs it and times it.)
   const discrepancies = scale === 'national' ? (await reconcileAll(knex, SEED_ACTOR)).found : 0;
+  // The 2017 reporting round and its history (issue 14).
+  await seedRound(knex, seed.hierarchy, SEED_ACTOR);
   return { unions: unionCount, figures: figureCount, discrepancies, ms: Date.now() - started, demoUsers };
 }

@@ -7,8 +7,9 @@ import { queue } from './columns.js';
  */
 export class Migration20261202040000 extends Migration {
   override async up(): Promise<void> {
-    const schema = this.getKnex().schema;
-    queue(this, schema.createTable('reporting_round', (t) => {
+    // A fresh builder per statement: one builder accumulates every statement queued on it.
+    const schema = () => this.getKnex().schema;
+    queue(this, schema().createTable('reporting_round', (t) => {
       t.increments('id');
       t.string('name', 300).notNullable();
       t.smallint('period_from').notNullable();
@@ -26,7 +27,7 @@ export class Migration20261202040000 extends Migration {
       t.string('created_by', 100).notNullable();
       t.datetime('created_at').notNullable();
     }));
-    queue(this, schema.createTable('round_part', (t) => {
+    queue(this, schema().createTable('round_part', (t) => {
       t.increments('id');
       t.integer('round_id').notNullable().references('id').inTable('reporting_round');
       t.integer('union_id').notNullable().references('id').inTable('trade_union');
@@ -35,7 +36,7 @@ export class Migration20261202040000 extends Migration {
       t.datetime('set_at').notNullable();
       t.unique(['round_id', 'union_id'], { indexName: 'round_part_round_union_unique' });
     }));
-    queue(this, schema.createTable('round_extension', (t) => {
+    queue(this, schema().createTable('round_extension', (t) => {
       t.increments('id');
       t.integer('round_id').notNullable().references('id').inTable('reporting_round');
       t.integer('union_id').notNullable().references('id').inTable('trade_union');
@@ -45,7 +46,7 @@ export class Migration20261202040000 extends Migration {
       t.datetime('granted_at').notNullable();
       t.index(['round_id', 'union_id'], 'round_extension_round_union_idx');
     }));
-    queue(this, schema.createTable('unit_submission_event', (t) => {
+    queue(this, schema().createTable('unit_submission_event', (t) => {
       t.increments('id');
       t.integer('round_id').notNullable().references('id').inTable('reporting_round');
       t.integer('union_id').notNullable().references('id').inTable('trade_union');
@@ -56,16 +57,16 @@ export class Migration20261202040000 extends Migration {
       t.text('reason').nullable();
       t.index(['round_id', 'union_id'], 'unit_submission_event_round_union_idx');
     }));
-    queue(this, schema.alterTable('app_user', (t) => {
+    queue(this, schema().alterTable('app_user', (t) => {
       t.string('email', 200).nullable();
     }));
   }
 
   override async down(): Promise<void> {
-    const schema = this.getKnex().schema;
-    queue(this, schema.alterTable('app_user', (t) => {
+    const schema = () => this.getKnex().schema;
+    queue(this, schema().alterTable('app_user', (t) => {
       t.dropColumn('email');
     }));
-    for (const table of ['unit_submission_event', 'round_extension', 'round_part', 'reporting_round']) queue(this, schema.dropTable(table));
+    for (const table of ['unit_submission_event', 'round_extension', 'round_part', 'reporting_round']) queue(this, schema().dropTable(table));
   }
 }
