@@ -150,6 +150,7 @@ describe('the Đợt báo cáo tab', () => {
     await blockers.locator(`li[data-cell="${first.indicatorCode}|${first.year}|${first.scenario}"] button`).click();
     const cell = page.locator(`.ag-row[row-id="P06"] [col-id="${first.indicatorCode}|${first.year}"]`).first();
     await expect.poll(() => cell.evaluate((el) => el.classList.contains('ag-cell-focus'))).toBe(true);
+    await shot(page, 'sheet-at-blocker');
     await page.keyboard.type(formatViNumber(blanked));
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await unitOf('P06')).blockers.length).toBe(before.blockers.length - 1);
@@ -196,6 +197,14 @@ describe('the Đợt báo cáo tab', () => {
     expect((await unitOf(sent.union.code)).extension).toMatchObject({ deadline: '2017-12-20T16:59:59.999Z', reason: 'Hội nghị sơ kết lùi lịch' });
     await expect.poll(() => page.getByTestId('unit-deadline').textContent()).toMatch(/20\/12\/2017/);
     await shot(page, 'reviewer-unit');
+    // The page in English: its words follow the switch, and what is being typed stays.
+    await page.getByLabel('Lý do gia hạn').click();
+    await page.keyboard.type('Chờ');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.getByTestId('unit-status').textContent()).toBe('Returned');
+    expect(await page.getByRole('heading', { name: 'History' }).count()).toBe(1);
+    expect(await page.getByLabel('Reason for the extension').inputValue()).toBe('Chờ');
+    await shot(page, 'reviewer-unit-en');
     await page.context().close();
   });
 });

@@ -230,7 +230,7 @@ const WORDS = {
   'round.lastSubmitted': { vi: 'Gửi lần cuối', en: 'Last submitted' },
   'round.notYet': { vi: 'chưa gửi', en: 'not yet' },
   'round.blockers': { vi: 'Còn thiếu', en: 'What is missing' },
-  'round.noBlockers': { vi: 'Không còn thiếu gì: báo cáo có thể gửi.', en: 'Nothing is missing: the report can be submitted.' },
+  'round.noBlockers': { vi: 'Không còn thiếu gì.', en: 'Nothing is missing.' },
   'round.items': { vi: 'mục', en: 'items' },
   'round.openCell': { vi: 'Mở ô trong bảng số liệu', en: 'Open the cell in the sheet' },
   'round.history': { vi: 'Lịch sử gửi báo cáo', en: 'History' },
@@ -251,6 +251,7 @@ const WORDS = {
   'round.extendedOk': { vi: 'Đã gia hạn.', en: 'The deadline was extended.' },
   'round.incomplete': { vi: 'Chưa gửi được: báo cáo còn thiếu', en: 'Not submitted: the report still misses' },
   'round.nothingRecorded': { vi: 'Chưa có gì được ghi nhận; hãy bổ sung các mục trong danh sách "Còn thiếu" rồi gửi lại.', en: 'Nothing was recorded; complete the items under "What is missing" and submit again.' },
+  'round.canSubmitNow': { vi: 'Báo cáo có thể gửi.', en: 'The report can be submitted.' },
   'round.noActions': { vi: 'Bạn không có thao tác nào với báo cáo này lúc này.', en: 'There is nothing you may do with this report now.' },
 } satisfies Record<string, Record<Lang, string>>;
 

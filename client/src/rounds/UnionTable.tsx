@@ -66,7 +66,7 @@ function Row({ s, below, lang, unitHref, onDrill }: { s: Submission; below: Belo
         <span className={`status-chip status-${s.status}`}>{statusLabel(s.status, lang)}</span>
         {extended && <span className="extended" title={s.extension!.reason}> {t('round.extendedTo', lang)} {day(s.extension!.deadline, lang)}</span>}
       </td>
-      <td>{s.firstSubmittedAt ? when(s.firstSubmittedAt, lang) : '—'}</td>
+      <td className="when">{s.firstSubmittedAt ? when(s.firstSubmittedAt, lang) : '—'}</td>
       <td className="numeric">{s.daysLate !== null && s.daysLate > 0 ? num(s.daysLate, lang) : '—'}</td>
       <td className="numeric">{percent(s.cellsFilled, s.cellsExpected, lang)}</td>
     </tr>

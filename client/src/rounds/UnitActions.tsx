@@ -29,7 +29,7 @@ function ExtendForm({ actions, lang }: { actions: Actions; lang: Lang }) {
     <form className="unit-form" data-testid="extend-form" onSubmit={(e) => { e.preventDefault(); if (parsed) void actions.extend(parsed, reason.trim()); }}>
       <label>
         {t('round.extendTo', lang)}
-        <input name="extendTo" value={date} onChange={(e) => setDate(e.target.value)} placeholder="20/12/2017" inputMode="numeric" aria-invalid={badDate} aria-describedby={badDate ? 'extend-bad-date' : undefined} />
+        <input name="extendTo" value={date} onChange={(e) => setDate(e.target.value)} inputMode="numeric" aria-invalid={badDate} aria-describedby={badDate ? 'extend-bad-date' : undefined} />
       </label>
       {badDate && <span id="extend-bad-date" className="error">{t('round.badDate', lang)}</span>}
       <label>
@@ -67,8 +67,8 @@ export function UnitActions({ can, actions, lang }: { can: { submit: boolean; re
           {t('round.submit', lang)}
         </button>
       )}
-      {can.return && <ReturnForm actions={actions} lang={lang} />}
-      {can.extend && <ExtendForm actions={actions} lang={lang} />}
+      {can.return && <ReturnForm key={actions.state.writes} actions={actions} lang={lang} />}
+      {can.extend && <ExtendForm key={actions.state.writes} actions={actions} lang={lang} />}
     </section>
   );
 }

@@ -50,7 +50,7 @@ export function UnitPage({ lang, roundId, unionCode, setup, onOpenSheet }: Props
               <UnitActions can={{ submit: unit.canSubmit, return: unit.canReturn, extend: unit.canExtend }} actions={actions} lang={lang} />
               <History history={unit.history} lang={lang} />
             </div>
-            {unit.blockers && <BlockerList blockers={refused ?? unit.blockers} indicatorLabel={(code) => labels.get(code) ?? code} lang={lang} onOpen={onOpenSheet} />}
+            {unit.blockers && <BlockerList blockers={refused ?? unit.blockers} canSubmit={unit.canSubmit} indicatorLabel={(code) => labels.get(code) ?? code} lang={lang} onOpen={onOpenSheet} />}
           </div>
         </div>
       )}

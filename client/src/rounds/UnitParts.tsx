@@ -60,14 +60,14 @@ function BlockerItem({ b, indicatorLabel, lang, onOpen }: { b: Blocker; indicato
   );
 }
 
-export function BlockerList({ blockers, indicatorLabel, lang, onOpen }: { blockers: Blocker[]; indicatorLabel: (code: string) => string; lang: Lang; onOpen: (cell: SheetCell) => void }) {
+export function BlockerList({ blockers, canSubmit, indicatorLabel, lang, onOpen }: { blockers: Blocker[]; canSubmit: boolean; indicatorLabel: (code: string) => string; lang: Lang; onOpen: (cell: SheetCell) => void }) {
   return (
     <section className="unit-blockers" aria-labelledby="unit-blockers-title" data-testid="unit-blockers" data-count={blockers.length}>
       <h3 id="unit-blockers-title" tabIndex={-1}>
         {t('round.blockers', lang)} {blockers.length > 0 && <span className="chip open-discrepancies">{num(blockers.length, lang)} {t('round.items', lang)}</span>}
       </h3>
       {blockers.length === 0 ? (
-        <p className="ok">{t('round.noBlockers', lang)}</p>
+        <p className="ok">{t('round.noBlockers', lang)} {canSubmit && t('round.canSubmitNow', lang)}</p>
       ) : (
         <ul className="blockers">
           {blockers.map((b) => (

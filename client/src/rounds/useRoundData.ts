@@ -21,7 +21,7 @@ interface Loaded<T> {
  * Runs `load(...args)` whenever the args change (or `reload` is called); a late answer for old args
  * is dropped. `args` null: nothing to read. `load` is a module function, so the args say all it reads.
  */
-function useLoad<A extends unknown[], T>(load: (...args: A) => Promise<T>, args: A | null): { data: T | null; error: unknown; reload: () => void } {
+function useLoad<A extends unknown[], T>(load: (...args: A) => Promise<T>, args: A | null, keepStale = false): { data: T | null; error: unknown; reload: () => void } {
   const [state, setState] = useState<Loaded<T> | null>(null);
   const [tick, reload] = useReducer((n: number) => n + 1, 0);
   const key = args === null ? null : JSON.stringify(args);
@@ -35,7 +35,8 @@ function useLoad<A extends unknown[], T>(load: (...args: A) => Promise<T>, args:
       current = false;
     };
   }, [load, key, tick]);
-  const mine = state?.key === key ? state : null;
+  // keepStale: the last answer stays on screen while new args load (a language switch re-reads labels).
+  const mine = state?.key === key || (keepStale && state?.data) ? state : null;
   return { data: mine?.data ?? null, error: mine?.error ?? null, reload };
 }
 
@@ -46,7 +47,7 @@ const loadChase = (id: string, root: string) => request(RoundChaseListQuery, { i
 
 export const useRounds = () => useLoad(loadRounds, []);
 
-export const useSetup = (lang: Lang) => useLoad(loadSetup, [lang]);
+export const useSetup = (lang: Lang) => useLoad(loadSetup, [lang], true);
 
 export const useOverview = (roundId: string | null, root: string | null) => useLoad(loadOverview, roundId && root ? [roundId, root] : null);
 

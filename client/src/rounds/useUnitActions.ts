@@ -19,6 +19,8 @@ export interface ActionState {
   failure: unknown;
   /** The blockers an INCOMPLETE refusal listed (fresher than the page's own list). */
   refusedBlockers: Blocker[] | null;
+  /** Writes done: a form starts empty again after each. */
+  writes: number;
 }
 
 type Event = { kind: 'start' } | { kind: 'done'; word: Word } | { kind: 'failed'; failure: unknown; blockers: Blocker[] | null };
@@ -28,9 +30,9 @@ function reduce(s: ActionState, e: Event): ActionState {
     case 'start':
       return { ...s, busy: true, done: null, failure: null };
     case 'done':
-      return { busy: false, done: e.word, failure: null, refusedBlockers: null };
+      return { busy: false, done: e.word, failure: null, refusedBlockers: null, writes: s.writes + 1 };
     case 'failed':
-      return { busy: false, done: null, failure: e.failure, refusedBlockers: e.blockers ?? s.refusedBlockers };
+      return { ...s, busy: false, done: null, failure: e.failure, refusedBlockers: e.blockers ?? s.refusedBlockers };
   }
 }
 
@@ -47,7 +49,7 @@ function blockersOf(failure: unknown): Blocker[] | null {
 export const isIncomplete = (failure: unknown): boolean => blockersOf(failure) !== null;
 
 export function useUnitActions(roundId: string, unionCode: string, reload: () => void) {
-  const [state, dispatch] = useReducer(reduce, { busy: false, done: null, failure: null, refusedBlockers: null });
+  const [state, dispatch] = useReducer(reduce, { busy: false, done: null, failure: null, refusedBlockers: null, writes: 0 });
   const perform = useCallback(
     async (write: () => Promise<unknown>, word: Word) => {
       dispatch({ kind: 'start' });
