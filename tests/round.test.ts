@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { print } from 'graphql';
 import { startTestServer, type As, type TestServer } from './harness.js';
+import { clockOf } from '../server/src/config.js';
 import {
   CreateReportingRoundMutation, GrantExtensionMutation, ReturnUnitReportMutation, RoundChaseListQuery, RoundOverviewQuery, RoundUnitQuery,
   SubmitUnitReportMutation,
@@ -61,6 +62,11 @@ describe('the seeded 2017 round', () => {
     const c = r.data!.reportingRound.completeness;
     expect(c.onTime + c.late + c.missing + c.returned).toBe(c.expected);
     expect(c.expected).toBe(87 + Number((await s.sql('select count(*) as n from trade_union where level = 2 and valid_from <= 2017 and (valid_to is null or valid_to >= 2017)'))[0]!.n));
+    // Every seeded cell the round asks is filled: the same count in plain SQL (actuals to 2017, targets to 2023, in each union's own years).
+    const [raw] = await s.sql(`select count(*) as n, sum(case when f.status = 'approved' then 1 else 0 end) as approved from figure f join trade_union u on u.id = f.union_id
+      where u.level in (1, 2) and u.valid_from <= 2017 and (u.valid_to is null or u.valid_to >= 2017) and f.value is not null
+        and f.year >= u.valid_from and (u.valid_to is null or f.year <= u.valid_to) and (f.scenario = 'target' or f.year <= 2017)`);
+    expect([c.cellsExpected, c.cellsFilled, c.cellsApproved]).toEqual([Number(raw!.n), Number(raw!.n), Number(raw!.approved)]);
   });
 });
 
@@ -113,6 +119,7 @@ describe('status at the boundary instants (deadline 10/12/2017 = 23:59:59.999 +0
   it('on time at the last millisecond, late one millisecond later, missing before and after', async () => {
     expect((await unit(id, 'P12')).status).toBe('MISSING');
     expect((await unit(id, 'P12')).daysLate).toBeNull();
+    expect(await unit(id, 'P12')).toMatchObject({ cellsExpected: 1, cellsFilled: 1, cellsApproved: 0 });
     at(DEADLINE);
     expect((await submit(id, 'P08')).data!.submitUnitReport).toMatchObject({ status: 'ON_TIME', daysLate: null, firstSubmittedAt: '2017-12-10T16:59:59.999Z' });
     at(AFTER);
@@ -235,5 +242,31 @@ describe('the chase list download', () => {
     const table = rows.slice(rows.findIndex((r) => r[0] === 'Mã đơn vị') + 1);
     expect(table.map((r) => r[0])).toEqual(p01.map((e) => e.union.code));
     expect(table.find((r) => r[0] === 'P01-H02')?.[3]).toBe('Bị trả lại');
+  });
+});
+
+describe("the report's cover knows the round", () => {
+  it('an edition issued states how many level-1 unions reported and on time at that moment, and lists the missing', async () => {
+    at('2018-01-05T09:00:00+07:00');
+    const r = await s.gql('mutation { generateReport(root: "TLD") { id } }');
+    expect(r.errors).toBeUndefined();
+    const res = await fetch(`${s.url}/reports/${r.data!.generateReport.id}.xlsx`, { headers: s.auth('admin') });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+    const lines: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => lines.push((row.values as unknown[]).slice(1).map(String).join(' | ')));
+    expect(lines.find((l) => l.startsWith('Đợt báo cáo «Sơ kết 5 năm'))).toMatch(/\(tính đến 09:00 05\/01\/2018\): 83 trên 87 đơn vị cấp tỉnh, ngành trung ương đã gửi báo cáo, 79 đúng hạn\.$/);
+    const missing = lines.slice(lines.indexOf('Đơn vị chưa gửi báo cáo') + 1, lines.indexOf('Đơn vị chưa gửi báo cáo') + 5).map((l) => l.split(' | ')[1]);
+    expect(missing.sort()).toEqual(['N11', 'P06', 'P58', 'T04']);
+  }, 60_000);
+});
+
+describe('the clock', () => {
+  it('CLOCK starts the server at that instant and runs on from it; an ID that is no round is none', async () => {
+    const now = clockOf({ CLOCK: '2017-12-08T09:00:00+07:00' }, Date.now() - 5_000);
+    expect(now().getTime() - Date.parse('2017-12-08T09:00:00+07:00')).toBeGreaterThanOrEqual(5_000);
+    expect(clockOf({ CLOCK: undefined })().getFullYear()).toBeGreaterThan(2025);
+    expect((await s.gql('{ reportingRound(id: "x1") { id } }')).data).toEqual({ reportingRound: null });
+    expect((await submit('99999999999', 'P06')).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
   });
 });

@@ -162,6 +162,15 @@ const ROWS: Row[] = [
     field: 'approvedFigures', name: 'approvedFigures', reveals: [], variables: () => P01,
     query: 'query ($u: String!) { approvedFigures(filter: { root: $u, years: [2016], indicators: ["members"] }) { figures { unitCode value approvedBy } totalCount notApprovedCount } }',
   },
+  {
+    // Issue 14: a round's counts are for every reader of the root; a union's blockers (its discrepancies' values) only for who reads unapproved figures.
+    field: 'reportingRound', name: 'reportingRound (a union\'s blockers and trail)', reveals: ['draftValue'], variables: () => P01,
+    query: 'query ($u: String!) { reportingRound(id: 1) { completeness(root: $u) { expected onTime cellsFilled } submissions(root: $u) { union { code } status } unit(unionCode: $u) { status blockers { kind message } history { kind by reason } } } }',
+  },
+  {
+    field: 'reportingRounds', name: 'reportingRounds', reveals: [], variables: () => P01,
+    query: 'query ($u: String!) { reportingRounds { name completeness(root: $u) { expected submitted cellsFilled cellsApproved } } }',
+  },
 ];
 
 type Caller = 'viewer' | 'reporter';

@@ -112,3 +112,15 @@ export function submissionStatusLabel(status: SubmissionStatus, lang: 'vi' | 'en
   const s = SUBMISSION_STATUSES.find((x) => x.status === status)!;
   return lang === 'vi' ? s.labelVi : s.labelEn;
 }
+
+/** What an edition of the consolidated report says of the round on its cover (issue 14), in Vietnamese as the report is. */
+export const ROUND_COVER = {
+  heading: 'Tình hình gửi báo cáo',
+  missingHeading: 'Đơn vị chưa gửi báo cáo',
+  returnedNote: 'bị trả lại, chưa gửi lại',
+};
+
+/** "Đợt báo cáo «…» (tính đến 20:30 05/01/2018): 83 trên 87 đơn vị cấp tỉnh, ngành Trung ương đã gửi báo cáo, 79 đúng hạn." */
+export function roundCoverSentence(c: { roundName: string; atText: string; levelLabel: string; expected: number; submitted: number; onTime: number }): string {
+  return `Đợt báo cáo «${c.roundName}» (tính đến ${c.atText}): ${c.submitted} trên ${c.expected} đơn vị ${c.levelLabel.toLowerCase()} đã gửi báo cáo, ${c.onTime} đúng hạn.`;
+}

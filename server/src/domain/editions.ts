@@ -13,6 +13,7 @@ import type { EmitEvents } from './events.js';
 import { renderXlsx } from './report-xlsx.js';
 import { renderDocx } from './report-docx.js';
 import { unionByCode, unionsByCodes } from './unions.js';
+import { roundCover } from './round-cover.js';
 
 export interface FigureChange {
   unionCode: string;
@@ -75,11 +76,13 @@ export interface ProgressTarget {
 }
 
 /** Assemble from approved figures, render both files and freeze them as the root's next edition. */
-export async function generateEdition(db: Db, rootCode: string, access: Access, progress?: ProgressTarget): Promise<EditionRow> {
+export async function generateEdition(db: Db, rootCode: string, access: Access, progress?: ProgressTarget, now: () => Date = () => new Date()): Promise<EditionRow> {
   const onProgress: ProgressFn = (stage, fraction) => progress?.emit([{ kind: 'reportProgress', jobId: progress.jobId, stage, fraction }]);
   const root = await unionByCode(db, rootCode);
   if (!access.can('report', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow issuing a report for ${root.name}`, said('report.forbidden', { unionName: root.name }));
   const report = await assembleReport(db, rootCode, access, (stage, f) => onProgress(stage, f * 0.6));
+  // The round's completeness as it stands now, frozen with the edition and stated on its cover.
+  report.round = await roundCover(db, rootCode, now());
   const previous: { id: number; number: number; figuresJson: string } | undefined = await db('report_edition')
     .select('id', 'number', 'figures_json as figuresJson').where('root_code', rootCode).orderBy('number', 'desc').first();
   const raw = previous ? diffFigures(JSON.parse(previous.figuresJson) as UsedFigure[], report.figures) : [];

@@ -6,7 +6,7 @@
 import {
   AlignmentType, Document, HeadingLevel, PageOrientation, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType,
 } from 'docx';
-import { cellFormat, formatViNumber, REPORT_LABELS as L, REPORT_SECTIONS, type ReportFormat, type ReportSection, type ReportTableData } from '@unionhub/schema';
+import { cellFormat, formatViNumber, REPORT_LABELS as L, REPORT_SECTIONS, ROUND_COVER, type ReportFormat, type ReportSection, type ReportTableData } from '@unionhub/schema';
 import type { Report } from './report.js';
 import type { EditionMeta } from './editions.js';
 import { viDateTime } from './report-xlsx.js';
@@ -52,6 +52,13 @@ export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buf
     para(L.approvedOnly, { italics: true }),
   ];
   if (report.pendingTotal > 0) body.push(para(`${L.pendingTotal}: ${formatViNumber(report.pendingTotal)} (${REPORT_SECTIONS.pending}).`, { bold: true }));
+  if (report.round) {
+    // The reporting round at the moment of issue (issue 14).
+    body.push(para(report.round.sentence, { bold: true }));
+    if (report.round.missing.length) {
+      body.push(para(`${ROUND_COVER.missingHeading}: ${report.round.missing.map((m) => (m.status === 'RETURNED' ? `${m.name} (${ROUND_COVER.returnedNote})` : m.name)).join('; ')}.`));
+    }
+  }
   const sentencesBy: Record<ReportSection, string[]> = {
     results: ['members', 'admitted', 'founded', 'coverage'], grading: ['grading'], units: ['leaders'], plan: ['plan'], pending: [],
   };

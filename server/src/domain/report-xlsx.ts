@@ -4,7 +4,7 @@
  * Vietnamese locale ([$-42A]) so Excel and LibreOffice show 1.234.567 and 98,2.
  */
 import ExcelJS from 'exceljs';
-import { cellFormat, REPORT_LABELS as L, type ReportFormat } from '@unionhub/schema';
+import { cellFormat, REPORT_LABELS as L, ROUND_COVER, type ReportFormat } from '@unionhub/schema';
 import type { Report } from './report.js';
 import type { EditionMeta } from './editions.js';
 
@@ -63,6 +63,16 @@ export async function renderXlsx(report: Report, meta: EditionMeta): Promise<Buf
       r.getCell(3).numFmt = '0';
       r.getCell(4).numFmt = XLSX_FORMATS.integer;
       r.getCell(5).numFmt = XLSX_FORMATS.integer;
+    }
+  }
+  if (report.round) {
+    // The reporting round at the moment of issue (issue 14).
+    cover.addRow([]);
+    cover.addRow([ROUND_COVER.heading]).font = bold;
+    cover.addRow([report.round.sentence]);
+    if (report.round.missing.length) {
+      cover.addRow([ROUND_COVER.missingHeading]).font = bold;
+      for (const m of report.round.missing) cover.addRow([m.status === 'RETURNED' ? `${m.name} (${ROUND_COVER.returnedNote})` : m.name, m.code]);
     }
   }
   cover.addRow([]);

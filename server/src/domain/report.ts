@@ -12,6 +12,7 @@ import {
   UNION_KINDS, type ReportColumn, type ReportFormat, type ReportRow, type ReportTableData, type ReportTableKey, type Scenario,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
+import type { RoundCover } from './round-cover.js';
 import { existsIn, indicatorIds, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
 import { DomainError, said } from './errors.js';
@@ -59,6 +60,8 @@ export interface Report {
   figures: UsedFigure[];
   /** SHA-256 of the spec version, the root and the figures used: equal hashes, equal reports. */
   contentHash: string;
+  /** The programme's reporting round at the moment the edition was issued (issue 14); set by editions.ts, not hashed. */
+  round?: RoundCover | null;
 }
 
 export type ProgressFn = (stage: string, fraction: number) => void;

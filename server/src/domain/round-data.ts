@@ -2,7 +2,7 @@
  * A reporting round as stored, and what it asks of each union: the expected cells (indicators ×
  * years × scenarios, within the union's own years) and the effective deadline of a union.
  */
-import { acceptsScenario, indicator, isStored, type ReminderStep, type Scenario } from '@unionhub/schema';
+import { acceptsScenario, indicator, INDICATORS, isStored, type ReminderStep, type Scenario } from '@unionhub/schema';
 import { isoTime, type Db } from './db.js';
 import { DomainError } from './errors.js';
 
@@ -46,6 +46,8 @@ export async function listRounds(db: Db): Promise<RoundRow[]> {
 }
 
 export async function roundById(db: Db, id: number): Promise<RoundRow | null> {
+  // An ID that is no row id (GraphQL IDs are strings) is no round, not a database error.
+  if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return null;
   const r = (await db('reporting_round').select(COLUMNS).where('id', id).first()) as Stored | undefined;
   return r ? toRound(r) : null;
 }
@@ -55,6 +57,12 @@ export async function requireRound(db: Db, id: number): Promise<RoundRow> {
   if (!r) throw new DomainError('NOT_FOUND', `No reporting round ${id}`, { http: { status: 404 } });
   return r;
 }
+
+/** How many indicators have cells of their own in each scenario. */
+const STORED_PER_SCENARIO: Record<Scenario, number> = {
+  actual: INDICATORS.filter((d) => isStored(d) && acceptsScenario(d, 'actual')).length,
+  target: INDICATORS.filter((d) => isStored(d) && acceptsScenario(d, 'target')).length,
+};
 
 /** One expected cell of a union: indicator × year × scenario. */
 export interface RequiredCell {
@@ -122,8 +130,10 @@ export function requiredCellsSql(cells: readonly RequiredCell[], ids: Map<string
   const bindings: (number | string)[] = [];
   for (const g of groups.values()) {
     if (g.ids.size === 0) continue;
-    parts.push(`(f.scenario = ? and f.indicator_id in (${[...g.ids].map(() => '?').join(',')}) and f.year in (${g.years.map(() => '?').join(',')}))`);
-    bindings.push(g.scenario, ...g.ids, ...g.years);
+    // Every stored indicator of the scenario asked: a figure row can be of no other (writes refuse the rest), so no filter.
+    const every = g.ids.size === STORED_PER_SCENARIO[g.scenario as Scenario];
+    parts.push(`(f.scenario = ?${every ? '' : ` and f.indicator_id in (${[...g.ids].map(() => '?').join(',')})`} and f.year in (${g.years.map(() => '?').join(',')}))`);
+    bindings.push(g.scenario, ...(every ? [] : g.ids), ...g.years);
   }
   return { sql: parts.length ? `(${parts.join(' or ')})` : '(1 = 0)', bindings };
 }

@@ -117,13 +117,14 @@ export async function filledCells(db: Db, round: RoundRow, scope: Scope): Promis
   if (levels.length === 0) return [];
   const only = scope.unionId !== undefined ? ' and u.id = ?' : '';
   return rawRows(db,
-    `select f.union_id as id, count(*) as filled, sum(case when f.status = 'approved' then 1 else 0 end) as approved
+    // Grouped by the union's id (scanned in id order): no temporary b-tree for the grouping.
+    `select u.id as id, count(*) as filled, sum(case when f.status = 'approved' then 1 else 0 end) as approved
      from figure f join trade_union u on u.id = f.union_id
      where u.path >= ? and u.path < ? and u.level in (${levels.map(() => '?').join(',')})${only}
        and u.valid_from <= ? and (u.valid_to is null or u.valid_to >= ?)
        and f.value is not null and f.year >= u.valid_from and (u.valid_to is null or f.year <= u.valid_to)
        and ${cond.sql}
-     group by f.union_id`,
+     group by u.id`,
     [lo, hi, ...levels, ...(scope.unionId !== undefined ? [scope.unionId] : []), round.year, round.year, ...cond.bindings]);
 }
 

@@ -11,7 +11,7 @@ import type { Access } from './access.js';
 import { dialectOf, existsIn, isoTime, rawRows, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import type { DomainEvent, WithEvents } from './events.js';
-import { unionByCode, type UnionRow } from './unions.js';
+import { childrenOf, unionByCode, type UnionRow } from './unions.js';
 import { cellsOfUnion, requireRound, requiredCells, roundById, type RoundRow } from './round-data.js';
 import { summarise, unitStates, type CompletenessRow, type UnitState } from './round-status.js';
 
@@ -82,17 +82,45 @@ async function readableRoot(db: Db, access: Access, code: string): Promise<Union
   return root;
 }
 
+/**
+ * A request's reads of whole subtrees, by round, root and instant: the round's screen asks completeness,
+ * each child's completeness and the children's rows of one root in one request — read once.
+ */
+export type StatesCache = Map<string, Promise<UnitState[]>>;
+
+function subtreeStates(db: Db, round: RoundRow, root: UnionRow, now: Date, cache?: StatesCache): Promise<UnitState[]> {
+  const key = `${round.id}|${root.id}|${now.getTime()}`;
+  let states = cache?.get(key);
+  if (!states) {
+    states = unitStates(db, round, { root }, now);
+    cache?.set(key, states);
+  }
+  return states;
+}
+
 /** Completeness and timeliness over the root's whole subtree (the root too when its level reports). */
-export async function completeness(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date): Promise<CompletenessRow> {
+export async function completeness(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache): Promise<CompletenessRow> {
   const root = await readableRoot(db, access, rootCode);
-  return summarise(root, await unitStates(db, round, { root }, now));
+  return summarise(root, await subtreeStates(db, round, root, now, cache));
+}
+
+/** Completeness of each child subtree of the root in that year's tree (TLĐ: each level-1 union's part), from one read. */
+export async function completenessBelow(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache): Promise<CompletenessRow[]> {
+  const root = await readableRoot(db, access, rootCode);
+  const states = await subtreeStates(db, round, root, now, cache);
+  const children = await childrenOf(db, [root.id], { from: round.year, to: round.year });
+  return children.map((c) => summarise(c, states.filter((s) => s.union.path.startsWith(c.path))));
 }
 
 /** The expected unions from one to `depth` levels below the root that the caller reads, optionally of one status. */
-export async function submissions(db: Db, access: Access, round: RoundRow, rootCode: string, opts: { status?: SubmissionStatus | null; depth: number }, now: Date): Promise<UnitState[]> {
+export async function submissions(db: Db, access: Access, round: RoundRow, rootCode: string, opts: { status?: SubmissionStatus | null; depth: number }, now: Date, cache?: StatesCache): Promise<UnitState[]> {
   if (opts.depth < 1 || opts.depth > 3) throw invalid('depth is 1 to 3', ['depth']);
   const root = await unionByCode(db, rootCode);
-  const states = await unitStates(db, round, { root, minLevel: root.level + 1, maxLevel: root.level + opts.depth }, now);
+  const below = (s: UnitState) => s.union.level > root.level && s.union.level <= root.level + opts.depth;
+  // With the whole subtree already read in this request, filter it; else read just those levels.
+  const states = cache?.has(`${round.id}|${root.id}|${now.getTime()}`)
+    ? (await subtreeStates(db, round, root, now, cache)).filter(below)
+    : await unitStates(db, round, { root, minLevel: root.level + 1, maxLevel: root.level + opts.depth }, now);
   return states.filter((s) => access.reads(s.union.path) && (!opts.status || s.status === opts.status));
 }
 

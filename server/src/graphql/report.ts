@@ -163,7 +163,7 @@ builder.mutationFields((t) => ({
     args: { root: t.arg.string({ defaultValue: 'TLD', required: true }), jobId: t.arg.string() },
     resolve: (_, a, ctx) =>
       // Progress goes out as it happens, on the server's one bus (a subscription per job id).
-      generateEdition(ctx.db, a.root, ctx.access, a.jobId ? { jobId: a.jobId, emit: (events) => void ctx.bus.publish(events) } : undefined),
+      generateEdition(ctx.db, a.root, ctx.access, a.jobId ? { jobId: a.jobId, emit: (events) => void ctx.bus.publish(events) } : undefined, ctx.now),
   }),
 }));
 

@@ -6,11 +6,10 @@ import { UnionRef } from './union.js';
 import type { Context } from '../context.js';
 import { unionByCode, type UnionRow } from '../domain/unions.js';
 import {
-  blockersOf, canAbove, chaseList, completeness, createRound, grantExtension, historyOf, listRounds, requireRound, returnUnit, roundById,
+  blockersOf, canAbove, chaseList, completeness, completenessBelow, createRound, grantExtension, historyOf, listRounds, requireRound, returnUnit, roundById,
   setPartDeadline, submissions, submitUnit, unitState, type Blocker, type ChaseEntry, type CompletenessRow, type Contact, type RoundRow,
-  type SubmissionEventRow, type UnitState,
+  type StatesCache, type SubmissionEventRow, type UnitState,
 } from '../domain/rounds.js';
-import { summarise, unitStates } from '../domain/round-status.js';
 import { checkArgs, indicatorCodes, text, unionCode } from '../hardening/input.js';
 import { maxItems, subtreeOf } from '../hardening/cost.js';
 
@@ -170,14 +169,14 @@ export const ReportingRoundRef = builder.objectRef<RoundRow>('ReportingRound').i
     completeness: t.field({
       type: CompletenessRef,
       args: { root: t.arg.string({ defaultValue: 'TLD' }) },
-      resolve: (r, a, ctx) => (checkArgs(RootArgs, rooted(a)), completeness(ctx.db, ctx.access, r, rooted(a).root, ctx.now())),
+      resolve: (r, a, ctx) => (checkArgs(RootArgs, rooted(a)), completeness(ctx.db, ctx.access, r, rooted(a).root, ctx.now(), cacheOf(ctx))),
     }),
     completenessBelow: t.field({
       type: [CompletenessRef],
       description: "Completeness of each child subtree of the root (TLĐ: each level-1 union's part), read at once.",
       args: { root: t.arg.string({ defaultValue: 'TLD' }) },
       extensions: maxItems((a, s) => s.fanOut),
-      resolve: (r, a, ctx) => (checkArgs(RootArgs, rooted(a)), completenessBelow(ctx, r, rooted(a).root)),
+      resolve: (r, a, ctx) => (checkArgs(RootArgs, rooted(a)), completenessBelow(ctx.db, ctx.access, r, rooted(a).root, ctx.now(), cacheOf(ctx))),
     }),
     submissions: t.field({
       type: [UnitSubmissionRef],
@@ -186,7 +185,7 @@ export const ReportingRoundRef = builder.objectRef<RoundRow>('ReportingRound').i
       extensions: maxItems((a, s) => subtreeOf(a.depth, s, a.root)),
       resolve: async (r, a, ctx) => {
         checkArgs(RootArgs, rooted(a));
-        return (await submissions(ctx.db, ctx.access, r, rooted(a).root, { status: a.status, depth: a.depth ?? 1 }, ctx.now())).map((state) => ({ round: r, state }));
+        return (await submissions(ctx.db, ctx.access, r, rooted(a).root, { status: a.status, depth: a.depth ?? 1 }, ctx.now(), cacheOf(ctx))).map((state) => ({ round: r, state }));
       },
     }),
     unit: t.field({
@@ -204,14 +203,9 @@ export const ReportingRoundRef = builder.objectRef<RoundRow>('ReportingRound').i
   }),
 });
 
-/** Each child subtree's completeness from one read of the root's whole subtree. */
-async function completenessBelow(ctx: Context, round: RoundRow, rootCode: string): Promise<CompletenessRow[]> {
-  const whole = await completeness(ctx.db, ctx.access, round, rootCode, ctx.now());
-  const root = whole.root;
-  const states = await unitStates(ctx.db, round, { root }, ctx.now());
-  const children = (await ctx.childrenOf.load(`${root.id}|${round.year}`)) ?? [];
-  return children.map((c) => summarise(c, states.filter((s) => s.union.path.startsWith(c.path))));
-}
+/** One request's subtree reads, shared by its fields (completeness, completenessBelow, submissions). */
+const requestCaches = new WeakMap<Context, StatesCache>();
+const cacheOf = (ctx: Context): StatesCache => requestCaches.get(ctx) ?? requestCaches.set(ctx, new Map()).get(ctx)!;
 
 builder.queryFields((t) => ({
   reportingRounds: t.field({ type: [ReportingRoundRef], description: 'Every reporting round, latest deadline first.', resolve: (_, __, ctx) => listRounds(ctx.db) }),
