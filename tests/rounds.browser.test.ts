@@ -129,6 +129,16 @@ describe('the Đợt báo cáo tab', () => {
     expect(await viewer.getByTestId('chase-list').count()).toBe(0);
     expect(await viewer.getByText('Danh sách cần đôn đốc').count()).toBe(0);
     await shot(viewer, 'viewer');
+    // A viewer's union page: where it stands, its trail, no blockers (unapproved detail) and no buttons.
+    const extended = api.submissions.find((x: { extension: unknown }) => x.extension !== null);
+    await viewer.getByTestId('round-table').locator(`tr[data-union="${extended.union.code}"] a`).click();
+    await expect.poll(() => viewer.getByTestId('unit-status').getAttribute('data-status')).toBe(extended.status);
+    // The extension's day as the department writes it (dd/mm/yyyy in Asia/Ho_Chi_Minh).
+    const extendedTo = new Date(Date.parse(extended.extension.deadline) + 7 * 3_600_000).toISOString().slice(0, 10).split('-').reverse().join('/');
+    expect(await viewer.getByTestId('unit-deadline').textContent()).toContain(extendedTo);
+    expect(await viewer.getByTestId('unit-blockers').count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: /Gửi báo cáo|Trả lại báo cáo|Gia hạn/ }).count()).toBe(0);
+    await viewer.getByText(/Bạn không có thao tác nào/).waitFor();
     await viewer.context().close();
   });
 
