@@ -88,4 +88,27 @@ describe('discrepancy panel', () => {
     expect(await item.locator('.explanation').textContent()).toContain(explanation);
     await page.close();
   });
+
+  it('shows a second user a discrepancy and a pending correction live, and takes the marker away once it is resolved', async () => {
+    const unit = 'P06-H03';
+    const page = await openSheet(browser, s.url, 'reviewer.backan', 'reviewer-demo-2026', unit);
+    const classOf = async (col: string) => (await cellOf(page, unit, col).show()).getAttribute('class');
+    const before = (await s.gql(`{ figure(unionCode: "${unit}", indicatorCode: "members.left", year: 2015, scenario: ACTUAL) { value } }`)).data!.figure.value as number;
+    await write(unit, 'members.left', before + 500);
+    const [d] = await s.sql<{ indicator: string }>(`select d.indicator_code as indicator from discrepancy d join trade_union u on u.id = d.union_id where u.code = ? and d.rule_id = 'balance.members' and d.year = 2015 and d.state = 'open'`, [unit]);
+    await expect.poll(() => classOf(`${d!.indicator}|2015`)).toContain('has-discrepancy');
+    await write(unit, 'members.left', before);
+    await expect.poll(() => classOf(`${d!.indicator}|2015`)).not.toContain('has-discrepancy');
+
+    // A correction proposed to an approved cell: the dot appears without a reload.
+    const cell = { unionCode: unit, indicatorCode: 'members.admitted', year: 2016, scenario: 'ACTUAL' };
+    expect((await s.gql('mutation ($c: [CellKey!]!) { approveFigures(selection: { cells: $c }) { movedCount } }', { c: [cell] }, { as: 'reviewer' })).data?.approveFigures.movedCount).toBe(1);
+    expect(await classOf('members.admitted|2016')).not.toContain('has-proposal');
+    const { version } = (await s.gql(`{ figure(unionCode: "${unit}", indicatorCode: "members.admitted", year: 2016, scenario: ACTUAL) { version } }`)).data!.figure;
+    const proposed = await s.gql('mutation ($c: CellKey!, $v: Int!) { proposeFigure(cell: $c, value: 777, expectedVersion: $v, reason: "Sót một đợt kết nạp") { version } }', { c: cell, v: version }, { as: 'reporter' });
+    expect(proposed.errors).toBeUndefined();
+    await expect.poll(() => classOf('members.admitted|2016')).toContain('has-proposal');
+    await page.screenshot({ path: `${SCREENSHOTS}/panel-live-proposal.png` });
+    await page.close();
+  });
 });

@@ -8,6 +8,7 @@ import { Report } from './Report.tsx';
 import { Files } from './Exports.tsx';
 import { Rounds, type SheetCell } from './rounds/Rounds.tsx';
 import { parseRoute, useRoundsInAddress } from './rounds/route.ts';
+import { Bell } from './notifications/Bell.tsx';
 
 /** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
 type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds';
@@ -54,6 +55,7 @@ export function App() {
         )}
         <span className="spacer" />
         <button type="button" onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}>{lang === 'vi' ? 'English' : 'Tiếng Việt'}</button>
+        {signedIn && <Bell lang={lang} />}
         {signedIn && <button type="button" onClick={signOut}>{t('signOut', lang)}</button>}
       </header>
       {!signedIn && <SignIn lang={lang} onSignedIn={() => setSignedIn(true)} />}

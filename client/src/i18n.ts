@@ -253,6 +253,9 @@ const WORDS = {
   'round.nothingRecorded': { vi: 'Chưa có gì được ghi nhận; hãy bổ sung các mục trong danh sách "Còn thiếu" rồi gửi lại.', en: 'Nothing was recorded; complete the items under "What is missing" and submit again.' },
   'round.canSubmitNow': { vi: 'Báo cáo có thể gửi.', en: 'The report can be submitted.' },
   'round.noActions': { vi: 'Bạn không có thao tác nào với báo cáo này lúc này.', en: 'There is nothing you may do with this report now.' },
+  'bell.label': { vi: 'Thông báo', en: 'Notifications' },
+  'bell.unread': { vi: 'chưa đọc', en: 'unread' },
+  'bell.empty': { vi: 'Chưa có thông báo nào', en: 'No notifications yet' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

@@ -8,4 +8,6 @@ export * from './text.js';
 export * from './roles.js';
 export * from './report.js';
 export * from './messages.js';
+export * from './grid-cells.js';
+export * from './reminders.js';
 export * from './rounds.js';

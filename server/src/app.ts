@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { existsSync, createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Knex } from '@mikro-orm/knex';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -16,7 +17,7 @@ import { schema } from './graphql/index.js';
 import { createContext, CSRF_HEADER, type Context } from './context.js';
 import { createEventBus, type EventBus } from './events.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
-import { CLIENT_DIST, clockOf, LIMITS, type Limits } from './config.js';
+import { CLIENT_DIST, clockOf, LIMITS, SETTINGS, type Limits } from './config.js';
 import { codedErrors } from './hardening/coded-errors.js';
 import { limitPlugins } from './hardening/limits.js';
 import { badQueryString, createRateGuard, declaredTooLarge, readBody } from './hardening/http.js';
@@ -25,6 +26,9 @@ import { useStreamCap } from './hardening/streams.js';
 import { STREAM_ENDPOINT, streamEndpoint } from './hardening/stream-endpoint.js';
 import { handleExport, handleImport } from './transfer.js';
 import { handleReportDownload } from './report-http.js';
+import { createScheduler, type Scheduler } from './domain/schedule.js';
+import { drainOutbox } from './domain/mail.js';
+import { createSender, type MailSettings } from './mail-transport.js';
 import { handleChaseDownload } from './round-http.js';
 
 function toGraphQLError(error: Error, original: DomainError): GraphQLError {
@@ -151,6 +155,12 @@ export interface App {
   db: Knex;
   /** Serve another handler at an exact path (the federation hub at /hub/graphql). */
   mount(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void;
+  /** The app's one event bus: a job outside a request (reminders) publishes its write's events here after the commit. */
+  bus: EventBus;
+  /** Scheduled work, one instance at a time (the mail outbox is its job "mail"; register reminders here). */
+  scheduler: Scheduler;
+  /** How this instance sends mail (SMTP_URL, MAIL_FROM, back-off). */
+  mail: MailSettings;
   close(): Promise<void>;
 }
 
@@ -159,6 +169,34 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** The server's clock (tests stand before or after a deadline); default: CLOCK of config.ts, else real time. */
   now?: () => Date;
+  /** Override the mail settings from the environment (tests: their own SMTP server, or none). */
+  mail?: Partial<MailSettings>;
+  /** Override SCHEDULE_INTERVAL_MS. */
+  scheduleIntervalMs?: number;
+}
+
+/** The mail outbox drained as a scheduled job: sends what is due, keeps failures due with back-off. */
+function startSchedule(db: Knex, options: AppOptions, port: number): { scheduler: Scheduler; mail: MailSettings; stop(): Promise<void> } {
+  const mail: MailSettings = {
+    smtpUrl: SETTINGS.SMTP_URL ?? null,
+    from: SETTINGS.MAIL_FROM,
+    retryBaseMs: SETTINGS.MAIL_RETRY_BASE_MS,
+    retryMaxMs: SETTINGS.MAIL_RETRY_MAX_MS,
+    ...options.mail,
+  };
+  const sender = createSender(mail);
+  const scheduler = createScheduler(db, options.scheduleIntervalMs ?? SETTINGS.SCHEDULE_INTERVAL_MS);
+  const worker = `${hostname()}:${process.pid}:${port}`;
+  scheduler.register('mail', () => drainOutbox(db, { send: sender?.send ?? null, now: new Date(), worker, retryBaseMs: mail.retryBaseMs, retryMaxMs: mail.retryMaxMs }));
+  scheduler.start();
+  return {
+    scheduler,
+    mail,
+    async stop() {
+      await scheduler.stop();
+      sender?.close();
+    },
+  };
 }
 
 /**
@@ -229,12 +267,19 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
   });
   const address = server.address() as AddressInfo;
   server.keepAliveTimeout = limits.KEEP_ALIVE_TIMEOUT_SECONDS * 1000;
+  const schedule = startSchedule(db, options, address.port);
   return {
     server,
     url: `http://127.0.0.1:${address.port}`,
     limits,
     db,
     mount: (path, handler) => void mounted.set(path, handler),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    bus,
+    scheduler: schedule.scheduler,
+    mail: schedule.mail,
+    close: async () => {
+      await schedule.stop();
+      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+    },
   };
 }

@@ -147,6 +147,15 @@ export const settingsSchema = z.object({
   DATABASE_POOL_SIZE: count(10),
   /** The federation hub's config file (hub/config.ts); unset: hub.config.json at the repository root, if any. */
   HUB_CONFIG: z.string().optional(),
+  /** The mail server for notifications (`smtp://user:pass@host:587`, `smtps://…`); unset: notifications in the app only. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL').optional(),
+  /** The sender of notification mails. */
+  MAIL_FROM: z.string().default('UnionHub <no-reply@unionhub.local>'),
+  /** A failed mail is tried again after this, doubling with each failure up to MAIL_RETRY_MAX_MS. */
+  MAIL_RETRY_BASE_MS: count(60_000),
+  MAIL_RETRY_MAX_MS: count(60 * 60_000),
+  /** How often scheduled work (the mail outbox, reminders) runs; one instance at a time (domain/schedule.ts). */
+  SCHEDULE_INTERVAL_MS: count(30_000, 50),
   /** An ISO-8601 instant the server's clock stands at when it starts (and runs on from): a demo or a test before or after a
    *  round's deadline (issue 14). Unset: real time. Read only here; the domain gets a `now()`. */
   CLOCK: z.string().optional().refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'an ISO-8601 instant such as 2017-12-08T09:00:00+07:00'),

@@ -10,6 +10,7 @@ import type { DomainEvent } from './domain/events.js';
 import type { FigureRow } from './domain/figures.js';
 import { discrepanciesByIds } from './domain/discrepancies.js';
 import type { DiscrepancyRow } from './domain/reconcile.js';
+import type { NotificationRow } from './domain/notifications.js';
 
 export interface FiguresChanged {
   actor: string;
@@ -27,6 +28,8 @@ type Channels = {
   discrepanciesChanged: [DiscrepancyRow[]];
   /** Keyed by the job id: a subscription hears only its own generation. */
   reportProgress: [jobId: string, payload: ReportProgress];
+  /** One per recipient; each subscription keeps its caller's own. */
+  notificationAdded: [NotificationRow];
   /** A union's submission in a round moved (issue 14): for a future subscription of the round's screen. */
   roundChanged: [Extract<DomainEvent, { kind: 'roundChanged' }>];
 };
@@ -44,6 +47,7 @@ export function createEventBus(db: Knex) {
       for (const e of events) {
         if (e.kind === 'figuresChanged') pubsub.publish('figuresChanged', { actor: e.actor, figures: e.figures });
         else if (e.kind === 'discrepanciesChanged') pubsub.publish('discrepanciesChanged', await discrepanciesByIds(db, e.ids));
+        else if (e.kind === 'notificationAdded') for (const n of e.notifications) pubsub.publish('notificationAdded', n);
         else if (e.kind === 'roundChanged') pubsub.publish('roundChanged', e);
         else pubsub.publish('reportProgress', e.jobId, { stage: e.stage, fraction: e.fraction });
       }

@@ -62,6 +62,7 @@ const initialState = (at: SheetAt | null): SheetState => ({
   expanded: new Set(['TLD']),
   loading: true,
   loadFailed: null,
+  held: null,
   message: null,
   conflict: null,
   selection: { ranges: [], anchor: null, corner: null, drag: null, fillTo: null },

@@ -8,6 +8,8 @@ export interface CellChange {
   value: number | null;
   status?: Status;
   version?: number;
+  /** A correction is (still) pending beside the approved value. */
+  proposal?: boolean;
   /** The target scenario's value (% achieved), not the shown one. */
   target?: boolean;
 }
@@ -26,10 +28,11 @@ export function patchRows(store: SheetStore, changes: CellChange[]): void {
         rows.set(c.unionCode, { ...old, targets });
         continue;
       }
-      const r: Row = { ...old, values: [...old.values], statuses: [...old.statuses], versions: [...old.versions] };
+      const r: Row = { ...old, values: [...old.values], statuses: [...old.statuses], versions: [...old.versions], proposals: c.proposal === undefined ? old.proposals : [...old.proposals] };
       r.values[c.col] = c.value;
       if (c.status !== undefined) r.statuses[c.col] = c.status;
       if (c.version !== undefined) r.versions[c.col] = c.version;
+      if (c.proposal !== undefined) r.proposals[c.col] = c.proposal;
       rows.set(r.unionCode, r);
     }
     return { rows };

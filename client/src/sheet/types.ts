@@ -96,6 +96,8 @@ export interface SheetState {
   loading: boolean;
   /** A load that failed: the sheet says so and offers to retry instead of showing a partial tree. */
   loadFailed: string | null;
+  /** The mode and years the rows were loaded for (a later load may cut them down or complete them: reuse.ts). */
+  held: { mode: Mode; years: number[] } | null;
   message: Message | null;
   conflict: Conflict | null;
   selection: Selection;

@@ -23,7 +23,7 @@ export function useLive(store: SheetStore) {
           const col = columns.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year);
           const row = rows.get(f.unionCode);
           if (col < 0 || !row) return [];
-          if (f.scenario === shown && row.versions[col]! < f.version) return [{ unionCode: f.unionCode, col, value: f.value ?? null, status: f.status as Status, version: f.version, key: cellKey(f.unionCode, f.indicatorCode, f.year) }];
+          if (f.scenario === shown && row.versions[col]! < f.version) return [{ unionCode: f.unionCode, col, value: f.value ?? null, status: f.status as Status, version: f.version, proposal: !row.approvedOnly && f.proposedValue !== null, key: cellKey(f.unionCode, f.indicatorCode, f.year) }];
           if (mode === 'achieved' && f.scenario === 'TARGET') return [{ unionCode: f.unionCode, col, value: f.value ?? null, target: true, key: '' }];
           return [];
         });

@@ -6,11 +6,13 @@
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { SheetGridQuery, UnionAncestorsQuery } from '@unionhub/schema/documents';
+import { unpackProposals, unpackStatuses } from '@unionhub/schema';
 import { request } from '../api.ts';
 import { yearsOf } from '../YearRange.tsx';
 import type { SheetStore } from './store.ts';
 import { useSheet } from './store.ts';
 import type { Column, Mode, Row, Status } from './types.ts';
+import { cutColumns, joinRows, reuseOf, type Held, type Reuse } from './reuse.ts';
 
 /** Past this many opened provinces, the whole second level loads (depth 2) instead of a list of them. */
 const LISTED_PARENTS = 20;
@@ -23,34 +25,51 @@ interface Loaded {
 /**
  * One request for a subtree to `depth` plus the children of each `expanded` union, with both
  * scenarios for % achieved; the answer's columns (indicator × year × scenario) are split into the
- * shown scenario's and, for % achieved, the targets aligned with them.
+ * shown scenario's and, for % achieved, the targets aligned with them. `listOnly`: the rows without
+ * their cells (no columns), for a load that keeps the cells it holds.
  */
-async function fetchRows(root: string, depth: number, years: number[], mode: Mode, expanded: string[] = []): Promise<Loaded> {
+async function fetchRows(at: Where, years: number[], mode: Mode, listOnly = false): Promise<Loaded> {
   const shown = mode === 'target' ? 'TARGET' : 'ACTUAL';
   const scenarios = mode === 'achieved' ? (['ACTUAL', 'TARGET'] as const) : ([shown] as const);
-  const d = await request(SheetGridQuery, { root, depth, years, scenarios: [...scenarios], expanded: expanded.length ? expanded : null, indicators: null });
+  const d = await request(SheetGridQuery, { ...at, years, scenarios: [...scenarios], indicators: listOnly ? [] : null });
   const cols = d.grid.columns.map((c, i) => ({ ...c, i }));
   const own = cols.filter((c) => c.scenario === shown);
   const target = new Map(cols.filter((c) => c.scenario === 'TARGET').map((c) => [`${c.indicatorCode}|${c.year}`, c.i]));
   const pick = <T,>(list: readonly T[]) => own.map((c) => list[c.i]!);
   return {
     columns: own.map(({ indicatorCode, year }) => ({ indicatorCode, year })),
-    rows: d.grid.rows.map((r) => ({
-      unionCode: r.unionCode,
-      name: r.name,
-      level: r.level,
-      parentCode: r.parentCode ?? null,
-      hasChildren: r.hasChildren,
-      readable: r.readable,
-      approvedOnly: r.approvedOnly,
-      values: pick(r.values).map((v) => v ?? null),
-      statuses: pick(r.statuses) as Status[],
-      versions: pick(r.versions),
-      proposals: pick(r.proposals),
-      targets: mode === 'achieved' ? own.map((c) => r.values[target.get(`${c.indicatorCode}|${c.year}`) ?? -1] ?? null) : null,
-      open: false,
-    })),
+    rows: d.grid.rows.map((r) => {
+      const statuses = unpackStatuses(r.cells);
+      return {
+        unionCode: r.unionCode,
+        name: r.name,
+        level: r.level,
+        parentCode: r.parentCode ?? null,
+        hasChildren: r.hasChildren,
+        readable: r.readable,
+        approvedOnly: r.approvedOnly,
+        values: pick(r.cells.values),
+        statuses: pick(statuses).map((x) => (x ? (x.toUpperCase() as Status) : null)),
+        versions: pick(r.cells.versions),
+        proposals: pick(unpackProposals(r.cells)),
+        targets: mode === 'achieved' ? own.map((c) => r.cells.values[target.get(`${c.indicatorCode}|${c.year}`) ?? -1] ?? null) : null,
+        open: false,
+      };
+    }),
   };
+}
+
+/** Which rows a load asks for: a subtree to a depth, plus the children of the `expanded` unions. */
+interface Where {
+  root: string;
+  depth: number;
+  expanded: string[] | null;
+}
+
+/** Everything shown under `expanded`: past LISTED_PARENTS opened provinces, the whole second level. */
+function whereShown(expanded: Set<string>, rows: Map<string, Row>): Where {
+  const provinces = [...expanded].filter((code) => code !== 'TLD' && (rows.get(code)?.level ?? 1) === 1);
+  return provinces.length > LISTED_PARENTS ? { root: 'TLD', depth: 2, expanded: null } : { root: 'TLD', depth: 1, expanded: provinces.length ? provinces : null };
 }
 
 /** A new array of the same columns would rebuild the grid's columns and end an edit in progress. */
@@ -64,34 +83,57 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
 
   /** Replace the rows with what is loaded, keeping the columns object when it is the same. */
   const land = useCallback(
-    (ticket: number, parts: Loaded[], expanded: Set<string>) => {
+    (ticket: number, parts: Loaded[], expanded: Set<string>, held: Held) => {
       if (ticket !== ticketRef.current) return;
       const rows = new Map<string, Row>();
       for (const part of parts) for (const r of part.rows) rows.set(r.unionCode, r);
-      store.set((s) => ({ rows, expanded, columns: sameColumns(s.columns, parts[0]!.columns) ? s.columns : parts[0]!.columns, loading: false, loadFailed: null }));
+      store.set((s) => ({ rows, expanded, held, columns: sameColumns(s.columns, parts[0]!.columns) ? s.columns : parts[0]!.columns, loading: false, loadFailed: null }));
     },
     [store],
   );
 
-  /** Load every row shown under `expanded` for the current mode and years. */
+  /**
+   * Load only what the held rows lack (reuse.ts) and join it with them as they are when the answer
+   * lands (live updates included). False when they do not fit together: the caller loads everything.
+   */
+  const landReused = useCallback(
+    async (ticket: number, reuse: Exclude<Reuse, null>, at: Where, years: number[], mode: Mode): Promise<boolean> => {
+      const scenario: Mode = reuse === 'targets' ? 'target' : reuse === 'actuals' ? 'actual' : mode;
+      const fresh = await fetchRows(at, years, scenario, reuse === 'narrow');
+      if (ticket !== ticketRef.current) return true;
+      const { columns, rows } = store.get();
+      const cut = cutColumns(columns, years);
+      if (reuse !== 'narrow' && !sameColumns(cut.columns, fresh.columns)) return false;
+      const joined = joinRows(reuse, rows, fresh.rows, cut.at, mode);
+      if (!joined) return false;
+      land(ticket, [{ columns: cut.columns, rows: joined }], store.get().expanded, { mode, years });
+      return true;
+    },
+    [store, land],
+  );
+
+  /**
+   * Load every row shown under `expanded` for the current mode and years. Without a new `expanded`
+   * (the mode or years changed), what the rows hold is reused where it can be (reuse.ts).
+   */
   const reload = useCallback(
-    async (expanded: Set<string> = store.get().expanded) => {
+    async (next?: Set<string>) => {
       const ticket = ++ticketRef.current;
-      const { mode: m, range: r, rows } = store.get();
+      const { mode: m, range: r, rows, held, expanded } = store.get();
       const years = yearsOf(r);
-      const provinces = [...expanded].filter((code) => code !== 'TLD' && (rows.get(code)?.level ?? 1) === 1);
+      const at = whereShown(next ?? expanded, rows);
+      const reuse = next ? null : reuseOf(held, m, years);
       store.set({ loading: true });
       try {
-        // One request for everything shown, whatever is open.
-        const parts = [provinces.length > LISTED_PARENTS ? await fetchRows('TLD', 2, years, m) : await fetchRows('TLD', 1, years, m, provinces)];
-        land(ticket, parts, expanded);
+        if (reuse && (await landReused(ticket, reuse, at, years, m))) return;
+        land(ticket, [await fetchRows(at, years, m)], next ?? expanded, { mode: m, years });
       } catch (e) {
         if (ticket !== ticketRef.current) return;
         store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e) });
         onError(e);
       }
     },
-    [store, land, onError],
+    [store, land, landReused, onError],
   );
 
   useEffect(() => {
@@ -110,7 +152,7 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       const childrenLoaded = [...rows.values()].some((row) => row.parentCode === code);
       if (!rows.get(code)?.hasChildren || childrenLoaded) return store.set({ expanded: next });
       try {
-        const part = await fetchRows(code, 1, yearsOf(r), m);
+        const part = await fetchRows({ root: code, depth: 1, expanded: null }, yearsOf(r), m);
         store.set((s) => {
           const merged = new Map(s.rows);
           for (const row of part.rows) merged.set(row.unionCode, row);
@@ -129,8 +171,9 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
     const { mode: m, range: r } = store.get();
     store.set({ loading: true });
     try {
-      const part = await fetchRows('TLD', 2, yearsOf(r), m);
-      land(ticket, [part], new Set(part.rows.filter((row) => row.hasChildren && row.level < 2).map((row) => row.unionCode)));
+      const years = yearsOf(r);
+      const part = await fetchRows({ root: 'TLD', depth: 2, expanded: null }, years, m);
+      land(ticket, [part], new Set(part.rows.filter((row) => row.hasChildren && row.level < 2).map((row) => row.unionCode)), { mode: m, years });
     } catch (e) {
       if (ticket === ticketRef.current) store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e) });
       onError(e);

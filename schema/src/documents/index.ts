@@ -6,5 +6,6 @@ export * from './sheet.js';
 export * from './panel.js';
 export * from './progress.js';
 export * from './files.js';
+export * from './notifications.js';
 export * from './round.js';
 export * from './round-screen.js';

@@ -59,13 +59,13 @@ export const ApprovePassingMutation = graphql(`
 
 export const FiguresChangedSubscription = graphql(`
   subscription FiguresChanged {
-    figuresChanged(root: "TLD") { actor figures { unionCode indicatorCode year scenario value status version } }
+    figuresChanged(root: "TLD") { actor figures { unionCode indicatorCode year scenario value status version proposedValue } }
   }
 `);
 
 export const DiscrepanciesChangedSubscription = graphql(`
   subscription DiscrepanciesChanged {
-    discrepanciesChanged(root: "TLD") { id state union { code } indicator { code } year scenario }
+    discrepanciesChanged(root: "TLD") { id state union { code } indicator { code } year scenario rule { labelVi labelEn } difference }
   }
 `);
 
@@ -79,7 +79,7 @@ export const SheetGridQuery = graphql(`
   query SheetGrid($root: String!, $depth: Int!, $years: [Int!]!, $scenarios: [Scenario!]!, $expanded: [String!], $indicators: [String!]) {
     grid(root: $root, depth: $depth, years: $years, scenarios: $scenarios, expanded: $expanded, indicators: $indicators) {
       columns { indicatorCode year scenario }
-      rows { unionCode name level parentCode hasChildren readable approvedOnly values statuses versions proposals }
+      rows { unionCode name level parentCode hasChildren readable approvedOnly cells }
     }
   }
 `);

@@ -248,6 +248,59 @@ export const ReportEdition = defineEntity({
   },
 });
 
+/** A delivery made once ever: its key is UNIQUE, written in the transaction of its notifications and mails. */
+export const Delivery = defineEntity({
+  name: 'Delivery',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    dedupeKey: p.string().length(300).unique(),
+    kind: p.string().length(40),
+    recipients: p.integer(),
+    createdAt: p.datetime(),
+  },
+});
+
+
+/** A message to one user in the app (the bell): unread while `readAt` is null. */
+export const Notification = defineEntity({
+  name: 'Notification',
+  indexes: [{ name: 'notification_user_read_index', properties: ['user', 'readAt'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    user: () => p.manyToOne(AppUser),
+    delivery: () => p.manyToOne(Delivery).nullable(),
+    kind: p.string().length(40),
+    title: p.text(),
+    body: p.text(),
+    link: p.text().nullable(),
+    createdAt: p.datetime(),
+    readAt: p.datetime().nullable(),
+  },
+});
+
+/** An e-mail waiting to go, sent, or failed (kept due with back-off); claimed by one drainer at a time. */
+export const MailOutbox = defineEntity({
+  name: 'MailOutbox',
+  tableName: 'mail_outbox',
+  indexes: [{ name: 'mail_outbox_status_next_index', properties: ['status', 'nextAttemptAt'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    recipient: p.text(),
+    subject: p.text(),
+    textBody: p.text(),
+    htmlBody: p.text().nullable(),
+    dedupeKey: p.string().length(320).unique(),
+    status: p.string().length(10),
+    attempts: p.integer().default(0),
+    nextAttemptAt: p.datetime().nullable(),
+    lastError: p.text().nullable(),
+    claimedBy: p.string().length(100).nullable(),
+    claimedUntil: p.datetime().nullable(),
+    createdAt: p.datetime(),
+    sentAt: p.datetime().nullable(),
+  },
+});
+
 /** A reporting round: who must send what, by when (lists are JSON text: SQLite and PostgreSQL alike). */
 export const ReportingRound = defineEntity({
   name: 'ReportingRound',
@@ -267,6 +320,7 @@ export const ReportingRound = defineEntity({
     createdAt: p.datetime(),
   },
 });
+
 
 /** A level-1 union's own deadline for its children in a round (no later than the round's). */
 export const RoundPart = defineEntity({
@@ -312,4 +366,4 @@ export const UnitSubmissionEvent = defineEntity({
   },
 });
 
-export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent];
+export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent];

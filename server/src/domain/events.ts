@@ -4,6 +4,7 @@
  * so nobody hears of a change that was rolled back. Plain data: no GraphQL, no HTTP here.
  */
 import type { FigureRow } from './figures.js';
+import type { NotificationRow } from './notifications.js';
 
 export type DomainEvent =
   /** Cells written, moved through approval, or given a proposal; each row carries its union's path for filtering. */
@@ -12,6 +13,8 @@ export type DomainEvent =
   | { kind: 'discrepanciesChanged'; ids: number[] }
   /** A stage of a report generation the client follows by the job id it chose. */
   | { kind: 'reportProgress'; jobId: string; stage: string; fraction: number }
+  /** Notifications delivered (one row per recipient user); each listener hears only its own. */
+  | { kind: 'notificationAdded'; notifications: NotificationRow[] }
   /** A union's submission in a round was submitted, returned or extended (issue 14): its trail grew by one event. */
   | { kind: 'roundChanged'; roundId: number; unionCode: string; unionPath: string; change: 'SUBMITTED' | 'RETURNED' | 'EXTENDED' };
 

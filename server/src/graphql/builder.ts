@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
+import type { PackedGridCells } from '@unionhub/schema';
 import type { Context } from '../context.js';
 import { DomainError, said } from '../domain/errors.js';
 
@@ -11,6 +12,7 @@ export const builder = new SchemaBuilder<{
   AuthScopes: { authenticated: boolean; administrator: boolean };
   Scalars: {
     DateTime: { Input: string; Output: string };
+    GridCells: { Input: never; Output: PackedGridCells };
   };
 }>({
   // scope-auth outermost; federation after the plugins that wrap resolvers.
@@ -32,6 +34,17 @@ builder.scalarType('DateTime', {
   parseValue: (v) => {
     if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw new TypeError('DateTime must be an ISO-8601 string');
     return v;
+  },
+});
+
+builder.scalarType('GridCells', {
+  description:
+    'A grid row\'s cells in one value, for large reads: `{ values: [Float], versions: [Int], statuses: String, proposals: String }`, ' +
+    'each parallel to `Grid.columns`; `statuses` has one letter per column (d draft, s submitted, a approved, space: no cell) and ' +
+    '`proposals` one per column (1: a correction is pending). The same cells as `values`, `versions`, `statuses` and `proposals`.',
+  serialize: (v) => v,
+  parseValue: () => {
+    throw new TypeError('GridCells is output only');
   },
 });
 

@@ -5,7 +5,7 @@ import { readGrid, type GridColumn, type GridRow } from '../domain/grid.js';
 import { z } from 'zod';
 import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.js';
 import { len, maxItems, subtreeOf } from '../hardening/cost.js';
-import { INDICATORS, YEARS } from '@unionhub/schema';
+import { INDICATORS, YEARS, packGridCells } from '@unionhub/schema';
 
 /** Expanded unions one sheet can show: every union of levels 0–2 nationally (~1,500) with room to spare. */
 export const MAX_EXPANDED = 5_000;
@@ -48,6 +48,11 @@ const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
     values: t.floatList({ nullable: { list: false, items: true }, resolve: (r) => r.values }),
     statuses: t.field({ type: [FigureStatusEnum], nullable: { list: false, items: true }, resolve: (r) => r.statuses }),
     versions: t.intList({ description: '0 where the cell does not exist yet.', resolve: (r) => r.versions }),
+    cells: t.field({
+      type: 'GridCells',
+      description: 'The four lists above in one value (see GridCells): what the sheet reads for a whole country.',
+      resolve: (r) => packGridCells(r),
+    }),
     proposals: t.booleanList({
       description: 'A correction is pending beside the approved value (`Figure.proposedValue`). Always false where the caller reads approved figures only.',
       resolve: (r) => r.proposals,

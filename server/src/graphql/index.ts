@@ -11,6 +11,7 @@ import './report.js';
 import './export.js';
 import './import.js';
 import './download.js';
+import './notification.js';
 import './round.js';
 import { finiteFloats } from './finite.js';
 

@@ -4,7 +4,8 @@ import { Migration20261124165504 } from './Migration20261124165504_access.js';
 import { Migration20261124170850 } from './Migration20261124170850_reconciliation.js';
 import { Migration20261124203000 } from './Migration20261124203000_report_editions.js';
 import { Migration20261201220000 } from './Migration20261201220000_token_issuer.js';
-import { Migration20261202040000 } from './Migration20261202040000_reporting_round.js';
+import { Migration20261202040000 } from './Migration20261202040000_notifications.js';
+import { Migration20261202041000 } from './Migration20261202041000_reporting_round.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124162435_initial', class: Migration20261124162435 },
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261124170850_reconciliation', class: Migration20261124170850 },
   { name: 'Migration20261124203000_report_editions', class: Migration20261124203000 },
   { name: 'Migration20261201220000_token_issuer', class: Migration20261201220000 },
-  { name: 'Migration20261202040000_reporting_round', class: Migration20261202040000 },
+  { name: 'Migration20261202040000_notifications', class: Migration20261202040000 },
+  { name: 'Migration20261202041000_reporting_round', class: Migration20261202041000 },
 ];

@@ -5,7 +5,7 @@ import { queue } from './columns.js';
  * The reporting round (issue 14): rounds, the level-1 unions' own deadlines for their children,
  * extensions, and the append-only trail of submissions, returns and extensions. Users get an e-mail.
  */
-export class Migration20261202040000 extends Migration {
+export class Migration20261202041000 extends Migration {
   override async up(): Promise<void> {
     // A fresh builder per statement: one builder accumulates every statement queued on it.
     const schema = () => this.getKnex().schema;

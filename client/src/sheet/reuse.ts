@@ -1,0 +1,57 @@
+/**
+ * Loads the sheet can spare: what the rows already hold is cut down (fewer years, % achieved back to
+ * actual) or completed with one scenario (actual → % achieved), instead of loaded again. Only the rows'
+ * list is asked again where the years change (unions valid in the new years, their chevrons). The
+ * rows kept are the store's current ones, live updates included.
+ */
+import type { Column, Mode, Row } from './types.ts';
+
+/** What the rows hold: the mode and years they were loaded for. */
+export interface Held {
+  mode: Mode;
+  years: number[];
+}
+
+/**
+ * 'narrow': cut the held columns down (a rows' list is asked for the years); 'targets': add the target
+ * scenario's values for % achieved; 'actuals': load actuals and keep the held targets as % achieved's;
+ * null: load everything.
+ */
+export type Reuse = 'narrow' | 'targets' | 'actuals' | null;
+
+export function reuseOf(held: Held | null, mode: Mode, years: number[]): Reuse {
+  if (!held || !years.every((y) => held.years.includes(y))) return null;
+  if (held.mode === mode || (held.mode === 'achieved' && mode === 'actual')) return 'narrow';
+  if (mode === 'achieved') return held.mode === 'actual' ? 'targets' : 'actuals';
+  return null;
+}
+
+/** The held columns of `years`, in their order, and where each was. */
+export function cutColumns(columns: Column[], years: number[]): { columns: Column[]; at: number[] } {
+  const at = columns.flatMap((c, i) => (years.includes(c.year) ? [i] : []));
+  return { columns: at.map((i) => columns[i]!), at };
+}
+
+const pick = <T,>(list: readonly T[], at: number[]): T[] => at.map((i) => list[i]!);
+
+/** A held row with only the columns at `at`; `targets` as given (null: not % achieved). */
+export function cutRow(row: Row, at: number[], targets: (number | null)[] | null): Row {
+  return { ...row, values: pick(row.values, at), statuses: pick(row.statuses, at), versions: pick(row.versions, at), proposals: pick(row.proposals, at), targets };
+}
+
+/**
+ * The rows of a new load (`fresh`: its list, and its cells where loaded) joined with the held ones.
+ * Null when a fresh row has no held one to join (the held rows are not what the load expected).
+ */
+export function joinRows(reuse: Exclude<Reuse, null>, held: Map<string, Row>, fresh: Row[], at: number[], mode: Mode): Row[] | null {
+  const out: Row[] = [];
+  for (const r of fresh) {
+    const old = held.get(r.unionCode);
+    if (!old) return null;
+    const kept = { hasChildren: r.hasChildren, readable: r.readable, approvedOnly: r.approvedOnly };
+    if (reuse === 'narrow') out.push({ ...cutRow(old, at, mode === 'achieved' && old.targets ? pick(old.targets, at) : null), ...kept });
+    else if (reuse === 'targets') out.push({ ...cutRow(old, at, r.values), ...kept });
+    else out.push({ ...r, targets: pick(old.values, at) });
+  }
+  return out;
+}
