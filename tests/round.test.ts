@@ -182,6 +182,8 @@ describe('blockers and refusals', () => {
     const page = await unit(id, 'P06', 'reporter');
     expect(page.blockers).toHaveLength(2);
     expect(page.canSubmit).toBe(true);
+    // A viewer is told nothing of what blocks (the blockers carry discrepancies' values) and may not submit.
+    expect(await unit(id, 'P06', 'viewer')).toMatchObject({ blockers: [], canSubmit: false });
     expect(await events(id)).toBe(0);
   });
 

@@ -164,8 +164,9 @@ const ROWS: Row[] = [
   },
   {
     // Issue 14: a round's counts are for every reader of the root; a union's blockers (its discrepancies' values) only for who reads unapproved figures.
+    // (The trail's kinds are left out: SUBMITTED there is a union's package, not a figure's status.)
     field: 'reportingRound', name: 'reportingRound (a union\'s blockers and trail)', reveals: ['draftValue'], variables: () => P01,
-    query: 'query ($u: String!) { reportingRound(id: 1) { completeness(root: $u) { expected onTime cellsFilled } submissions(root: $u) { union { code } status } unit(unionCode: $u) { status blockers { kind message } history { kind by reason } } } }',
+    query: 'query ($u: String!) { reportingRound(id: 1) { completeness(root: $u) { expected onTime cellsFilled } submissions(root: $u) { union { code } status } unit(unionCode: $u) { status blockers { kind message } history { at by reason } } } }',
   },
   {
     field: 'reportingRounds', name: 'reportingRounds', reveals: [], variables: () => P01,

@@ -113,12 +113,10 @@ const UnitSubmissionRef = builder.objectRef<Unit>('UnitSubmission').implement({
     cellsApproved: t.int({ resolve: (u) => u.state.cellsApproved }),
     blockers: t.field({
       type: [BlockerRef],
-      description: 'What still blocks submitting (empty = may submit). FORBIDDEN where the caller does not read unapproved figures.',
+      description: 'What still blocks submitting (empty = may submit). Always empty for a caller who does not read unapproved figures of the union (a viewer: the blockers show discrepancies\' values; such a caller cannot submit either, see canSubmit).',
       extensions: maxItems(() => INDICATORS.length * YEARS.length * 2 + 200),
-      resolve: (u, _, ctx) => {
-        ctx.access.requireUnapproved(u.state.union.path, "a union's blockers");
-        return blockersOf(ctx.db, u.round, u.state.union);
-      },
+      // Empty rather than refused: a refusal here would void the whole round of a viewer's page (non-null fields up to it).
+      resolve: (u, _, ctx) => (ctx.access.readsUnapproved(u.state.union.path) ? blockersOf(ctx.db, u.round, u.state.union) : []),
     }),
     history: t.field({
       type: [SubmissionEventRef],
