@@ -6,15 +6,18 @@ import { Sheet } from './sheet/Sheet.tsx';
 import { Progress } from './Progress.tsx';
 import { Report } from './Report.tsx';
 import { Files } from './Exports.tsx';
+import { Rounds, type SheetCell } from './rounds/Rounds.tsx';
+import { parseRoute, useRoundsInAddress } from './rounds/route.ts';
 import { Bell } from './notifications/Bell.tsx';
 
 /** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
-type View = 'sheet' | 'progress' | 'report' | 'files';
+type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds';
 const VIEWS: { view: View; word: Word }[] = [
   { view: 'sheet', word: 'sheetView' },
   { view: 'progress', word: 'progressView' },
   { view: 'report', word: 'reportView' },
   { view: 'files', word: 'filesView' },
+  { view: 'rounds', word: 'round.view' },
 ];
 
 export function App() {
@@ -25,9 +28,12 @@ export function App() {
     document.documentElement.lang = lang;
   }, [lang]);
   const [signedIn, setSignedIn] = useState(csrfToken() !== '');
-  const [view, setView] = useState<View>('sheet');
-  // Where the sheet opens: a unit code (its ancestors are expanded) and the years to show.
-  const [sheetAt, setSheetAt] = useState<{ unionCode: string; year: number } | null>(null);
+  const [view, setView] = useState<View>(() => (parseRoute(location.hash) ? 'rounds' : 'sheet'));
+  // A round's link (#/rounds/…, as a reminder carries) opens its tab.
+  const openRounds = useCallback(() => setView('rounds'), []);
+  useRoundsInAddress(view === 'rounds', openRounds);
+  // Where the sheet opens: a unit code (its ancestors are expanded) and the years to show; from a round's blocker, the cell.
+  const [sheetAt, setSheetAt] = useState<SheetCell | null>(null);
   // Stable: the sheet's loads depend on it.
   const signedOut = useCallback(() => setSignedIn(false), []);
   const signOut = async () => {
@@ -53,9 +59,18 @@ export function App() {
         {signedIn && <button type="button" onClick={signOut}>{t('signOut', lang)}</button>}
       </header>
       {!signedIn && <SignIn lang={lang} onSignedIn={() => setSignedIn(true)} />}
-      {signedIn && view === 'sheet' && <Sheet key={sheetAt ? `${sheetAt.unionCode}|${sheetAt.year}` : 'home'} lang={lang} at={sheetAt} onSignedOut={signedOut} />}
+      {signedIn && view === 'sheet' && <Sheet key={sheetAt ? `${sheetAt.unionCode}|${sheetAt.year}|${sheetAt.indicatorCode ?? ''}|${sheetAt.scenario ?? ''}` : 'home'} lang={lang} at={sheetAt} onSignedOut={signedOut} />}
       {signedIn && view === 'report' && <Report lang={lang} />}
       {signedIn && view === 'files' && <Files lang={lang} />}
+      {signedIn && view === 'rounds' && (
+        <Rounds
+          lang={lang}
+          onOpenSheet={(cell) => {
+            setSheetAt(cell);
+            setView('sheet');
+          }}
+        />
+      )}
       {signedIn && view === 'progress' && (
         <Progress
           lang={lang}

@@ -46,8 +46,16 @@ const columnLabel = (indicators: { code: string; label: string }[], column: stri
 /** The programme period a year belongs to: the sheet's default range. */
 const periodRange = (year: number): Years => (year > 2017 ? { from: 2018, to: 2023 } : { from: 2013, to: 2017 });
 
-const initialState = (at: { unionCode: string; year: number } | null): SheetState => ({
-  mode: 'actual',
+/** Where the sheet opens: a unit's year (from the progress view) or one cell (a round's blocker). */
+export interface SheetAt {
+  unionCode: string;
+  year: number;
+  indicatorCode?: string;
+  scenario?: 'ACTUAL' | 'TARGET';
+}
+
+const initialState = (at: SheetAt | null): SheetState => ({
+  mode: at?.scenario === 'TARGET' ? 'target' : 'actual',
   range: periodRange(at?.year ?? 2013),
   columns: [],
   rows: new Map(),
@@ -67,7 +75,7 @@ const initialState = (at: { unionCode: string; year: number } | null): SheetStat
   pendingFocus: null,
 });
 
-export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { unionCode: string; year: number } | null; onSignedOut: () => void }) {
+export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: SheetAt | null; onSignedOut: () => void }) {
   const [store] = useState(() => createSheetStore(initialState(at)));
   const [api, setApi] = useState<GridApi<Row> | null>(null);
   const fail = useCallback(
@@ -98,12 +106,12 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: { uni
   const focus = useFocus(store, api, indicators);
   const repaint = useRepaint(store, api);
 
-  // At a unit (from the progress view): its ancestors expanded and its cell of the year focused.
+  // At a unit (from the progress view): its ancestors expanded and its cell of the year focused; at a round's blocker, that cell.
   const openedRef = useRef(false);
   useEffect(() => {
     if (!at || openedRef.current) return;
     openedRef.current = true;
-    void tree.reveal(at.unionCode, { year: at.year });
+    void tree.reveal(at.unionCode, at.indicatorCode ? { colId: `${at.indicatorCode}|${at.year}` } : { year: at.year });
   }, [at, tree]);
 
   const mode = useSheet(store, (s) => s.mode);

@@ -10,7 +10,8 @@ import { DOWNLOAD_TICKET_SECRET } from '../config.js';
 
 export const TICKET_PARAM = 'ticket';
 /** The file endpoints a ticket may open (GET/HEAD downloads); never GraphQL or the imports. */
-const DOWNLOAD_PATH = /^\/(exports|reports)\/[^/]+$/;
+// A round's chase list too (issue 14: /files/rounds/<id>/chase.xlsx|csv, round-http.ts).
+const DOWNLOAD_PATH = /^\/(exports|reports)\/[^/]+$|^\/files\/rounds\/\d{1,9}\/chase\.(xlsx|csv)$/;
 const MAX_PATH = 2_048;
 
 /**
