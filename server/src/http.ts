@@ -85,6 +85,17 @@ export async function callerContext(db: Knex, bus: EventBus, req: IncomingMessag
   return ctx;
 }
 
+/** A generated file as the answer to a GET (or just its headers to a HEAD), never cached. */
+export function sendFile(req: IncomingMessage, res: ServerResponse, file: { bytes: Uint8Array; filename: string; asciiFilename: string }, contentType: string): void {
+  res.writeHead(200, {
+    'content-type': contentType,
+    'content-length': file.bytes.length,
+    'content-disposition': contentDisposition(file.filename, file.asciiFilename),
+    'cache-control': 'private, no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : file.bytes);
+}
+
 export function contentDisposition(filename: string, asciiFilename: string): string {
   const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${asciiFilename.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encoded}`;

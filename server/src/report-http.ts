@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';
 import type { EventBus } from './events.js';
 import { DomainError } from './domain/errors.js';
-import { callerContext, contentDisposition, sendError } from './http.js';
+import { callerContext, sendError, sendFile } from './http.js';
 import { editionFile, FILE_TYPES, type EditionFileKind } from './domain/editions.js';
 
 export async function handleReportDownload(db: Knex, bus: EventBus, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -19,13 +19,7 @@ export async function handleReportDownload(db: Knex, bus: EventBus, req: Incomin
     const ctx = await callerContext(db, bus, req, url);
     const kind = m[2] as EditionFileKind;
     const file = await editionFile(db, Number(m[1]), kind, ctx.access);
-    res.writeHead(200, {
-      'content-type': FILE_TYPES[kind],
-      'content-length': file.bytes.length,
-      'content-disposition': contentDisposition(file.filename, file.asciiFilename),
-      'cache-control': 'private, no-store',
-    });
-    res.end(req.method === 'HEAD' ? undefined : file.bytes);
+    sendFile(req, res, file, FILE_TYPES[kind]);
   } catch (e) {
     sendError(res, e);
   }

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/knex';
 import type { EventBus } from './events.js';
 import { DomainError } from './domain/errors.js';
-import { callerContext, contentDisposition, sendError } from './http.js';
+import { callerContext, sendError, sendFile } from './http.js';
 import { chaseList, requireRound } from './domain/rounds.js';
 import { chaseFile, CHASE_TYPES, type ChaseFileKind } from './domain/round-files.js';
 
@@ -25,13 +25,7 @@ export async function handleChaseDownload(db: Knex, bus: EventBus, req: Incoming
     const entries = await chaseList(db, ctx.access, round, root, at);
     const kind = m[2] as ChaseFileKind;
     const file = await chaseFile(kind, round, root, entries, at);
-    res.writeHead(200, {
-      'content-type': CHASE_TYPES[kind],
-      'content-length': file.bytes.length,
-      'content-disposition': contentDisposition(file.filename, file.asciiFilename),
-      'cache-control': 'private, no-store',
-    });
-    res.end(req.method === 'HEAD' ? undefined : file.bytes);
+    sendFile(req, res, file, CHASE_TYPES[kind]);
   } catch (e) {
     sendError(res, e);
   }
