@@ -30,9 +30,12 @@ export function groupConcat(db: Db, expr: string, separator: string, orderBy?: s
  * A float column as text that reads back as the same double (to pack it into a string), null
  * staying null: SQLite's plain text form keeps 15 digits and printf without "!" 16, 17 always
  * round-trip (and printf turns NULL into "0.0"); PostgreSQL's text form is exact (since v12).
+ * (-0 reads back as 0.)
  */
 export function numberText(db: Db, column: string): string {
-  return dialectOf(db) === 'postgresql' ? `cast(${column} as text)` : `case when ${column} is null then null else printf('%!.17g', ${column}) end`;
+  if (dialectOf(db) === 'postgresql') return `cast(${column} as text)`;
+  // Whole numbers (nearly every count) through the integer's text: exact, and half the cost of printf.
+  return `case when ${column} is null then null when ${column} = cast(${column} as integer) and abs(${column}) < 9e15 then cast(cast(${column} as integer) as text) else printf('%!.17g', ${column}) end`;
 }
 
 /** A datetime column as text inside SQL (to pack it into a string): epoch ms on SQLite, timestamptz text on PostgreSQL; `isoTime` reads both. */
