@@ -38,6 +38,23 @@ const editCell = async (page: Page, row: string, col: string, text: string) => {
 };
 
 describe('sheet: what a user hit', () => {
+  it("a colleague's save under an open editor neither ends the edit nor calls the half-typed text a mistake", async () => {
+    const page = await openSheet(browser, s.url, 'reporter.backan', 'reporter-demo-2026', 'P06-H02');
+    await editCell(page, 'P06-H02', 'workers|2015', '1.');
+    await setValue('P06-H02', 'workers', 2016, 4242, 'admin');
+    await expect.poll(() => page.locator('.ag-row[row-id="P06-H02"] [col-id="workers|2016"]').first().textContent()).toBe('4.242');
+    expect(await page.locator('.ag-cell-inline-editing input').count()).toBe(1);
+    expect(await page.locator('[role=status], [role=alert]').allTextContents()).not.toContainEqual(expect.stringContaining('không phải là số'));
+    await page.keyboard.type('234');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await figure('P06-H02', 'workers', 2015)).value).toBe(1234);
+    // A text that is no number is still said, once its edit ends.
+    await editCell(page, 'P06-H02', 'workers|2017', '12a');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[role=status], [role=alert]').allTextContents()).toContainEqual(expect.stringContaining('"12a" không phải là số'));
+    await page.close();
+  });
+
   it('sorts by a column within each parent: children stay under their own union', async () => {
     const page = await openSheet(browser, s.url, 'admin', 'admin-demo-2026', 'P06-H01');
     await page.locator('.ag-row[row-id="P01"] .chevron').click();

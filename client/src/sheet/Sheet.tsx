@@ -12,7 +12,7 @@ import { CellPanel } from '../CellPanel.tsx';
 import { UnionPicker } from '../UnionPicker.tsx';
 import { failureText } from '../messages.ts';
 import { yearsOf, type Years } from '../YearRange.tsx';
-import { notANumber, t, type Lang } from '../i18n.ts';
+import { t, type Lang } from '../i18n.ts';
 import { createSheetStore, useSheet } from './store.ts';
 import { ancestorsOf, can, canAnywhere } from './permissions.ts';
 import { buildColumns, columnIndex } from './columns.tsx';
@@ -31,6 +31,7 @@ import { useKeys, suppressOurKeys } from './useKeys.ts';
 import { useFind } from './useFind.ts';
 import { useFocus } from './useFocus.ts';
 import { useRepaint } from './useRepaint.ts';
+import { useBadInput } from './useBadInput.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { FindBar } from './FindBar.tsx';
 import { Legend } from './Legend.tsx';
@@ -73,6 +74,7 @@ const initialState = (at: SheetAt | null): SheetState => ({
   todo: null,
   editing: null,
   pendingFocus: null,
+  badInput: null,
 });
 
 export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: SheetAt | null; onSignedOut: () => void }) {
@@ -105,6 +107,7 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: Sheet
   const { onKeyDown } = useKeys(store, api, keyActions);
   const focus = useFocus(store, api, indicators);
   const repaint = useRepaint(store, api);
+  const badInput = useBadInput(store, lang);
 
   // At a unit (from the progress view): its ancestors expanded and its cell of the year focused; at a round's blocker, that cell.
   const openedRef = useRef(false);
@@ -128,8 +131,8 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: Sheet
   const unreadable = useMemo(() => [...rows.values()].some((r) => !r.readable), [rows]);
   const visible = useMemo(() => visibleRows(rows, expanded, todo, filter), [rows, expanded, todo, filter]);
   const colDefs = useMemo(
-    () => buildColumns({ indicators, columns, lang, mode, years, store, canEdit: (r) => allowed('edit', r.unionCode), onToggle: (u) => void toggle(u), onBadNumber: (input) => store.set({ message: { kind: 'error', text: notANumber(input, lang) } }) }),
-    [indicators, columns, lang, mode, years, store, allowed, toggle],
+    () => buildColumns({ indicators, columns, lang, mode, years, store, canEdit: (r) => allowed('edit', r.unionCode), onToggle: (u) => void toggle(u), onParsed: badInput.onParsed }),
+    [indicators, columns, lang, mode, years, store, allowed, toggle, badInput.onParsed],
   );
 
   const onCellEditingStarted = useCallback(
@@ -187,7 +190,10 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: Sheet
             }}
             onCellEditingStarted={onCellEditingStarted}
             onCellValueChanged={onCellValueChanged}
-            onCellEditingStopped={repaint.onEditingStopped}
+            onCellEditingStopped={() => {
+              repaint.onEditingStopped();
+              badInput.onEditingStopped();
+            }}
             onCellMouseDown={selection.onCellMouseDown}
             onCellMouseOver={selection.onCellMouseOver}
             onCellFocused={(e) => {

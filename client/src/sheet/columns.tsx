@@ -19,7 +19,8 @@ export interface ColumnInputs {
   store: SheetStore;
   canEdit: (row: Row) => boolean;
   onToggle: (unionCode: string) => void;
-  onBadNumber: (input: string) => void;
+  /** What the parser made of an edit's text: the text when it is no number, else null (said when the edit ends). */
+  onParsed: (badInput: string | null) => void;
 }
 
 /** Wide enough for a national total (11.788.512) and, with one year, for the indicator's name. */
@@ -60,7 +61,7 @@ function unitColumn({ lang, onToggle }: ColumnInputs): ColDef<Row> {
 }
 
 function yearColumn(ind: Indicator, year: number, i: number, inputs: ColumnInputs): ColDef<Row> {
-  const { mode, store, canEdit, onBadNumber, years } = inputs;
+  const { mode, store, canEdit, onParsed, years } = inputs;
   const key = (r: Row | undefined) => cellKey(r?.unionCode ?? '', ind.code, year);
   return {
     colId: `${ind.code}|${year}`,
@@ -79,9 +80,8 @@ function yearColumn(ind: Indicator, year: number, i: number, inputs: ColumnInput
     valueFormatter: (p) => formatViNumber(p.value as number | null, mode === 'achieved' || ind.computed ? 1 : 2),
     valueParser: (p: ValueParserParams<Row>) => {
       const parsed = parseViNumber(String(p.newValue ?? ''));
-      if (parsed.ok) return parsed.value;
-      onBadNumber(String(p.newValue ?? ''));
-      return p.oldValue;
+      onParsed(parsed.ok ? null : String(p.newValue ?? ''));
+      return parsed.ok ? parsed.value : p.oldValue;
     },
     editable: (p) => mode !== 'achieved' && !ind.computed && p.data!.statuses[i] !== 'APPROVED' && canEdit(p.data!),
     // The edit lands in the row at once; the save confirms it or puts the old value back.
