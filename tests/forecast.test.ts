@@ -44,6 +44,13 @@ describe('methods and the choice between them', () => {
     expect(chosenForecast(r).at(-1)!.value).toBe(Math.round(10_000 * 1.08 ** (2023 - 2013)));
   });
 
+  it('breaks a tie in error by the simpler method: a flat series is every method\'s exact fit', () => {
+    const r = forecastSeries(series([500, 500, 500, 500, 500]));
+    expect(r.methods.map((m) => m.mape)).toEqual([0, 0, 0]);
+    expect(r.chosen).toBe('linear');
+    expect(chosenForecast(r).every((p) => p.value === 500)).toBe(true);
+  });
+
   it('prefers damped Holt on a series whose growth fades', () => {
     // Increments 2000, 1200, 720, 432: each year keeps 60 % of the previous year's growth.
     const r = forecastSeries(series([10_000, 12_000, 13_200, 13_920, 14_352]));
