@@ -58,6 +58,22 @@ describe('methods and the choice between them', () => {
     const holt = method(r, 'holt');
     for (const other of ['linear', 'cagr']) expect(holt.mape!).toBeLessThan(method(r, other).mape!);
     expect(holt.parameters!.phi).toBeLessThan(1);
+    // The horizon by hand from the chosen parameters: level + (phi + … + phi^h) · trend.
+    const { alpha, beta, phi } = holt.parameters as { alpha: number; beta: number; phi: number };
+    const ys = [10_000, 12_000, 13_200, 13_920, 14_352];
+    let level = ys[0]!;
+    let trend = ys[1]! - ys[0]!;
+    for (const y of ys.slice(1)) {
+      const next = alpha * y + (1 - alpha) * (level + phi * trend);
+      trend = beta * (next - level) + (1 - beta) * phi * trend;
+      level = next;
+    }
+    const expected = horizon.map((year) => {
+      let damp = 0;
+      for (let h = 1; h <= year - 2017; h++) damp += phi ** h;
+      return { year, value: Math.round(level + damp * trend) };
+    });
+    expect(holt.forecast).toEqual(expected);
   });
 
   it('scores the backtest by MAPE exactly as the definition computes it by hand', () => {
@@ -102,6 +118,8 @@ describe('methods and the choice between them', () => {
     const gap = forecastSeries(series([100, null, 120, 130, 140]));
     expect(gap.chosen).toBe('linear');
     expect(chosenForecast(gap)[0]).toEqual({ year: 2018, value: 150 });
+    // Holt steps year by year: the missing 2014 is interpolated, as if it had been reported as 110.
+    expect(method(gap, 'holt').forecast).toEqual(method(forecastSeries(series([100, 110, 120, 130, 140])), 'holt').forecast);
   });
 
   it('explains the choice in Vietnamese and English from its numbers', () => {
