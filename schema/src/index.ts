@@ -11,3 +11,4 @@ export * from './messages.js';
 export * from './grid-cells.js';
 export * from './reminders.js';
 export * from './rounds.js';
+export * from './forecast.js';

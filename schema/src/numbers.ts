@@ -37,3 +37,16 @@ export function parseViNumber(input: string): ParsedNumber {
   const value = Number(`${sign}${intPart!.replace(/\./g, '')}${frac ? `.${frac}` : ''}`);
   return Number.isFinite(value) ? { ok: true, value } : { ok: false, error: `"${input}" is not a number` };
 }
+
+const enFormatters = new Map<number, Intl.NumberFormat>();
+
+/** en-US numbers (1,234,567.5), for English text built from data (e.g. the forecast's explanation). */
+export function formatEnNumber(value: number | null | undefined, maxFractionDigits = 2): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '';
+  let f = enFormatters.get(maxFractionDigits);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { maximumFractionDigits: maxFractionDigits });
+    enFormatters.set(maxFractionDigits, f);
+  }
+  return f.format(value);
+}
