@@ -65,7 +65,8 @@ export function defaultBackupFile(dir: string, kind: DatabaseTarget['kind'], at 
   return join(dir, `unionhub-${at.toISOString().replace(/[:.]/g, '-')}.${kind === 'sqlite' ? 'sqlite' : 'pgdump'}`);
 }
 
-async function withDb<T>(target: DatabaseTarget, fn: (db: Db) => Promise<T>): Promise<T> {
+/** `fn` on a connection to `target` that runs no migration (a backup or restore must not change what it reads). */
+export async function withDb<T>(target: DatabaseTarget, fn: (db: Db) => Promise<T>): Promise<T> {
   const options = ormOptions(target);
   const orm = await MikroORM.init(target.kind === 'postgresql' ? { ...options, pool: { min: 0, max: 1 } } : options);
   try {
