@@ -74,6 +74,19 @@ let manifest: Manifest;
 
 describe('backup and restore', () => {
   it('takes a backup in the middle of a write load that restores to one consistent moment', async () => {
+    // A long reader beside the load (an export, say) holds its snapshot throughout: on SQLite no checkpoint can move the
+    // load into the main file, so a copy of that file would miss it; the backup must read through the WAL.
+    let endReader = () => {};
+    const readerDone = new Promise<void>((ok) => (endReader = ok));
+    let readerStarted = false;
+    const reader = withDb({ kind: databaseKind(), location: s.file }, (db) =>
+      db.transaction(async (trx) => {
+        await trx.raw('select count(*) from figure_revision');
+        readerStarted = true;
+        await readerDone;
+      }),
+    );
+    await expect.poll(() => readerStarted).toBe(true);
     const rounds = WRITERS.map(() => 0);
     let stopAt: number[] | null = null;
     const writers = WRITERS.map(async (unionCode, w) => {
@@ -88,11 +101,15 @@ describe('backup and restore', () => {
     // The backup starts once every writer has committed batches, and writers keep going past its end.
     await expect.poll(() => Math.min(...rounds), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     backupFile = join(dir, 'live.backup');
+    // Every batch answered before the backup began must be in it.
+    const answeredBefore = [...rounds];
     const taken = await script('backup', [backupFile], s.file);
     expect(taken.err).toBe('');
     expect(taken.code).toBe(0);
     stopAt = rounds.map((r) => r + 2);
     await Promise.all(writers);
+    endReader();
+    await reader;
     manifest = JSON.parse(readFileSync(manifestPath(backupFile), 'utf8')) as Manifest;
     expect(manifest).toMatchObject({ format: 'unionhub-backup/1', kind: databaseKind(), schemaVersion: expect.stringMatching(/^Migration\d+_/) });
     expect(manifest.tables.figure).toBeGreaterThan(400_000);
@@ -122,8 +139,8 @@ describe('backup and restore', () => {
         expect(cells).toHaveLength(INDICATORS.length);
         const r = cells[0]!.version as number;
         expect(cells.map((c) => [Number(c.value), c.version])).toEqual(cells.map(() => [marker(w, r), r]));
-        // A moment inside the load: after the batches seen before the backup began, before the last ones.
-        expect(r).toBeGreaterThanOrEqual(2);
+        // A moment inside the load: after the batches answered before the backup began, before the last ones.
+        expect(r).toBeGreaterThanOrEqual(answeredBefore[w]!);
         expect(r).toBeLessThan(rounds[w]!);
         // And each earlier batch left exactly one revision per cell.
         const revisions = await sql(
@@ -171,8 +188,5 @@ describe('backup and restore', () => {
     expect(error).toBeInstanceOf(BackupRefusal);
     expect((error as BackupRefusal).reason).toBe('NOT_EMPTY');
     expect(await s.sql('select count(*) as n from figure_revision')).toEqual(before);
-
-    // The untouched backup still restores into that empty target.
-    await expect(restoreBackup(backupFile, target)).resolves.toMatchObject({ sha256: manifest.sha256 });
   }, 60_000);
 });
