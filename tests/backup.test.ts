@@ -167,7 +167,7 @@ describe('backup and restore', () => {
     // One flipped byte in the middle of the data file: refused by the script, exit code 2.
     const damaged = copy('damaged.backup');
     const bytes = readFileSync(damaged);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
     writeFileSync(damaged, bytes);
     const target = await emptyTarget();
     const refused = await script('restore', [damaged], target.location);
