@@ -159,6 +159,8 @@ export const settingsSchema = z.object({
   /** An ISO-8601 instant the server's clock stands at when it starts (and runs on from): a demo or a test before or after a
    *  round's deadline (issue 14). Unset: real time. Read only here; the domain gets a `now()`. */
   CLOCK: z.string().optional().refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'an ISO-8601 instant such as 2017-12-08T09:00:00+07:00'),
+  /** Where `pnpm backup` writes its files when not given a path (domain/backup.ts). */
+  BACKUP_DIR: z.string().default(resolve(REPO_ROOT, 'data/backups')).transform((v) => resolve(v)),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
