@@ -3,17 +3,18 @@
  * The grid's paste and the XLSX import both parse with `parseViNumber`, so a value
  * copied from Excel in a Vietnamese locale reads the same everywhere.
  */
-const formatters = new Map<number, Intl.NumberFormat>();
-
-export function formatViNumber(value: number | null | undefined, maxFractionDigits = 2): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '';
-  let f = formatters.get(maxFractionDigits);
-  if (!f) {
-    f = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: maxFractionDigits });
-    formatters.set(maxFractionDigits, f);
-  }
-  return f.format(value);
+/** A formatter per locale and number of decimals, made once. */
+function formatterOf(locale: 'vi-VN' | 'en-US') {
+  const made = new Map<number, Intl.NumberFormat>();
+  return (value: number | null | undefined, maxFractionDigits = 2): string => {
+    if (value === null || value === undefined || Number.isNaN(value)) return '';
+    let f = made.get(maxFractionDigits);
+    if (!f) made.set(maxFractionDigits, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: maxFractionDigits })));
+    return f.format(value);
+  };
 }
+
+export const formatViNumber = formatterOf('vi-VN');
 
 export type ParsedNumber = { ok: true; value: number | null } | { ok: false; error: string };
 
@@ -38,15 +39,5 @@ export function parseViNumber(input: string): ParsedNumber {
   return Number.isFinite(value) ? { ok: true, value } : { ok: false, error: `"${input}" is not a number` };
 }
 
-const enFormatters = new Map<number, Intl.NumberFormat>();
-
 /** en-US numbers (1,234,567.5), for English text built from data (e.g. the forecast's explanation). */
-export function formatEnNumber(value: number | null | undefined, maxFractionDigits = 2): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '';
-  let f = enFormatters.get(maxFractionDigits);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { maximumFractionDigits: maxFractionDigits });
-    enFormatters.set(maxFractionDigits, f);
-  }
-  return f.format(value);
-}
+export const formatEnNumber = formatterOf('en-US');
