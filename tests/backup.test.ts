@@ -41,10 +41,10 @@ const INDICATORS = [
 /** Writer w's batch number r writes this to all its cells. */
 const marker = (w: number, r: number) => (w + 1) * 10_000 + r;
 
-/** A script as a user runs it: `npx tsx server/src/tools/<name>.ts …` with DATABASE_URL. */
+/** A script as `pnpm backup|restore` runs it (tsx over the script) with DATABASE_URL; straight through node, so npm's own warnings are not in its output. */
 function script(name: 'backup' | 'restore', args: string[], databaseUrl: string): Promise<{ code: number; out: string; err: string }> {
   return new Promise((ok) => {
-    execFile('npx', ['tsx', `server/src/tools/${name}.ts`, ...args], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } }, (e, out, err) =>
+    execFile(process.execPath, ['--import', 'tsx', `server/src/tools/${name}.ts`, ...args], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } }, (e, out, err) =>
       ok({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, out, err }),
     );
   });

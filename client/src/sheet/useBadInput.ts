@@ -8,7 +8,8 @@ import type { SheetStore } from './store.ts';
 
 export function useBadInput(store: SheetStore, lang: Lang) {
   /** What the grid's parser last made of the editor's text: null when it was a number. */
-  const onParsed = useCallback((bad: string | null) => store.set({ badInput: bad }), [store]);
+  // Set only when it changes: the grid parses inside its own updates, and every set wakes the sheet's listeners.
+  const onParsed = useCallback((bad: string | null) => void (store.get().badInput !== bad && store.set({ badInput: bad })), [store]);
   const onEditingStopped = useCallback(() => {
     const bad = store.get().badInput;
     if (bad !== null) store.set({ badInput: null, message: { kind: 'error', text: notANumber(bad, lang) } });

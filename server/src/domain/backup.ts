@@ -11,6 +11,7 @@
  * Restore refuses (BackupRefusal, nothing written) a file whose checksum or schema version does
  * not match, or a target that is not empty; afterwards it checks the counts against the manifest.
  */
+import { childEnv } from '../config.js';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, copyFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -116,7 +117,7 @@ export function pgTool(name: 'pg_dump' | 'pg_restore'): string {
 /** A connection URL for the PostgreSQL tools, its password in PGPASSWORD (not on a command line others can read). */
 function pgConnection(url: string): { url: string; env: NodeJS.ProcessEnv } {
   const u = new URL(url);
-  const env = { ...process.env };
+  const env = childEnv();
   if (u.password) {
     env.PGPASSWORD = decodeURIComponent(u.password);
     u.password = '';
