@@ -194,7 +194,6 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: Sheet
               repaint.onEditingStopped();
               badInput.onEditingStopped();
             }}
-            onCellMouseDown={selection.onCellMouseDown}
             onCellMouseOver={selection.onCellMouseOver}
             onCellFocused={(e) => {
               selection.onCellFocused(e);

@@ -4,7 +4,7 @@
  * events themselves, so a click that never moved cannot leave the sheet "dragging".
  */
 import { useCallback, useEffect, useRef } from 'react';
-import type { CellFocusedEvent, CellMouseDownEvent, CellMouseOverEvent, GridApi } from 'ag-grid-community';
+import type { CellFocusedEvent, CellMouseOverEvent, GridApi } from 'ag-grid-community';
 import { rangeOf, type Point, type Range } from '../ranges.ts';
 import type { SheetStore } from './store.ts';
 import type { Row } from './types.ts';
@@ -27,10 +27,9 @@ const onFillCorner = (e: MouseEvent) => {
 };
 
 export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill: (source: Range, target: Range) => void) {
-  // Facts of the input devices, not copies of state: whether the last key came with Shift, whether a button is down.
   // Facts of the input devices, not copies of state: whether the last key came with Shift, and the cell
-  // a pointer last went down on (the grid reports that focus later, after the mouse is up, and its
-  // mousedown event after that: the mousedown handler selects, so that focus must not replace it).
+  // a pointer last went down on (the grid reports that focus later, after the mouse is up: the pointer
+  // already selected, so that focus must not replace it).
   const inputRef = useRef<{ shift: boolean; pressed: { row: number; colId: string } | null }>({ shift: false, pressed: null });
   const displayedIndex = useCallback((colId: string) => api?.getAllDisplayedColumns().findIndex((c) => c.getColId() === colId) ?? -1, [api]);
 
@@ -51,21 +50,6 @@ export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill
     const cols = api.getAllDisplayedColumns().length - 1;
     store.set((s) => ({ selection: { ...s.selection, anchor: { row: 0, col: 1 }, corner: { row: rows, col: cols }, ranges: [{ r1: 0, r2: rows, c1: 1, c2: cols }] } }));
   }, [api, store]);
-
-  const onCellMouseDown = useCallback(
-    (e: CellMouseDownEvent<Row>) => {
-      const ev = e.event as MouseEvent;
-      const at = { row: e.rowIndex ?? 0, col: displayedIndex(e.column.getColId()) };
-      const last = store.get().selection.ranges.at(-1);
-      if (last && onFillCorner(ev)) {
-        ev.preventDefault();
-        return store.set((s) => ({ selection: { ...s.selection, drag: 'fill', fillTo: last } }));
-      }
-      store.set((s) => ({ selection: { ...s.selection, drag: 'select' } }));
-      select(at, ev.shiftKey ? 'extend' : ev.ctrlKey || ev.metaKey ? 'add' : 'replace');
-    },
-    [store, select, displayedIndex],
-  );
 
   const onCellMouseOver = useCallback(
     (e: CellMouseOverEvent<Row>) => {
@@ -97,10 +81,21 @@ export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill
   useEffect(() => {
     // Capture phase at pointerdown: seen before the grid moves the focus, so a click's focus event is known as the mouse's.
     const input = inputRef.current;
+    // The click selects at pointerdown, in the capture phase: the grid's own cellMouseDown comes after the
+    // mouse is up, and keys typed right after a click (Shift+→, Ctrl+R) must already see the clicked cell.
     const down = (e: PointerEvent) => {
       const cell = (e.target as HTMLElement | null)?.closest?.('.ag-cell');
       const row = cell?.closest('.ag-row')?.getAttribute('row-index');
       input.pressed = cell && row != null ? { row: Number(row), colId: cell.getAttribute('col-id') ?? '' } : null;
+      if (!input.pressed || e.button !== 0) return;
+      const last = store.get().selection.ranges.at(-1);
+      if (last && onFillCorner(e)) return store.set((s) => ({ selection: { ...s.selection, drag: 'fill', fillTo: last } }));
+      store.set((s) => ({ selection: { ...s.selection, drag: 'select' } }));
+      select({ row: input.pressed.row, col: displayedIndex(input.pressed.colId) }, e.shiftKey ? 'extend' : e.ctrlKey || e.metaKey ? 'add' : 'replace');
+    };
+    // On the fill handle the press drags the fill: no text selection, no focus move.
+    const fillPress = (e: MouseEvent) => {
+      if (onFillCorner(e) && store.get().selection.drag === 'fill') e.preventDefault();
     };
     const up = () => {
       const { drag, fillTo, ranges } = store.get().selection;
@@ -115,14 +110,16 @@ export function useSelection(store: SheetStore, api: GridApi<Row> | null, onFill
     // Whether the key that moved the focus came with Shift, read at its keydown (the focus event comes later).
     const keys = (e: KeyboardEvent) => (input.shift = e.shiftKey);
     window.addEventListener('pointerdown', down, true);
+    window.addEventListener('mousedown', fillPress, true);
     window.addEventListener('mouseup', up, true);
     window.addEventListener('keydown', keys, true);
     return () => {
       window.removeEventListener('pointerdown', down, true);
+      window.removeEventListener('mousedown', fillPress, true);
       window.removeEventListener('mouseup', up, true);
       window.removeEventListener('keydown', keys, true);
     };
-  }, [store, onFill]);
+  }, [store, onFill, select, displayedIndex]);
 
-  return { select, selectAll, onCellMouseDown, onCellMouseOver, onCellFocused };
+  return { select, selectAll, onCellMouseOver, onCellFocused };
 }
