@@ -7,7 +7,8 @@ import { RULES, type Scenario } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { indicatorIds, isoTime, pathRange, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
-import { discrepancyQuery, loadTree, toDiscrepancy, type DiscrepancyRow } from './reconcile.js';
+import { discrepancyQuery, toDiscrepancy, type DiscrepancyRow } from './reconcile.js';
+import { loadTree } from './rule-sources.js';
 import type { WithEvents } from './events.js';
 import { involvedIndicators } from './rules.js';
 

@@ -4,121 +4,12 @@
  * with the stored ones: new → open; gone → resolved; back after being resolved (or changed
  * after being accepted/waived) → re-opened. Every state change leaves a revision.
  */
-import { FIRST_YEAR, RULES, type Scenario } from '@unionhub/schema';
-import { cacheKey, existsIn, indicatorIds, insertChunked, isoTime, type Db } from './db.js';
+import { RULES, type Scenario } from '@unionhub/schema';
+import { indicatorIds, insertChunked, isoTime, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
 import { discrepanciesChanged, type WithEvents } from './events.js';
-import { allChecks, checksAfterWrite, covers, evaluate, instanceKey, type CellSource, type Check, type Found, type Tree, type UnitInfo } from './rules.js';
-
-// ---------- the hierarchy as the rules see it (cached: unions do not change while serving) ----------
-
-class UnionTree implements Tree {
-  private readonly byId = new Map<number, UnitInfo>();
-  private readonly kids = new Map<number, UnitInfo[]>();
-  private readonly preds = new Map<string, number[]>();
-  private readonly succs = new Map<string, number[]>();
-  constructor(units: UnitInfo[], successions: { predecessorId: number; successorId: number; year: number }[]) {
-    for (const u of units) {
-      this.byId.set(u.id, u);
-      if (u.parentId !== null) (this.kids.get(u.parentId) ?? this.kids.set(u.parentId, []).get(u.parentId)!).push(u);
-    }
-    for (const s of successions) {
-      const p = `${s.successorId}|${s.year}`;
-      const q = `${s.predecessorId}|${s.year}`;
-      (this.preds.get(p) ?? this.preds.set(p, []).get(p)!).push(s.predecessorId);
-      (this.succs.get(q) ?? this.succs.set(q, []).get(q)!).push(s.successorId);
-    }
-  }
-  get units(): UnitInfo[] {
-    return [...this.byId.values()];
-  }
-  unit(id: number) {
-    return this.byId.get(id);
-  }
-  private readonly kidsInYear = new Map<string, UnitInfo[]>();
-  children(id: number, year: number) {
-    const key = `${id}|${year}`;
-    let list = this.kidsInYear.get(key);
-    if (!list) {
-      list = (this.kids.get(id) ?? []).filter((c) => existsIn(c, year));
-      this.kidsInYear.set(key, list);
-    }
-    return list;
-  }
-  allChildren(id: number) {
-    return this.kids.get(id) ?? [];
-  }
-  predecessors(id: number, year: number) {
-    return this.preds.get(`${id}|${year}`) ?? [];
-  }
-  successors(id: number, year: number) {
-    return this.succs.get(`${id}|${year}`) ?? [];
-  }
-}
-
-// Unions and successions do not change while serving (they are seeded), so one tree per database.
-const trees = new WeakMap<object, Promise<UnionTree>>();
-export function loadTree(db: Db): Promise<UnionTree> {
-  let t = trees.get(cacheKey(db));
-  if (!t) {
-    t = (async () => {
-      const units: UnitInfo[] = await db('trade_union').select('id', 'code', 'parent_id as parentId', 'valid_from as validFrom', 'valid_to as validTo');
-      const successions = await db('union_succession').select('predecessor_id as predecessorId', 'successor_id as successorId', 'year');
-      return new UnionTree(units, successions);
-    })();
-    const key = cacheKey(db);
-    trees.set(key, t);
-    t.catch(() => trees.delete(key)); // a failed read (say, in an aborted transaction) is not kept
-  }
-  return t;
-}
-
-// ---------- cell sources ----------
-
-class MapCells implements CellSource {
-  readonly cells = new Map<string, number>();
-  set(unionId: number, code: string, year: number, scenario: string, value: number | null) {
-    if (value !== null) this.cells.set(`${unionId}|${code}|${year}|${scenario}`, value);
-  }
-  value(unionId: number, code: string, year: number, scenario: Scenario) {
-    return this.cells.get(`${unionId}|${code}|${year}|${scenario}`);
-  }
-}
-
-/** Every cell, for a full run: per indicator, one Float64Array over the unions per year × scenario. */
-class DenseCells implements CellSource {
-  private readonly slotOf: Int32Array;
-  private readonly size: number;
-  private readonly byCode = new Map<string, (Float64Array | undefined)[]>();
-  constructor(unitIds: number[]) {
-    this.slotOf = new Int32Array(unitIds.reduce((m, id) => Math.max(m, id), 0) + 1).fill(-1);
-    unitIds.forEach((id, i) => (this.slotOf[id] = i));
-    this.size = unitIds.length;
-  }
-  private static at(year: number, scenario: string): number {
-    return (year - FIRST_YEAR) * 2 + (scenario === 'actual' ? 0 : 1);
-  }
-  set(unionId: number, code: string, year: number, scenario: string, value: number | null) {
-    if (value === null) return;
-    let arrays = this.byCode.get(code);
-    if (!arrays) this.byCode.set(code, (arrays = []));
-    const k = DenseCells.at(year, scenario);
-    let a = arrays[k];
-    if (!a) arrays[k] = a = new Float64Array(this.size).fill(Number.NaN);
-    a[this.slotOf[unionId]!] = value;
-  }
-  value(unionId: number, code: string, year: number, scenario: Scenario) {
-    const a = this.byCode.get(code)?.[DenseCells.at(year, scenario)];
-    if (!a || unionId >= this.slotOf.length) return undefined;
-    const v = a[this.slotOf[unionId]!];
-    return v === undefined || Number.isNaN(v) ? undefined : v;
-  }
-  combos(): { year: number; scenario: Scenario }[] {
-    const seen = new Set<number>();
-    for (const arrays of this.byCode.values()) arrays.forEach((a, k) => a && seen.add(k));
-    return [...seen].sort((a, b) => a - b).map((k) => ({ year: FIRST_YEAR + (k >> 1), scenario: k % 2 ? 'target' : 'actual' }));
-  }
-}
+import { allChecks, checksAfterWrite, covers, evaluate, instanceKey, type Check, type Found } from './rules.js';
+import { DenseCells, loadTree, MapCells, type UnionTree } from './rule-sources.js';
 
 // ---------- syncing found discrepancies with stored ones ----------
 
