@@ -3,7 +3,7 @@
  * reminders go out, what a deadline date means, and when a round's year is closed. The server and
  * the client read the same table.
  */
-import { FIRST_YEAR, LAST_YEAR } from './periods.js';
+import { FIRST_YEAR, LAST_YEAR, type Scenario } from './periods.js';
 
 /** Where a union stands in a round (at the server's clock). */
 export const SUBMISSION_STATUSES = [
@@ -39,6 +39,25 @@ export interface ReminderStep {
   repeatEveryDays: number | null;
   labelVi: string;
   labelEn: string;
+}
+
+/**
+ * What a round asks for, as an administrator creates it and as the seed writes it. Lists left out
+ * default to the whole catalogue over the period (actuals and targets) and the default reminders.
+ */
+export interface RoundDefinition {
+  name: string;
+  periodFrom: number;
+  periodTo: number;
+  /** The tree year: expected unions are that year's. */
+  year: number;
+  /** A date, "2017-12-10": the end of that day in Asia/Ho_Chi_Minh. */
+  deadline: string;
+  levels: number[];
+  indicators?: string[] | null;
+  years?: number[] | null;
+  scenarios?: Scenario[] | null;
+  reminderSteps?: readonly ReminderStep[] | null;
 }
 
 /** A round's reminders unless it names its own: 7 days and 1 day before, the day after, then weekly while missing. */

@@ -5,17 +5,11 @@
  * Level-2 unions follow a deterministic hash of their code: most on time, some late, a few missing;
  * Hà Nội set its districts an earlier deadline (05/12/2017) and returned one district's report.
  */
-import { DEFAULT_REMINDER_STEPS, INDICATORS, isStored, type ReminderStep, type Scenario } from '@unionhub/schema';
+import { DEFAULT_REMINDER_STEPS, INDICATORS, isStored, type ReminderStep, type RoundDefinition, type Scenario } from '@unionhub/schema';
 import { hashString } from './random.js';
 import type { SeedHierarchy } from './hierarchy.js';
 
-export interface SeedRound {
-  name: string;
-  periodFrom: number;
-  periodTo: number;
-  year: number;
-  deadline: string;
-  levels: number[];
+export interface SeedRound extends RoundDefinition {
   indicators: string[];
   years: number[];
   scenarios: Scenario[];

@@ -5,7 +5,7 @@
  */
 import {
   DEFAULT_REMINDER_STEPS, deadlineInstant, indicator, INDICATORS, isStored, roleOperations, ROUND_LEVELS, ROUND_YEARS, SCENARIOS,
-  yearClosesAt, type BlockerKind, type Operation, type ReminderStep, type Scenario, type SubmissionEventKind, type SubmissionStatus,
+  yearClosesAt, type BlockerKind, type Operation, type ReminderStep, type RoundDefinition, type Scenario, type SubmissionEventKind, type SubmissionStatus,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { dialectOf, existsIn, isoTime, rawRows, type Db } from './db.js';
@@ -26,19 +26,7 @@ export function canAbove(access: Access, op: Operation, path: string): boolean {
   return !!access.caller?.grants.some((g) => path.startsWith(g.path) && g.path !== path && roleOperations(g.role).includes(op));
 }
 
-export interface RoundInput {
-  name: string;
-  periodFrom: number;
-  periodTo: number;
-  year: number;
-  /** A date, "2017-12-10": the end of that day in Asia/Ho_Chi_Minh. */
-  deadline: string;
-  levels: number[];
-  indicators?: string[] | null;
-  years?: number[] | null;
-  scenarios?: Scenario[] | null;
-  reminderSteps?: ReminderStep[] | null;
-}
+export type RoundInput = RoundDefinition;
 
 /** Administrators only; every list defaults to the whole catalogue over the period (actuals and targets). */
 export async function createRound(db: Db, access: Access, input: RoundInput, now: Date): Promise<RoundRow> {
