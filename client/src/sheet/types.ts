@@ -108,9 +108,9 @@ export interface SheetState {
   todo: Map<string, { unapproved: number; open: number }> | null;
   /** The cell whose editor is open, as it was when the editor opened: the write expects that version. */
   editing: { unionCode: string; col: number; version: number; before: number | null; status: Status } | null;
-  /** Where to put the focus once its row and column are in the grid (opened at a unit, a find, a jump). */
   /** The text of the open edit when the grid last parsed it and it was no number (useBadInput). */
   badInput: string | null;
+  /** Where to put the focus once its row and column are in the grid (opened at a unit, a find, a jump). */
   pendingFocus: { unionCode: string; year?: number; colId?: string } | null;
 }
 

@@ -44,6 +44,20 @@ export function useMarkers(store: SheetStore, lang: Lang, enabled: boolean) {
     const controller = new AbortController();
     // Changes that arrive before the first list are applied to it once it lands.
     let early: Changed[] | null = [];
+    const load = () =>
+      request(SheetMarkersQuery, { scenario })
+        .then((d) => {
+          if (controller.signal.aborted) return;
+          const markers = new Map<string, Marker[]>();
+          for (const x of d.discrepancies) {
+            const k = cellKey(x.union.code, x.indicator.code, x.year);
+            markers.set(k, [...(markers.get(k) ?? []), markerOf(x, lang)]);
+          }
+          store.set({ markers: patchMarkers(markers, early ?? [], scenario, lang) });
+          early = null;
+        })
+        .catch(() => undefined); // a viewer reads none; the sheet works without markers
+    // The list is read once the stream is accepted, so no change falls between the two.
     void subscribe<ResultOf<typeof DiscrepanciesChangedSubscription>>(
       DiscrepanciesChangedSubscription,
       (d) => {
@@ -51,19 +65,10 @@ export function useMarkers(store: SheetStore, lang: Lang, enabled: boolean) {
         else store.set((s) => ({ markers: patchMarkers(s.markers, d.discrepanciesChanged, scenario, lang) }));
       },
       controller.signal,
-    ).catch(() => undefined); // a viewer may not follow discrepancies
-    request(SheetMarkersQuery, { scenario })
-      .then((d) => {
-        if (controller.signal.aborted) return;
-        const markers = new Map<string, Marker[]>();
-        for (const x of d.discrepancies) {
-          const k = cellKey(x.union.code, x.indicator.code, x.year);
-          markers.set(k, [...(markers.get(k) ?? []), markerOf(x, lang)]);
-        }
-        store.set({ markers: patchMarkers(markers, early ?? [], scenario, lang) });
-        early = null;
-      })
-      .catch(() => undefined); // a viewer reads none; the sheet works without markers
+    ).then(load, () => {
+      // Refused or closed before it began: the list without live changes (never after unmounting).
+      if (!controller.signal.aborted) void load();
+    });
     return () => controller.abort();
   }, [store, scenario, lang, enabled]);
 }
