@@ -104,7 +104,7 @@ describe("the round's reminders", () => {
       expect(m.text).toContain('Còn 7 ngày đến hạn.');
     }
     const keys = await s.sql<{ key: string }>("select dedupe_key as key from delivery where dedupe_key like 'reminder:%' order by dedupe_key");
-    expect(keys.map((k) => k.key)).toEqual([...expected.keys()].map((code) => `reminder:${roundId}:${code}:before7`).sort());
+    expect(keys.map((k) => k.key)).toEqual([...expected.keys()].map((code) => `reminder:${roundId}:${code}:2017-12-10:before7`).sort());
 
     // A restart at the same instant: nothing new.
     await second.close();
@@ -160,5 +160,19 @@ describe("the round's reminders", () => {
     await tickAll(app);
     expect(mailbox.received.map((m) => m.to).flat().sort()).toEqual([...addresses].sort());
     expect(mailbox.received[0]!.subject).toBe(`Nhắc nộp báo cáo ${roundName}`);
+  });
+
+  it('after an extension, the steps start again for the new date', async () => {
+    // The old deadline's "7 days" reminders have gone (here, or in the first test).
+    await tickAll(await instance(BEFORE7));
+    const app = await instance(AFTER1);
+    const [code, addresses] = [...(await chasedReporters(app)).entries()].find(([c]) => !c.startsWith('P06'))!;
+    const extended = await gql(app, 'mutation ($id: ID!, $u: String!) { grantExtension(roundId: $id, unionCode: $u, deadline: "2017-12-20", reason: "Chờ số liệu khảo sát") { deadline } }', { id: roundId, u: code });
+    expect(extended.errors).toBeUndefined();
+    mailbox.received = [];
+    // A week before the new deadline: its "7 days" reminder, although the old deadline's was sent.
+    const later = await instance('2017-12-13T09:00:00+07:00');
+    await tickAll(later);
+    expect(mailbox.received.filter((m) => addresses.some((a) => m.to.includes(a))).map((m) => m.subject)).toEqual(addresses.map(() => `Nhắc nộp báo cáo ${roundName}: hạn ngày 20/12/2017`));
   });
 });

@@ -3,7 +3,7 @@
  * returned), sent once per union and step occurrence — the delivery key decides, across restarts and
  * instances — and a reviewer's reminders by hand. Steps are the round's data (schema/src/rounds.ts).
  */
-import { daysAfter, ROUND_TIME_ZONE, yearClosesAt, type ReminderStep } from '@unionhub/schema';
+import { daysAfter, ROUND_TIME_ZONE, roundDate, yearClosesAt, type ReminderStep } from '@unionhub/schema';
 import type { Access } from './access.js';
 import type { Db } from './db.js';
 import { DomainError, said } from './errors.js';
@@ -49,9 +49,12 @@ export function dueReminder(steps: readonly ReminderStep[], deadline: Date, now:
   return due;
 }
 
-/** Once ever per round, union, step and repetition. */
-export const reminderKey = (roundId: number, unionCode: string, due: DueReminder) =>
-  `reminder:${roundId}:${unionCode}:${due.step.code}${due.step.repeatEveryDays ? `#${due.occurrence}` : ''}`;
+/**
+ * Once ever per round, union, deadline, step and repetition: an extension (a new deadline) starts the
+ * steps again for the new date.
+ */
+const reminderKey = (roundId: number, unionCode: string, deadline: Date, due: DueReminder) =>
+  `reminder:${roundId}:${unionCode}:${roundDate(deadline)}:${due.step.code}${due.step.repeatEveryDays ? `#${due.occurrence}` : ''}`;
 
 interface Chase {
   state: UnitState;
@@ -92,7 +95,7 @@ export async function sendDueReminders(db: Db, now: Date): Promise<{ sent: numbe
     const states = (await unitStates(db, round, { root: tld }, now)).filter((s) => CHASED.has(s.status));
     const due = states.flatMap((state) => {
       const d = dueReminder(round.reminderSteps, state.deadline, now);
-      return d ? [{ state, key: reminderKey(round.id, state.union.code, d), step: d.step.code }] : [];
+      return d ? [{ state, key: reminderKey(round.id, state.union.code, state.deadline, d), step: d.step.code }] : [];
     });
     if (due.length === 0) continue;
     const done = new Set<string>();

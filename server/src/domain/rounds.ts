@@ -5,7 +5,7 @@
  */
 import {
   DEFAULT_REMINDER_STEPS, deadlineInstant, indicator, INDICATORS, isStored, roleOperations, ROUND_LEVELS, ROUND_YEARS, SCENARIOS,
-  yearClosesAt, type BlockerKind, type Operation, type ReminderStep, type RoundDefinition, type Scenario, type SubmissionEventKind, type SubmissionStatus,
+  yearClosesAt, type BlockerKind, type Operation, type RoundDefinition, type Scenario, type SubmissionEventKind, type SubmissionStatus,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { dialectOf, existsIn, isoTime, rawRows, type Db } from './db.js';
