@@ -4,7 +4,7 @@ import type { Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import { unionByCode } from './unions.js';
 import type { RoundRow } from './round-data.js';
-import { unitStates, type UnitState } from './round-status.js';
+import { NO_CELLS, unitStates, type UnitState } from './round-status.js';
 
 const forbidden = (message: string) => new DomainError('FORBIDDEN', message, { http: { status: 403 }, ...said('auth.forbidden') });
 
@@ -22,7 +22,7 @@ export interface ChaseEntry {
 export async function chaseList(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date): Promise<ChaseEntry[]> {
   const root = await unionByCode(db, rootCode);
   if (!access.can('approve', root.path)) throw forbidden('Only reviewers see whom a round chases');
-  const states = (await unitStates(db, round, { root }, now)).filter((s) => s.status !== 'ON_TIME');
+  const states = (await unitStates(db, round, { root, ...NO_CELLS }, now)).filter((s) => s.status !== 'ON_TIME');
   const contacts = await reportersOf(db, states.map((s) => s.union.id));
   return states.map((state) => ({ state, reporters: contacts.get(state.union.id) ?? [] }));
 }

@@ -5,7 +5,7 @@
 import { REPORT_PERIOD, roundCoverSentence, UNION_LEVELS } from '@unionhub/schema';
 import type { Db } from './db.js';
 import { listRounds } from './round-data.js';
-import { unitStates } from './round-status.js';
+import { NO_CELLS, unitStates } from './round-status.js';
 import { unionByCode } from './unions.js';
 import { viDateTime } from './report-xlsx.js';
 
@@ -33,7 +33,7 @@ export async function roundCover(db: Db, rootCode: string, now: Date): Promise<R
   if (!round) return null;
   const root = await unionByCode(db, rootCode);
   const level = root.level + 1;
-  const states = await unitStates(db, round, { root, minLevel: level, maxLevel: level }, now);
+  const states = await unitStates(db, round, { root, minLevel: level, maxLevel: level, ...NO_CELLS }, now);
   if (states.length === 0) return null;
   const onTime = states.filter((s) => s.status === 'ON_TIME').length;
   const late = states.filter((s) => s.status === 'LATE').length;

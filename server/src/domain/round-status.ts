@@ -39,7 +39,17 @@ export interface Scope {
   maxLevel?: number;
   /** Only this union. */
   unionId?: number;
+  /** Only these unions (a caller that needs a few does not read the whole subtree). */
+  unionIds?: readonly number[];
+  /**
+   * Count the filled and approved required cells (default true). The count reads every figure row of
+   * the subtree (~422k nationally): who reads only statuses and deadlines passes false (cells fields 0).
+   */
+  cells?: boolean;
 }
+
+/** The Scope option for callers that read only statuses and deadlines (the chase list, reminders, the cover). */
+export const NO_CELLS = { cells: false } as const satisfies Partial<Scope>;
 
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(isoTime(v)));
 
@@ -50,6 +60,7 @@ export async function expectedUnions(db: Db, round: RoundRow, scope: Scope): Pro
   if (scope.minLevel !== undefined) q = q.where('u.level', '>=', scope.minLevel);
   if (scope.maxLevel !== undefined) q = q.where('u.level', '<=', scope.maxLevel);
   if (scope.unionId !== undefined) q = q.where('u.id', scope.unionId);
+  if (scope.unionIds !== undefined) q = q.whereIn('u.id', [...scope.unionIds]);
   return validIn(q, { from: round.year, to: round.year }).orderBy('u.path');
 }
 
@@ -58,7 +69,10 @@ export async function unitStates(db: Db, round: RoundRow, scope: Scope, now: Dat
   const unions = await expectedUnions(db, round, scope);
   if (unions.length === 0) return [];
   const [lo, hi] = pathRange(scope.root.path);
-  const inScope = (alias: string) => `${alias}.path >= ? and ${alias}.path < ?`;
+  // Named unions: their trail and extensions only, not the subtree's.
+  const named = scope.unionId !== undefined || scope.unionIds !== undefined ? unions.map((u) => u.id) : null;
+  const inScope = (alias: string) => `${alias}.path >= ? and ${alias}.path < ?${named ? ` and ${alias}.id in (${named.map(() => '?').join(',')})` : ''}`;
+  const scoped = [lo, hi, ...(named ?? [])];
   const [trail, extensions, parts, cells] = await Promise.all([
     rawRows<{ id: number; first: unknown; last: unknown; returned: unknown }>(db,
       `select e.union_id as id,
@@ -67,15 +81,15 @@ export async function unitStates(db: Db, round: RoundRow, scope: Scope, now: Dat
          max(case when e.kind = 'RETURNED' then e.at end) as returned
        from unit_submission_event e join trade_union u on u.id = e.union_id
        where e.round_id = ? and e.at <= ? and ${inScope('u')}
-       group by e.union_id`, [round.id, now, lo, hi]),
+       group by e.union_id`, [round.id, now, ...scoped]),
     rawRows<{ id: number; deadline: unknown; reason: string; grantedBy: string; grantedAt: unknown }>(db,
       `select x.union_id as id, x.deadline, x.reason, x.granted_by as "grantedBy", x.granted_at as "grantedAt"
        from round_extension x join trade_union u on u.id = x.union_id
        where x.round_id = ? and x.granted_at <= ? and ${inScope('u')}
          and x.id = (select max(y.id) from round_extension y where y.round_id = x.round_id and y.union_id = x.union_id and y.granted_at <= ?)`,
-      [round.id, now, lo, hi, now]),
+      [round.id, now, ...scoped, now]),
     rawRows<{ id: number; deadline: unknown }>(db, 'select union_id as id, deadline from round_part where round_id = ?', [round.id]),
-    filledCells(db, round, scope),
+    scope.cells === false ? Promise.resolve([]) : filledCells(db, round, scope),
   ]);
   const byId = <T extends { id: number }>(rows: T[]) => new Map(rows.map((r) => [Number(r.id), r]));
   const trailOf = byId(trail);
@@ -114,8 +128,9 @@ export async function filledCells(db: Db, round: RoundRow, scope: Scope): Promis
   const cond = requiredCellsSql(cells, await indicatorIds(db));
   const [lo, hi] = pathRange(scope.root.path);
   const levels = round.levels.filter((l) => (scope.minLevel === undefined || l >= scope.minLevel) && (scope.maxLevel === undefined || l <= scope.maxLevel));
-  if (levels.length === 0) return [];
-  const only = scope.unionId !== undefined ? ' and u.id = ?' : '';
+  if (levels.length === 0 || scope.unionIds?.length === 0) return [];
+  const ids = [...(scope.unionId !== undefined ? [scope.unionId] : []), ...(scope.unionIds ?? [])];
+  const only = (scope.unionId !== undefined ? ' and u.id = ?' : '') + (scope.unionIds !== undefined ? ` and u.id in (${scope.unionIds.map(() => '?').join(',')})` : '');
   return rawRows(db,
     // Grouped by the union's id (scanned in id order): no temporary b-tree for the grouping.
     `select u.id as id, count(*) as filled, sum(case when f.status = 'approved' then 1 else 0 end) as approved
@@ -125,7 +140,7 @@ export async function filledCells(db: Db, round: RoundRow, scope: Scope): Promis
        and f.value is not null and f.year >= u.valid_from and (u.valid_to is null or f.year <= u.valid_to)
        and ${cond.sql}
      group by u.id`,
-    [lo, hi, ...levels, ...(scope.unionId !== undefined ? [scope.unionId] : []), round.year, round.year, ...cond.bindings]);
+    [lo, hi, ...levels, ...ids, round.year, round.year, ...cond.bindings]);
 }
 
 export interface CompletenessRow {
