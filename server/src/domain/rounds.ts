@@ -8,11 +8,11 @@ import {
   yearClosesAt, type BlockerKind, type Operation, type RoundDefinition, type Scenario, type SubmissionEventKind, type SubmissionStatus,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
-import { dialectOf, existsIn, isoTime, rawRows, type Db } from './db.js';
+import { dialectOf, existsIn, indicatorIds, isoTime, rawRows, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import type { DomainEvent, WithEvents } from './events.js';
 import { childrenOf, unionByCode, type UnionRow } from './unions.js';
-import { cellsOfUnion, requireRound, requiredCells, roundById, type RoundRow } from './round-data.js';
+import { cellsOfUnion, requireRound, requiredCells, requiredCellsSql, roundById, type RoundRow } from './round-data.js';
 import { summarise, unitStates, type CompletenessRow, type UnitState } from './round-status.js';
 
 export { listRounds, roundById, requireRound, type RoundRow } from './round-data.js';
@@ -134,24 +134,43 @@ export interface Blocker {
 
 /** What still keeps the union from submitting: its blank required cells and its open error discrepancies. */
 export async function blockersOf(db: Db, round: RoundRow, union: UnionRow): Promise<Blocker[]> {
-  const cells = cellsOfUnion(requiredCells(round), union);
-  const filled = await rawRows<{ code: string; year: number; scenario: string }>(db,
-    `select i.code, f.year, f.scenario from figure f join indicator i on i.id = f.indicator_id
-     where f.union_id = ? and f.value is not null`, [union.id]);
-  const have = new Set(filled.map((f) => `${f.code}|${f.year}|${f.scenario}`));
-  const out: Blocker[] = [];
-  for (const c of cells) {
-    if (have.has(`${c.indicatorCode}|${c.year}|${c.scenario}`)) continue;
-    out.push({ kind: 'BLANK_CELL', unionCode: union.code, indicatorCode: c.indicatorCode, year: c.year, scenario: c.scenario, discrepancyId: null, sectionCode: null,
-      message: `${c.indicatorCode} ${c.year} (${c.scenario}) is blank` });
+  return (await blockersOfUnions(db, round, [union])).get(union.id) ?? [];
+}
+
+/**
+ * The blockers of several unions of one round (a list's rows): one query for their filled required
+ * cells (only the round's cells, not every figure of every year) and one for their open errors.
+ */
+export async function blockersOfUnions(db: Db, round: RoundRow, unions: readonly UnionRow[]): Promise<Map<number, Blocker[]>> {
+  const out = new Map<number, Blocker[]>(unions.map((u) => [u.id, []]));
+  if (unions.length === 0) return out;
+  const ids = unions.map((u) => u.id);
+  const marks = ids.map(() => '?').join(',');
+  const required = requiredCells(round);
+  const cond = requiredCellsSql(required, await indicatorIds(db));
+  const [filled, open] = await Promise.all([
+    rawRows<{ unionId: number; code: string; year: number; scenario: string }>(db,
+      `select f.union_id as "unionId", i.code, f.year, f.scenario from figure f join indicator i on i.id = f.indicator_id
+       where f.union_id in (${marks}) and f.value is not null and ${cond.sql}`, [...ids, ...cond.bindings]),
+    rawRows<{ unionId: number; id: number; indicatorCode: string; year: number; scenario: Scenario; message: string }>(db,
+      `select union_id as "unionId", id, indicator_code as "indicatorCode", year, scenario, message from discrepancy
+       where union_id in (${marks}) and severity = 'error' and state = 'open'
+         and year in (${round.years.map(() => '?').join(',')}) and scenario in (${round.scenarios.map(() => '?').join(',')})
+       order by union_id, year, indicator_code, id`, [...ids, ...round.years, ...round.scenarios]),
+  ]);
+  const have = new Set(filled.map((f) => `${Number(f.unionId)}|${f.code}|${Number(f.year)}|${f.scenario}`));
+  for (const union of unions) {
+    const list = out.get(union.id)!;
+    for (const c of cellsOfUnion(required, union)) {
+      if (have.has(`${union.id}|${c.indicatorCode}|${c.year}|${c.scenario}`)) continue;
+      list.push({ kind: 'BLANK_CELL', unionCode: union.code, indicatorCode: c.indicatorCode, year: c.year, scenario: c.scenario, discrepancyId: null, sectionCode: null,
+        message: `${c.indicatorCode} ${c.year} (${c.scenario}) is blank` });
+    }
   }
-  const open = await rawRows<{ id: number; indicatorCode: string; year: number; scenario: Scenario; message: string }>(db,
-    `select id, indicator_code as "indicatorCode", year, scenario, message from discrepancy
-     where union_id = ? and severity = 'error' and state = 'open'
-       and year in (${round.years.map(() => '?').join(',')}) and scenario in (${round.scenarios.map(() => '?').join(',')})
-     order by year, indicator_code, id`, [union.id, ...round.years, ...round.scenarios]);
+  const codeOf = new Map(unions.map((u) => [u.id, u.code]));
   for (const d of open) {
-    out.push({ kind: 'OPEN_DISCREPANCY', unionCode: union.code, indicatorCode: d.indicatorCode, year: Number(d.year), scenario: d.scenario, discrepancyId: Number(d.id), sectionCode: null,
+    const unionId = Number(d.unionId);
+    out.get(unionId)?.push({ kind: 'OPEN_DISCREPANCY', unionCode: codeOf.get(unionId)!, indicatorCode: d.indicatorCode, year: Number(d.year), scenario: d.scenario, discrepancyId: Number(d.id), sectionCode: null,
       message: `Unexplained discrepancy: ${d.message}` });
   }
   return out;
@@ -166,8 +185,19 @@ export interface SubmissionEventRow {
 
 /** The union's trail in the round up to the clock, oldest first. */
 export async function historyOf(db: Db, roundId: number, unionId: number, now: Date): Promise<SubmissionEventRow[]> {
-  const rows = await db('unit_submission_event').select('kind', 'at', 'by', 'reason').where({ round_id: roundId, union_id: unionId }).andWhere('at', '<=', now).orderBy(['at', 'id']);
-  return rows.map((r: { kind: SubmissionEventKind; at: unknown; by: string; reason: string | null }) => ({ ...r, at: isoTime(r.at) }));
+  return (await historiesOf(db, roundId, [unionId], now)).get(unionId) ?? [];
+}
+
+/** The trails of several unions in one round (a list's rows), one query. */
+export async function historiesOf(db: Db, roundId: number, unionIds: readonly number[], now: Date): Promise<Map<number, SubmissionEventRow[]>> {
+  const out = new Map<number, SubmissionEventRow[]>(unionIds.map((id) => [id, []]));
+  if (unionIds.length === 0) return out;
+  const rows = await db('unit_submission_event').select('union_id as unionId', 'kind', 'at', 'by', 'reason')
+    .where('round_id', roundId).whereIn('union_id', [...unionIds]).andWhere('at', '<=', now).orderBy(['at', 'id']);
+  for (const { unionId, ...r } of rows as { unionId: number; kind: SubmissionEventKind; at: unknown; by: string; reason: string | null }[]) {
+    out.get(Number(unionId))?.push({ ...r, at: isoTime(r.at) });
+  }
+  return out;
 }
 
 export interface UnitResult extends WithEvents {

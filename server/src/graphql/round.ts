@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { builder, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import type { Context } from '../context.js';
+import { Loader } from '../loader.js';
 import { unionByCode, type UnionRow } from '../domain/unions.js';
 import {
-  blockersOf, canAbove, chaseList, completeness, completenessBelow, createRound, grantExtension, historyOf, listRounds, requireRound, returnUnit, roundById,
+  blockersOfUnions, canAbove, chaseList, completeness, completenessBelow, createRound, grantExtension, historiesOf, listRounds, requireRound, returnUnit, roundById,
   setPartDeadline, submissions, submitUnit, unitState, type Blocker, type ChaseEntry, type CompletenessRow, type Contact, type RoundRow,
   type StatesCache, type SubmissionEventRow, type UnitState,
 } from '../domain/rounds.js';
@@ -118,13 +119,13 @@ const UnitSubmissionRef = builder.objectRef<Unit>('UnitSubmission').implement({
       description: 'What still blocks submitting (empty = may submit). Always empty for a caller who does not read unapproved figures of the union (a viewer: the blockers show discrepancies\' values; such a caller cannot submit either, see canSubmit).',
       extensions: maxItems(() => INDICATORS.length * YEARS.length * 2 + 200),
       // Empty rather than refused: a refusal here would void the whole round of a viewer's page (non-null fields up to it).
-      resolve: (u, _, ctx) => (ctx.access.readsUnapproved(u.state.union.path) ? blockersOf(ctx.db, u.round, u.state.union) : []),
+      resolve: async (u, _, ctx) => (ctx.access.readsUnapproved(u.state.union.path) ? (await unitLoaders(ctx).blockers.load(u)) ?? [] : []),
     }),
     history: t.field({
       type: [SubmissionEventRef],
       description: 'Submitted / returned / extended, oldest first.',
       extensions: maxItems(() => 50),
-      resolve: (u, _, ctx) => historyOf(ctx.db, u.round.id, u.state.union.id, ctx.now()),
+      resolve: async (u, _, ctx) => (await unitLoaders(ctx).history.load(u)) ?? [],
     }),
     canSubmit: t.boolean({ resolve: (u, _, ctx) => ctx.access.can('submit', u.state.union.path) && (u.state.status === 'MISSING' || u.state.status === 'RETURNED') }),
     canReturn: t.boolean({ resolve: (u, _, ctx) => canAbove(ctx.access, 'approve', u.state.union.path) && (u.state.status === 'ON_TIME' || u.state.status === 'LATE') }),
@@ -202,6 +203,29 @@ export const ReportingRoundRef = builder.objectRef<RoundRow>('ReportingRound').i
     }),
   }),
 });
+
+/** The units a batch asks for, by round: each round's unions answered by one grouped query. */
+async function byRound<V>(units: Unit[], read: (round: RoundRow, unions: UnionRow[]) => Promise<Map<number, V>>): Promise<(V | undefined)[]> {
+  const rounds = new Map<number, Unit[]>();
+  for (const u of units) (rounds.get(u.round.id) ?? rounds.set(u.round.id, []).get(u.round.id)!).push(u);
+  const answers = new Map<number, Map<number, V>>();
+  for (const [id, list] of rounds) answers.set(id, await read(list[0]!.round, [...new Map(list.map((u) => [u.state.union.id, u.state.union])).values()]));
+  return units.map((u) => answers.get(u.round.id)!.get(u.state.union.id));
+}
+
+/** A request's blockers and histories of UnitSubmission rows: a `submissions` list is read in one query each, not per row. */
+const requestUnitLoaders = new WeakMap<Context, { blockers: Loader<Unit, Blocker[]>; history: Loader<Unit, SubmissionEventRow[]> }>();
+function unitLoaders(ctx: Context) {
+  let l = requestUnitLoaders.get(ctx);
+  if (!l) {
+    l = {
+      blockers: new Loader((units: Unit[]) => byRound(units, (round, unions) => blockersOfUnions(ctx.db, round, unions))),
+      history: new Loader((units: Unit[]) => byRound(units, (round, unions) => historiesOf(ctx.db, round.id, unions.map((u) => u.id), ctx.now()))),
+    };
+    requestUnitLoaders.set(ctx, l);
+  }
+  return l;
+}
 
 /** One request's subtree reads, shared by its fields (completeness, completenessBelow, submissions). */
 const requestCaches = new WeakMap<Context, StatesCache>();
