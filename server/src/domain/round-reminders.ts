@@ -10,7 +10,7 @@ import { DomainError, said } from './errors.js';
 import type { DomainEvent } from './events.js';
 import { recipientsOf, sendReminder } from './notifications.js';
 import { listRounds, requireRound, type RoundRow } from './round-data.js';
-import { unitStates, type UnitState } from './round-status.js';
+import { NO_CELLS, unitStates, type UnitState } from './round-status.js';
 import { canAbove } from './rounds.js';
 import { unionByCode, unionsByCodes } from './unions.js';
 
@@ -92,7 +92,7 @@ export async function sendDueReminders(db: Db, now: Date): Promise<{ sent: numbe
   const tld = await unionByCode(db, 'TLD');
   for (const round of await listRounds(db)) {
     if (now > yearClosesAt(round.year)) continue;
-    const states = (await unitStates(db, round, { root: tld }, now)).filter((s) => CHASED.has(s.status));
+    const states = (await unitStates(db, round, { root: tld, ...NO_CELLS }, now)).filter((s) => CHASED.has(s.status));
     const due = states.flatMap((state) => {
       const d = dueReminder(round.reminderSteps, state.deadline, now);
       return d ? [{ state, key: reminderKey(round.id, state.union.code, state.deadline, d), step: d.step.code }] : [];
@@ -124,7 +124,7 @@ export async function remindByHand(db: Db, access: Access, roundId: number, unio
   const outside = unions.filter((u) => !access.isAdministrator && !canAbove(access, 'approve', u.path));
   if (outside.length) throw new DomainError('FORBIDDEN', `Only a reviewer above a union reminds it: ${outside.map((u) => u.name).join(', ')}`, { http: { status: 403 }, ...said('auth.forbidden') });
   const tld = await unionByCode(db, 'TLD');
-  const states = new Map((await unitStates(db, round, { root: tld }, now)).map((s) => [s.union.code, s]));
+  const states = new Map((await unitStates(db, round, { root: tld, unionIds: unions.map((u) => u.id), ...NO_CELLS }, now)).map((s) => [s.union.code, s]));
   const notChased = codes.filter((c) => !CHASED.has(states.get(c)?.status ?? ''));
   if (notChased.length) {
     throw new DomainError('VALIDATION', `Only unions still missing or returned are reminded; not: ${notChased.join(', ')}`, { http: { status: 400 }, fields: ['unionCodes'], unionCodes: notChased });
