@@ -12,3 +12,4 @@ export * from './grid-cells.js';
 export * from './reminders.js';
 export * from './rounds.js';
 export * from './forecast.js';
+export * from './plan.js';

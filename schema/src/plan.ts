@@ -1,0 +1,86 @@
+/**
+ * Allocating the plan's national goal down the tree (issue 16), as data: the keys that share a
+ * parent's total among its children, the paths the years between follow, and the notes an
+ * allocation attaches where a key had no data. The arithmetic lives in server/src/domain/allocation.ts.
+ */
+
+export type AllocationKeyCode = 'forecastWorkers' | 'members' | 'equalGrowth';
+
+export interface AllocationKeyDef {
+  code: AllocationKeyCode;
+  labelVi: string;
+  labelEn: string;
+  descriptionVi: string;
+  descriptionEn: string;
+}
+
+export const ALLOCATION_KEYS: readonly AllocationKeyDef[] = [
+  {
+    code: 'forecastWorkers',
+    labelVi: 'theo tỷ trọng CNVCLĐ dự báo',
+    labelEn: 'share of forecast workers',
+    descriptionVi: 'Mỗi đơn vị nhận phần của cấp trên theo tỷ trọng số CNVCLĐ dự báo năm cuối kế hoạch.',
+    descriptionEn: 'Each union gets its parent’s total in proportion to its forecast workers in the plan’s last year.',
+  },
+  {
+    code: 'members',
+    labelVi: 'theo tỷ trọng đoàn viên hiện có',
+    labelEn: 'share of today’s members',
+    descriptionVi: 'Mỗi đơn vị nhận phần của cấp trên theo tỷ trọng đoàn viên năm gốc (đã duyệt).',
+    descriptionEn: 'Each union gets its parent’s total in proportion to its approved members in the base year.',
+  },
+  {
+    code: 'equalGrowth',
+    labelVi: 'tăng đều',
+    labelEn: 'equal growth',
+    descriptionVi: 'Mỗi đơn vị giữ số hiện có (năm gốc, đã duyệt) và nhận phần tăng (hoặc giảm) chia đều giữa các đơn vị cùng cấp.',
+    descriptionEn: 'Each union keeps its approved base-year value and gets an equal part of its parent’s growth (or decline).',
+  },
+];
+
+export function allocationKey(code: AllocationKeyCode): AllocationKeyDef | undefined {
+  return ALLOCATION_KEYS.find((k) => k.code === code);
+}
+
+export type AllocationPathCode = 'linear' | 'compound';
+
+export const ALLOCATION_PATHS: readonly { code: AllocationPathCode; labelVi: string; labelEn: string; descriptionEn: string }[] = [
+  { code: 'linear', labelVi: 'tăng đều mỗi năm', labelEn: 'equal steps', descriptionEn: 'The same change each year from the base year to the goal.' },
+  { code: 'compound', labelVi: 'tốc độ tăng đều', labelEn: 'equal rate', descriptionEn: 'The same growth rate each year; equal steps where the base is zero or missing.' },
+];
+
+/**
+ * The base year (today: the last approved actual year) and the plan's years; the goal is for `to`.
+ * Years from–(to − 1) are interpolated between the base and the goal.
+ */
+export const ALLOCATION_YEARS = { base: 2017, from: 2018, to: 2023 } as const;
+
+export type AllocationNoteCode = 'noKeyData' | 'noKeyDataAll' | 'zeroKeyAll' | 'noBase' | 'belowZero' | 'compoundFromZero';
+
+/** What an allocation says where it could not follow its key as stated; never a silent zero. */
+export const ALLOCATION_NOTES: Record<AllocationNoteCode, { vi: string; en: string }> = {
+  noKeyData: {
+    vi: 'không có số liệu cho khóa phân bổ: nhận tỷ trọng bình quân của các đơn vị cùng cấp',
+    en: 'no data for the key: given the average share of its siblings',
+  },
+  noKeyDataAll: {
+    vi: 'không đơn vị cùng cấp nào có số liệu cho khóa phân bổ: chia đều',
+    en: 'no sibling has data for the key: shared equally',
+  },
+  zeroKeyAll: {
+    vi: 'khóa phân bổ bằng 0 ở mọi đơn vị cùng cấp: chia đều',
+    en: 'the key is zero for every sibling: shared equally',
+  },
+  noBase: {
+    vi: 'không có số liệu năm gốc đã duyệt: các năm giữa đi theo tỷ lệ của cấp trên',
+    en: 'no approved base-year value: the years between follow the parent’s proportion',
+  },
+  belowZero: {
+    vi: 'phần giảm chia đều vượt số hiện có: giữ ở 0, phần còn lại chia cho các đơn vị khác',
+    en: 'an equal part of the decline exceeds its base: kept at 0, the rest shared by the others',
+  },
+  compoundFromZero: {
+    vi: 'năm gốc bằng 0: các năm giữa tăng đều mỗi năm',
+    en: 'base of zero: the years between take equal steps',
+  },
+};

