@@ -93,13 +93,17 @@ describe('allocation over small trees, by hand', () => {
   });
 });
 
-describe('on the seeded national tree', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  }, 120_000);
-  afterAll(async () => s?.close());
+let s: TestServer;
+const members2017 = `(select id from indicator where code = 'members')`;
+beforeAll(async () => {
+  s = await startTestServer();
+  // The seed's actuals arrive submitted; the plan reads approved ones only: approve members 2013–2017, but not P06-H01's 2017.
+  await s.sql(`update figure set status = 'approved' where scenario = 'actual' and indicator_id = ${members2017}
+    and not (year = 2017 and union_id = (select id from trade_union where code = 'P06-H01'))`);
+}, 120_000);
+afterAll(async () => s?.close());
 
+describe('on the seeded national tree', () => {
   it('allocates 10,000,000 members summing exactly at every node and every year', async () => {
     const units = await s.sql<{ code: string; parentCode: string | null; base: number | null }>(
       `select u.code, p.code as "parentCode", f.value as base from trade_union u left join trade_union p on p.id = u.parent_id
@@ -110,5 +114,82 @@ describe('on the seeded national tree', () => {
     expect(result).toHaveLength(units.length);
     expect(result[0]!.allocated).toBe(10_000_000);
     expect(checkSums(result)).toBeGreaterThan(80);
+  });
+});
+
+const PREVIEW = `mutation($goal: AllocationGoalInput!, $key: AllocationKey!, $root: String!) {
+  previewAllocation(goal: $goal, key: $key, root: $root) {
+    token root goal baseYear goalYear
+    rows { union { code } parentCode depth today forecast allocated years { year value } growthPerYear growthRate notes { code textVi textEn } }
+  }
+}`;
+const APPLY = `mutation($t: String!) { applyAllocation(previewToken: $t) { proposed written unchanged } }`;
+
+interface Row { union: { code: string }; parentCode: string | null; depth: number; today: number | null; forecast: number | null; allocated: number; years: { year: number; value: number }[]; notes: { code: string; textEn: string }[] }
+const asAllocated = (rows: Row[]): AllocatedUnit[] =>
+  rows.map((r) => ({ code: r.union.code, parentCode: r.parentCode, depth: r.depth, base: r.today, allocated: r.allocated, years: r.years, growthPerYear: null, growthRate: null, notes: r.notes.map((n) => n.code as never) }));
+
+describe('preview and apply', () => {
+  const preview = (goal: Record<string, unknown>, key = 'MEMBERS', root = 'TLD', as: 'admin' | 'reviewer' | 'reporter' | 'viewer' = 'admin') =>
+    s.gql(PREVIEW, { goal, key, root }, { as });
+
+  it('refuses goals below zero, beyond the unit’s bounds, fractional or of an indicator that is not allocated (VALIDATION)', async () => {
+    for (const goal of [{ indicator: 'members', value: -1 }, { indicator: 'members', value: 300_000_000 }, { indicator: 'members', value: 10.5 }, { indicator: 'workers', value: 10 }]) {
+      const r = await preview(goal);
+      expect(r.errors?.[0]?.extensions.code, JSON.stringify(goal)).toBe('VALIDATION');
+    }
+    expect((await s.sql(`select count(*) as n from allocation_preview`))[0]!.n).toBe(0);
+  });
+
+  it('lets only the department allocate (FORBIDDEN for a provincial reviewer, a reporter, a viewer at TLĐ)', async () => {
+    for (const as of ['reviewer', 'reporter', 'viewer'] as const) {
+      const r = await preview({ indicator: 'members', value: 1000 }, 'MEMBERS', 'P06', as);
+      expect(r.errors?.[0]?.extensions.code, as).toBe('FORBIDDEN');
+    }
+    const token = (await preview({ indicator: 'members', value: 1000 }, 'MEMBERS', 'P06')).data!.previewAllocation.token;
+    expect((await s.gql(APPLY, { t: token }, { as: 'reporter' })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('previews 10,000,000 members nationally: sums exact everywhere, today from approved actuals, no-data unions noted', async () => {
+    const r = await preview({ indicator: 'members', value: 10_000_000 });
+    expect(r.errors).toBeUndefined();
+    const rows: Row[] = r.data!.previewAllocation.rows;
+    const unions = await s.sql<{ n: number }>(`select count(*) as n from trade_union where valid_to is null and valid_from <= 2018`);
+    expect(rows).toHaveLength(Number(unions[0]!.n));
+    expect(checkSums(asAllocated(rows))).toBeGreaterThan(80);
+    const approved = await s.sql<{ code: string; value: number }>(`select u.code, f.value from figure f join trade_union u on u.id = f.union_id
+      where f.indicator_id = ${members2017} and f.scenario = 'actual' and f.year = 2017 and f.status = 'approved' and u.code in ('P06', 'P01')`);
+    for (const a of approved) expect(rows.find((x) => x.union.code === a.code)!.today).toBe(Number(a.value));
+    const h01 = rows.find((x) => x.union.code === 'P06-H01')!;
+    expect(h01.today).toBeNull();
+    expect(h01.notes.map((n) => n.code)).toEqual(['noKeyData', 'noBase']);
+    expect(h01.notes[0]!.textEn).toContain('average share of its siblings');
+    expect(rows.find((x) => x.union.code === 'P06')!.forecast).toBeGreaterThan(0);
+  });
+
+  it('applies a preview as proposed targets in one go; a target changed since the preview → CONFLICT, nothing written', async () => {
+    const proposals = async () => Number((await s.sql(`select count(*) as n from figure where proposed_value is not null`))[0]!.n);
+    const before = await proposals();
+    const p = (await preview({ indicator: 'members', value: 123_456 }, 'EQUAL_GROWTH', 'P06')).data!.previewAllocation;
+    // A reporter of P06 changes one of its targets meanwhile (a proposal beside the approved value).
+    const [cell] = await s.sql<{ version: number }>(`select f.version from figure f join trade_union u on u.id = f.union_id
+      where u.code = 'P06-H02' and f.indicator_id = ${members2017} and f.scenario = 'target' and f.year = 2020`);
+    const changed = await s.gql(`mutation($v: Int!) { proposeFigure(cell: { unionCode: "P06-H02", indicatorCode: "members", year: 2020, scenario: TARGET }, value: 1, expectedVersion: $v) { version } }`, { v: Number(cell!.version) }, { as: 'reporter' });
+    expect(changed.errors).toBeUndefined();
+    const refused = await s.gql(APPLY, { t: p.token });
+    expect(refused.errors?.[0]?.extensions.code).toBe('CONFLICT');
+    expect(await proposals()).toBe(before + 1);
+
+    const again = (await preview({ indicator: 'members', value: 123_456 }, 'EQUAL_GROWTH', 'P06')).data!.previewAllocation;
+    const applied = await s.gql(APPLY, { t: again.token });
+    expect(applied.errors).toBeUndefined();
+    const { proposed, written, unchanged } = applied.data!.applyAllocation;
+    expect(proposed + written + unchanged).toBe(again.rows.length * 6);
+    const p06 = await s.sql<{ year: number; proposed: number | null; value: number; status: string }>(`select f.year, f.proposed_value as proposed, f.value, f.status from figure f
+      join trade_union u on u.id = f.union_id where u.code = 'P06' and f.indicator_id = ${members2017} and f.scenario = 'target' and f.year >= 2018 order by f.year`);
+    const row = (again.rows as Row[]).find((x) => x.union.code === 'P06')!;
+    expect(p06.map((c) => Number(c.proposed ?? c.value))).toEqual(row.years.map((y) => y.value));
+    expect(p06.at(-1)!.proposed === null ? p06.at(-1)!.value : Number(p06.at(-1)!.proposed)).toBe(123_456);
+    expect((await s.gql(APPLY, { t: again.token })).errors?.[0]?.extensions.code).toBe('CONFLICT');
   });
 });

@@ -42,6 +42,9 @@ export function allocationKey(code: AllocationKeyCode): AllocationKeyDef | undef
   return ALLOCATION_KEYS.find((k) => k.code === code);
 }
 
+/** Who allocates: these roles granted over the whole hierarchy (the department at TLĐ). */
+export const ALLOCATION_ROLES = ['admin', 'reviewer'] as const;
+
 export type AllocationPathCode = 'linear' | 'compound';
 
 export const ALLOCATION_PATHS: readonly { code: AllocationPathCode; labelVi: string; labelEn: string; descriptionEn: string }[] = [

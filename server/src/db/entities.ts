@@ -366,4 +366,21 @@ export const UnitSubmissionEvent = defineEntity({
   },
 });
 
-export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent];
+/** An allocation preview (issue 16): the cells it would write and the versions it read, under its token. */
+export const AllocationPreview = defineEntity({
+  name: 'AllocationPreview',
+  properties: {
+    token: p.string().length(64).primary(),
+    rootCode: p.string().length(40),
+    indicatorCode: p.string().length(100),
+    allocationKey: p.string().length(40),
+    path: p.string().length(20),
+    goal: p.bigint(),
+    cells: p.text(),
+    createdBy: p.string().length(100),
+    createdAt: p.datetime(),
+    appliedAt: p.datetime().nullable(),
+  },
+});
+
+export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent, AllocationPreview];

@@ -13,6 +13,7 @@ import './import.js';
 import './download.js';
 import './notification.js';
 import './round.js';
+import './plan.js';
 import { finiteFloats } from './finite.js';
 
 /** Federation v2.6: @theguild/federation-composition refuses v2.10 and later. */

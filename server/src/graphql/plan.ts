@@ -1,0 +1,118 @@
+/**
+ * The plan 2018–2023 over GraphQL (issue 16): allocating a national goal down the tree. The
+ * preview is a mutation because it keeps what it computed under its token (domain/plan.ts).
+ */
+import { z } from 'zod';
+import { ALLOCATION_NOTES, ALLOCATION_YEARS, type AllocationNoteCode } from '@unionhub/schema';
+import { builder } from './builder.js';
+import { UnionRef } from './union.js';
+import { applyAllocation, previewAllocation, type AllocationApplied, type AllocationPreview, type PreviewRow } from '../domain/plan.js';
+import { checkArgs, importToken, indicatorCode, unionCode } from '../hardening/input.js';
+import { maxItems, subtreeOf } from '../hardening/cost.js';
+
+const AllocationKeyEnum = builder.enumType('AllocationKey', {
+  values: {
+    FORECAST_WORKERS: { value: 'forecastWorkers' as const, description: 'Share of forecast workers in the goal year.' },
+    MEMBERS: { value: 'members' as const, description: 'Share of approved members in the base year.' },
+    EQUAL_GROWTH: { value: 'equalGrowth' as const, description: 'The base-year value plus an equal part of the parent’s change.' },
+  },
+});
+
+const AllocationPathEnum = builder.enumType('AllocationPath', {
+  values: { LINEAR: { value: 'linear' as const, description: 'Equal steps each year.' }, COMPOUND: { value: 'compound' as const, description: 'An equal growth rate each year.' } },
+});
+
+const GoalInput = builder.inputType('AllocationGoalInput', {
+  fields: (t) => ({
+    indicator: t.string({ required: true, description: 'A targeted indicator that adds up along the tree (members, grassroots…).' }),
+    value: t.float({ required: true, description: `The root’s goal for ${ALLOCATION_YEARS.to}: a whole number ≥ 0, at most the indicator unit’s maximum.` }),
+    path: t.field({ type: AllocationPathEnum, defaultValue: 'linear', description: 'How the years between the base year and the goal are interpolated.' }),
+  }),
+});
+
+const PreviewArgs = z.object({ goal: z.object({ indicator: indicatorCode }), root: unionCode });
+
+const NoteRef = builder.objectRef<AllocationNoteCode>('AllocationNote').implement({
+  description: 'Where the allocation could not follow its key as stated (never a silent zero).',
+  fields: (t) => ({
+    code: t.string({ resolve: (c) => c }),
+    textVi: t.string({ resolve: (c) => ALLOCATION_NOTES[c].vi }),
+    textEn: t.string({ resolve: (c) => ALLOCATION_NOTES[c].en }),
+  }),
+});
+
+const YearRef = builder.objectRef<{ year: number; value: number }>('AllocationYear').implement({
+  fields: (t) => ({ year: t.exposeInt('year'), value: t.exposeFloat('value') }),
+});
+
+const RowRef = builder.objectRef<PreviewRow>('AllocationRow').implement({
+  description: 'One union of the allocation: what it has, what is forecast, what it is allocated, and the growth that needs.',
+  fields: (t) => ({
+    union: t.field({ type: UnionRef, resolve: (r) => r.union }),
+    parentCode: t.exposeString('parentCode', { nullable: true }),
+    depth: t.exposeInt('depth', { description: '0 for the root.' }),
+    today: t.float({ nullable: true, description: `Approved actual of ${ALLOCATION_YEARS.base}; null when none is approved.`, resolve: (r) => r.base }),
+    forecast: t.exposeFloat('forecast', { nullable: true, description: `Forecast for ${ALLOCATION_YEARS.to} from approved actuals (best backtested method); null without one.` }),
+    allocated: t.exposeFloat('allocated', { description: `Allocated for ${ALLOCATION_YEARS.to}: whole, the children sum to it exactly.` }),
+    years: t.field({ type: [YearRef], description: `${ALLOCATION_YEARS.from}–${ALLOCATION_YEARS.to}, each year summing exactly along the tree.`, resolve: (r) => r.years }),
+    growthPerYear: t.exposeFloat('growthPerYear', { nullable: true, description: 'Mean change needed per year from today.' }),
+    growthRate: t.exposeFloat('growthRate', { nullable: true, description: 'Compound growth needed per year, in %.' }),
+    notes: t.field({ type: [NoteRef], resolve: (r) => r.notes }),
+  }),
+});
+
+const PreviewRef = builder.objectRef<AllocationPreview>('AllocationPreview').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', { description: 'Give it to applyAllocation to write exactly this.' }),
+    root: t.exposeString('root'),
+    indicator: t.exposeString('indicator'),
+    key: t.field({ type: AllocationKeyEnum, resolve: (p) => p.key }),
+    path: t.field({ type: AllocationPathEnum, resolve: (p) => p.path }),
+    goal: t.exposeFloat('goal'),
+    baseYear: t.int({ resolve: () => ALLOCATION_YEARS.base }),
+    goalYear: t.int({ resolve: () => ALLOCATION_YEARS.to }),
+    rows: t.field({
+      type: [RowRef],
+      description: 'Every union of the root’s subtree that exists through the plan, parents before children.',
+      extensions: maxItems((_a, s, parent) => subtreeOf(3, s, parent.root)),
+      resolve: (p) => p.rows,
+    }),
+  }),
+});
+
+const AppliedRef = builder.objectRef<AllocationApplied>('AllocationApplied').implement({
+  fields: (t) => ({
+    proposed: t.exposeInt('proposed', { description: 'Approved targets given a proposal beside them.' }),
+    written: t.exposeInt('written', { description: 'Targets not yet approved (or absent) written as draft values.' }),
+    unchanged: t.exposeInt('unchanged'),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  previewAllocation: t.field({
+    type: PreviewRef,
+    description:
+      'Allocate a goal for the plan’s last year from `root` down its tree by `key`: per union today, forecast, allocated and the growth needed. ' +
+      'Writes no figure; keeps the preview (and the target versions it read) for applyAllocation. The department only (admin or reviewer at TLĐ).',
+    args: {
+      goal: t.arg({ type: GoalInput, required: true }),
+      key: t.arg({ type: AllocationKeyEnum, required: true }),
+      root: t.arg.string({ required: true, defaultValue: 'TLD' }),
+    },
+    resolve: (_, a, ctx) => {
+      checkArgs(PreviewArgs, a);
+      return previewAllocation(ctx.db, ctx.access, { indicator: a.goal.indicator, value: a.goal.value, path: a.goal.path ?? 'linear' }, a.key, a.root);
+    },
+  }),
+  applyAllocation: t.field({
+    type: AppliedRef,
+    description: 'Write a preview as proposed targets in one transaction; CONFLICT (nothing written) when a target changed since the preview.',
+    args: { previewToken: t.arg.string({ required: true }) },
+    resolve: async (_, a, ctx) => {
+      checkArgs(z.object({ previewToken: importToken }), a);
+      const r = await applyAllocation(ctx.db, ctx.access, a.previewToken);
+      await ctx.bus.publish(r.events);
+      return r;
+    },
+  }),
+}));
