@@ -17,6 +17,7 @@ import { benchExport } from './export.js';
 import { benchReport } from './report.js';
 import { benchRound } from './round.js';
 import { benchSignIn } from './signin.js';
+import { benchPlan } from './plan.js';
 import { knexOf } from '../server/src/db/orm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unionhub-bench-'));
@@ -32,6 +33,7 @@ try {
   for (const line of await benchExport(file, join(dir, 'all-approved.sqlite'))) console.log(line);
   for (const line of await benchReport(knexOf(orm))) console.log(line);
   for (const line of await benchRound(knexOf(orm))) console.log(line);
+  for (const line of await benchPlan(knexOf(orm))) console.log(line);
   await orm.close();
   for (const line of await benchSignIn(file)) console.log(line);
   // Last: it writes into the bench database through a server of its own.

@@ -1,0 +1,26 @@
+/**
+ * The plan's national allocation preview (issue 16): 10,000,000 members from TLĐ down the whole tree
+ * by each key (with every union's forecast), ÷ reading the same approved actuals in SQL. Goal: < 1 s.
+ */
+import type { Knex } from '@mikro-orm/knex';
+import { previewAllocation } from '../server/src/domain/plan.js';
+import { SYSTEM_ACCESS } from '../server/src/domain/access.js';
+import { report, time } from './lib.js';
+
+export async function benchPlan(db: Knex): Promise<string[]> {
+  // Set-up, not measured: the actuals the keys and forecasts read approved (the seed leaves them submitted).
+  await db('figure').where({ scenario: 'actual', status: 'submitted' }).whereIn('indicator_id', db('indicator').select('id').whereIn('code', ['members', 'workers']))
+    .update({ status: 'approved', approved_by: 'bench' });
+  const ACTUALS = `select f.union_id, f.indicator_id, f.year, f.value from figure f where f.scenario = 'actual' and f.status = 'approved'
+    and f.indicator_id in (select id from indicator where code in ('members', 'workers')) and f.year between 2013 and 2017`;
+  const baseline = await time(() => db.raw(ACTUALS), 10, 2);
+  const out: string[] = [];
+  for (const key of ['members', 'forecastWorkers'] as const) {
+    let rows = 0;
+    const preview = await time(async () => (rows = (await previewAllocation(db, SYSTEM_ACCESS, { indicator: 'members', value: 10_000_000 }, key, 'TLD')).rows.length), 5, 1);
+    out.push(report(`allocation preview, national, key ${key} (allocate + forecasts + target versions + token ÷ SQL read of the approved actuals)`, preview, baseline, '< 1 s absolute',
+      `${preview.median < 1000 ? 'within' : 'OVER'} the 1 s goal; ${rows} unions`));
+  }
+  await db('allocation_preview').delete();
+  return out;
+}
