@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocate, largestRemainder, type AllocatedUnit, type AllocationUnit } from '../server/src/domain/allocation.js';
+import { FORECAST_INDICATORS } from '../server/src/domain/plan-forecasts.js';
+import { chosenForecast, forecastSeries } from '../server/src/domain/forecast.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 const unit = (code: string, parentCode: string | null, base: number | null, keyValue: number | null = base): AllocationUnit => ({ code, parentCode, base, keyValue });
@@ -191,5 +193,49 @@ describe('preview and apply', () => {
     expect(p06.map((c) => Number(c.proposed ?? c.value))).toEqual(row.years.map((y) => y.value));
     expect(p06.at(-1)!.proposed === null ? p06.at(-1)!.value : Number(p06.at(-1)!.proposed)).toBe(123_456);
     expect((await s.gql(APPLY, { t: again.token })).errors?.[0]?.extensions.code).toBe('CONFLICT');
+  });
+});
+
+describe('stored forecasts', () => {
+  const FORECASTS = `query($root: String!, $indicator: String!) { forecasts(root: $root, indicator: $indicator) {
+    union { code } method skipped parameters { code value } methods { method mape skipped backtest { year ape } } values { year value } explanationEn stale } }`;
+  const RUN = `mutation($root: String!) { runForecasts(root: $root) { forecasts skipped } }`;
+  const list = async (indicator: string) => {
+    const r = await s.gql(FORECASTS, { root: 'P06', indicator });
+    expect(r.errors).toBeUndefined();
+    return new Map((r.data!.forecasts as { union: { code: string }; method: string | null; skipped: string | null; values: { year: number; value: number }[]; methods: { mape: number | null }[]; explanationEn: string; stale: boolean }[]).map((f) => [f.union.code, f]));
+  };
+
+  it('forecasts from approved actuals only, stores method and backtests, marks stale when an approved actual changes, recomputes on a run', async () => {
+    expect((await s.gql(RUN, { root: 'P06' }, { as: 'reporter' })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    const run = await s.gql(RUN, { root: 'P06' });
+    expect(run.errors).toBeUndefined();
+    const unions = Number((await s.sql(`select count(*) as n from trade_union where path like '/TLD/P06/%'`))[0]!.n);
+    expect(run.data!.runForecasts.forecasts).toBe(unions * FORECAST_INDICATORS.length);
+
+    const members = await list('members');
+    const p06 = members.get('P06')!;
+    // The same approved actuals through the pure forecast: the stored values are its chosen forecast.
+    const approved = await s.sql<{ year: number; value: number }>(`select f.year, f.value from figure f join trade_union u on u.id = f.union_id
+      where u.code = 'P06' and f.indicator_id = ${members2017} and f.scenario = 'actual' and f.status = 'approved' order by f.year`);
+    const expected = forecastSeries(approved.map((a) => ({ year: Number(a.year), value: Number(a.value) })));
+    expect(p06.method).toBe(expected.chosen!.toUpperCase());
+    expect(p06.values).toEqual(chosenForecast(expected));
+    expect(p06.methods.every((m) => m.mape !== null)).toBe(true);
+    expect(p06.explanationEn).toBe(expected.explanation.en);
+    expect([...members.values()].every((f) => !f.stale)).toBe(true);
+    // Workers were never approved: no forecast, the reason stored.
+    const workers = await list('workers');
+    expect([...workers.values()].every((f) => f.method === null && f.skipped === 'tooShort' && f.values.length === 0)).toBe(true);
+
+    const reopened = await s.gql(`mutation { reopenFigures(selection: { cells: [{ unionCode: "P06", indicatorCode: "members", year: 2016, scenario: ACTUAL }] }, reason: "correction") { movedCount } }`);
+    expect(reopened.data?.reopenFigures.movedCount).toBe(1);
+    const after = await list('members');
+    expect(after.get('P06')!.stale).toBe(true);
+    expect([...after.values()].filter((f) => f.stale).map((f) => f.union.code)).toEqual(['P06']);
+    await s.gql(RUN, { root: 'P06' });
+    const rerun = (await list('members')).get('P06')!;
+    expect(rerun.stale).toBe(false);
+    expect(rerun.values).toEqual(chosenForecast(forecastSeries(approved.filter((a) => Number(a.year) !== 2016).map((a) => ({ year: Number(a.year), value: Number(a.value) })))));
   });
 });

@@ -383,4 +383,25 @@ export const AllocationPreview = defineEntity({
   },
 });
 
-export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent, AllocationPreview];
+/** A stored forecast of one union's series (issue 16); stale when the approved actuals' versions differ from `actualVersions`. */
+export const Forecast = defineEntity({
+  name: 'Forecast',
+  uniques: [{ name: 'forecast_union_indicator_unique', properties: ['union', 'indicatorCode'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    union: () => p.manyToOne(Union),
+    indicatorCode: p.string().length(100),
+    method: p.string().length(20).nullable(),
+    skipped: p.string().length(20).nullable(),
+    parameters: p.text(),
+    methods: p.text(),
+    vals: p.text(),
+    actualVersions: p.text(),
+    explanationVi: p.text(),
+    explanationEn: p.text(),
+    computedBy: p.string().length(100),
+    computedAt: p.datetime(),
+  },
+});
+
+export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent, AllocationPreview, Forecast];

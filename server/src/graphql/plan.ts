@@ -9,6 +9,7 @@ import { UnionRef } from './union.js';
 import { applyAllocation, previewAllocation, type AllocationApplied, type AllocationPreview, type PreviewRow } from '../domain/plan.js';
 import { checkArgs, importToken, indicatorCode, unionCode } from '../hardening/input.js';
 import { maxItems, subtreeOf } from '../hardening/cost.js';
+import { runForecasts, storedForecasts, type StoredForecast } from '../domain/plan-forecasts.js';
 
 const AllocationKeyEnum = builder.enumType('AllocationKey', {
   values: {
@@ -114,5 +115,68 @@ builder.mutationFields((t) => ({
       await ctx.bus.publish(r.events);
       return r;
     },
+  }),
+}));
+
+const ForecastMethodEnum = builder.enumType('ForecastMethod', {
+  values: { LINEAR: { value: 'linear' as const }, CAGR: { value: 'cagr' as const }, HOLT: { value: 'holt' as const } },
+});
+
+const ParameterRef = builder.objectRef<[string, number]>('ForecastParameter').implement({
+  fields: (t) => ({ code: t.string({ resolve: (p) => p[0] }), value: t.float({ resolve: (p) => p[1] }) }),
+});
+
+const BacktestRef = builder.objectRef<StoredForecast['methods'][number]['backtest'][number]>('ForecastBacktest').implement({
+  fields: (t) => ({ year: t.exposeInt('year'), actual: t.exposeFloat('actual'), predicted: t.exposeFloat('predicted'), ape: t.exposeFloat('ape', { description: 'Absolute percentage error, in %.' }) }),
+});
+
+const MethodResultRef = builder.objectRef<StoredForecast['methods'][number]>('ForecastMethodResult').implement({
+  fields: (t) => ({
+    method: t.field({ type: ForecastMethodEnum, resolve: (m) => m.method }),
+    skipped: t.exposeString('skipped', { nullable: true, description: 'Why the method could not be fitted (tooShort, nonPositive).' }),
+    mape: t.exposeFloat('mape', { nullable: true, description: 'Mean backtest error, in %; null when no year could be backtested.' }),
+    parameters: t.field({ type: [ParameterRef], resolve: (m) => Object.entries(m.parameters ?? {}) }),
+    backtest: t.field({ type: [BacktestRef], resolve: (m) => m.backtest }),
+  }),
+});
+
+const ForecastRef = builder.objectRef<StoredForecast>('Forecast').implement({
+  description: 'A stored forecast of one union’s series from its approved actuals, with the method the backtest chose and why.',
+  fields: (t) => ({
+    union: t.field({ type: UnionRef, resolve: (f) => f.union }),
+    indicator: t.exposeString('indicator'),
+    method: t.field({ type: ForecastMethodEnum, nullable: true, resolve: (f) => f.method }),
+    skipped: t.exposeString('skipped', { nullable: true, description: 'Why there is no forecast (e.g. tooShort: fewer than three approved years).' }),
+    parameters: t.field({ type: [ParameterRef], resolve: (f) => Object.entries(f.parameters ?? {}) }),
+    methods: t.field({ type: [MethodResultRef], description: 'Every method with its backtest error.', resolve: (f) => f.methods }),
+    values: t.field({ type: [YearRef], resolve: (f) => f.values }),
+    explanationVi: t.string({ resolve: (f) => f.explanation.vi }),
+    explanationEn: t.string({ resolve: (f) => f.explanation.en }),
+    computedAt: t.exposeString('computedAt'),
+    computedBy: t.exposeString('computedBy'),
+    stale: t.exposeBoolean('stale', { description: 'An approved actual it was computed from changed since: runForecasts recomputes it.' }),
+  }),
+});
+
+const ForecastRunRef = builder.objectRef<{ forecasts: number; skipped: number }>('ForecastRun').implement({
+  fields: (t) => ({ forecasts: t.exposeInt('forecasts'), skipped: t.exposeInt('skipped', { description: 'Series with no forecast (their reason is stored).' }) }),
+});
+
+builder.queryFields((t) => ({
+  forecasts: t.field({
+    type: [ForecastRef],
+    description: 'The stored forecasts of `indicator` for `root` and its children, each marked stale when its approved actuals changed.',
+    args: { root: t.arg.string({ required: true }), indicator: t.arg.string({ required: true }) },
+    extensions: maxItems((a, s) => subtreeOf(1, s, a.root)),
+    resolve: (_, a, ctx) => (checkArgs(z.object({ root: unionCode, indicator: indicatorCode }), a), storedForecasts(ctx.db, ctx.access, a.root, a.indicator)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  runForecasts: t.field({
+    type: ForecastRunRef,
+    description: 'Forecast every plan series of every union under `root` from approved actuals 2013–2017 and store them (the department only).',
+    args: { root: t.arg.string({ required: true }) },
+    resolve: (_, a, ctx) => (checkArgs(z.object({ root: unionCode }), a), runForecasts(ctx.db, ctx.access, a.root)),
   }),
 }));

@@ -1,0 +1,124 @@
+/**
+ * Stored forecasts (issue 16): `runForecasts` forecasts every series of FORECAST_SERIES for every
+ * union of a subtree from its APPROVED actuals (forecast.ts) and keeps, per union and indicator,
+ * the chosen method, its parameters, every method's backtest, the explanation and the versions of
+ * the approved actual cells it read. A forecast is stale when those versions no longer match the
+ * approved actuals (a cell re-opened, corrected or newly approved): `forecasts` says so and a new
+ * run recomputes it. Kept in a table of their own, not as a FORECAST scenario of the figure table:
+ * a forecast carries a method, parameters and provenance that no figure cell has, and the figure
+ * scenarios are read by the grid, rules and report, which would all need to learn a third one.
+ */
+import { FORECAST_HORIZON, FORECAST_SERIES, INDICATORS, type ForecastMethodCode, type ForecastSkipReason } from '@unionhub/schema';
+import type { Access } from './access.js';
+import { insertChunked, isoTime, pathRange, type Db } from './db.js';
+import { DomainError } from './errors.js';
+import { forecastSeries, type MethodForecast } from './forecast.js';
+import { allocates } from './plan.js';
+import { unionByCode, unionQuery, type UnionRow } from './unions.js';
+
+/** Every indicator forecast: each series, and its sector splits where the series asks for them. */
+export const FORECAST_INDICATORS: readonly string[] = FORECAST_SERIES.flatMap((s) =>
+  s.bySector ? [s.indicator, ...INDICATORS.filter((i) => i.code.startsWith(`${s.indicator}.sector.`)).map((i) => i.code)] : [s.indicator]);
+
+export interface StoredForecast {
+  union: UnionRow;
+  indicator: string;
+  method: ForecastMethodCode | null;
+  skipped: ForecastSkipReason | null;
+  parameters: Record<string, number> | null;
+  methods: Pick<MethodForecast, 'method' | 'skipped' | 'mape' | 'backtest' | 'parameters'>[];
+  values: { year: number; value: number }[];
+  explanation: { vi: string; en: string };
+  computedAt: string;
+  computedBy: string;
+  /** The approved actuals it was computed from changed since. */
+  stale: boolean;
+}
+
+type Versions = Record<string, number>;
+
+/** Approved actuals of the subtree's unions for the indicators, fitted years only: values and versions by union id and indicator. */
+async function approvedSeries(db: Db, root: UnionRow, indicators: readonly string[]) {
+  const [lo, hi] = pathRange(root.path);
+  const rows: { unionId: number; code: string; year: number; value: number | null; version: number }[] = await db('figure as f')
+    .join('trade_union as u', 'u.id', 'f.union_id')
+    .join('indicator as i', 'i.id', 'f.indicator_id')
+    .select('f.union_id as unionId', 'i.code', 'f.year', 'f.value', 'f.version')
+    .where('u.path', '>=', lo).andWhere('u.path', '<', hi)
+    .whereIn('i.code', indicators)
+    .andWhere({ 'f.scenario': 'actual', 'f.status': 'approved' })
+    .andWhere('f.year', '>=', FORECAST_HORIZON.actualFrom).andWhere('f.year', '<=', FORECAST_HORIZON.actualTo);
+  const out = new Map<string, { series: { year: number; value: number | null }[]; versions: Versions }>();
+  for (const r of rows) {
+    const k = `${Number(r.unionId)}|${r.code}`;
+    const entry = out.get(k) ?? out.set(k, { series: [], versions: {} }).get(k)!;
+    entry.series.push({ year: Number(r.year), value: r.value === null ? null : Number(r.value) });
+    entry.versions[String(r.year)] = Number(r.version);
+  }
+  return out;
+}
+
+const sameVersions = (a: Versions, b: Versions) => {
+  const ka = Object.keys(a).sort();
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+};
+
+async function subtreeUnions(db: Db, root: UnionRow): Promise<UnionRow[]> {
+  const [lo, hi] = pathRange(root.path);
+  return unionQuery(db).where('u.path', '>=', lo).andWhere('u.path', '<', hi).orderBy('u.path');
+}
+
+/** Forecast every series of every union under `root` and store it (replacing what was stored); the department only. */
+export async function runForecasts(db: Db, access: Access, rootCode: string): Promise<{ forecasts: number; skipped: number }> {
+  if (!allocates(access)) throw new DomainError('FORBIDDEN', 'Only the department (an administrator or reviewer at TLĐ) runs the forecasts');
+  const root = await unionByCode(db, rootCode);
+  const actor = access.caller!.username;
+  return db.transaction(async (trx) => {
+    const unions = await subtreeUnions(trx, root);
+    const series = await approvedSeries(trx, root, FORECAST_INDICATORS);
+    const at = new Date();
+    const rows: Record<string, unknown>[] = [];
+    let skipped = 0;
+    for (const u of unions) {
+      for (const indicator of FORECAST_INDICATORS) {
+        const entry = series.get(`${u.id}|${indicator}`) ?? { series: [], versions: {} };
+        const r = forecastSeries(entry.series);
+        const chosen = r.methods.find((m) => m.method === r.chosen);
+        if (!chosen) skipped++;
+        rows.push({
+          union_id: u.id, indicator_code: indicator, method: r.chosen, skipped: r.skipped,
+          parameters: JSON.stringify(chosen?.parameters ?? null),
+          methods: JSON.stringify(r.methods.map((m) => ({ method: m.method, skipped: m.skipped, mape: m.mape, backtest: m.backtest, parameters: m.parameters }))),
+          vals: JSON.stringify(chosen?.forecast ?? []), actual_versions: JSON.stringify(entry.versions),
+          explanation_vi: r.explanation.vi, explanation_en: r.explanation.en, computed_by: actor, computed_at: at,
+        });
+      }
+    }
+    await trx('forecast').whereIn('union_id', unions.map((u) => u.id)).delete();
+    await insertChunked(trx, 'forecast', rows);
+    return { forecasts: rows.length, skipped };
+  });
+}
+
+/** The stored forecasts of one indicator for `root` and its children, each marked stale or not; only where the caller reads figures. */
+export async function storedForecasts(db: Db, access: Access, rootCode: string, indicator: string): Promise<StoredForecast[]> {
+  if (!FORECAST_INDICATORS.includes(indicator)) throw new DomainError('VALIDATION', `"${indicator}" is not forecast (${FORECAST_INDICATORS.join(', ')})`);
+  const root = await unionByCode(db, rootCode);
+  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading figures here');
+  const unions: UnionRow[] = await unionQuery(db).where((w) => w.where('u.id', root.id).orWhere('u.parent_id', root.id)).orderBy('u.path');
+  const rows: Record<string, string | number | null>[] = await db('forecast').whereIn('union_id', unions.map((u) => u.id)).where('indicator_code', indicator);
+  const current = await approvedSeries(db, root, [indicator]);
+  const byUnion = new Map(rows.map((r) => [Number(r.union_id), r]));
+  return unions.flatMap((u) => {
+    const r = byUnion.get(u.id);
+    if (!r) return [];
+    const versions = JSON.parse(String(r.actual_versions)) as Versions;
+    return [{
+      union: u, indicator, method: (r.method as ForecastMethodCode | null) ?? null, skipped: (r.skipped as ForecastSkipReason | null) ?? null,
+      parameters: JSON.parse(String(r.parameters)), methods: JSON.parse(String(r.methods)), values: JSON.parse(String(r.vals)),
+      explanation: { vi: String(r.explanation_vi), en: String(r.explanation_en) },
+      computedAt: isoTime(r.computed_at), computedBy: String(r.computed_by),
+      stale: !sameVersions(versions, current.get(`${u.id}|${indicator}`)?.versions ?? {}),
+    }];
+  });
+}
