@@ -239,3 +239,39 @@ describe('stored forecasts', () => {
     expect(rerun.values).toEqual(chosenForecast(forecastSeries(approved.filter((a) => Number(a.year) !== 2016).map((a) => ({ year: Number(a.year), value: Number(a.value) })))));
   });
 });
+
+describe('the gap view', () => {
+  const GAP = `query($root: String!, $year: Int!) { planGap(root: $root, year: $year) {
+    union { code } today forecast allocated proposed approved neededRate historicalRate flags { code textEn } } }`;
+  type Gap = { union: { code: string }; today: number | null; forecast: number | null; allocated: number | null; proposed: number | null; approved: number | null; neededRate: number | null; historicalRate: number | null; flags: { code: string }[] };
+
+  it('shows forecast, allocated, proposed and approved per union with the growth needed, and flags by their rules', async () => {
+    expect((await s.gql(GAP, { root: 'P06', year: 2017 })).errors?.[0]?.extensions.code).toBe('VALIDATION');
+    // After the tests above: P06 allocated 123,456 (equal growth) and applied as proposals; its forecasts stored.
+    const r = await s.gql(GAP, { root: 'P06', year: 2023 });
+    expect(r.errors).toBeUndefined();
+    const rows: Gap[] = r.data!.planGap;
+    const children = Number((await s.sql(`select count(*) as n from trade_union where parent_id = (select id from trade_union where code = 'P06')`))[0]!.n);
+    expect(rows.map((x) => x.union.code)[0]).toBe('P06');
+    expect(rows).toHaveLength(1 + children);
+    const p06 = rows[0]!;
+    expect(p06.allocated).toBe(123_456);
+    const [target] = await s.sql<{ value: number; proposed: number | null }>(`select f.value, f.proposed_value as proposed from figure f join trade_union u on u.id = f.union_id
+      where u.code = 'P06' and f.indicator_id = ${members2017} and f.scenario = 'target' and f.year = 2023`);
+    expect(p06.approved).toBe(Number(target!.value));
+    expect(p06.proposed).toBe(target!.proposed === null ? null : Number(target!.proposed));
+    const stored = (await s.gql(`{ forecasts(root: "P06", indicator: "members") { union { code } values { year value } } }`)).data!.forecasts;
+    expect(p06.forecast).toBe(stored[0].values.find((v: { year: number }) => v.year === 2023).value);
+    expect(p06.neededRate).toBeCloseTo(((Number(target!.value) / p06.today!) ** (1 / 6) - 1) * 100, 9);
+    for (const g of rows) {
+      const goal = g.approved ?? g.proposed ?? g.allocated;
+      const over = g.neededRate !== null && g.historicalRate !== null && g.neededRate > 0 && g.neededRate > 2 * Math.max(g.historicalRate, 0);
+      const below = goal !== null && g.forecast !== null && goal < g.forecast;
+      expect(g.flags.map((f) => f.code).sort(), g.union.code).toEqual([...(below ? ['belowForecast'] : []), ...(over ? ['overTwiceHistorical'] : [])]);
+    }
+    expect(rows.some((g) => g.flags.length > 0)).toBe(true);
+    // Who reads approved figures only sees no proposals.
+    const viewer = await s.gql(GAP, { root: 'P06', year: 2023 }, { as: 'viewer' });
+    expect((viewer.data!.planGap as Gap[]).every((g) => g.proposed === null)).toBe(true);
+  });
+});

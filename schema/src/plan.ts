@@ -87,3 +87,14 @@ export const ALLOCATION_NOTES: Record<AllocationNoteCode, { vi: string; en: stri
     en: 'base of zero: the years between take equal steps',
   },
 };
+
+export type PlanGapFlagCode = 'overTwiceHistorical' | 'belowForecast';
+
+/** What the gap view flags in a union's target (the target: approved, else proposed, else allocated). */
+export const PLAN_GAP_FLAGS: Record<PlanGapFlagCode, { vi: string; en: string }> = {
+  overTwiceHistorical: {
+    vi: 'cần tốc độ tăng hằng năm hơn gấp đôi tốc độ 2013–2017 của đơn vị',
+    en: 'needs more than twice the union’s own 2013–2017 yearly growth',
+  },
+  belowForecast: { vi: 'chỉ tiêu thấp hơn dự báo', en: 'the target is below the forecast' },
+};

@@ -3,13 +3,14 @@
  * preview is a mutation because it keeps what it computed under its token (domain/plan.ts).
  */
 import { z } from 'zod';
-import { ALLOCATION_NOTES, ALLOCATION_YEARS, type AllocationNoteCode } from '@unionhub/schema';
+import { ALLOCATION_NOTES, ALLOCATION_YEARS, PLAN_GAP_FLAGS, type AllocationNoteCode, type PlanGapFlagCode } from '@unionhub/schema';
 import { builder } from './builder.js';
 import { UnionRef } from './union.js';
 import { applyAllocation, previewAllocation, type AllocationApplied, type AllocationPreview, type PreviewRow } from '../domain/plan.js';
 import { checkArgs, importToken, indicatorCode, unionCode } from '../hardening/input.js';
 import { maxItems, subtreeOf } from '../hardening/cost.js';
 import { runForecasts, storedForecasts, type StoredForecast } from '../domain/plan-forecasts.js';
+import { planGap, type GapRow } from '../domain/plan-gap.js';
 
 const AllocationKeyEnum = builder.enumType('AllocationKey', {
   values: {
@@ -178,5 +179,38 @@ builder.mutationFields((t) => ({
     description: 'Forecast every plan series of every union under `root` from approved actuals 2013–2017 and store them (the department only).',
     args: { root: t.arg.string({ required: true }) },
     resolve: (_, a, ctx) => (checkArgs(z.object({ root: unionCode }), a), runForecasts(ctx.db, ctx.access, a.root)),
+  }),
+}));
+
+const GapFlagRef = builder.objectRef<PlanGapFlagCode>('PlanGapFlag').implement({
+  fields: (t) => ({
+    code: t.string({ resolve: (c) => c }),
+    textVi: t.string({ resolve: (c) => PLAN_GAP_FLAGS[c].vi }),
+    textEn: t.string({ resolve: (c) => PLAN_GAP_FLAGS[c].en }),
+  }),
+});
+
+const GapRowRef = builder.objectRef<GapRow>('PlanGapRow').implement({
+  description: 'One union in one plan year: forecast vs allocated vs proposed vs approved target, and the growth the target needs.',
+  fields: (t) => ({
+    union: t.field({ type: UnionRef, resolve: (r) => r.union }),
+    today: t.exposeFloat('today', { nullable: true, description: `Approved actual of ${ALLOCATION_YEARS.base}.` }),
+    forecast: t.exposeFloat('forecast', { nullable: true, description: 'The stored forecast (runForecasts).' }),
+    allocated: t.exposeFloat('allocated', { nullable: true, description: 'From the allocation applied last.' }),
+    proposed: t.exposeFloat('proposed', { nullable: true, description: 'A proposal beside the approved target, or a target not yet approved (null where you read approved data only).' }),
+    approved: t.exposeFloat('approved', { nullable: true }),
+    neededRate: t.exposeFloat('neededRate', { nullable: true, description: 'Growth per year the target (approved, else proposed, else allocated) needs from today, in %.' }),
+    historicalRate: t.exposeFloat('historicalRate', { nullable: true, description: 'The union’s own growth per year over 2013–2017, in %.' }),
+    flags: t.field({ type: [GapFlagRef], resolve: (r) => r.flags }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  planGap: t.field({
+    type: [GapRowRef],
+    description: '`root` (the first row: nationally for TLD) and its children in one plan year.',
+    args: { root: t.arg.string({ required: true }), year: t.arg.int({ required: true }), indicator: t.arg.string({ required: true, defaultValue: 'members' }) },
+    extensions: maxItems((a, s) => subtreeOf(1, s, a.root)),
+    resolve: (_, a, ctx) => (checkArgs(z.object({ root: unionCode, indicator: indicatorCode }), a), planGap(ctx.db, ctx.access, a.root, a.year, a.indicator)),
   }),
 }));
