@@ -8,12 +8,12 @@
  * a forecast carries a method, parameters and provenance that no figure cell has, and the figure
  * scenarios are read by the grid, rules and report, which would all need to learn a third one.
  */
-import { FORECAST_HORIZON, FORECAST_SERIES, INDICATORS, type ForecastMethodCode, type ForecastSkipReason } from '@unionhub/schema';
+import { FORECAST_SERIES, INDICATORS, type ForecastMethodCode, type ForecastSkipReason } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { insertChunked, isoTime, pathRange, type Db } from './db.js';
 import { DomainError } from './errors.js';
 import { forecastSeries, type MethodForecast } from './forecast.js';
-import { allocates } from './plan.js';
+import { allocates, approvedSeries, type Versions } from './plan-data.js';
 import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 
 /** Every indicator forecast: each series, and its sector splits where the series asks for them. */
@@ -33,29 +33,6 @@ export interface StoredForecast {
   computedBy: string;
   /** The approved actuals it was computed from changed since. */
   stale: boolean;
-}
-
-type Versions = Record<string, number>;
-
-/** Approved actuals of the subtree's unions for the indicators, fitted years only: values and versions by union id and indicator. */
-async function approvedSeries(db: Db, root: UnionRow, indicators: readonly string[]) {
-  const [lo, hi] = pathRange(root.path);
-  const rows: { unionId: number; code: string; year: number; value: number | null; version: number }[] = await db('figure as f')
-    .join('trade_union as u', 'u.id', 'f.union_id')
-    .join('indicator as i', 'i.id', 'f.indicator_id')
-    .select('f.union_id as unionId', 'i.code', 'f.year', 'f.value', 'f.version')
-    .where('u.path', '>=', lo).andWhere('u.path', '<', hi)
-    .whereIn('i.code', indicators)
-    .andWhere({ 'f.scenario': 'actual', 'f.status': 'approved' })
-    .andWhere('f.year', '>=', FORECAST_HORIZON.actualFrom).andWhere('f.year', '<=', FORECAST_HORIZON.actualTo);
-  const out = new Map<string, { series: { year: number; value: number | null }[]; versions: Versions }>();
-  for (const r of rows) {
-    const k = `${Number(r.unionId)}|${r.code}`;
-    const entry = out.get(k) ?? out.set(k, { series: [], versions: {} }).get(k)!;
-    entry.series.push({ year: Number(r.year), value: r.value === null ? null : Number(r.value) });
-    entry.versions[String(r.year)] = Number(r.version);
-  }
-  return out;
 }
 
 const sameVersions = (a: Versions, b: Versions) => {

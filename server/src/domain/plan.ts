@@ -8,12 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  acceptsScenario, ALLOCATION_KEYS, ALLOCATION_PATHS, ALLOCATION_ROLES, ALLOCATION_YEARS, FORECAST_HORIZON,
+  acceptsScenario, ALLOCATION_KEYS, ALLOCATION_PATHS, ALLOCATION_YEARS,
   indicator as catalogueIndicator, type AllocationKeyCode, type AllocationPathCode,
 } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { allocate, type AllocatedUnit, type AllocationUnit } from './allocation.js';
 import { insertChunked, pathRange, validIn, type Db } from './db.js';
+import { allocates, approvedSeries } from './plan-data.js';
 import { DomainError } from './errors.js';
 import { figuresChanged, type WithEvents } from './events.js';
 import { figuresByKeys, valueProblem, type CellKey } from './figures.js';
@@ -53,11 +54,6 @@ export interface AllocationApplied extends WithEvents {
   unchanged: number;
 }
 
-/** The department: a grant of an allocating role over the whole hierarchy. */
-export function allocates(access: Access): boolean {
-  return !!access.caller?.grants.some((g) => (ALLOCATION_ROLES as readonly string[]).includes(g.role) && g.path.split('/').filter(Boolean).length <= 1);
-}
-
 function requireDepartment(access: Access): void {
   if (!allocates(access)) throw new DomainError('FORBIDDEN', 'Only the department (an administrator or reviewer at TLĐ) allocates the plan');
 }
@@ -72,27 +68,6 @@ function checkGoal(goal: AllocationGoal, key: string): void {
   if (problem) throw new DomainError('VALIDATION', `Goal: ${problem.text}`, { indicator: def.code, value: goal.value });
   if (!ALLOCATION_KEYS.some((k) => k.code === key)) throw new DomainError('VALIDATION', `Unknown allocation key "${key}"`);
   if (goal.path && !ALLOCATION_PATHS.some((p) => p.code === goal.path)) throw new DomainError('VALIDATION', `Unknown path "${goal.path}"`);
-}
-
-const ACTUAL_YEARS = { from: FORECAST_HORIZON.actualFrom, to: ALLOCATION_YEARS.base };
-
-/** Approved actuals of the subtree, by union id then indicator: the values (2013–base year) a forecast or a key reads. */
-async function approvedActuals(db: Db, root: UnionRow, indicators: readonly string[]): Promise<Map<number, Map<string, { year: number; value: number | null }[]>>> {
-  const [lo, hi] = pathRange(root.path);
-  const rows: { unionId: number; code: string; year: number; value: number | null }[] = await db('figure as f')
-    .join('trade_union as u', 'u.id', 'f.union_id')
-    .join('indicator as i', 'i.id', 'f.indicator_id')
-    .select('f.union_id as unionId', 'i.code', 'f.year', 'f.value')
-    .where('u.path', '>=', lo).andWhere('u.path', '<', hi)
-    .whereIn('i.code', [...new Set(indicators)])
-    .andWhere({ 'f.scenario': 'actual', 'f.status': 'approved' })
-    .andWhere('f.year', '>=', ACTUAL_YEARS.from).andWhere('f.year', '<=', ACTUAL_YEARS.to);
-  const out = new Map<number, Map<string, { year: number; value: number | null }[]>>();
-  for (const r of rows) {
-    const byIndicator = out.get(Number(r.unionId)) ?? out.set(Number(r.unionId), new Map()).get(Number(r.unionId))!;
-    (byIndicator.get(r.code) ?? byIndicator.set(r.code, []).get(r.code)!).push({ year: Number(r.year), value: r.value === null ? null : Number(r.value) });
-  }
-  return out;
 }
 
 const forecastFor = (series: { year: number; value: number | null }[] | undefined): number | null =>
@@ -153,18 +128,18 @@ export async function previewAllocation(db: Db, access: Access, goal: Allocation
   const unions = await planUnions(db, root);
   if (!unions.some((u) => u.id === root.id)) throw new DomainError('VALIDATION', `${root.name} does not exist through the whole plan (${PLAN_SPAN.from}–${PLAN_SPAN.to})`);
   const keyIndicator = key === 'forecastWorkers' ? 'workers' : 'members';
-  const actuals = await approvedActuals(db, root, [goal.indicator, keyIndicator]);
+  const actuals = await approvedSeries(db, root, [goal.indicator, keyIndicator]);
   const byId = new Map(unions.map((u) => [u.id, u]));
   const forecasts = new Map<number, number | null>();
   const units: AllocationUnit[] = unions.map((u) => {
-    const series = actuals.get(u.id);
-    const forecast = forecastFor(series?.get(goal.indicator));
+    const series = (indicator: string) => actuals.get(`${u.id}|${indicator}`)?.series;
+    const forecast = forecastFor(series(goal.indicator));
     forecasts.set(u.id, forecast);
     const keyValue = key === 'forecastWorkers'
-      ? (keyIndicator === goal.indicator ? forecast : forecastFor(series?.get(keyIndicator)))
-      : key === 'members' ? baseOf(series?.get('members')) : null;
+      ? (keyIndicator === goal.indicator ? forecast : forecastFor(series(keyIndicator)))
+      : key === 'members' ? baseOf(series('members')) : null;
     const parent = u.parentId === null ? undefined : byId.get(u.parentId);
-    return { code: u.code, parentCode: u.id === root.id ? null : (parent?.code ?? null), base: baseOf(series?.get(goal.indicator)), keyValue };
+    return { code: u.code, parentCode: u.id === root.id ? null : (parent?.code ?? null), base: baseOf(series(goal.indicator)), keyValue };
   });
   const byCode = new Map(unions.map((u) => [u.code, u]));
   const allocated = allocate({ units, root: root.code, goal: goal.value, key, path });
