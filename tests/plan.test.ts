@@ -148,7 +148,10 @@ describe('preview and apply', () => {
       const r = await preview({ indicator: 'members', value: 1000 }, 'MEMBERS', 'P06', as);
       expect(r.errors?.[0]?.extensions.code, as).toBe('FORBIDDEN');
     }
+    // An unapplied preview from long ago is cleared by the next preview.
+    await s.sql(`insert into allocation_preview (token, root_code, indicator_code, allocation_key, path, goal, cells, created_by, created_at) values ('old', 'P06', 'members', 'members', 'linear', 1, '[]', 'admin', ?)`, [new Date(0)]);
     const token = (await preview({ indicator: 'members', value: 1000 }, 'MEMBERS', 'P06')).data!.previewAllocation.token;
+    expect(await s.sql(`select token from allocation_preview where token = 'old'`)).toHaveLength(0);
     expect((await s.gql(APPLY, { t: token }, { as: 'reporter' })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   });
 

@@ -112,6 +112,8 @@ async function targetCells(db: Db, rootPath: string, indicatorCode: string): Pro
   }]));
 }
 
+const PREVIEW_KEPT_MS = 24 * 60 * 60 * 1000;
+
 interface StoredCell {
   unionCode: string;
   year: number;
@@ -148,6 +150,8 @@ export async function previewAllocation(db: Db, access: Access, goal: Allocation
   const targets = await targetCells(db, root.path, goal.indicator);
   const cells: StoredCell[] = rows.flatMap((r) => r.years.map((y) => ({ unionCode: r.code, year: y.year, value: y.value, version: targets.get(`${r.code}|${y.year}`)?.version ?? 0 })));
   const token = randomBytes(16).toString('hex');
+  // A national preview keeps ~8,500 cells: unapplied ones go after a day (applied ones stay: the gap view reads them).
+  await db('allocation_preview').whereNull('applied_at').where('created_at', '<', new Date(Date.now() - PREVIEW_KEPT_MS)).delete();
   await db('allocation_preview').insert({
     token, root_code: root.code, indicator_code: goal.indicator, allocation_key: key, path, goal: goal.value,
     cells: JSON.stringify(cells), created_by: access.caller!.username, created_at: new Date(),
