@@ -6,7 +6,7 @@ import { queue } from './columns.js';
  * read, kept under its token so that applying it writes exactly what was shown, or nothing; and the
  * stored forecasts, each with the versions of the approved actuals it was computed from.
  */
-export class Migration20261202080000 extends Migration {
+export class Migration20261202100000 extends Migration {
   override async up(): Promise<void> {
     const schema = () => this.getKnex().schema;
     queue(this, schema().createTable('allocation_preview', (t) => {
