@@ -71,31 +71,34 @@ async function readableRoot(db: Db, access: Access, code: string): Promise<Union
 }
 
 /**
- * A request's reads of whole subtrees, by round, root and instant: the round's screen asks completeness,
- * each child's completeness and the children's rows of one root in one request — read once.
+ * A request's reads of whole subtrees, by round and root code, at the request's one instant: the
+ * round's screen asks completeness, each child's completeness and the children's rows of one root in
+ * one request — read once. Keyed on the code so a field registers its read before its first await.
  */
-export type StatesCache = Map<string, Promise<UnitState[]>>;
+export type StatesCache = Map<string, Promise<{ root: UnionRow; states: UnitState[] }>>;
 
-function subtreeStates(db: Db, round: RoundRow, root: UnionRow, now: Date, cache?: StatesCache): Promise<UnitState[]> {
-  const key = `${round.id}|${root.id}|${now.getTime()}`;
-  let states = cache?.get(key);
-  if (!states) {
-    states = unitStates(db, round, { root }, now);
-    cache?.set(key, states);
+const cacheKeyOf = (round: RoundRow, rootCode: string) => `${round.id}|${rootCode}`;
+
+/** The root's whole subtree, read once per request (when a cache is given); refused where the caller cannot read the root. */
+function subtreeStates(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache) {
+  const key = cacheKeyOf(round, rootCode);
+  let read = cache?.get(key);
+  if (!read) {
+    read = readableRoot(db, access, rootCode).then(async (root) => ({ root, states: await unitStates(db, round, { root }, now) }));
+    cache?.set(key, read);
   }
-  return states;
+  return read;
 }
 
 /** Completeness and timeliness over the root's whole subtree (the root too when its level reports). */
 export async function completeness(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache): Promise<CompletenessRow> {
-  const root = await readableRoot(db, access, rootCode);
-  return summarise(root, await subtreeStates(db, round, root, now, cache));
+  const { root, states } = await subtreeStates(db, access, round, rootCode, now, cache);
+  return summarise(root, states);
 }
 
 /** Completeness of each child subtree of the root in that year's tree (TLĐ: each level-1 union's part), from one read. */
 export async function completenessBelow(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache): Promise<CompletenessRow[]> {
-  const root = await readableRoot(db, access, rootCode);
-  const states = await subtreeStates(db, round, root, now, cache);
+  const { root, states } = await subtreeStates(db, access, round, rootCode, now, cache);
   const children = await childrenOf(db, [root.id], { from: round.year, to: round.year });
   return children.map((c) => summarise(c, states.filter((s) => s.union.path.startsWith(c.path))));
 }
@@ -105,9 +108,11 @@ export async function submissions(db: Db, access: Access, round: RoundRow, rootC
   if (opts.depth < 1 || opts.depth > 3) throw invalid('depth is 1 to 3', ['depth']);
   const root = await unionByCode(db, rootCode);
   const below = (s: UnitState) => s.union.level > root.level && s.union.level <= root.level + opts.depth;
-  // With the whole subtree already read in this request, filter it; else read just those levels.
-  const states = cache?.has(`${round.id}|${root.id}|${now.getTime()}`)
-    ? (await subtreeStates(db, round, root, now, cache)).filter(below)
+  // After that read every sibling field of the request has started, so a completeness of the same root
+  // has registered its read of the whole subtree whichever field came first: filter it; else read just those levels.
+  const whole = cache?.get(cacheKeyOf(round, rootCode));
+  const states = whole
+    ? (await whole).states.filter(below)
     : await unitStates(db, round, { root, minLevel: root.level + 1, maxLevel: root.level + opts.depth }, now);
   return states.filter((s) => access.reads(s.union.path) && (!opts.status || s.status === opts.status));
 }
