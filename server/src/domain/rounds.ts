@@ -4,10 +4,10 @@
  * deadline. Every write appends to the trail (unit_submission_event) and returns its events.
  */
 import {
-  DEFAULT_REMINDER_STEPS, deadlineInstant, indicator, INDICATORS, isStored, roleOperations, ROUND_LEVELS, ROUND_YEARS, SCENARIOS,
-  yearClosesAt, type BlockerKind, type Operation, type RoundDefinition, type Scenario, type SubmissionEventKind, type SubmissionStatus,
+  DEFAULT_REMINDER_STEPS, deadlineInstant, indicator, INDICATORS, isStored, ROUND_LEVELS, ROUND_YEARS, SCENARIOS,
+  yearClosesAt, type BlockerKind, type RoundDefinition, type Scenario, type SubmissionEventKind, type SubmissionStatus,
 } from '@unionhub/schema';
-import type { Access } from './access.js';
+import { forbidden, type Access } from './access.js';
 import { dialectOf, existsIn, indicatorIds, isoTime, rawRows, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import type { DomainEvent, WithEvents } from './events.js';
@@ -18,13 +18,7 @@ import { summarise, unitStates, type CompletenessRow, type UnitState } from './r
 export { listRounds, roundById, requireRound, type RoundRow } from './round-data.js';
 export type { UnitState, CompletenessRow } from './round-status.js';
 
-const forbidden = (message: string) => new DomainError('FORBIDDEN', message, { http: { status: 403 }, ...said('auth.forbidden') });
 const invalid = (message: string, fields: string[]) => new DomainError('VALIDATION', message, { http: { status: 400 }, fields });
-
-/** A grant with `op` on a union strictly above the one at `path` (a reviewer above the union). */
-export function canAbove(access: Access, op: Operation, path: string): boolean {
-  return !!access.caller?.grants.some((g) => path.startsWith(g.path) && g.path !== path && roleOperations(g.role).includes(op));
-}
 
 export type RoundInput = RoundDefinition;
 
@@ -66,7 +60,7 @@ function range(from: number, to: number): number[] {
 /** The root a read names, which the caller must read (its figures, at least the approved ones). */
 async function readableRoot(db: Db, access: Access, code: string): Promise<UnionRow> {
   const root = await unionByCode(db, code);
-  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${root.name}`, { http: { status: 403 }, ...said('report.forbiddenRead', { unionName: root.name }) });
+  access.require('read', root.path, `Your roles do not allow reading ${root.name}`, { why: said('report.forbiddenRead', { unionName: root.name }) });
   return root;
 }
 
@@ -120,7 +114,7 @@ export async function submissions(db: Db, access: Access, round: RoundRow, rootC
 /** One union's state; refused where the caller reads nothing of it, or when the round does not expect it. */
 export async function unitState(db: Db, access: Access, round: RoundRow, unionCode: string, now: Date): Promise<UnitState> {
   const union = await unionByCode(db, unionCode);
-  if (!access.reads(union.path)) throw forbidden(`Your roles do not allow reading ${union.name}`);
+  access.require('read', union.path, `Your roles do not allow reading ${union.name}`);
   const [state] = await unitStates(db, round, { root: union, unionId: union.id }, now);
   if (!state) throw invalid(`${union.name} is not expected in this round (its level does not report, or it is not in the ${round.year} tree)`, ['unionCode']);
   return state;
@@ -234,7 +228,7 @@ async function expectedUnion(db: Db, round: RoundRow, code: string): Promise<Uni
 export async function submitUnit(db: Db, access: Access, roundId: number, unionCode: string, now: Date): Promise<UnitResult> {
   const round = await requireRound(db, roundId);
   const union = await expectedUnion(db, round, unionCode);
-  if (!access.can('submit', union.path)) throw forbidden(`Your roles do not allow submitting ${union.name}'s report`);
+  access.require('submit', union.path, `Your roles do not allow submitting ${union.name}'s report`);
   const events = await db.transaction(async (trx) => {
     await lockRound(trx, round.id);
     const [state] = await unitStates(trx, round, { root: union, unionId: union.id }, now);
@@ -254,7 +248,7 @@ export async function submitUnit(db: Db, access: Access, roundId: number, unionC
 export async function returnUnit(db: Db, access: Access, roundId: number, unionCode: string, reason: string, now: Date): Promise<UnitResult> {
   const round = await requireRound(db, roundId);
   const union = await expectedUnion(db, round, unionCode);
-  if (!canAbove(access, 'approve', union.path)) throw forbidden(`Only a reviewer above ${union.name} may return its report`);
+  access.require('approve', union.path, `Only a reviewer above ${union.name} may return its report`, { above: true });
   if (!reason.trim()) throw invalid('A reason is required to return a report', ['reason']);
   const events = await db.transaction(async (trx) => {
     await lockRound(trx, round.id);
@@ -275,7 +269,7 @@ export async function returnUnit(db: Db, access: Access, roundId: number, unionC
 export async function grantExtension(db: Db, access: Access, roundId: number, unionCode: string, input: { deadline: string; reason: string }, now: Date): Promise<UnitResult> {
   const round = await requireRound(db, roundId);
   const union = await expectedUnion(db, round, unionCode);
-  if (!canAbove(access, 'approve', union.path)) throw forbidden(`Only a reviewer above ${union.name} may extend its deadline`);
+  access.require('approve', union.path, `Only a reviewer above ${union.name} may extend its deadline`, { above: true });
   const deadline = deadlineInstant(input.deadline);
   if (!deadline) throw invalid(`"${input.deadline}" is not a date such as 2017-12-20`, ['deadline']);
   if (!input.reason.trim()) throw invalid('A reason is required to extend a deadline', ['reason']);
@@ -300,7 +294,7 @@ export async function setPartDeadline(db: Db, access: Access, roundId: number, u
   const round = await requireRound(db, roundId);
   const union = await unionByCode(db, unionCode);
   if (union.level !== 1) throw invalid('Only a level-1 union runs its own part of a round', ['unionCode']);
-  if (!access.can('approve', union.path)) throw forbidden(`Your roles do not allow setting ${union.name}'s deadline`);
+  access.require('approve', union.path, `Your roles do not allow setting ${union.name}'s deadline`);
   const deadline = deadlineInstant(date);
   if (!deadline) throw invalid(`"${date}" is not a date such as 2017-12-05`, ['deadline']);
   if (deadline.getTime() > round.deadline.getTime()) throw invalid('A level-1 union\'s deadline for its children is no later than the round\'s', ['deadline']);
@@ -311,4 +305,4 @@ export async function setPartDeadline(db: Db, access: Access, roundId: number, u
   return { union, deadline };
 }
 
-export { chaseList, reportersOf, type ChaseEntry, type Contact } from './round-chase.js';
+export { chaseList, type ChaseEntry, type Contact } from './round-chase.js';

@@ -7,7 +7,7 @@ import type { Context } from '../context.js';
 import { Loader } from '../loader.js';
 import { unionByCode, type UnionRow } from '../domain/unions.js';
 import {
-  blockersOfUnions, canAbove, chaseList, completeness, completenessBelow, createRound, grantExtension, historiesOf, listRounds, requireRound, returnUnit, roundById,
+  blockersOfUnions, chaseList, completeness, completenessBelow, createRound, grantExtension, historiesOf, listRounds, requireRound, returnUnit, roundById,
   setPartDeadline, submissions, submitUnit, unitState, type Blocker, type ChaseEntry, type CompletenessRow, type Contact, type RoundRow,
   type StatesCache, type SubmissionEventRow, type UnitState,
 } from '../domain/rounds.js';
@@ -128,8 +128,8 @@ const UnitSubmissionRef = builder.objectRef<Unit>('UnitSubmission').implement({
       resolve: async (u, _, ctx) => (await unitLoaders(ctx).history.load(u)) ?? [],
     }),
     canSubmit: t.boolean({ resolve: (u, _, ctx) => ctx.access.can('submit', u.state.union.path) && (u.state.status === 'MISSING' || u.state.status === 'RETURNED') }),
-    canReturn: t.boolean({ resolve: (u, _, ctx) => canAbove(ctx.access, 'approve', u.state.union.path) && (u.state.status === 'ON_TIME' || u.state.status === 'LATE') }),
-    canExtend: t.boolean({ resolve: (u, _, ctx) => canAbove(ctx.access, 'approve', u.state.union.path) }),
+    canReturn: t.boolean({ resolve: (u, _, ctx) => ctx.access.canAbove('approve', u.state.union.path) && (u.state.status === 'ON_TIME' || u.state.status === 'LATE') }),
+    canExtend: t.boolean({ resolve: (u, _, ctx) => ctx.access.canAbove('approve', u.state.union.path) }),
   }),
 });
 
