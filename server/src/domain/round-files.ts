@@ -4,7 +4,7 @@
  * department writes them, in Asia/Ho_Chi_Minh.
  */
 import ExcelJS from 'exceljs';
-import { CHASE_FILE, roundDate, submissionStatusLabel } from '@unionhub/schema';
+import { CHASE_FILE, roundDate, submissionStatusLabel, viDate } from '@unionhub/schema';
 import type { ChaseEntry, RoundRow } from './rounds.js';
 import { viDateTime } from './report-xlsx.js';
 
@@ -13,8 +13,6 @@ export const CHASE_TYPES: Record<ChaseFileKind, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
 };
-
-const viDate = (d: Date) => roundDate(d).split('-').reverse().join('/');
 
 /** The table's rows: one per reporter, the union's columns repeated. */
 export function chaseRows(entries: readonly ChaseEntry[]): (string | number)[][] {
