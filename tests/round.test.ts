@@ -11,7 +11,7 @@ import { clockOf } from '../server/src/config.js';
 import { knexOf } from '../server/src/db/orm.js';
 import {
   CreateReportingRoundMutation, GrantExtensionMutation, ReturnUnitReportMutation, RoundChaseListQuery, RoundOverviewQuery, RoundUnitQuery,
-  SubmitUnitReportMutation,
+  SetRoundPartDeadlineMutation, SubmitUnitReportMutation,
 } from '../schema/src/documents/index.js';
 
 let s: TestServer;
@@ -248,6 +248,18 @@ describe('the chase list download', () => {
   });
 });
 
+describe('a bad root', () => {
+  it('the download refuses it as the GraphQL field does: same code, same message', async () => {
+    const root = 'P06 ; drop';
+    const field = (await gql(RoundChaseListQuery, { id: '1', root })).errors?.[0];
+    const res = await fetch(`${s.url}/files/rounds/1/chase.csv?root=${encodeURIComponent(root)}`, { headers: s.auth('admin') });
+    expect(res.status).toBe(400);
+    const file = ((await res.json()) as { code: string; message: string });
+    expect(field?.extensions.code).toBe('VALIDATION');
+    expect({ code: file.code, message: file.message }).toEqual({ code: field!.extensions.code, message: field!.message });
+  });
+});
+
 describe("the report's cover knows the round", () => {
   it('an edition issued states how many level-1 unions reported and on time at that moment, and lists the missing', async () => {
     at('2018-01-05T09:00:00+07:00');
@@ -303,5 +315,18 @@ describe('one request, one instant, one read of a subtree', () => {
       });
       expect(reads, order[0]).toBe(1);
     }
+  });
+});
+
+describe("a level-1 union's own deadline", () => {
+  it('set by two reviewers at once: one row, the later write kept, no error', async () => {
+    at('2017-12-01T09:00:00+07:00');
+    const id = await createRound({ levels: [1, 2], years: [2017], scenarios: ['ACTUAL'], indicators: ['grassroots'] });
+    for (let i = 0; i < 3; i++) {
+      const answers = await Promise.all(['2017-12-05', '2017-12-06'].map((deadline) => gql(SetRoundPartDeadlineMutation, { roundId: id, unionCode: 'P01', deadline })));
+      expect(answers.map((a) => a.errors?.[0]?.extensions.code ?? null)).toEqual([null, null]);
+    }
+    const rows = await s.sql<{ deadline: unknown }>('select deadline from round_part where round_id = ?', [Number(id)]);
+    expect(rows.length).toBe(1);
   });
 });

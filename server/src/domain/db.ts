@@ -68,6 +68,12 @@ export function existsIn(u: { validFrom: number; validTo: number | null }, year:
   return u.validFrom <= year && (u.validTo === null || u.validTo >= year);
 }
 
+/** The id of a row `insert(…).returning('id')` made: PostgreSQL answers `{ id }`, SQLite the bare id. */
+export function insertedId(rows: readonly unknown[]): number {
+  const row = rows[0];
+  return Number(typeof row === 'object' && row !== null ? (row as { id: number }).id : row);
+}
+
 /**
  * Most rows one multi-row insert may carry: a bound parameter per column and row, under SQLite's
  * 32,766 and PostgreSQL's 65,535; knex writes SQLite's as one SELECT per row joined by UNION ALL,

@@ -12,7 +12,7 @@ import { dialectOf, existsIn, indicatorIds, isoTime, rawRows, type Db } from './
 import { DomainError, said } from './errors.js';
 import type { DomainEvent, WithEvents } from './events.js';
 import { childrenOf, unionByCode, type UnionRow } from './unions.js';
-import { cellsOfUnion, requireRound, requiredCells, requiredCellsSql, roundById, type RoundRow } from './round-data.js';
+import { cellsOfUnion, insertRound, requireRound, requiredCells, requiredCellsSql, roundById, type RoundRow } from './round-data.js';
 import { summarise, unitStates, type CompletenessRow, type UnitState } from './round-status.js';
 
 export { listRounds, roundById, requireRound, type RoundRow } from './round-data.js';
@@ -20,10 +20,8 @@ export type { UnitState, CompletenessRow } from './round-status.js';
 
 const invalid = (message: string, fields: string[]) => new DomainError('VALIDATION', message, { http: { status: 400 }, fields });
 
-export type RoundInput = RoundDefinition;
-
 /** Administrators only; every list defaults to the whole catalogue over the period (actuals and targets). */
-export async function createRound(db: Db, access: Access, input: RoundInput, now: Date): Promise<RoundRow> {
+export async function createRound(db: Db, access: Access, input: RoundDefinition, now: Date): Promise<RoundRow> {
   if (!access.isAdministrator) throw forbidden('Only an administrator creates a reporting round');
   const name = input.name.trim();
   if (!name) throw invalid('A round needs a name', ['name']);
@@ -42,12 +40,10 @@ export async function createRound(db: Db, access: Access, input: RoundInput, now
   const scenarios = input.scenarios?.length ? [...new Set(input.scenarios)] : [...SCENARIOS];
   const steps = input.reminderSteps?.length ? input.reminderSteps : DEFAULT_REMINDER_STEPS;
   if (new Set(steps.map((s) => s.code)).size !== steps.length) throw invalid('Reminder steps need distinct codes', ['reminderSteps']);
-  const [row] = await db('reporting_round').insert({
-    name, period_from: input.periodFrom, period_to: input.periodTo, year: input.year, deadline,
-    levels: JSON.stringify(levels), indicators: JSON.stringify(indicators), years: JSON.stringify(years), scenarios: JSON.stringify(scenarios),
-    reminder_steps: JSON.stringify(steps), created_by: access.caller!.username, created_at: now,
-  }).returning('id');
-  const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  const id = await insertRound(db, {
+    name, periodFrom: input.periodFrom, periodTo: input.periodTo, year: input.year, deadline, levels, indicators, years, scenarios,
+    reminderSteps: steps, createdBy: access.caller!.username, createdAt: now,
+  });
   return (await roundById(db, id))!;
 }
 
@@ -182,11 +178,6 @@ export interface SubmissionEventRow {
   reason: string | null;
 }
 
-/** The union's trail in the round up to the clock, oldest first. */
-export async function historyOf(db: Db, roundId: number, unionId: number, now: Date): Promise<SubmissionEventRow[]> {
-  return (await historiesOf(db, roundId, [unionId], now)).get(unionId) ?? [];
-}
-
 /** The trails of several unions in one round (a list's rows), one query. */
 export async function historiesOf(db: Db, roundId: number, unionIds: readonly number[], now: Date): Promise<Map<number, SubmissionEventRow[]>> {
   const out = new Map<number, SubmissionEventRow[]>(unionIds.map((id) => [id, []]));
@@ -200,6 +191,7 @@ export async function historiesOf(db: Db, roundId: number, unionIds: readonly nu
 }
 
 export interface UnitResult extends WithEvents {
+  round: RoundRow;
   state: UnitState;
 }
 
@@ -241,7 +233,7 @@ export async function submitUnit(db: Db, access: Access, roundId: number, unionC
     }
     return append(trx, round, union, 'SUBMITTED', access.caller!.username, now, null);
   });
-  return { state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
+  return { round, state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
 }
 
 /** A reviewer with `approve` above the union sends a submitted report back, with a reason. */
@@ -258,7 +250,7 @@ export async function returnUnit(db: Db, access: Access, roundId: number, unionC
     }
     return append(trx, round, union, 'RETURNED', access.caller!.username, now, reason.trim());
   });
-  return { state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
+  return { round, state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
 }
 
 /**
@@ -286,7 +278,7 @@ export async function grantExtension(db: Db, access: Access, roundId: number, un
     await trx('round_extension').insert({ round_id: round.id, union_id: union.id, deadline, reason: input.reason.trim(), granted_by: access.caller!.username, granted_at: now });
     return append(trx, round, union, 'EXTENDED', access.caller!.username, now, input.reason.trim());
   });
-  return { state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
+  return { round, state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
 }
 
 /** A level-1 union's own deadline for its children: a reviewer with `approve` on it; no later than the round's. */
@@ -298,10 +290,9 @@ export async function setPartDeadline(db: Db, access: Access, roundId: number, u
   const deadline = deadlineInstant(date);
   if (!deadline) throw invalid(`"${date}" is not a date such as 2017-12-05`, ['deadline']);
   if (deadline.getTime() > round.deadline.getTime()) throw invalid('A level-1 union\'s deadline for its children is no later than the round\'s', ['deadline']);
-  await db.transaction(async (trx) => {
-    await trx('round_part').where({ round_id: round.id, union_id: union.id }).delete();
-    await trx('round_part').insert({ round_id: round.id, union_id: union.id, deadline, set_by: access.caller!.username, set_at: now });
-  });
+  // One statement: two reviewers at once both succeed, the later write kept (a delete then insert raced on the unique key).
+  await db('round_part').insert({ round_id: round.id, union_id: union.id, deadline, set_by: access.caller!.username, set_at: now })
+    .onConflict(['round_id', 'union_id']).merge(['deadline', 'set_by', 'set_at']);
   return { union, deadline };
 }
 
