@@ -170,12 +170,12 @@ export function readSettings(env: Env = process.env): Settings {
 
 export const SETTINGS: Settings = readSettings();
 
-/** The server's clock: real time, or CLOCK's instant at start-up running on from there. */
 /** The environment a child process (pg_dump, pg_restore) runs with: ours plus `extra`. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...extra };
 }
 
+/** The server's clock: real time, or CLOCK's instant at start-up running on from there. */
 export function clockOf(settings: Pick<Settings, 'CLOCK'> = SETTINGS, started = Date.now()): () => Date {
   if (!settings.CLOCK) return () => new Date();
   const offset = Date.parse(settings.CLOCK) - started;

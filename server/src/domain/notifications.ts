@@ -5,7 +5,7 @@
  * moment — finds it taken and does nothing. Mail goes out later through the outbox (mail.ts).
  */
 import { DomainError } from './errors.js';
-import { isoTime, type Db } from './db.js';
+import { insertChunked, insertedId, isoTime, type Db } from './db.js';
 import type { WithEvents } from './events.js';
 import { reminderText, viDate } from '@unionhub/schema';
 
@@ -48,7 +48,7 @@ export interface DeliveryResult extends WithEvents {
   mails: number;
 }
 
-export const MAX_KEY_LENGTH = 300;
+const MAX_KEY_LENGTH = 300;
 
 const columns = ['id', 'user_id as userId', 'kind', 'title', 'body', 'link', 'created_at as createdAt', 'read_at as readAt'];
 
@@ -72,14 +72,12 @@ export async function deliver(db: Db, input: DeliveryInput): Promise<DeliveryRes
       .ignore()
       .returning('id');
     if (won.length === 0) return { delivered: false, notifications: 0, mails: 0, events: [] };
-    const deliveryId = typeof won[0] === 'object' ? (won[0] as { id: number }).id : (won[0] as number);
-    const notifications: NotificationRow[] = [];
-    for (const r of byUser.values()) {
-      const [row] = await trx('notification')
-        .insert({ user_id: r.userId, delivery_id: deliveryId, kind: input.kind, title: input.title, body: input.body, link: input.link ?? null, created_at: input.now, read_at: null })
-        .returning(columns);
-      notifications.push(toRow(row as RawNotification));
-    }
+    const deliveryId = insertedId(won);
+    await insertChunked(trx, 'notification', [...byUser.values()].map((r) => ({
+      user_id: r.userId, delivery_id: deliveryId, kind: input.kind, title: input.title, body: input.body, link: input.link ?? null, created_at: input.now, read_at: null,
+    })));
+    // Read back through the recipients' index (delivery_id has none).
+    const notifications = ((await trx('notification').select(columns).whereIn('user_id', [...byUser.keys()]).andWhere('delivery_id', deliveryId).orderBy('id')) as RawNotification[]).map(toRow);
     const mail = input.mail ?? { subject: input.title, text: input.body, html: null };
     if (addresses.size) {
       await trx('mail_outbox').insert([...addresses].map(([folded, email]) => ({

@@ -15,7 +15,7 @@ export const CHASE_TYPES: Record<ChaseFileKind, string> = {
 };
 
 /** The table's rows: one per reporter, the union's columns repeated. */
-export function chaseRows(entries: readonly ChaseEntry[]): (string | number)[][] {
+function chaseRows(entries: readonly ChaseEntry[]): (string | number)[][] {
   return entries.flatMap((e) => {
     const s = e.state;
     const base = [s.union.code, s.union.name, s.union.level, submissionStatusLabel(s.status), viDate(s.deadline), s.daysLate ?? '', s.lastSubmittedAt ? viDateTime(s.lastSubmittedAt.toISOString()) : ''];

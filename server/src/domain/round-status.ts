@@ -54,7 +54,7 @@ export const NO_CELLS = { cells: false } as const satisfies Partial<Scope>;
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(isoTime(v)));
 
 /** The expected unions of the scope: in the round's year's tree, on a level that reports. */
-export async function expectedUnions(db: Db, round: RoundRow, scope: Scope): Promise<UnionRow[]> {
+async function expectedUnions(db: Db, round: RoundRow, scope: Scope): Promise<UnionRow[]> {
   const [lo, hi] = pathRange(scope.root.path);
   let q = unionQuery(db).where('u.path', '>=', lo).andWhere('u.path', '<', hi).whereIn('u.level', round.levels);
   if (scope.minLevel !== undefined) q = q.where('u.level', '>=', scope.minLevel);
@@ -123,7 +123,7 @@ export async function unitStates(db: Db, round: RoundRow, scope: Scope, now: Dat
 }
 
 /** Filled and approved required cells per expected union of the scope: one grouped query. */
-export async function filledCells(db: Db, round: RoundRow, scope: Scope): Promise<{ id: number; filled: number; approved: number }[]> {
+async function filledCells(db: Db, round: RoundRow, scope: Scope): Promise<{ id: number; filled: number; approved: number }[]> {
   const cells = requiredCells(round);
   const cond = requiredCellsSql(cells, await indicatorIds(db));
   const [lo, hi] = pathRange(scope.root.path);
