@@ -287,10 +287,12 @@ describe('the clock', () => {
 });
 
 describe('one request, one instant, one read of a subtree', () => {
-  /** Reads of the round's trail (one per read of unions' states) while `work` runs. */
+  /** Reads of the trail under P01 (one per read of its unions' states; the scheduled reminders read TLĐ's) while `work` runs. */
   async function trailReads(work: () => Promise<unknown>): Promise<number> {
     let n = 0;
-    const count = (q: { sql: string }) => { if (/from [`"]?unit_submission_event[`"]? [`"]?e[`"]?/i.test(q.sql) && /group by/i.test(q.sql)) n++; };
+    const count = (q: { sql: string; bindings?: unknown[] }) => {
+      if (/from [`"]?unit_submission_event[`"]? [`"]?e[`"]?/i.test(q.sql) && /group by/i.test(q.sql) && q.bindings?.includes('/TLD/P01/')) n++;
+    };
     const knex = knexOf(s.orm);
     knex.on('query', count);
     try {
