@@ -287,21 +287,13 @@ describe('the clock', () => {
 });
 
 describe('one request, one instant, one read of a subtree', () => {
-  /** Reads of the trail under P01 (one per read of its unions' states; the scheduled reminders read TLĐ's) while `work` runs. */
-  async function trailReads(work: () => Promise<unknown>): Promise<number> {
-    let n = 0;
-    const count = (q: { sql: string; bindings?: unknown[] }) => {
-      if (/from [`"]?unit_submission_event[`"]? [`"]?e[`"]?/i.test(q.sql) && /group by/i.test(q.sql) && q.bindings?.includes('/TLD/P01/')) n++;
-    };
-    const knex = knexOf(s.orm);
-    knex.on('query', count);
-    try {
-      await work();
-    } finally {
-      knex.off('query', count);
-    }
-    return n;
-  }
+  /** Reads of the trail under P01: one per read of its unions' states (the scheduled reminders read TLĐ's). */
+  let reads = 0;
+  const count = (q: { sql: string; bindings?: unknown[] }) => {
+    if (/from [`"]?unit_submission_event[`"]? [`"]?e[`"]?/i.test(q.sql) && /group by/i.test(q.sql) && q.bindings?.includes('/TLD/P01/')) reads++;
+  };
+  beforeAll(() => void knexOf(s.orm).on('query', count));
+  afterAll(() => void knexOf(s.orm).off('query', count));
   const fields = {
     completeness: 'completeness(root: "P01") { expected onTime }',
     submissions: 'submissions(root: "P01") { union { code } status }',
@@ -310,18 +302,17 @@ describe('one request, one instant, one read of a subtree', () => {
   it('submissions filters the subtree completeness read, whichever field comes first', async () => {
     at('2018-01-05T09:00:00+07:00');
     for (const order of [[fields.completeness, fields.submissions], [fields.submissions, fields.completeness]]) {
-      const reads = await trailReads(async () => {
-        const r = await s.gql(`{ reportingRound(id: "1") { ${order.join(' ')} } }`);
-        expect(r.errors).toBeUndefined();
-        expect(r.data!.reportingRound.submissions.length).toBeGreaterThan(5);
-      });
+      reads = 0;
+      const r = await s.gql(`{ reportingRound(id: "1") { ${order.join(' ')} } }`);
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.reportingRound.submissions.length).toBeGreaterThan(5);
       expect(reads, order[0]).toBe(1);
     }
   });
 });
 
 describe("a level-1 union's own deadline", () => {
-  it('set by two reviewers at once: one row, the later write kept, no error', async () => {
+  it('set by two reviewers at once: one row, no error', async () => {
     at('2017-12-01T09:00:00+07:00');
     const id = await createRound({ levels: [1, 2], years: [2017], scenarios: ['ACTUAL'], indicators: ['grassroots'] });
     for (let i = 0; i < 3; i++) {
