@@ -232,6 +232,12 @@ describe('graceful shutdown', () => {
     await Promise.all(writers);
     expect(code, output).toBe(0);
     expect(lines().find((l) => l.msg === 'stopped')).toMatchObject({ clean: true });
+    // Whatever was in flight when the shutdown began was finished and answered, not cut.
+    const all = lines();
+    const begun = all.findIndex((l) => l.msg === 'shutting down');
+    const finishing = all.slice(begun).filter((l) => l.msg === 'request' && !l.stream);
+    expect(finishing.length).toBeGreaterThanOrEqual(all[begun]!.inFlight as number);
+    expect(finishing.filter((l) => l.status !== 200 || l.aborted)).toEqual([]);
     // The writers were still writing when the server stopped: each was turned away at the end.
     expect(refused).toBe(WRITERS.length);
     await streamText;
