@@ -34,7 +34,9 @@ try {
   const names = hub.subgraphs.map((s) => s.name);
   logger.info({ url: `http://localhost:${port}${HUB_PATH}`, subgraphs: names }, `federation hub at http://localhost:${port}${HUB_PATH}: ${names.join(' + ')} (${source ?? 'no hub config: our subgraph alone'})`);
 } catch (e) {
-  logger.fatal({ err: e }, (e as Error).message);
+  logger.fatal({ err: e }, 'start-up failed: the federation hub cannot start');
+  // The reasons as written, for the person starting the server (the JSON line escapes them).
+  process.stderr.write(`${(e as Error).message}\n`);
   await app.close();
   await orm.close();
   process.exit(1);
