@@ -235,7 +235,8 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
   const metrics = createMetrics({ db, streams: () => streams() });
   const graphqlPaths = new Set(['/graphql', STREAM_ENDPOINT]);
   const traffic = createTraffic(log.child({ component: 'http' }), ({ record, seconds }) => {
-    if (graphqlPaths.has(record.path) || mounted.has(record.path)) metrics.request(record.path, record.operations, seconds);
+    // A stream's duration is its lifetime, not an answer's: the open streams have their own gauge.
+    if (!record.stream && (graphqlPaths.has(record.path) || mounted.has(record.path))) metrics.request(record.path, record.operations, seconds);
   });
   streams = traffic.streams;
   const rateLimited = createRateGuard(limits, db);

@@ -9,6 +9,7 @@ import { isEmpty, loadSeed } from './db/load-seed.js';
 import { startApp } from './app.js';
 import { loadHubConfig } from './hub/config.js';
 import { HUB_PATH, mountHub, type Hub } from './hub/index.js';
+import { DEMO_USERS } from './db/demo-users.js';
 import { logger } from './observability/log.js';
 import { shutdown } from './observability/shutdown.js';
 
@@ -17,8 +18,8 @@ const orm = await openDatabase(target);
 if (await isEmpty(orm)) {
   const r = await loadSeed(orm);
   logger.info({ unions: r.unions, figures: r.figures, ms: r.ms }, 'empty database: seeded');
-  // The demo users' passwords are public (README): printed for a person starting a demo, not logged.
-  process.stderr.write(`demo users (demo only, passwords are public):\n${r.demoUsers}\n`);
+  // Never a password in the log, not even a demo one: the README lists them.
+  logger.info({ users: DEMO_USERS.map((u) => ({ username: u.username, role: u.role, union: u.unionCode })) }, 'demo users created (demo only: their passwords are in the README)');
 }
 const app = await startApp(knexOf(orm), PORT);
 const port = Number(new URL(app.url).port);

@@ -55,6 +55,8 @@ export interface Traffic {
 const records = new WeakMap<IncomingMessage, RequestRecord>();
 const byRequest = new WeakMap<Request, RequestRecord>();
 
+const QUIET_PATHS = new Set(['/healthz', '/metrics']);
+
 export function createTraffic(log: Logger, onFinished: (f: Finished) => void = () => {}): Traffic {
   const open = new Map<ServerResponse, RequestRecord>();
   let waiters: (() => void)[] = [];
@@ -94,6 +96,8 @@ export function createTraffic(log: Logger, onFinished: (f: Finished) => void = (
           ...(record.stream ? { stream: true } : {}), ...(res.writableFinished ? {} : { aborted: true }),
         };
         if (status >= 500) log.error(line, 'request');
+        // A balancer's health checks and Prometheus' scrapes every few seconds would drown the requests.
+        else if (QUIET_PATHS.has(record.path) && status < 400) log.debug(line, 'request');
         else log.info(line, 'request');
         onFinished({ record, status, seconds });
         settle();
