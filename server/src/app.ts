@@ -16,6 +16,7 @@ import { ERROR_CODES } from '@unionhub/schema';
 import { schema } from './graphql/index.js';
 import { createContext, CSRF_HEADER, type Context } from './context.js';
 import { createEventBus, type EventBus } from './events.js';
+import { joinCluster } from './cluster.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { CLIENT_DIST, clockOf, LIMITS, SETTINGS, type Limits } from './config.js';
 import { codedErrors } from './hardening/coded-errors.js';
@@ -227,6 +228,8 @@ function serverTimeouts(limits: Limits) {
 export async function startApp(db: Knex, port: number, host = '0.0.0.0', options: AppOptions = {}): Promise<App> {
   const limits: Limits = { ...LIMITS, ...options.limits };
   const bus = createEventBus(db);
+  // Several instances on one PostgreSQL: events and caller changes reach the others (LISTEN/NOTIFY).
+  const cluster = await joinCluster(db, bus, (e) => console.error('cluster:', e.message));
   const now = options.now ?? clockOf();
   const log = options.log ?? logger;
   const yoga = createGraphQL(db, bus, limits, now, log);
@@ -308,6 +311,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     close: async () => {
       metrics.close();
       await schedule.stop();
+      await cluster?.stop();
       await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
     },
   };
