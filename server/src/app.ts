@@ -227,11 +227,12 @@ function serverTimeouts(limits: Limits) {
 
 export async function startApp(db: Knex, port: number, host = '0.0.0.0', options: AppOptions = {}): Promise<App> {
   const limits: Limits = { ...LIMITS, ...options.limits };
-  const bus = createEventBus(db);
-  // Several instances on one PostgreSQL: events and caller changes reach the others (LISTEN/NOTIFY).
-  const cluster = await joinCluster(db, bus, (e) => console.error('cluster:', e.message));
-  const now = options.now ?? clockOf();
   const log = options.log ?? logger;
+  const clusterLog = log.child({ component: 'cluster' });
+  const bus = createEventBus(db, (e) => clusterLog.error({ err: e }, 'relaying an event to the other instances failed'));
+  // Several instances on one PostgreSQL: events and caller changes reach the others (LISTEN/NOTIFY).
+  const cluster = await joinCluster(db, bus, (e) => clusterLog.error({ err: e }, e.message));
+  const now = options.now ?? clockOf();
   const yoga = createGraphQL(db, bus, limits, now, log);
   const metricsToken = options.metricsToken === undefined ? SETTINGS.METRICS_TOKEN : options.metricsToken;
   let streams = () => 0;

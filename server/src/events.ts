@@ -34,7 +34,7 @@ type Channels = {
   roundChanged: [Extract<DomainEvent, { kind: 'roundChanged' }>];
 };
 
-export function createEventBus(db: Knex, onRelayError: (e: Error) => void = (e) => console.error('event relay failed:', e.message)) {
+export function createEventBus(db: Knex, onRelayError: (e: Error) => void = () => {}) {
   // One listener per open subscription: their number is bounded per caller (MAX_STREAMS_PER_CALLER),
   // not by Node's leak warning at 10.
   const eventTarget = new EventTarget();
