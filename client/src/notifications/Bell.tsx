@@ -37,7 +37,7 @@ function Item({ n, lang, fresh, onOpen }: { n: Notice; lang: Lang; fresh: boolea
 }
 
 export function Bell({ lang }: { lang: Lang }) {
-  const { items, unread, loaded, markRead } = useNotifications(true);
+  const { items, unread, loaded, markRead } = useNotifications();
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLUListElement>(null);

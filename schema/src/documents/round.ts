@@ -26,14 +26,14 @@ export const ReportingRoundsQuery = graphql(`
 
 /** The round's headline figures, each child subtree's bar, and the children's rows (one request). */
 export const RoundOverviewQuery = graphql(`
-  query RoundOverview($id: ID!, $root: String!, $status: SubmissionStatus, $depth: Int) {
+  query RoundOverview($id: ID!, $root: String!, $depth: Int) {
     reportingRound(id: $id) {
       id name periodFrom periodTo year deadline deadlineDate levels now
       indicators years scenarios
       reminderSteps { code offsetDays repeatEveryDays labelVi labelEn }
       completeness(root: $root) { ...RoundCompletenessFields }
       completenessBelow(root: $root) { ...RoundCompletenessFields }
-      submissions(root: $root, status: $status, depth: $depth) { ...RoundSubmissionFields }
+      submissions(root: $root, depth: $depth) { ...RoundSubmissionFields }
     }
   }
 `, [RoundCompletenessFields, RoundSubmissionFields]);
@@ -89,9 +89,3 @@ export const GrantExtensionMutation = graphql(`
     grantExtension(roundId: $roundId, unionCode: $unionCode, deadline: $deadline, reason: $reason) { ...RoundSubmissionFields history { kind at by reason } }
   }
 `, [RoundSubmissionFields]);
-
-export const SetRoundPartDeadlineMutation = graphql(`
-  mutation SetRoundPartDeadline($roundId: ID!, $unionCode: String!, $deadline: String!) {
-    setRoundPartDeadline(roundId: $roundId, unionCode: $unionCode, deadline: $deadline) { union { code name } deadline }
-  }
-`);
