@@ -4,11 +4,11 @@
  * who was chased.
  */
 import { useState } from 'react';
+import { submissionStatusLabel } from '@unionhub/schema';
 import { downloadOnClick } from '../api.ts';
 import { t, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
 import { num } from './format.ts';
-import { statusLabel } from './StatusBars.tsx';
 import type { ChaseEntry } from './useRoundData.ts';
 
 export const chaseUrl = (roundId: string, root: string, format: 'xlsx' | 'csv') => `/files/rounds/${encodeURIComponent(roundId)}/chase.${format}?${new URLSearchParams({ root })}`;
@@ -56,7 +56,7 @@ export function ChaseList({ roundId, root, entries, error, lang, unitHref }: { r
             {entries.map((e) => (
               <tr key={e.union.code} data-union={e.union.code} data-status={e.status}>
                 <th scope="row"><a href={unitHref(e.union.code)}>{e.union.name}</a></th>
-                <td><span className={`status-chip status-${e.status}`}>{statusLabel(e.status, lang)}</span></td>
+                <td><span className={`status-chip status-${e.status}`}>{submissionStatusLabel(e.status, lang)}</span></td>
                 <td className="numeric">{e.daysLate !== null && e.daysLate > 0 ? num(e.daysLate, lang) : '—'}</td>
                 <td><Reporters entry={e} lang={lang} /></td>
               </tr>
