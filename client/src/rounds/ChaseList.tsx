@@ -8,7 +8,7 @@ import { submissionStatusLabel } from '@unionhub/schema';
 import { downloadOnClick } from '../api.ts';
 import { t, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
-import { num } from './format.ts';
+import { num } from '../format.ts';
 import type { ChaseEntry } from './useRoundData.ts';
 
 export const chaseUrl = (roundId: string, root: string, format: 'xlsx' | 'csv') => `/files/rounds/${encodeURIComponent(roundId)}/chase.${format}?${new URLSearchParams({ root })}`;

@@ -2,7 +2,7 @@
 import { t, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
 import { ChaseList } from './ChaseList.tsx';
-import { day, when } from './format.ts';
+import { day, when } from '../format.ts';
 import { routeHash, type RoundRoute } from './route.ts';
 import { StatusBars } from './StatusBars.tsx';
 import { UnionTable } from './UnionTable.tsx';

@@ -4,7 +4,7 @@
  */
 import { SUBMISSION_STATUSES, submissionStatusLabel, type SubmissionStatus } from '@unionhub/schema';
 import { t, type Lang } from '../i18n.ts';
-import { num, percent } from './format.ts';
+import { num, percent } from '../format.ts';
 import type { Overview } from './useRoundData.ts';
 
 type Completeness = Overview['completeness'];

@@ -6,7 +6,7 @@
 import type { Dispatch } from 'react';
 import { SUBMISSION_STATUSES, submissionStatusLabel } from '@unionhub/schema';
 import { t, type Lang, type Word } from '../i18n.ts';
-import { day, num, percent, when } from './format.ts';
+import { day, num, percent, when } from '../format.ts';
 import { useTableView, type SortKey, type Submission, type TableAction, type TableView } from './useTableView.ts';
 import type { Overview } from './useRoundData.ts';
 

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { t, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
-import { num, parseDay } from './format.ts';
+import { num } from '../format.ts';
+import { parseDay } from './format.ts';
 import { isIncomplete, type ActionState, type useUnitActions } from './useUnitActions.ts';
 
 type Actions = ReturnType<typeof useUnitActions>;

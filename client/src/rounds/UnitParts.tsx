@@ -1,7 +1,7 @@
 /** The parts of a union's page: its facts, what still blocks it (each item opens the sheet at its cell), its trail. */
 import { BLOCKER_KINDS, submissionStatusLabel } from '@unionhub/schema';
 import { t, type Lang, type Word } from '../i18n.ts';
-import { day, num, percent, when } from './format.ts';
+import { day, num, percent, when } from '../format.ts';
 import type { UnitPageData } from './useRoundData.ts';
 import type { Blocker } from './useUnitActions.ts';
 import type { SheetAt } from '../sheet/Sheet.tsx';
