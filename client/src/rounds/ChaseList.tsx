@@ -26,7 +26,7 @@ function Reporters({ entry, lang }: { entry: ChaseEntry; lang: Lang }) {
   );
 }
 
-export function ChaseList({ roundId, root, entries, error, lang, unitHref }: { roundId: string; root: string; entries: ChaseEntry[] | null; error: unknown; lang: Lang; unitHref: (code: string) => string }) {
+export function ChaseList({ roundId, root, entries, lang, unitHref }: { roundId: string; root: string; entries: ChaseEntry[]; lang: Lang; unitHref: (code: string) => string }) {
   const [refused, setRefused] = useState<unknown>(null);
   return (
     <section className="round-chase" aria-labelledby="round-chase-title" data-testid="chase-list">
@@ -40,9 +40,8 @@ export function ChaseList({ roundId, root, entries, error, lang, unitHref }: { r
         ))}
       </p>
       {refused !== null && <p role="alert">{t('export.refused', lang)}: {failureText(refused, lang)}</p>}
-      {error !== null && <p role="alert">{failureText(error, lang)}</p>}
-      {entries && entries.length === 0 && <p>{t('round.chaseNone', lang)}</p>}
-      {entries && entries.length > 0 && (
+      {entries.length === 0 && <p>{t('round.chaseNone', lang)}</p>}
+      {entries.length > 0 && (
         <table className="round-table chase-table">
           <thead>
             <tr>

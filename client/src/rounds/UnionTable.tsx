@@ -50,7 +50,7 @@ function Row({ s, below, lang, unitHref, onDrill }: { s: Submission; below: Belo
   const extended = s.extension !== null;
   // The union's own part of the round: the unions below it that submitted, of those expected (itself left out).
   const belowExpected = below ? below.expected - 1 : 0;
-  const belowSubmitted = below ? below.onTime + below.late - (s.status === 'ON_TIME' || s.status === 'LATE' ? 1 : 0) : 0;
+  const belowSubmitted = below ? below.submitted - (s.status === 'ON_TIME' || s.status === 'LATE' ? 1 : 0) : 0;
   return (
     <tr data-union={s.union.code} data-status={s.status}>
       <th scope="row">

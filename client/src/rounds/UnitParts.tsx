@@ -2,11 +2,9 @@
 import { BLOCKER_KINDS, submissionStatusLabel } from '@unionhub/schema';
 import { t, type Lang, type Word } from '../i18n.ts';
 import { day, num, percent, when } from '../format.ts';
-import type { UnitPageData } from './useRoundData.ts';
+import type { Unit } from './useRoundData.ts';
 import type { Blocker } from './useUnitActions.ts';
 import type { SheetAt } from '../sheet/Sheet.tsx';
-
-type Unit = UnitPageData['unit'];
 
 /** Where the sheet opens: the union's row, the indicator's column of the year, in the scenario's mode. */
 export type SheetCell = SheetAt;
