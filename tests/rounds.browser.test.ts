@@ -214,6 +214,9 @@ describe('the Đợt báo cáo tab', () => {
     expect((await unitOf(sent!.union.code)).extension).toMatchObject({ deadline: '2017-12-20T16:59:59.999Z', reason: 'Hội nghị sơ kết lùi lịch' });
     await expect.poll(() => page.getByTestId('unit-deadline').textContent()).toMatch(/20\/12\/2017/);
     expect(requests.since(beforeReturn)).toEqual(['ReturnUnitReport', 'GrantExtension', 'GrantExtension']);
+    // The forms the union's state offers now, once each (a returned report cannot be returned again).
+    const now = await unitOf(sent!.union.code, 'reviewer');
+    expect([await page.getByTestId('return-form').count(), await page.getByTestId('extend-form').count()]).toEqual([Number(now.canReturn), Number(now.canExtend)]);
     await shot(page, 'reviewer-unit');
     // The page in English: its words follow the switch, and what is being typed stays.
     await page.getByLabel('Lý do gia hạn').click();

@@ -68,8 +68,9 @@ export function UnitActions({ can, actions, lang }: { can: { submit: boolean; re
           {t('round.submit', lang)}
         </button>
       )}
-      {can.return && <ReturnForm key={actions.state.writes} actions={actions} lang={lang} />}
-      {can.extend && <ExtendForm key={actions.state.writes} actions={actions} lang={lang} />}
+      {/* Keyed by the writes done, so each form starts empty after one; distinct keys, as siblings need. */}
+      {can.return && <ReturnForm key={`return-${actions.state.writes}`} actions={actions} lang={lang} />}
+      {can.extend && <ExtendForm key={`extend-${actions.state.writes}`} actions={actions} lang={lang} />}
     </section>
   );
 }
