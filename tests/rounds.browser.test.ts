@@ -145,9 +145,19 @@ describe('the Đợt báo cáo tab', () => {
     expect(await blockers.locator('li').count()).toBe(before.blockers.length);
     expect((await unitOf('P06')).history.length).toBe(before.history.length); // nothing recorded
     await shot(page, 'blocked');
+    // The blocker names its indicator as the catalogue labels it, in the page's language (read once: labels in both).
+    const first = before.blockers[0];
+    const labels = (await suite.s.gql('query ($code: String!) { indicator(code: $code) { vi: label(lang: "vi") en: label(lang: "en") } }', { code: first.indicatorCode })).data!.indicator;
+    const item = blockers.locator(`li[data-cell="${first.indicatorCode}|${first.year}|${first.scenario}"]`);
+    expect(await item.textContent()).toContain(`${labels.vi}, ${first.year}`);
+    const sent = suite.requests(page);
+    const beforeSwitch = sent.mark();
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => item.textContent()).toContain(`${labels.en}, ${first.year}`);
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await expect.poll(() => item.textContent()).toContain(`${labels.vi}, ${first.year}`);
 
     // The blocker opens the sheet at its cell; the reporter types the value there.
-    const first = before.blockers[0];
     await blockers.locator(`li[data-cell="${first.indicatorCode}|${first.year}|${first.scenario}"] button`).click();
     const cell = page.locator(`.ag-row[row-id="P06"] [col-id="${first.indicatorCode}|${first.year}"]`).first();
     await expect.poll(() => cell.evaluate((el) => el.classList.contains('ag-cell-focus'))).toBe(true);
@@ -159,7 +169,8 @@ describe('the Đợt báo cáo tab', () => {
     // Back on the tab, the page is the union's again; nothing blocks it now; submitting is accepted (late: after the deadline).
     await page.locator('button[data-view="rounds"]').click();
     await expect.poll(() => blockers.getAttribute('data-count')).toBe('0');
-    const sent = suite.requests(page);
+    // The switches asked nothing; the sheet and the page (mounted again) each read their setup and figures once.
+    expect(sent.count('SheetSetup', beforeSwitch)).toBe(2);
     const beforeSubmit = sent.mark();
     await page.getByRole('button', { name: 'Gửi báo cáo' }).click();
     await expect.poll(() => page.getByTestId('unit-outcome').textContent()).toMatch(/Đã gửi báo cáo/);
