@@ -74,7 +74,7 @@ const sent = new WeakMap<Page, GraphqlRequests>();
  * A browser test file's server (the seeded database; `options` such as an injected clock), Chromium
  * and the demo users' sign-in; both closed after the file. Call it at the file's top level.
  */
-export function startBrowserSuite(options: AppOptions = {}): BrowserSuite {
+export function setUpBrowserSuite(options: AppOptions = {}): BrowserSuite {
   const suite = {
     async session(who: Who, hash = '') {
       const context = await suite.browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });

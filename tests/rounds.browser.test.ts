@@ -14,12 +14,12 @@ import { submissionStatusLabel } from '@unionhub/schema';
 import { renderMessage } from '@unionhub/schema/messages';
 import { formatViNumber } from '@unionhub/schema/numbers';
 import type { As } from './harness.js';
-import { SCREENSHOTS, startBrowserSuite } from './browser.js';
+import { SCREENSHOTS, setUpBrowserSuite } from './browser.js';
 import { GrantExtensionMutation, RoundChaseListQuery, RoundOverviewQuery, RoundUnitQuery } from '../schema/src/documents/index.js';
 
 /** Five days after the deadline of 10/12/2017 (Asia/Ho_Chi_Minh). */
 const NOW = new Date('2017-12-15T09:00:00+07:00');
-const suite = startBrowserSuite({ now: () => NOW });
+const suite = setUpBrowserSuite({ now: () => NOW });
 let roundId: string;
 /** The value of Bắc Kạn's blanked cell, as its reporter will type it again. */
 let blanked: number;

@@ -108,3 +108,10 @@ export const GrantExtensionMutation = graphql(`
     grantExtension(roundId: $roundId, unionCode: $unionCode, deadline: $deadline, reason: $reason) { ...RoundUnitFields }
   }
 `, [RoundUnitFields]);
+
+/** A level-1 union's own earlier deadline for its children (the API's; no screen sets it yet — tests/round.test.ts). */
+export const SetRoundPartDeadlineMutation = graphql(`
+  mutation SetRoundPartDeadline($roundId: ID!, $unionCode: String!, $deadline: String!) {
+    setRoundPartDeadline(roundId: $roundId, unionCode: $unionCode, deadline: $deadline) { union { code name } deadline }
+  }
+`);
