@@ -188,10 +188,17 @@ describe('notifications and reminder mail', () => {
     const [dbA, dbB] = [knexOf(a.orm), knexOf(b.orm)];
 
     // The advisory lock: while A runs "probe", B's turn is skipped; afterwards B runs it.
+    // A is known to hold it once its work has started (not after a guessed wait: a loaded machine is slow to connect).
     let release!: () => void;
+    let inside!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const held = runExclusive(dbA, 'probe', () => gate);
-    await expect.poll(async () => (await runExclusive(dbB, 'probe', async () => 'b')).ran).toBe(false);
+    const started = new Promise<void>((r) => (inside = r));
+    const held = runExclusive(dbA, 'probe', () => {
+      inside();
+      return gate;
+    });
+    await started;
+    expect((await runExclusive(dbB, 'probe', async () => 'b')).ran).toBe(false);
     release();
     expect((await held).ran).toBe(true);
     expect(await runExclusive(dbB, 'probe', async () => 'b')).toEqual({ ran: true, value: 'b' });
