@@ -16,6 +16,7 @@ import type { FigureRow } from '../server/src/domain/figures.js';
 import { issueToken } from '../server/src/domain/auth.js';
 import { knexOf, openDatabase } from '../server/src/db/orm.js';
 import { databaseKind, freshDatabase } from './harness.js';
+import { openSse } from './sse.js';
 
 const root = resolve(import.meta.dirname, '..');
 const ANONYMOUS_PER_MINUTE = 40;
@@ -135,30 +136,14 @@ describe.runIf(databaseKind() === 'postgresql')('two instances on one PostgreSQL
   const other = (instance: string | null) => (instance === 'one' ? 'two' : 'one');
 
   it('a write through one instance reaches a subscription held by the other', async () => {
-    const controller = new AbortController();
     const query = 'subscription { figuresChanged(root: "P06") { actor figures { unionCode indicatorCode year value } } }';
-    const res = await fetch(`${proxyUrl}/graphql?query=${encodeURIComponent(query)}`, {
-      headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${adminToken}` }, signal: controller.signal,
-    });
-    const holder = res.headers.get('x-served-by');
-    expect(res.status).toBe(200);
+    const sub = await openSse(`${proxyUrl}/graphql`, query, { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${adminToken}` });
+    const holder = sub.header('x-served-by');
+    expect(sub.status).toBe(200);
     const received: number[] = [];
     void (async () => {
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        const events = buffer.split('\n\n');
-        buffer = events.pop()!;
-        for (const e of events) {
-          const data = /^data: (.+)$/m.exec(e)?.[1];
-          if (data) for (const f of JSON.parse(data).data?.figuresChanged?.figures ?? []) received.push(f.value);
-        }
-      }
-    })().catch(() => undefined);
+      for (let e = await sub.next(); e !== null; e = await sub.next()) for (const f of e.data?.figuresChanged?.figures ?? []) received.push(f.value);
+    })();
     await new Promise((r) => setTimeout(r, 300));
     try {
       const read = 'query { figure(unionCode: "P06", indicatorCode: "members", year: 2017, scenario: ACTUAL) { version } }';
@@ -176,7 +161,7 @@ describe.runIf(databaseKind() === 'postgresql')('two instances on one PostgreSQL
       expect(written.at(-1)!.servedBy).not.toBe(holder);
       await expect.poll(() => received).toContain(value);
     } finally {
-      controller.abort();
+      sub.close();
     }
   });
 
