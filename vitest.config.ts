@@ -18,5 +18,7 @@ export default defineConfig({
     maxWorkers: 1,
     // Browser and SSE checks poll; on a busy 2-core machine a second is not always enough.
     expect: { poll: { timeout: 10_000, interval: 100 } },
+    // No request log from the tests' in-process servers, faults only (a test that reads a server's log sets LOG_LEVEL for its child).
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
   },
 });

@@ -1,25 +1,20 @@
 /**
  * The reporting round: completeness of the whole nation for the seeded 2017 round (expected unions,
  * their trail, extensions, and filled/approved cells of every expected union) ÷ one raw SQL count of
- * the same expected cells, filled, over the same unions.
+ * the same expected cells, filled, over the same unions (tests/round-cells.ts).
  */
 import type { Knex } from '@mikro-orm/knex';
 import { SYSTEM_ACCESS } from '../server/src/domain/access.js';
 import { completeness, listRounds } from '../server/src/domain/rounds.js';
+import { filledRoundCells } from '../tests/round-cells.js';
 import { report, time } from './lib.js';
-
-const RAW = `select count(*) as n, sum(case when f.status = 'approved' then 1 else 0 end) as approved
-  from figure f join trade_union u on u.id = f.union_id
-  where u.level in (1, 2) and u.valid_from <= 2017 and (u.valid_to is null or u.valid_to >= 2017)
-    and f.value is not null and f.year >= u.valid_from and (u.valid_to is null or f.year <= u.valid_to)
-    and (f.scenario = 'target' or f.year <= 2017)`;
 
 export async function benchRound(db: Knex): Promise<string[]> {
   const round = (await listRounds(db)).find((r) => r.year === 2017)!;
   const now = new Date('2018-01-05T09:00:00+07:00');
   let last: Awaited<ReturnType<typeof completeness>> | null = null;
   const subject = await time(async () => (last = await completeness(db, SYSTEM_ACCESS, round, 'TLD', now)), 9, 2);
-  const baseline = await time(() => db.raw(RAW), 9, 2);
+  const baseline = await time(() => filledRoundCells(db, round.year), 9, 2);
   const c = last!;
   return [report('round completeness, whole nation (engine ÷ raw SQL count of the same expected cells)', subject, baseline, '≤ 3×',
     `${c.expected} expected unions (${c.onTime} on time, ${c.late} late, ${c.missing} missing, ${c.returned} returned), ${c.cellsFilled}/${c.cellsExpected} cells filled, ${c.cellsApproved} approved`)];

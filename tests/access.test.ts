@@ -294,7 +294,7 @@ describe('sessions', () => {
     });
 
   it('sets an httpOnly, SameSite session cookie and a readable CSRF cookie; passwords are scrypt hashes', async () => {
-    resetSignInLimits();
+    await resetSignInLimits(knexOf(s.orm));
     const res = await signIn('reviewer.backan', 'reviewer-demo-2026');
     const cookies = res.headers.getSetCookie();
     const session = cookies.find((c) => c.startsWith('uh_session='))!;
@@ -313,7 +313,7 @@ describe('sessions', () => {
   });
 
   it('refuses a cookie request without the CSRF header, writing nothing; accepts it with the header; ends on sign-out', async () => {
-    resetSignInLimits();
+    await resetSignInLimits(knexOf(s.orm));
     const res = await signIn('reporter.backan', 'reporter-demo-2026');
     const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const { csrfToken } = (await res.json()).data.signIn;
@@ -340,7 +340,7 @@ describe('sessions', () => {
   });
 
   it('answers a wrong password and an unknown user alike, and delays attempts after failures', async () => {
-    resetSignInLimits();
+    await resetSignInLimits(knexOf(s.orm));
     const wrong = await (await signIn('admin', 'not-the-password')).json();
     const unknown = await (await signIn('nobody.here', 'whatever-password')).json();
     expect(wrong.errors[0].extensions.code).toBe('UNAUTHENTICATED');

@@ -268,7 +268,7 @@ describe('pnpm start with a hub config', () => {
     });
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
       cwd: resolve(import.meta.dirname, '..'),
-      env: { ...process.env, PORT: String(port), DATABASE_URL: db.target.location, HUB_CONFIG: join(dir, 'hub.json') },
+      env: { ...process.env, PORT: String(port), DATABASE_URL: db.target.location, HUB_CONFIG: join(dir, 'hub.json'), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

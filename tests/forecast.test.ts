@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEnNumber, formatViNumber } from '../schema/src/numbers.js';
 import { FORECAST_HORIZON, forecastMethod } from '../schema/src/forecast.js';
 import { chosenForecast, forecastSeries, type SeriesForecast } from '../server/src/domain/forecast.js';
-import { startTestServer, type TestServer } from './harness.js';
+import { freshDatabase } from './harness.js';
+import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
+import { rawRows } from '../server/src/domain/db.js';
 
 const YEARS = [2013, 2014, 2015, 2016, 2017];
 const series = (values: (number | null)[]) => values.map((value, i) => ({ year: YEARS[i]!, value }));
@@ -144,14 +146,20 @@ describe('methods and the choice between them', () => {
 });
 
 describe('the seeded national actuals', () => {
-  let s: TestServer;
+  // Only read: a copy of the seeded database, no server.
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let orm: Orm;
   beforeAll(async () => {
-    s = await startTestServer();
+    db = await freshDatabase({ seeded: true });
+    orm = await openDatabase(db.target);
   });
-  afterAll(() => s?.close());
+  afterAll(async () => {
+    await orm?.close();
+    await db?.drop();
+  });
 
   it("forecasts every level-1 union's members: finite, whole, ≥ 0, chosen by the lowest backtest error", async () => {
-    const rows = await s.sql<{ code: string; year: number; value: number | null }>(
+    const rows = await rawRows<{ code: string; year: number; value: number | null }>(knexOf(orm),
       `select u.code as code, f.year as year, f.value as value from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
        where u.level = 1 and i.code = 'members' and f.scenario = 'actual' and f.year between ? and ? order by u.code, f.year`,
       [FORECAST_HORIZON.actualFrom, FORECAST_HORIZON.actualTo],

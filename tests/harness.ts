@@ -22,6 +22,8 @@ export type As = 'admin' | 'reviewer' | 'reporter' | 'viewer' | 'anonymous';
 export interface GqlOptions {
   /** Which demo user calls (a bearer token of theirs); default admin. */
   as?: As;
+  /** Or any user by username (a token issued for them on first use). */
+  user?: string;
   headers?: Record<string, string>;
 }
 
@@ -30,13 +32,18 @@ export interface GqlResponse<T = Record<string, any>> {
   errors?: { message: string; path?: string[]; extensions: Record<string, any> & { code: string } }[];
 }
 
-export interface TestServer {
+/** One running app on a test's database, and a GraphQL client over HTTP to it. */
+export interface TestInstance {
   url: string;
-  /** The test's database: a SQLite file path, or a postgres:// URL. */
-  file: string;
   orm: Orm;
   app: App;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, opts?: GqlOptions): Promise<GqlResponse<T>>;
+  close(): Promise<void>;
+}
+
+export interface TestServer extends TestInstance {
+  /** The test's database: a SQLite file path, or a postgres:// URL. */
+  file: string;
   /** Bearer tokens of the demo users, by role. */
   tokens: Record<Exclude<As, 'anonymous'>, string>;
   auth(as?: As): Record<string, string>;
@@ -44,37 +51,66 @@ export interface TestServer {
   subscribe(query: string, as?: As): Promise<{ next(): Promise<any>; close(): void }>;
   /** Raw SQL straight on the test's database, `?` placeholders; rows on SQLite and PostgreSQL alike. */
   sql<T = Record<string, any>>(query: string, params?: unknown[]): Promise<T[]>;
-  close(): Promise<void>;
+  /** A bearer token of a user by username, issued on first use. */
+  tokenOf(username: string): Promise<string>;
 }
 
 /**
  * Rate limiting is effectively off unless a test asks for limits (options.limits): test files fire
  * requests far faster than any person, from one token.
  */
-export async function startTestServer(options: AppOptions = {}): Promise<TestServer> {
-  const db = await freshDatabase({ seeded: true });
-  const file = db.target.location;
-  const orm = await openDatabase(db.target);
-  const knex = knexOf(orm);
-  const app = await startApp(knex, 0, '127.0.0.1', { ...options, limits: { RATE_LIMIT_PER_MINUTE: 1e9, RATE_LIMIT_BURST: 1e9, RATE_LIMIT_ANONYMOUS_PER_MINUTE: 1e9, ...options.limits } });
-  const tokens = {} as TestServer['tokens'];
-  for (const u of DEMO_USERS) tokens[u.role] = (await issueToken(knex, { username: u.username, name: 'tests' })).token;
-  const auth = (as: As = 'admin'): Record<string, string> => (as === 'anonymous' ? {} : { authorization: `Bearer ${tokens[as]}` });
+function startOn(orm: Orm, options: AppOptions): Promise<App> {
+  return startApp(knexOf(orm), 0, '127.0.0.1', { ...options, limits: { RATE_LIMIT_PER_MINUTE: 1e9, RATE_LIMIT_BURST: 1e9, RATE_LIMIT_ANONYMOUS_PER_MINUTE: 1e9, ...options.limits } });
+}
+
+type Credentials = (opts: GqlOptions) => Promise<Record<string, string>>;
+const credentialsOf = (server: Pick<TestServer, 'auth' | 'tokenOf'>): Credentials => async (opts) =>
+  opts.user === undefined ? server.auth(opts.as) : { authorization: `Bearer ${await server.tokenOf(opts.user)}` };
+
+/** `close` runs once however often it is called (a test may stop an instance its afterAll stops again). */
+function instanceOf(orm: Orm, app: App, credentials: Credentials, close: () => Promise<void>): TestInstance {
+  let closed: Promise<void> | undefined;
   return {
-    tokens,
-    auth,
     url: app.url,
-    file,
     orm,
     app,
     async gql(query, variables, opts = {}) {
       const res = await fetch(`${app.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...auth(opts.as), ...opts.headers },
+        headers: { 'content-type': 'application/json', ...(await credentials(opts)), ...opts.headers },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as never;
     },
+    close: () => (closed ??= close()),
+  };
+}
+
+export async function startTestServer(options: AppOptions = {}): Promise<TestServer> {
+  const db = await freshDatabase({ seeded: true });
+  const file = db.target.location;
+  const orm = await openDatabase(db.target);
+  const knex = knexOf(orm);
+  const app = await startOn(orm, options);
+  const tokens = {} as TestServer['tokens'];
+  for (const u of DEMO_USERS) tokens[u.role] = (await issueToken(knex, { username: u.username, name: 'tests' })).token;
+  const auth = (as: As = 'admin'): Record<string, string> => (as === 'anonymous' ? {} : { authorization: `Bearer ${tokens[as]}` });
+  const issued = new Map<string, Promise<string>>();
+  const tokenOf = (username: string): Promise<string> => {
+    if (!issued.has(username)) issued.set(username, issueToken(knex, { username, name: 'tests' }).then((t) => t.token));
+    return issued.get(username)!;
+  };
+  const instance = instanceOf(orm, app, credentialsOf({ auth, tokenOf }), async () => {
+    await app.close();
+    await orm.close();
+    await db.drop();
+  });
+  return {
+    ...instance,
+    tokens,
+    auth,
+    tokenOf,
+    file,
     async subscribe(query, as = 'admin') {
       const sub = await openSse(`${app.url}/graphql`, query, { 'x-graphql-yoga-csrf': '1', ...auth(as) });
       const next = async (): Promise<any> => {
@@ -89,12 +125,21 @@ export async function startTestServer(options: AppOptions = {}): Promise<TestSer
     async sql(query, params = []) {
       return rawRows(knex, query, params) as never;
     },
-    async close() {
-      await app.close();
-      await orm.close();
-      await db.drop();
-    },
   };
+}
+
+/**
+ * Another app on a test server's database (a second instance beside it, or its restart), with its
+ * own options (e.g. another clock `now`); the same users and tokens. `close()` stops it and its
+ * connection, never the database.
+ */
+export async function startInstance(server: TestServer, options: AppOptions = {}): Promise<TestInstance> {
+  const orm = await openDatabase({ kind: databaseKind(), location: server.file });
+  const app = await startOn(orm, options);
+  return instanceOf(orm, app, credentialsOf(server), async () => {
+    await app.close();
+    await orm.close();
+  });
 }
 
 /** Which database the suite runs on (`tests/with-postgres.sh` runs it on PostgreSQL). */

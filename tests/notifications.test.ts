@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mailbox } from './mailbox.js';
-import { databaseKind, startTestServer, type TestServer } from './harness.js';
-import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
-import { startApp, type App } from '../server/src/app.js';
+import { databaseKind, startInstance, startTestServer, type As, type TestInstance, type TestServer } from './harness.js';
+import { knexOf } from '../server/src/db/orm.js';
 import { deliver, recipientsOf, sendReminder, type Recipient } from '../server/src/domain/notifications.js';
 import { drainOutbox } from '../server/src/domain/mail.js';
 import { runExclusive } from '../server/src/domain/schedule.js';
@@ -23,40 +22,33 @@ const mailSettings = (port: number | null) => ({ smtpUrl: port === null ? null :
 describe('notifications and reminder mail', () => {
   const mailbox = new Mailbox();
   let s: TestServer;
-  /** The app serving now (replaced by the restarts) and what else was opened for it. */
-  let app: App;
-  const extra: { orm: Orm; app: App }[] = [];
+  /** The instance serving now (the test server, replaced by the restarts) and the others opened. */
+  let current: TestInstance;
+  const extra: TestInstance[] = [];
   const ids: Record<string, number> = {};
   const recipient = (username: string, email: string | null): Recipient => ({ userId: ids[username]!, email });
-  const gql = async (query: string, variables: Record<string, unknown>, token: string) => {
-    const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-    return (await res.json()) as { data?: any; errors?: { extensions: { code: string } }[] };
-  };
+  const gql = (query: string, variables: Record<string, unknown>, as: As) => current.gql<any>(query, variables, { as });
   const outbox = (key: string) => s.sql<{ status: string; attempts: number; last_error: string | null; recipient: string }>('select status, attempts, last_error, recipient from mail_outbox where dedupe_key like ? order by id', [`${key}#%`]);
   const publish = async <T extends { events: any[] }>(r: Promise<T>): Promise<T> => {
     const result = await r;
-    await app.bus.publish(result.events);
+    await current.app.bus.publish(result.events);
     return result;
   };
   /** A second instance (or a restart) on the test's database. */
-  const anotherApp = async (smtpPort: number | null): Promise<App> => {
-    const orm = await openDatabase(databaseKind() === 'postgresql' ? { kind: 'postgresql', location: s.file } : { kind: 'sqlite', location: s.file });
-    const started = await startApp(knexOf(orm), 0, '127.0.0.1', { ...FAST, mail: mailSettings(smtpPort) });
-    extra.push({ orm, app: started });
+  const anotherApp = async (smtpPort: number | null): Promise<TestInstance> => {
+    const started = await startInstance(s, { ...FAST, mail: mailSettings(smtpPort) });
+    extra.push(started);
     return started;
   };
 
   beforeAll(async () => {
     await mailbox.start();
     s = await startTestServer({ ...FAST, mail: mailSettings(mailbox.port) });
-    app = s.app;
+    current = s;
     for (const r of await s.sql<{ id: number; username: string }>('select id, username from app_user')) ids[r.username] = r.id;
   }, 120_000);
   afterAll(async () => {
-    for (const e of extra) {
-      await e.app.close();
-      await e.orm.close();
-    }
+    for (const e of extra) await e.close();
     await s?.close();
     await mailbox.stop();
   });
@@ -83,7 +75,8 @@ describe('notifications and reminder mail', () => {
       expect(m!.text).toContain('Ngày mai là hạn cuối.');
       expect(m!.text).toContain('Ban Tổ chức – Tổng Liên đoàn Lao động Việt Nam');
     }
-    expect((await outbox('reminder:1:P06:D-1')).map((o) => o.status)).toEqual(['sent', 'sent']);
+    // The SMTP server has the mails before the drain records them sent: wait for the record.
+    await expect.poll(async () => (await outbox('reminder:1:P06:D-1')).map((o) => o.status), { timeout: 15_000 }).toEqual(['sent', 'sent']);
     // The admin has no address: in the app only; the viewer was not a recipient.
     const counts = await s.sql<{ username: string; n: number }>('select u.username, count(*) as n from notification n join app_user u on u.id = n.user_id group by u.username order by u.username');
     expect(counts.map((c) => [c.username, Number(c.n)])).toEqual([['admin', 1], ['reporter.backan', 1], ['reviewer.backan', 1]]);
@@ -115,11 +108,11 @@ describe('notifications and reminder mail', () => {
   });
 
   it('unread count, the list, and mark read — one, someone else’s (nothing), then all', async () => {
-    const list = async () => (await gql(print(NotificationsQuery), { limit: 50 }, s.tokens.reporter)).data;
+    const list = async () => (await gql(print(NotificationsQuery), { limit: 50 }, 'reporter')).data;
     const before = await list();
     expect(before.unreadNotificationCount).toBe(2);
     expect(before.notifications.map((n: any) => n.kind)).toEqual(['reminder', 'reminder']);
-    const mark = (ids: string[] | null, token = s.tokens.reporter) => gql(print(MarkNotificationsReadMutation), { ids }, token);
+    const mark = (ids: string[] | null) => gql(print(MarkNotificationsReadMutation), { ids }, 'reporter');
     expect((await mark([before.notifications[0].id])).data.markNotificationsRead).toBe(1);
     expect((await list()).unreadNotificationCount).toBe(1);
     // Another user's notification is never theirs to mark.
@@ -130,7 +123,7 @@ describe('notifications and reminder mail', () => {
     const after = await list();
     expect(after.unreadNotificationCount).toBe(0);
     expect(after.notifications.every((n: any) => n.readAt !== null)).toBe(true);
-    expect((await gql(print(NotificationsQuery), { limit: 50, unreadOnly: true }, s.tokens.reporter)).data.notifications).toEqual([]);
+    expect((await gql(print(NotificationsQuery), { limit: 50, unreadOnly: true }, 'reporter')).data.notifications).toEqual([]);
   });
 
   it('the mail server refusing (5xx) or down: the mail stays due with attempts and the error, admins see it, it goes out once when back', async () => {
@@ -140,9 +133,9 @@ describe('notifications and reminder mail', () => {
     let [row] = await outbox('reminder:1:P07:D-1');
     expect(row).toMatchObject({ status: 'due' });
     expect(row!.last_error).toMatch(/554/);
-    const failing = await gql(print(MailOutboxQuery), { failing: true, limit: 10 }, s.tokens.admin);
+    const failing = await gql(print(MailOutboxQuery), { failing: true, limit: 10 }, 'admin');
     expect(failing.data.mailOutbox).toEqual([expect.objectContaining({ recipient: 'late@p07.example', status: 'DUE', lastError: expect.stringMatching(/554/) })]);
-    expect((await gql(print(MailOutboxQuery), { limit: 10 }, s.tokens.reporter)).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expect((await gql(print(MailOutboxQuery), { limit: 10 }, 'reporter')).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
 
     // Down altogether: the error changes, the row is still due, nothing else failed.
     const port = mailbox.port;
@@ -151,7 +144,7 @@ describe('notifications and reminder mail', () => {
     await expect.poll(async () => (await outbox('reminder:1:P07:D-1'))[0]?.last_error ?? '', { timeout: 15_000 }).toMatch(/ECONNREFUSED|connect/i);
     [row] = await outbox('reminder:1:P07:D-1');
     expect(row!.status).toBe('due');
-    expect((await gql(print(NotificationsQuery), { limit: 1 }, s.tokens.reporter)).data.unreadNotificationCount).toBe(1);
+    expect((await gql(print(NotificationsQuery), { limit: 1 }, 'reporter')).data.unreadNotificationCount).toBe(1);
 
     await mailbox.start(port);
     await expect.poll(async () => (await outbox('reminder:1:P07:D-1'))[0]?.status, { timeout: 15_000 }).toBe('sent');
@@ -166,7 +159,7 @@ describe('notifications and reminder mail', () => {
     await expect.poll(() => mailbox.to('twice@backan.example').length, { timeout: 15_000 }).toBe(1);
 
     await s.app.close();
-    app = await anotherApp(mailbox.port);
+    current = await anotherApp(mailbox.port);
     const again = await reminder(key, [recipient('reporter.backan', 'twice@backan.example')], 'before7');
     expect(again.delivered).toBe(false);
     // Another delivery after the restart goes out: the new instance drains, and still sent the first key once.
@@ -178,28 +171,35 @@ describe('notifications and reminder mail', () => {
   });
 
   it('without SMTP_URL a delivery is in the app only: its mail is marked skipped, nothing is sent', async () => {
-    await app.close();
-    app = await anotherApp(null);
+    await current.app.close();
+    current = await anotherApp(null);
     const before = mailbox.received.length;
     const r = await publish(reminder('reminder:1:P08:D-1', [recipient('reporter.backan', 'nosmtp@p08.example')]));
     expect(r.notifications).toBe(1);
     await expect.poll(async () => (await outbox('reminder:1:P08:D-1'))[0]?.status, { timeout: 15_000 }).toBe('skipped');
     expect(mailbox.received.length).toBe(before);
-    expect((await gql(print(NotificationsQuery), { limit: 1 }, s.tokens.reporter)).data.notifications[0]).toMatchObject({ title: 'Nhắc nộp báo cáo Báo cáo 5 năm 2013–2017: hạn ngày 10/12/2017' });
+    expect((await gql(print(NotificationsQuery), { limit: 1 }, 'reporter')).data.notifications[0]).toMatchObject({ title: 'Nhắc nộp báo cáo Báo cáo 5 năm 2013–2017: hạn ngày 10/12/2017' });
   });
 
   it.runIf(databaseKind() === 'postgresql')('two instances on one PostgreSQL: one runs a job at a time; delivering and draining at once sends each mail once', async () => {
-    await app.close();
+    await current.app.close();
     const a = await anotherApp(mailbox.port);
     const b = await anotherApp(mailbox.port);
-    app = a;
-    const [dbA, dbB] = [extra.at(-2)!.orm, extra.at(-1)!.orm].map(knexOf) as [ReturnType<typeof knexOf>, ReturnType<typeof knexOf>];
+    current = a;
+    const [dbA, dbB] = [knexOf(a.orm), knexOf(b.orm)];
 
     // The advisory lock: while A runs "probe", B's turn is skipped; afterwards B runs it.
+    // A is known to hold it once its work has started (not after a guessed wait: a loaded machine is slow to connect).
     let release!: () => void;
+    let inside!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const held = runExclusive(dbA, 'probe', () => gate);
-    await expect.poll(async () => (await runExclusive(dbB, 'probe', async () => 'b')).ran).toBe(false);
+    const started = new Promise<void>((r) => (inside = r));
+    const held = runExclusive(dbA, 'probe', () => {
+      inside();
+      return gate;
+    });
+    await started;
+    expect((await runExclusive(dbB, 'probe', async () => 'b')).ran).toBe(false);
     release();
     expect((await held).ran).toBe(true);
     expect(await runExclusive(dbB, 'probe', async () => 'b')).toEqual({ ran: true, value: 'b' });
@@ -212,7 +212,7 @@ describe('notifications and reminder mail', () => {
     const sender = createSender({ smtpUrl: `smtp://127.0.0.1:${mailbox.port}`, from: 'UnionHub <no-reply@unionhub.local>', retryBaseMs: 200, retryMaxMs: 1_000 })!;
     const drain = (db: typeof dbA, worker: string) => drainOutbox(db, { send: sender.send, now: new Date(), worker, retryBaseMs: 200, retryMaxMs: 1_000 });
     // Eight drainers per instance start together: without the claim's re-check, several take the same row.
-    await Promise.all([...Array.from({ length: 8 }, (_, i) => [drain(dbA, `a${i}`), drain(dbB, `b${i}`)]).flat(), a.scheduler.tick(), b.scheduler.tick()]);
+    await Promise.all([...Array.from({ length: 8 }, (_, i) => [drain(dbA, `a${i}`), drain(dbB, `b${i}`)]).flat(), a.app.scheduler.tick(), b.app.scheduler.tick()]);
     sender.close();
     await expect.poll(async () => (await s.sql<{ n: number }>("select count(*) as n from mail_outbox where dedupe_key like 'reminder:2:%' and status = 'sent'"))[0]!.n, { timeout: 15_000 }).toBe(20);
     for (let i = 0; i < 20; i++) expect(mailbox.to(`pg${i}@multi.example`)).toHaveLength(1);

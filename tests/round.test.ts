@@ -8,9 +8,11 @@ import ExcelJS from 'exceljs';
 import { print } from 'graphql';
 import { startTestServer, type As, type TestServer } from './harness.js';
 import { clockOf } from '../server/src/config.js';
+import { knexOf } from '../server/src/db/orm.js';
+import { filledRoundCells } from './round-cells.js';
 import {
   CreateReportingRoundMutation, GrantExtensionMutation, ReturnUnitReportMutation, RoundChaseListQuery, RoundOverviewQuery, RoundUnitQuery,
-  SubmitUnitReportMutation,
+  SetRoundPartDeadlineMutation, SubmitUnitReportMutation,
 } from '../schema/src/documents/index.js';
 
 let s: TestServer;
@@ -63,10 +65,8 @@ describe('the seeded 2017 round', () => {
     expect(c.onTime + c.late + c.missing + c.returned).toBe(c.expected);
     expect(c.expected).toBe(87 + Number((await s.sql('select count(*) as n from trade_union where level = 2 and valid_from <= 2017 and (valid_to is null or valid_to >= 2017)'))[0]!.n));
     // Every seeded cell the round asks is filled: the same count in plain SQL (actuals to 2017, targets to 2023, in each union's own years).
-    const [raw] = await s.sql(`select count(*) as n, sum(case when f.status = 'approved' then 1 else 0 end) as approved from figure f join trade_union u on u.id = f.union_id
-      where u.level in (1, 2) and u.valid_from <= 2017 and (u.valid_to is null or u.valid_to >= 2017) and f.value is not null
-        and f.year >= u.valid_from and (u.valid_to is null or f.year <= u.valid_to) and (f.scenario = 'target' or f.year <= 2017)`);
-    expect([c.cellsExpected, c.cellsFilled, c.cellsApproved]).toEqual([Number(raw!.n), Number(raw!.n), Number(raw!.approved)]);
+    const raw = await filledRoundCells(knexOf(s.orm), 2017);
+    expect([c.cellsExpected, c.cellsFilled, c.cellsApproved]).toEqual([raw.filled, raw.filled, raw.approved]);
   });
 });
 
@@ -247,6 +247,18 @@ describe('the chase list download', () => {
   });
 });
 
+describe('a bad root', () => {
+  it('the download refuses it as the GraphQL field does: same code, same message', async () => {
+    const root = 'P06 ; drop';
+    const field = (await gql(RoundChaseListQuery, { id: '1', root })).errors?.[0];
+    const res = await fetch(`${s.url}/files/rounds/1/chase.csv?root=${encodeURIComponent(root)}`, { headers: s.auth('admin') });
+    expect(res.status).toBe(400);
+    const file = ((await res.json()) as { code: string; message: string });
+    expect(field?.extensions.code).toBe('VALIDATION');
+    expect({ code: file.code, message: file.message }).toEqual({ code: field!.extensions.code, message: field!.message });
+  });
+});
+
 describe("the report's cover knows the round", () => {
   it('an edition issued states how many level-1 unions reported and on time at that moment, and lists the missing', async () => {
     at('2018-01-05T09:00:00+07:00');
@@ -270,5 +282,43 @@ describe('the clock', () => {
     expect(clockOf({ CLOCK: undefined })().getFullYear()).toBeGreaterThan(2025);
     expect((await s.gql('{ reportingRound(id: "x1") { id } }')).data).toEqual({ reportingRound: null });
     expect((await submit('99999999999', 'P06')).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('one request, one instant, one read of a subtree', () => {
+  /** Reads of the trail under P01: one per read of its unions' states (the scheduled reminders read TLĐ's). */
+  let reads = 0;
+  const count = (q: { sql: string; bindings?: unknown[] }) => {
+    if (/from [`"]?unit_submission_event[`"]? [`"]?e[`"]?/i.test(q.sql) && /group by/i.test(q.sql) && q.bindings?.includes('/TLD/P01/')) reads++;
+  };
+  beforeAll(() => void knexOf(s.orm).on('query', count));
+  afterAll(() => void knexOf(s.orm).off('query', count));
+  const fields = {
+    completeness: 'completeness(root: "P01") { expected onTime }',
+    submissions: 'submissions(root: "P01") { union { code } status }',
+  };
+
+  it('submissions filters the subtree completeness read, whichever field comes first', async () => {
+    at('2018-01-05T09:00:00+07:00');
+    for (const order of [[fields.completeness, fields.submissions], [fields.submissions, fields.completeness]]) {
+      reads = 0;
+      const r = await s.gql(`{ reportingRound(id: "1") { ${order.join(' ')} } }`);
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.reportingRound.submissions.length).toBeGreaterThan(5);
+      expect(reads, order[0]).toBe(1);
+    }
+  });
+});
+
+describe("a level-1 union's own deadline", () => {
+  it('set by two reviewers at once: one row, no error', async () => {
+    at('2017-12-01T09:00:00+07:00');
+    const id = await createRound({ levels: [1, 2], years: [2017], scenarios: ['ACTUAL'], indicators: ['grassroots'] });
+    for (let i = 0; i < 3; i++) {
+      const answers = await Promise.all(['2017-12-05', '2017-12-06'].map((deadline) => gql(SetRoundPartDeadlineMutation, { roundId: id, unionCode: 'P01', deadline })));
+      expect(answers.map((a) => a.errors?.[0]?.extensions.code ?? null)).toEqual([null, null]);
+    }
+    const rows = await s.sql<{ deadline: unknown }>('select deadline from round_part where round_id = ?', [Number(id)]);
+    expect(rows.length).toBe(1);
   });
 });

@@ -54,7 +54,7 @@ afterAll(async () => {
   await p?.close();
   await s?.close();
 });
-beforeEach(() => resetSignInLimits());
+beforeEach(() => resetSignInLimits(knexOf(s.orm)));
 
 /**
  * The clock held still while a flood runs: all its attempts come at one instant, as they would on

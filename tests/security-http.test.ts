@@ -257,8 +257,11 @@ describe('CORS answers only configured origins', () => {
       expect(pre.headers.get('access-control-allow-origin'), path).toBe('https://stats.example');
       expect(pre.headers.get('access-control-allow-credentials'), path).toBe('true');
       expect(pre.headers.get('access-control-allow-headers')?.toLowerCase(), path).toContain('x-csrf-token');
+      // A page may send its own request id and read the one the server logged under.
+      expect(pre.headers.get('access-control-allow-headers')?.toLowerCase(), path).toContain('x-request-id');
       expect(pre.headers.get('vary') ?? '', path).toMatch(/origin/i);
       const get = await fetch(`${s.url}${path}`, { headers: { origin: 'https://stats.example', ...s.auth('viewer') } });
+      expect(get.headers.get('access-control-expose-headers')?.toLowerCase(), `GET ${path}`).toContain('x-request-id');
       expect(get.headers.get('access-control-allow-origin'), `GET ${path}`).toBe('https://stats.example');
       expect(get.headers.get('access-control-allow-credentials'), `GET ${path}`).toBe('true');
       await get.arrayBuffer();

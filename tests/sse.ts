@@ -5,6 +5,8 @@
 export interface SseStream {
   status: number;
   contentType: string;
+  /** A response header (e.g. which instance behind a proxy answered). */
+  header(name: string): string | null;
   /** The next event's payload, in order; null once the stream has ended. */
   next(): Promise<any>;
   close(): void;
@@ -36,6 +38,7 @@ export async function openSse(url: string, query: string, headers: Record<string
   return {
     status: res.status,
     contentType: res.headers.get('content-type') ?? '',
+    header: (name) => res.headers.get(name),
     next: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiting.push(r))),
     close: () => controller.abort(),
   };

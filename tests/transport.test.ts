@@ -1,15 +1,15 @@
 /**
  * /graphql/stream (GraphQL over SSE, single connection mode) keeps the guards of /graphql: the CSRF
- * header, valid credentials, a stream only for the caller that reserved it, the stream cap, the
- * access rules inside; and it carries several subscriptions over one stream (graphql-sse's client).
+ * header and valid credentials before a stream is reserved, and a reserved stream only for the caller
+ * that reserved it. (Several subscriptions over one stream are transport.browser.test.ts's (a); the
+ * per-caller cap on open streams is security-http.test.ts's, on /graphql and the hub.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// graphql-sse's own client, as the page uses it (a dependency of the client package).
 import { startTestServer, type TestServer } from './harness.js';
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer({ limits: { MAX_STREAMS_PER_CALLER: 3 } });
+  s = await startTestServer();
 }, 180_000);
 afterAll(async () => {
   await s?.close();

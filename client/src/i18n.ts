@@ -201,7 +201,6 @@ const WORDS = {
   'round.headline': { vi: 'Tình hình nộp báo cáo', en: 'Where the round stands' },
   'round.expected': { vi: 'Số đơn vị phải nộp', en: 'Unions expected' },
   'round.unionsShort': { vi: 'đơn vị', en: 'unions' },
-  'round.ofExpected': { vi: 'trên', en: 'of' },
   'round.cellsFilled': { vi: 'Ô số liệu đã nhập', en: 'Cells filled' },
   'round.cellsApproved': { vi: 'Ô số liệu đã duyệt', en: 'Cells approved' },
   'round.units': { vi: 'Các đơn vị', en: 'Unions' },

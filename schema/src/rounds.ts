@@ -92,6 +92,11 @@ export function roundDate(instant: Date): string {
   return new Date(instant.getTime() + ROUND_TIME_ZONE.offsetMinutes * 60_000).toISOString().slice(0, 10);
 }
 
+/** The same date as Vietnamese write it ("10/12/2017"): reminders, the chase list. */
+export function viDate(instant: Date): string {
+  return roundDate(instant).split('-').reverse().join('/');
+}
+
 /**
  * Nothing in the code defined a "closed year", so it is defined here: a round's year is closed at the
  * end of the year after it (the national review sits in that year's first quarter and the Congress

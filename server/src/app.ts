@@ -16,6 +16,7 @@ import { ERROR_CODES } from '@unionhub/schema';
 import { schema } from './graphql/index.js';
 import { createContext, CSRF_HEADER, type Context } from './context.js';
 import { createEventBus, type EventBus } from './events.js';
+import { joinCluster } from './cluster.js';
 import { CellBatchError, DomainError } from './domain/errors.js';
 import { CLIENT_DIST, clockOf, LIMITS, SETTINGS, type Limits } from './config.js';
 import { codedErrors } from './hardening/coded-errors.js';
@@ -31,6 +32,10 @@ import { drainOutbox } from './domain/mail.js';
 import { sendDueReminders } from './domain/round-reminders.js';
 import { createSender, type MailSettings } from './mail-transport.js';
 import { handleChaseDownload } from './round-http.js';
+import type { Logger } from 'pino';
+import { logger, yogaLogger } from './observability/log.js';
+import { createTraffic, useRequestLog, type Traffic } from './observability/request.js';
+import { createMetrics, METRICS_PATH, serveMetrics, type Metrics } from './observability/metrics.js';
 
 function toGraphQLError(error: Error, original: DomainError): GraphQLError {
   const located = error as Partial<GraphQLError>;
@@ -79,7 +84,11 @@ const clientError = (a: unknown) => {
   return a instanceof Error && a.name === 'GraphQLError' && status !== undefined && status < 500;
 };
 
-export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limits: Limits = LIMITS, now: () => Date = clockOf()) {
+/** Errors Yoga logs that are answers (a code the client gets), not faults. */
+const isFault = (args: unknown[]) =>
+  !args.some((a) => a instanceof DomainError || a instanceof CellBatchError || clientError(a) || (a instanceof Error && 'originalError' in a && (a.originalError instanceof DomainError || a.originalError instanceof CellBatchError)));
+
+export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limits: Limits = LIMITS, now: () => Date = clockOf(), log: Logger = logger) {
   return createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -92,7 +101,7 @@ export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limi
       // GraphQL over SSE's single connection mode: one stream per page for all its subscriptions.
       ...streamEndpoint(db, bus, { fourEyes: limits.FOUR_EYES }, limits.MAX_STREAMS_PER_CALLER),
       // ftv1 in `extensions` only when a gateway sends `apollo-federation-include-trace: ftv1`.
-      useApolloInlineTrace()],
+      useApolloInlineTrace(), useRequestLog()],
     batching: { limit: limits.MAX_BATCH_OPERATIONS },
     maskedErrors: {
       // Never a stack or the original error in a response, whatever NODE_ENV says.
@@ -111,14 +120,7 @@ export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limi
       },
     },
     // Refusals with a code are answers, not faults: log only the rest.
-    logging: {
-      debug: () => {},
-      info: () => {},
-      warn: (...args: unknown[]) => console.warn(...args),
-      error: (...args: unknown[]) => {
-        if (!args.some((a) => a instanceof DomainError || a instanceof CellBatchError || clientError(a) || (a instanceof Error && 'originalError' in a && (a.originalError instanceof DomainError || a.originalError instanceof CellBatchError)))) console.error(...args);
-      },
-    },
+    logging: yogaLogger(log.child({ component: 'graphql' }), isFault),
   });
 }
 
@@ -162,6 +164,11 @@ export interface App {
   scheduler: Scheduler;
   /** How this instance sends mail (SMTP_URL, MAIL_FROM, back-off). */
   mail: MailSettings;
+  /** Requests in flight and SSE streams (each logged as it ends), for a graceful shutdown. */
+  traffic: Traffic;
+  /** The app's metrics (served at /metrics when a token is set). */
+  metrics: Metrics;
+  log: Logger;
   close(): Promise<void>;
 }
 
@@ -174,6 +181,10 @@ export interface AppOptions {
   mail?: Partial<MailSettings>;
   /** Override SCHEDULE_INTERVAL_MS. */
   scheduleIntervalMs?: number;
+  /** Override METRICS_TOKEN (null: no /metrics). */
+  metricsToken?: string | null;
+  /** Override the process's logger (LOG_LEVEL). */
+  log?: Logger;
 }
 
 /** The mail outbox drained as a scheduled job: sends what is due, keeps failures due with back-off. */
@@ -216,9 +227,22 @@ function serverTimeouts(limits: Limits) {
 
 export async function startApp(db: Knex, port: number, host = '0.0.0.0', options: AppOptions = {}): Promise<App> {
   const limits: Limits = { ...LIMITS, ...options.limits };
-  const bus = createEventBus(db);
+  const log = options.log ?? logger;
+  const clusterLog = log.child({ component: 'cluster' });
+  const bus = createEventBus(db, (e) => clusterLog.error({ err: e }, 'relaying an event to the other instances failed'));
+  // Several instances on one PostgreSQL: events and caller changes reach the others (LISTEN/NOTIFY).
+  const cluster = await joinCluster(db, bus, (e) => clusterLog.error({ err: e }, e.message));
   const now = options.now ?? clockOf();
-  const yoga = createGraphQL(db, bus, limits, now);
+  const yoga = createGraphQL(db, bus, limits, now, log);
+  const metricsToken = options.metricsToken === undefined ? SETTINGS.METRICS_TOKEN : options.metricsToken;
+  let streams = () => 0;
+  const metrics = createMetrics({ db, streams: () => streams() });
+  const graphqlPaths = new Set(['/graphql', STREAM_ENDPOINT]);
+  const traffic = createTraffic(log.child({ component: 'http' }), ({ record, seconds }) => {
+    // A stream's duration is its lifetime, not an answer's: the open streams have their own gauge.
+    if (!record.stream && (graphqlPaths.has(record.path) || mounted.has(record.path))) metrics.request(record.path, record.operations, seconds);
+  });
+  streams = traffic.streams;
   const rateLimited = createRateGuard(limits, db);
   const cors = createCors(limits.CORS_ORIGINS);
   const mounted = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
@@ -237,7 +261,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
   };
   // async: the rate guard verifies a credential (cached) before choosing the caller's bucket.
   const server = createServer(serverTimeouts(limits), async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const path = traffic.begin(req, res).path;
     if (cors(req, res)) return;
     if (await rateLimited(req, res, path)) return;
     // Uploads have their own (larger) limit, also counted as they stream by their handler.
@@ -254,6 +278,8 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
       void handleChaseDownload(db, bus, req, res, now);
     } else if (path?.startsWith('/reports/')) {
       void handleReportDownload(db, bus, req, res);
+    } else if (path === METRICS_PATH) {
+      void serveMetrics(req, res, metricsToken, metrics.registry);
     } else if (path === '/healthz') {
       db.raw('select 1')
         .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: 'ok' })))
@@ -280,8 +306,13 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     bus,
     scheduler: schedule.scheduler,
     mail: schedule.mail,
+    traffic,
+    metrics,
+    log,
     close: async () => {
+      metrics.close();
       await schedule.stop();
+      await cluster?.stop();
       await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
     },
   };

@@ -161,6 +161,13 @@ export const settingsSchema = z.object({
   CLOCK: z.string().optional().refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'an ISO-8601 instant such as 2017-12-08T09:00:00+07:00'),
   /** Where `pnpm backup` writes its files when not given a path (domain/backup.ts). */
   BACKUP_DIR: z.string().default(resolve(REPO_ROOT, 'data/backups')).transform((v) => resolve(v)),
+  /** The JSON log's level (observability/log.ts): error, warn, info (one line per request), debug or trace — the levels the hub's
+   *  logger (@graphql-hive/logger) also accepts, as it reads LOG_LEVEL itself and refuses any other value. */
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** The bearer token Prometheus sends to scrape /metrics (at least 16 characters); unset: /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** On SIGTERM: how long in-flight requests and the current write group may take before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: count(10_000, 100),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -170,12 +177,12 @@ export function readSettings(env: Env = process.env): Settings {
 
 export const SETTINGS: Settings = readSettings();
 
-/** The server's clock: real time, or CLOCK's instant at start-up running on from there. */
 /** The environment a child process (pg_dump, pg_restore) runs with: ours plus `extra`. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...extra };
 }
 
+/** The server's clock: real time, or CLOCK's instant at start-up running on from there. */
 export function clockOf(settings: Pick<Settings, 'CLOCK'> = SETTINGS, started = Date.now()): () => Date {
   if (!settings.CLOCK) return () => new Date();
   const offset = Date.parse(settings.CLOCK) - started;

@@ -33,7 +33,10 @@ export interface Context {
   childrenOf: Loader<string, UnionRow[]>;
   /** Cells by cellLoaderKey(…): `_entities` asks for many at once; they are read in one query. */
   figureByCell: Loader<string, FigureRow>;
-  /** The server's clock (config.ts CLOCK, or a test's): rounds judge on time / late by it. */
+  /**
+   * The request's instant: the server's clock (config.ts CLOCK, or a test's) read once when the context
+   * is built, so every field of one request judges on time / late at the same moment.
+   */
   now: () => Date;
 }
 
@@ -80,6 +83,7 @@ export async function createContext(db: Knex, bus: EventBus, request: Request, r
       } else sessionToken = null; // expired or signed out: anonymous
     }
   }
+  const at = now().getTime();
   return {
     db,
     bus,
@@ -88,7 +92,7 @@ export async function createContext(db: Knex, bus: EventBus, request: Request, r
     address: req ? clientAddress(req) : 'unknown',
     sessionToken,
     cookies: [],
-    now,
+    now: () => new Date(at),
     unionById: new Loader(async (ids) => {
       const rows = new Map((await unionsByIds(db, ids)).map((u) => [u.id, u]));
       return ids.map((id) => rows.get(id));

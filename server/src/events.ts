@@ -34,23 +34,41 @@ type Channels = {
   roundChanged: [Extract<DomainEvent, { kind: 'roundChanged' }>];
 };
 
-export function createEventBus(db: Knex) {
+export function createEventBus(db: Knex, onRelayError: (e: Error) => void = () => {}) {
   // One listener per open subscription: their number is bounded per caller (MAX_STREAMS_PER_CALLER),
   // not by Node's leak warning at 10.
   const eventTarget = new EventTarget();
   setMaxListeners(0, eventTarget);
   const pubsub = createPubSub<Channels>({ eventTarget });
+  /** Hand events to this instance's subscriptions. Discrepancies are read now, as they stand after the commit. */
+  const deliver = async (events: readonly DomainEvent[]) => {
+    for (const e of events) {
+      if (e.kind === 'figuresChanged') pubsub.publish('figuresChanged', { actor: e.actor, figures: e.figures });
+      else if (e.kind === 'discrepanciesChanged') pubsub.publish('discrepanciesChanged', await discrepanciesByIds(db, e.ids));
+      else if (e.kind === 'notificationAdded') for (const n of e.notifications) pubsub.publish('notificationAdded', n);
+      else if (e.kind === 'roundChanged') pubsub.publish('roundChanged', e);
+      else pubsub.publish('reportProgress', e.jobId, { stage: e.stage, fraction: e.fraction });
+    }
+  };
+  /** Where events also go: the other instances (server/src/cluster.ts), when there are any. */
+  const relays = new Set<(e: DomainEvent) => Promise<void>>();
   return {
     subscribe: pubsub.subscribe,
-    /** Publish a committed write's events, in order. Discrepancies are read now, as they stand after the commit. */
+    /** Publish a committed write's events, in order: here, then to the other instances. */
     async publish(events: readonly DomainEvent[]): Promise<void> {
-      for (const e of events) {
-        if (e.kind === 'figuresChanged') pubsub.publish('figuresChanged', { actor: e.actor, figures: e.figures });
-        else if (e.kind === 'discrepanciesChanged') pubsub.publish('discrepanciesChanged', await discrepanciesByIds(db, e.ids));
-        else if (e.kind === 'notificationAdded') for (const n of e.notifications) pubsub.publish('notificationAdded', n);
-        else if (e.kind === 'roundChanged') pubsub.publish('roundChanged', e);
-        else pubsub.publish('reportProgress', e.jobId, { stage: e.stage, fraction: e.fraction });
+      await deliver(events);
+      for (const relay of relays) {
+        for (const e of events) {
+          // The write has committed and its own instance heard it: a relay failure is told, not thrown at the writer.
+          await relay(e).catch((err: Error) => onRelayError(err));
+        }
       }
+    },
+    /** Events another instance published (they are not relayed again). */
+    receive: deliver,
+    addRelay(relay: (e: DomainEvent) => Promise<void>): () => void {
+      relays.add(relay);
+      return () => void relays.delete(relay);
     },
   };
 }

@@ -10,6 +10,7 @@ import { DomainError } from './domain/errors.js';
 import { callerContext, sendError, sendFile } from './http.js';
 import { chaseList, requireRound } from './domain/rounds.js';
 import { chaseFile, CHASE_TYPES, type ChaseFileKind } from './domain/round-files.js';
+import { checkArgs, RootArgs } from './hardening/input.js';
 
 export async function handleChaseDownload(db: Knex, bus: EventBus, req: IncomingMessage, res: ServerResponse, now: () => Date): Promise<void> {
   try {
@@ -19,7 +20,8 @@ export async function handleChaseDownload(db: Knex, bus: EventBus, req: Incoming
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new DomainError('VALIDATION', 'Round files are read with GET');
     const ctx = await callerContext(db, bus, req, url);
     const root = url.searchParams.get('root') ?? 'TLD';
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(root)) throw new DomainError('VALIDATION', 'root must be a unit code such as P06', { fields: ['root'] });
+    // The same check, code and message as the GraphQL fields' `root`.
+    checkArgs(RootArgs, { root });
     const round = await requireRound(db, Number(m[1]));
     const at = now();
     const entries = await chaseList(db, ctx.access, round, root, at);

@@ -3,14 +3,11 @@
  * and marks them read; one with a link opens it (the link is a hash route such as "#/rounds/1/P06").
  */
 import { useEffect, useRef, useState } from 'react';
-import { formatViNumber } from '@unionhub/schema/numbers';
+import { num, when } from '../format.ts';
 import { t, type Lang } from '../i18n.ts';
 import { useNotifications, type Notice } from './useNotifications.ts';
 import { usePopover } from './usePopover.ts';
 import './bell.css';
-
-const when = (iso: string, lang: Lang) =>
-  new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 
 function BellIcon() {
   return (
@@ -37,7 +34,7 @@ function Item({ n, lang, fresh, onOpen }: { n: Notice; lang: Lang; fresh: boolea
 }
 
 export function Bell({ lang }: { lang: Lang }) {
-  const { items, unread, loaded, markRead } = useNotifications(true);
+  const { items, unread, loaded, markRead } = useNotifications();
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLUListElement>(null);
@@ -64,12 +61,12 @@ export function Bell({ lang }: { lang: Lang }) {
     if (n.link) window.location.hash = n.link.replace(/^#/, '');
   };
 
-  const label = `${t('bell.label', lang)}: ${formatViNumber(unread)} ${t('bell.unread', lang)}`;
+  const label = `${t('bell.label', lang)}: ${num(unread, lang)} ${t('bell.unread', lang)}`;
   return (
     <div className="bell" ref={root}>
       <button ref={button} type="button" className="bell-button" aria-label={label} title={label} aria-haspopup="dialog" aria-expanded={open} onClick={onToggle}>
         <BellIcon />
-        {unread > 0 && <span className="bell-count" aria-hidden="true">{formatViNumber(unread)}</span>}
+        {unread > 0 && <span className="bell-count" aria-hidden="true">{num(unread, lang)}</span>}
       </button>
       {open && (
         <div className="bell-panel" role="dialog" aria-label={t('bell.label', lang)}>

@@ -19,12 +19,10 @@ interface State {
   items: Notice[];
   unread: number;
   loaded: boolean;
-  failed: boolean;
 }
 
 type Action =
   | { type: 'loaded'; items: Notice[]; unread: number }
-  | { type: 'failed' }
   | { type: 'added'; notice: Notice }
   | { type: 'read'; ids: string[] | null; at: string };
 
@@ -34,10 +32,8 @@ function reducer(state: State, action: Action): State {
       // Events heard while the list was being read are in it already, or newer: keep the newer.
       const known = new Set(action.items.map((n) => n.id));
       const newer = state.items.filter((n) => !known.has(n.id) && Number(n.id) > Number(action.items[0]?.id ?? 0));
-      return { items: [...newer, ...action.items].slice(0, SHOWN), unread: action.unread + newer.filter((n) => !n.readAt).length, loaded: true, failed: false };
+      return { items: [...newer, ...action.items].slice(0, SHOWN), unread: action.unread + newer.filter((n) => !n.readAt).length, loaded: true };
     }
-    case 'failed':
-      return { ...state, failed: true };
     case 'added':
       if (state.items.some((n) => n.id === action.notice.id)) return state;
       return { ...state, items: [action.notice, ...state.items].slice(0, SHOWN), unread: state.unread + (action.notice.readAt ? 0 : 1) };
@@ -53,22 +49,21 @@ function reducer(state: State, action: Action): State {
   }
 }
 
-export function useNotifications(enabled: boolean) {
-  const [state, dispatch] = useReducer(reducer, { items: [], unread: 0, loaded: false, failed: false });
+export function useNotifications() {
+  const [state, dispatch] = useReducer(reducer, { items: [], unread: 0, loaded: false });
 
   useEffect(() => {
-    if (!enabled) return;
     const controller = new AbortController();
     const load = () =>
       query(NotificationsQuery, { limit: SHOWN }).then(
         (d) => !controller.signal.aborted && dispatch({ type: 'loaded', items: d.notifications, unread: d.unreadNotificationCount }),
-        () => !controller.signal.aborted && dispatch({ type: 'failed' }),
+        () => undefined, // a failed read leaves the bell as it is; the next event or page load reads again
       );
     follow(NotificationAddedSubscription, (d) => dispatch({ type: 'added', notice: d.notificationAdded }), controller.signal)
       // Refused or closed (signed out): the bell still shows what a plain read finds.
       .then(load, () => !controller.signal.aborted && load());
     return () => controller.abort();
-  }, [enabled]);
+  }, []);
 
   /** Mark read on the server (these ids, or all), and here at once. */
   const markRead = useCallback((ids: string[] | null) => {

@@ -4,11 +4,11 @@
  * who was chased.
  */
 import { useState } from 'react';
+import { submissionStatusLabel } from '@unionhub/schema';
 import { downloadOnClick } from '../api.ts';
 import { t, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
-import { num } from './format.ts';
-import { statusLabel } from './StatusBars.tsx';
+import { num } from '../format.ts';
 import type { ChaseEntry } from './useRoundData.ts';
 
 export const chaseUrl = (roundId: string, root: string, format: 'xlsx' | 'csv') => `/files/rounds/${encodeURIComponent(roundId)}/chase.${format}?${new URLSearchParams({ root })}`;
@@ -26,7 +26,7 @@ function Reporters({ entry, lang }: { entry: ChaseEntry; lang: Lang }) {
   );
 }
 
-export function ChaseList({ roundId, root, entries, error, lang, unitHref }: { roundId: string; root: string; entries: ChaseEntry[] | null; error: unknown; lang: Lang; unitHref: (code: string) => string }) {
+export function ChaseList({ roundId, root, entries, lang, unitHref }: { roundId: string; root: string; entries: ChaseEntry[]; lang: Lang; unitHref: (code: string) => string }) {
   const [refused, setRefused] = useState<unknown>(null);
   return (
     <section className="round-chase" aria-labelledby="round-chase-title" data-testid="chase-list">
@@ -40,9 +40,8 @@ export function ChaseList({ roundId, root, entries, error, lang, unitHref }: { r
         ))}
       </p>
       {refused !== null && <p role="alert">{t('export.refused', lang)}: {failureText(refused, lang)}</p>}
-      {error !== null && <p role="alert">{failureText(error, lang)}</p>}
-      {entries && entries.length === 0 && <p>{t('round.chaseNone', lang)}</p>}
-      {entries && entries.length > 0 && (
+      {entries.length === 0 && <p>{t('round.chaseNone', lang)}</p>}
+      {entries.length > 0 && (
         <table className="round-table chase-table">
           <thead>
             <tr>
@@ -56,7 +55,7 @@ export function ChaseList({ roundId, root, entries, error, lang, unitHref }: { r
             {entries.map((e) => (
               <tr key={e.union.code} data-union={e.union.code} data-status={e.status}>
                 <th scope="row"><a href={unitHref(e.union.code)}>{e.union.name}</a></th>
-                <td><span className={`status-chip status-${e.status}`}>{statusLabel(e.status, lang)}</span></td>
+                <td><span className={`status-chip status-${e.status}`}>{submissionStatusLabel(e.status, lang)}</span></td>
                 <td className="numeric">{e.daysLate !== null && e.daysLate > 0 ? num(e.daysLate, lang) : '—'}</td>
                 <td><Reporters entry={e} lang={lang} /></td>
               </tr>

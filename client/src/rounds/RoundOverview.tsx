@@ -1,27 +1,29 @@
 /** A round at a root: the picker, the trail, the headline bars, the unions below and (for reviewers) the chase list. */
 import { t, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
+import { can } from '../sheet/permissions.ts';
+import { grantsOf, type SetupData } from '../sheet/useSetup.ts';
 import { ChaseList } from './ChaseList.tsx';
-import { day, when } from './format.ts';
+import { day, when } from '../format.ts';
 import { routeHash, type RoundRoute } from './route.ts';
 import { StatusBars } from './StatusBars.tsx';
 import { UnionTable } from './UnionTable.tsx';
-import { useChaseList, useOverview, type RoundSummary, type Setup } from './useRoundData.ts';
-import { allowedOn, useTrail } from './useTrail.ts';
+import { useOverview, type RoundSummary } from './useRoundData.ts';
+import { useTrail } from './useTrail.ts';
 
 interface Props {
   lang: Lang;
   rounds: RoundSummary[];
-  roundId: string;
-  setup: Setup;
+  round: RoundSummary;
+  setup: SetupData;
   go: (r: RoundRoute) => void;
 }
 
-function RoundPicker({ rounds, roundId, lang, go }: Omit<Props, 'setup'>) {
+function RoundPicker({ rounds, round, lang, go }: Omit<Props, 'setup'>) {
   return (
     <label className="round-picker">
       {t('round.pick', lang)}{' '}
-      <select value={roundId} onChange={(e) => go({ roundId: e.target.value, unionCode: null })} name="round">
+      <select value={round.id} onChange={(e) => go({ roundId: e.target.value, unionCode: null })} name="round">
         {rounds.map((r) => (
           <option key={r.id} value={r.id}>{r.name}</option>
         ))}
@@ -30,19 +32,19 @@ function RoundPicker({ rounds, roundId, lang, go }: Omit<Props, 'setup'>) {
   );
 }
 
-export function RoundOverview({ lang, rounds, roundId, setup, go }: Props) {
-  const { trail, root, drill, upTo } = useTrail(setup.me.grants);
-  const overview = useOverview(roundId, root?.code ?? null);
-  const reviews = allowedOn(setup.me.grants, 'approve', trail);
-  const chase = useChaseList(roundId, root?.code ?? null, reviews);
-  const round = overview.data;
-  const unitHref = (code: string) => routeHash({ roundId, unionCode: code });
-  const deepest = round ? Math.max(...round.levels) : 0;
-  const rowLevel = round?.completeness.union.level !== undefined ? round.completeness.union.level + 1 : 0;
+export function RoundOverview({ lang, rounds, round, setup, go }: Props) {
+  const { trail, root, above, drill, upTo } = useTrail(setup.me.grants);
+  // A grant with approve on the root or above it: the caller reviews the root and may chase.
+  const reviews = can(grantsOf(setup), 'approve', root.code, above);
+  const overview = useOverview(round.id, root.code, reviews);
+  const figures = overview.data;
+  const unitHref = (code: string) => routeHash({ roundId: round.id, unionCode: code });
+  const deepest = Math.max(...round.levels);
+  const rowLevel = root.level + 1;
   return (
     <main className="rounds">
       <div className="toolbar">
-        <RoundPicker rounds={rounds} roundId={roundId} lang={lang} go={go} />
+        <RoundPicker rounds={rounds} round={round} lang={lang} go={go} />
         <nav className="trail" aria-label={t('round.view', lang)}>
           {trail.map((c, k) => (
             <span key={c.code}>
@@ -51,28 +53,27 @@ export function RoundOverview({ lang, rounds, roundId, setup, go }: Props) {
             </span>
           ))}
         </nav>
-        {round && (
-          <span className="round-when" data-testid="round-when">
-            {t('round.deadline', lang)}: <strong>{day(round.deadline, lang)}</strong> · {t('round.asOf', lang)} {when(round.now, lang)}
-          </span>
-        )}
-        {root && root.level > 0 && <a href={unitHref(root.code)}>{t('round.ownPage', lang)}: {root.name}</a>}
-        {!round && overview.error === null && <span className="loading">{t('loading', lang)}</span>}
+        <span className="round-when" data-testid="round-when">
+          {t('round.deadline', lang)}: <strong>{day(round.deadline, lang)}</strong>
+          {figures && <> · {t('round.asOf', lang)} {when(figures.now, lang)}</>}
+        </span>
+        {root.level > 0 && <a href={unitHref(root.code)}>{t('round.ownPage', lang)}: {root.name}</a>}
+        {!figures && overview.error === null && <span className="loading">{t('loading', lang)}</span>}
         {overview.error !== null && <span role="alert">{failureText(overview.error, lang)}</span>}
       </div>
-      {round && (
+      {figures && (
         <div className="rounds-body">
-          <StatusBars completeness={round.completeness} lang={lang} />
+          <StatusBars completeness={figures.completeness} lang={lang} />
           <div className="rounds-columns">
             <UnionTable
-              key={`${roundId}|${root?.code}`}
-              rows={round.submissions}
-              below={round.completenessBelow}
+              key={`${round.id}|${root.code}`}
+              rows={figures.submissions}
+              below={figures.completenessBelow}
               lang={lang}
               unitHref={unitHref}
               onDrill={deepest > rowLevel ? (u) => drill({ code: u.code, name: u.name, level: u.level }) : null}
             />
-            {reviews && <ChaseList roundId={roundId} root={root!.code} entries={chase.data} error={chase.error} lang={lang} unitHref={unitHref} />}
+            {figures.chaseList && <ChaseList roundId={round.id} root={root.code} entries={figures.chaseList} lang={lang} unitHref={unitHref} />}
           </div>
         </div>
       )}

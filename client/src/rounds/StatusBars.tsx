@@ -2,9 +2,9 @@
  * A subtree's headline figures: how many unions are expected and a bar per status. Each bar carries
  * its label and number as text (the bar itself is decoration), so it reads without the picture.
  */
-import { SUBMISSION_STATUSES, type SubmissionStatus } from '@unionhub/schema';
+import { SUBMISSION_STATUSES, submissionStatusLabel, type SubmissionStatus } from '@unionhub/schema';
 import { t, type Lang } from '../i18n.ts';
-import { num, percent } from './format.ts';
+import { num, percent } from '../format.ts';
 import type { Overview } from './useRoundData.ts';
 
 type Completeness = Overview['completeness'];
@@ -14,11 +14,6 @@ const COUNT: Record<SubmissionStatus, (c: Completeness) => number> = {
   LATE: (c) => c.late,
   MISSING: (c) => c.missing,
   RETURNED: (c) => c.returned,
-};
-
-export const statusLabel = (status: SubmissionStatus, lang: Lang): string => {
-  const s = SUBMISSION_STATUSES.find((x) => x.status === status)!;
-  return lang === 'vi' ? s.labelVi : s.labelEn;
 };
 
 function Bar({ label, n, of, lang, className, testId }: { label: string; n: number; of: number; lang: Lang; className: string; testId: string }) {
@@ -47,7 +42,7 @@ export function StatusBars({ completeness: c, lang }: { completeness: Completene
       </p>
       <ul className="status-bars">
         {SUBMISSION_STATUSES.map((s) => (
-          <Bar key={s.status} label={statusLabel(s.status, lang)} n={COUNT[s.status](c)} of={c.expected} lang={lang} className={`status-${s.status}`} testId={`bar-${s.status}`} />
+          <Bar key={s.status} label={submissionStatusLabel(s.status, lang)} n={COUNT[s.status](c)} of={c.expected} lang={lang} className={`status-${s.status}`} testId={`bar-${s.status}`} />
         ))}
       </ul>
       <ul className="status-bars cells">

@@ -4,10 +4,9 @@
  * union with unions below it drills in.
  */
 import type { Dispatch } from 'react';
-import { SUBMISSION_STATUSES } from '@unionhub/schema';
+import { SUBMISSION_STATUSES, submissionStatusLabel } from '@unionhub/schema';
 import { t, type Lang, type Word } from '../i18n.ts';
-import { day, num, percent, when } from './format.ts';
-import { statusLabel } from './StatusBars.tsx';
+import { day, num, percent, when } from '../format.ts';
 import { useTableView, type SortKey, type Submission, type TableAction, type TableView } from './useTableView.ts';
 import type { Overview } from './useRoundData.ts';
 
@@ -31,7 +30,7 @@ function StatusFilter({ view, counts, lang, dispatch }: { view: TableView; count
       {SUBMISSION_STATUSES.map((s) => (
         <label key={s.status} className={`status-chip status-${s.status}`}>
           <input type="checkbox" name="status" value={s.status} checked={view.statuses.includes(s.status)} onChange={() => dispatch({ kind: 'toggleStatus', status: s.status })} />{' '}
-          {statusLabel(s.status, lang)} ({num(counts.get(s.status) ?? 0, lang)})
+          {submissionStatusLabel(s.status, lang)} ({num(counts.get(s.status) ?? 0, lang)})
         </label>
       ))}
     </fieldset>
@@ -51,7 +50,7 @@ function Row({ s, below, lang, unitHref, onDrill }: { s: Submission; below: Belo
   const extended = s.extension !== null;
   // The union's own part of the round: the unions below it that submitted, of those expected (itself left out).
   const belowExpected = below ? below.expected - 1 : 0;
-  const belowSubmitted = below ? below.onTime + below.late - (s.status === 'ON_TIME' || s.status === 'LATE' ? 1 : 0) : 0;
+  const belowSubmitted = below ? below.submitted - (s.status === 'ON_TIME' || s.status === 'LATE' ? 1 : 0) : 0;
   return (
     <tr data-union={s.union.code} data-status={s.status}>
       <th scope="row">
@@ -63,7 +62,7 @@ function Row({ s, below, lang, unitHref, onDrill }: { s: Submission; below: Belo
         )}
       </th>
       <td>
-        <span className={`status-chip status-${s.status}`}>{statusLabel(s.status, lang)}</span>
+        <span className={`status-chip status-${s.status}`}>{submissionStatusLabel(s.status, lang)}</span>
         {extended && <span className="extended" title={s.extension!.reason}> {t('round.extendedTo', lang)} {day(s.extension!.deadline, lang)}</span>}
       </td>
       <td className="when">{s.firstSubmittedAt ? when(s.firstSubmittedAt, lang) : '—'}</td>

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { t, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
-import { num, parseDay } from './format.ts';
+import { num } from '../format.ts';
+import { parseDay } from './format.ts';
 import { isIncomplete, type ActionState, type useUnitActions } from './useUnitActions.ts';
 
 type Actions = ReturnType<typeof useUnitActions>;
@@ -67,8 +68,9 @@ export function UnitActions({ can, actions, lang }: { can: { submit: boolean; re
           {t('round.submit', lang)}
         </button>
       )}
-      {can.return && <ReturnForm key={actions.state.writes} actions={actions} lang={lang} />}
-      {can.extend && <ExtendForm key={actions.state.writes} actions={actions} lang={lang} />}
+      {/* Keyed by the writes done, so each form starts empty after one; distinct keys, as siblings need. */}
+      {can.return && <ReturnForm key={`return-${actions.state.writes}`} actions={actions} lang={lang} />}
+      {can.extend && <ExtendForm key={`extend-${actions.state.writes}`} actions={actions} lang={lang} />}
     </section>
   );
 }

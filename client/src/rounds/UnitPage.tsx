@@ -1,37 +1,39 @@
 /**
  * A union's page in a round (`#/rounds/<roundId>/<unionCode>`, the link reminders carry): where it
  * stands, its deadline and extension, what still blocks it and its history, with the buttons the
- * caller's grants give.
+ * caller's grants give. A write's answer is the union's new state: shown as it comes, not asked again.
  */
-import { useEffect } from 'react';
-import { roleOperations } from '@unionhub/schema/roles';
+import { useCallback, useEffect } from 'react';
 import { t, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
+import { canAnywhere } from '../sheet/permissions.ts';
+import { grantsOf, indicatorLabel, type SetupData } from '../sheet/useSetup.ts';
 import { routeHash } from './route.ts';
 import { BlockerList, History, UnitFacts, type SheetCell } from './UnitParts.tsx';
 import { UnitActions } from './UnitActions.tsx';
-import { useUnit, type Setup } from './useRoundData.ts';
+import { useUnit, type Unit } from './useRoundData.ts';
 import { useUnitActions } from './useUnitActions.ts';
 
 interface Props {
   lang: Lang;
   roundId: string;
   unionCode: string;
-  setup: Setup | null;
+  setup: SetupData | null;
   onOpenSheet: (cell: SheetCell) => void;
 }
 
 export function UnitPage({ lang, roundId, unionCode, setup, onOpenSheet }: Props) {
-  // Viewers are not shown blockers (the server refuses them); known once the grants are.
-  const withBlockers = setup ? setup.me.grants.some((g) => roleOperations(g.role.toLowerCase()).includes('readUnapproved')) : null;
-  const { data, error, reload } = useUnit(roundId, unionCode, withBlockers);
-  const actions = useUnitActions(roundId, unionCode, reload);
+  const { data, error, update } = useUnit(roundId, unionCode);
+  const show = useCallback((unit: Unit) => update((d) => ({ ...d, unit })), [update]);
+  const actions = useUnitActions(roundId, unionCode, show);
   const refused = actions.state.refusedBlockers;
   // A refusal listing blockers moves the reader to the list.
   useEffect(() => {
     if (refused) document.getElementById('unit-blockers-title')?.focus();
   }, [refused]);
-  const labels = new Map((setup?.indicators ?? []).map((i) => [i.code, i.label]));
+  // Blockers are unapproved detail: shown to those who read it (the server lists none to anyone else).
+  const readsUnapproved = setup !== null && canAnywhere(grantsOf(setup), 'readUnapproved');
+  const labels = new Map((setup?.indicators ?? []).map((i) => [i.code, indicatorLabel(i, lang)]));
   const unit = data?.unit;
   return (
     <main className="rounds unit-page">
@@ -50,7 +52,7 @@ export function UnitPage({ lang, roundId, unionCode, setup, onOpenSheet }: Props
               <UnitActions can={{ submit: unit.canSubmit, return: unit.canReturn, extend: unit.canExtend }} actions={actions} lang={lang} />
               <History history={unit.history} lang={lang} />
             </div>
-            {unit.blockers && <BlockerList blockers={refused ?? unit.blockers} canSubmit={unit.canSubmit} indicatorLabel={(code) => labels.get(code) ?? code} lang={lang} onOpen={onOpenSheet} />}
+            {readsUnapproved && <BlockerList blockers={refused ?? unit.blockers} canSubmit={unit.canSubmit} indicatorLabel={(code) => labels.get(code) ?? code} lang={lang} onOpen={onOpenSheet} />}
           </div>
         </div>
       )}

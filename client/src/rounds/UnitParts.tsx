@@ -1,13 +1,10 @@
 /** The parts of a union's page: its facts, what still blocks it (each item opens the sheet at its cell), its trail. */
-import { BLOCKER_KINDS } from '@unionhub/schema';
+import { BLOCKER_KINDS, submissionStatusLabel } from '@unionhub/schema';
 import { t, type Lang, type Word } from '../i18n.ts';
-import { day, num, percent, when } from './format.ts';
-import { statusLabel } from './StatusBars.tsx';
-import type { UnitPageData } from './useRoundData.ts';
+import { day, num, percent, when } from '../format.ts';
+import type { Unit } from './useRoundData.ts';
 import type { Blocker } from './useUnitActions.ts';
 import type { SheetAt } from '../sheet/Sheet.tsx';
-
-type Unit = UnitPageData['unit'];
 
 /** Where the sheet opens: the union's row, the indicator's column of the year, in the scenario's mode. */
 export type SheetCell = SheetAt;
@@ -16,7 +13,7 @@ export function UnitFacts({ unit: u, lang }: { unit: Unit; lang: Lang }) {
   return (
     <dl className="unit-facts">
       <dt>{t('round.status', lang)}</dt>
-      <dd><span className={`status-chip status-${u.status}`} data-testid="unit-status" data-status={u.status}>{statusLabel(u.status, lang)}</span></dd>
+      <dd><span className={`status-chip status-${u.status}`} data-testid="unit-status" data-status={u.status}>{submissionStatusLabel(u.status, lang)}</span></dd>
       <dt>{t('round.deadline', lang)}</dt>
       <dd data-testid="unit-deadline">
         {day(u.deadline, lang)}

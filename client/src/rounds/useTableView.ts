@@ -63,5 +63,5 @@ export function useTableView(rows: readonly Submission[] | null) {
     () => (rows ?? []).filter((r) => view.statuses.length === 0 || view.statuses.includes(r.status)).sort((a, b) => compare(a, b, view)),
     [rows, view],
   );
-  return { view, shown, dispatch, filledShare };
+  return { view, shown, dispatch };
 }

@@ -4,8 +4,7 @@
  * reviewer or reporter): above that nothing is theirs to read.
  */
 import { useState } from 'react';
-import { roleOperations, type Operation } from '@unionhub/schema/roles';
-import type { Setup } from './useRoundData.ts';
+import type { SetupData } from '../sheet/useSetup.ts';
 
 export interface Crumb {
   code: string;
@@ -13,7 +12,7 @@ export interface Crumb {
   level: number;
 }
 
-type Grants = Setup['me']['grants'];
+type Grants = SetupData['me']['grants'];
 
 /** The caller's highest union (the first of the highest level when there are several). */
 export function homeOf(grants: Grants): Crumb {
@@ -21,17 +20,15 @@ export function homeOf(grants: Grants): Crumb {
   return top ? { code: top.union.code, name: top.union.name, level: top.union.level } : { code: 'TLD', name: 'TLĐ', level: 0 };
 }
 
-/** A grant with the operation on a union of the trail (the root or one above it). */
-export function allowedOn(grants: Grants, op: Operation, trail: Crumb[]): boolean {
-  return grants.some((g) => trail.some((c) => c.code === g.union.code) && roleOperations(g.role.toLowerCase()).includes(op));
-}
-
-export function useTrail(grants: Grants | null) {
+export function useTrail(grants: Grants) {
   const [drilled, setDrilled] = useState<Crumb[]>([]);
-  const trail = grants ? [homeOf(grants), ...drilled] : [];
+  const trail = [homeOf(grants), ...drilled];
+  const root = trail.at(-1)!;
   return {
     trail,
-    root: trail.at(-1) ?? null,
+    root,
+    /** The root's ancestors on the trail, nearest first (as permissions.ts's `can` takes them). */
+    above: trail.slice(0, -1).map((c) => c.code).reverse(),
     drill: (c: Crumb) => setDrilled([...drilled, c]),
     /** Back up to the k-th crumb (0: the caller's home). */
     upTo: (k: number) => setDrilled(drilled.slice(0, k)),

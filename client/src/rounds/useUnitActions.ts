@@ -1,15 +1,16 @@
 /**
  * A union's page's writes: submit (a refusal for INCOMPLETE brings the blockers it lists), return
- * with a reason, extend with a date and a reason. One at a time; each success reloads the page.
+ * with a reason, extend with a date and a reason. One at a time; each success hands on the union's
+ * new state as the write answered it (the page's own fields: nothing is asked again).
  */
 import { useCallback, useReducer } from 'react';
 import { GrantExtensionMutation, ReturnUnitReportMutation, SubmitUnitReportMutation } from '@unionhub/schema/documents';
 import { ERROR_CODES } from '@unionhub/schema';
 import { request, type GqlError } from '../api.ts';
 import type { Word } from '../i18n.ts';
-import type { UnitPageData } from './useRoundData.ts';
+import type { Unit } from './useRoundData.ts';
 
-export type Blocker = NonNullable<UnitPageData['unit']['blockers']>[number];
+export type Blocker = Unit['blockers'][number];
 
 export interface ActionState {
   busy: boolean;
@@ -48,25 +49,24 @@ function blockersOf(failure: unknown): Blocker[] | null {
 
 export const isIncomplete = (failure: unknown): boolean => blockersOf(failure) !== null;
 
-export function useUnitActions(roundId: string, unionCode: string, reload: () => void) {
+export function useUnitActions(roundId: string, unionCode: string, onDone: (unit: Unit) => void) {
   const [state, dispatch] = useReducer(reduce, { busy: false, done: null, failure: null, refusedBlockers: null, writes: 0 });
   const perform = useCallback(
-    async (write: () => Promise<unknown>, word: Word) => {
+    async (write: () => Promise<Unit>, word: Word) => {
       dispatch({ kind: 'start' });
       try {
-        await write();
+        onDone(await write());
         dispatch({ kind: 'done', word });
-        reload();
       } catch (failure) {
         dispatch({ kind: 'failed', failure, blockers: blockersOf(failure) });
       }
     },
-    [reload],
+    [onDone],
   );
-  const submit = useCallback(() => perform(() => request(SubmitUnitReportMutation, { roundId, unionCode }), 'round.submittedOk'), [perform, roundId, unionCode]);
-  const sendBack = useCallback((reason: string) => perform(() => request(ReturnUnitReportMutation, { roundId, unionCode, reason }), 'round.returnedOk'), [perform, roundId, unionCode]);
+  const submit = useCallback(() => perform(() => request(SubmitUnitReportMutation, { roundId, unionCode }).then((d) => d.submitUnitReport), 'round.submittedOk'), [perform, roundId, unionCode]);
+  const sendBack = useCallback((reason: string) => perform(() => request(ReturnUnitReportMutation, { roundId, unionCode, reason }).then((d) => d.returnUnitReport), 'round.returnedOk'), [perform, roundId, unionCode]);
   const extend = useCallback(
-    (deadline: string, reason: string) => perform(() => request(GrantExtensionMutation, { roundId, unionCode, deadline, reason }), 'round.extendedOk'),
+    (deadline: string, reason: string) => perform(() => request(GrantExtensionMutation, { roundId, unionCode, deadline, reason }).then((d) => d.grantExtension), 'round.extendedOk'),
     [perform, roundId, unionCode],
   );
   return { state, submit, sendBack, extend };

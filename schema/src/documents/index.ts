@@ -8,4 +8,3 @@ export * from './progress.js';
 export * from './files.js';
 export * from './notifications.js';
 export * from './round.js';
-export * from './round-screen.js';

@@ -1,11 +1,14 @@
 /** The sheet's documents: the tree of figures, writes, transitions, markers and live updates. */
 import { graphql } from '../graphql.js';
 
-/** What the sheet needs once: the caller's grants and the catalogue's indicators in the page's language. */
+/**
+ * What a screen needs once (the sheet, the rounds tab): the caller's grants and the catalogue's
+ * indicators, labelled in both languages so a language switch asks nothing again.
+ */
 export const SheetSetupQuery = graphql(`
-  query SheetSetup($lang: String!) {
-    me { grants { role union { code } } }
-    indicators { code label(lang: $lang) computed targeted category { code labelVi labelEn } }
+  query SheetSetup {
+    me { grants { role union { code name level } } }
+    indicators { code labelVi: label(lang: "vi") labelEn: label(lang: "en") computed targeted category { code labelVi labelEn } }
   }
 `);
 

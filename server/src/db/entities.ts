@@ -366,6 +366,40 @@ export const UnitSubmissionEvent = defineEntity({
   },
 });
 
+/** A sign-in throttle key's failures (PostgreSQL: shared by the instances; domain/throttle.ts). */
+export const SignInFailure = defineEntity({
+  name: 'SignInFailure',
+  tableName: 'signin_failure',
+  properties: {
+    key: p.string().length(400).primary(),
+    count: p.integer(),
+    lastMs: p.bigint(),
+    free: p.integer(),
+  },
+});
+
+/** A (username, address) pair that signed in, until when it counts as known. */
+export const SignInKnown = defineEntity({
+  name: 'SignInKnown',
+  tableName: 'signin_known',
+  properties: {
+    key: p.string().length(400).primary(),
+    untilMs: p.bigint(),
+  },
+});
+
+/** A caller's request bucket (PostgreSQL: shared by the instances; hardening/rate-limit.ts). */
+export const RateBucket = defineEntity({
+  name: 'RateBucket',
+  tableName: 'rate_bucket',
+  properties: {
+    key: p.string().length(200).primary(),
+    tokens: p.double(),
+    atMs: p.bigint(),
+    allowed: p.boolean(),
+  },
+});
+
 /** An allocation preview (issue 16): the cells it would write and the versions it read, under its token. */
 export const AllocationPreview = defineEntity({
   name: 'AllocationPreview',
@@ -404,4 +438,4 @@ export const Forecast = defineEntity({
   },
 });
 
-export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent, AllocationPreview, Forecast];
+export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent, SignInFailure, SignInKnown, RateBucket, AllocationPreview, Forecast];

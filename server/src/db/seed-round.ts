@@ -10,6 +10,7 @@ import { buildRoundHistory } from '@unionhub/seeds';
 import type { SeedHierarchy } from '@unionhub/seeds';
 import { insertChunked, type Db } from '../domain/db.js';
 import { createUser, grantRole } from '../domain/auth.js';
+import { insertRound } from '../domain/round-data.js';
 
 export async function seedRound(db: Db, hierarchy: SeedHierarchy, actor: string): Promise<{ events: number }> {
   const h = buildRoundHistory(hierarchy);
@@ -21,12 +22,7 @@ export async function seedRound(db: Db, hierarchy: SeedHierarchy, actor: string)
     await grantRole(db, { username: p.username, role: 'reporter', unionCode: p.unionCode }, actor);
   }
   await db.transaction(async (trx) => {
-    const [row] = await trx('reporting_round').insert({
-      name: r.name, period_from: r.periodFrom, period_to: r.periodTo, year: r.year, deadline: deadlineInstant(r.deadline)!,
-      levels: JSON.stringify(r.levels), indicators: JSON.stringify(r.indicators), years: JSON.stringify(r.years), scenarios: JSON.stringify(r.scenarios),
-      reminder_steps: JSON.stringify(r.reminderSteps), created_by: r.createdBy, created_at: new Date(r.createdAt),
-    }).returning('id');
-    const roundId = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+    const roundId = await insertRound(trx, { ...r, deadline: deadlineInstant(r.deadline)!, createdAt: new Date(r.createdAt) });
     await insertChunked(trx, 'round_part', h.parts.map((p) => ({ round_id: roundId, union_id: ids.get(p.unionCode)!, deadline: deadlineInstant(p.deadline)!, set_by: p.setBy, set_at: new Date(p.setAt) })));
     await insertChunked(trx, 'round_extension', h.extensions.map((x) => ({ round_id: roundId, union_id: ids.get(x.unionCode)!, deadline: deadlineInstant(x.deadline)!, reason: x.reason, granted_by: x.grantedBy, granted_at: new Date(x.grantedAt) })));
     await insertChunked(trx, 'unit_submission_event', h.events.map((e) => ({ round_id: roundId, union_id: ids.get(e.unionCode)!, kind: e.kind, at: new Date(e.at), by: e.by, reason: e.reason })));

@@ -3,7 +3,7 @@
  * grant whose union is an ancestor-or-self of a figure's union apply to that figure.
  */
 import { roleOperations, type Operation, type Role } from '@unionhub/schema';
-import { DomainError } from './errors.js';
+import { DomainError, said, type Said } from './errors.js';
 import type { FigureRow } from './figures.js';
 
 export interface Grant {
@@ -22,6 +22,9 @@ export interface Caller {
 }
 
 export type Visibility = 'all' | 'approved' | 'none';
+
+/** A refusal for lack of grants (403); `why` says it as data (default: auth.forbidden). */
+export const forbidden = (message: string, why: Said = said('auth.forbidden')) => new DomainError('FORBIDDEN', message, { http: { status: 403 }, ...why });
 
 /** What Access needs of a cell to decide what of it a caller sees. */
 export type FigureView = Pick<FigureRow, 'unionPath' | 'status' | 'updatedBy' | 'updatedAt' | 'proposedValue' | 'proposedBy' | 'proposedAt' | 'approvedBy' | 'approvedAt'>;
@@ -45,6 +48,16 @@ export class Access {
   /** May do `op` on the union at `path` (a union path, "/TLD/P06/P06-H01/"). */
   can(op: Operation, path: string): boolean {
     return !!this.caller?.grants.some((g) => path.startsWith(g.path) && roleOperations(g.role).includes(op));
+  }
+
+  /** A grant with `op` on a union strictly above the one at `path` (a reviewer above the union). */
+  canAbove(op: Operation, path: string): boolean {
+    return !!this.caller?.grants.some((g) => path.startsWith(g.path) && g.path !== path && roleOperations(g.role).includes(op));
+  }
+
+  /** Refuse (FORBIDDEN, 403) unless the caller may do `op` on the union at `path` — or, with `above`, on a union above it. */
+  require(op: Operation, path: string, message: string, opts: { above?: boolean; why?: Said } = {}): void {
+    if (!(opts.above ? this.canAbove(op, path) : this.can(op, path))) throw forbidden(message, opts.why);
   }
 
   /** May do `op` somewhere: some grant's role has it (an upload is refused up front without `edit` anywhere). */

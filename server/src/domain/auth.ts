@@ -5,10 +5,10 @@
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { hasControlCharacters, ROLES, type Role } from '@unionhub/schema';
-import { cacheKey, isoTime, type Db } from './db.js';
+import { cacheKey, dialectOf, isoTime, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import type { Caller, Grant } from './access.js';
-import { MemoryAttemptStore, type AttemptStore, type ThrottleKey } from './throttle.js';
+import { DbAttemptStore, MemoryAttemptStore, type AttemptStore, type ThrottleKey } from './throttle.js';
 import { LIMITS, SETTINGS } from '../config.js';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
@@ -92,7 +92,7 @@ export async function setUserDisabled(db: Db, username: string, disabled: boolea
     // Disabling ends every session at once.
     if (disabled) await trx('user_session').where('user_id', user.id).delete();
   });
-  forgetCallers(db);
+  await forgetCallers(db);
   return userByName(db, username);
 }
 
@@ -113,14 +113,14 @@ export async function grantRole(db: Db, input: { username: string; role: string;
   const [row] = await db('role_grant')
     .insert({ user_id: user.id, role: input.role, union_id: union.id, granted_by: by, granted_at: new Date(), revoked_at: null })
     .returning('id');
-  forgetCallers(db);
+  await forgetCallers(db);
   const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
   return (await grantsOf(db, user.id)).find((g) => g.id === id)!;
 }
 
 export async function revokeGrant(db: Db, grantId: number): Promise<boolean> {
   const changed = await db('role_grant').where('id', grantId).whereNull('revoked_at').update({ revoked_at: new Date() });
-  forgetCallers(db);
+  await forgetCallers(db);
   if (changed === 0) throw new DomainError('NOT_FOUND', `No active grant ${grantId}`);
   return true;
 }
@@ -184,12 +184,29 @@ async function cachedCaller<T>(db: Db, key: string, load: () => Promise<{ value:
   return found?.value ?? null;
 }
 
-/** After any change to users, grants, tokens or sessions: every caller is looked up afresh. */
-function forgetCallers(db: Db): void {
+/** Empty this instance's caller cache (also what another instance's change asks of it). */
+export function forgetCallersHere(db: Db): void {
   const cache = cacheOf(db);
   cache.entries.clear();
   cache.unknown.clear();
   cache.generation++;
+}
+
+/** Who else must hear of a change to callers (the other instances: server/src/cluster.ts). */
+const callerListeners = new WeakMap<object, Set<() => Promise<void>>>();
+export function onCallersChanged(db: Db, listener: () => Promise<void>): () => void {
+  const set = callerListeners.get(cacheKey(db)) ?? callerListeners.set(cacheKey(db), new Set()).get(cacheKey(db))!;
+  set.add(listener);
+  return () => void set.delete(listener);
+}
+
+/**
+ * After any change to users, grants, tokens or sessions (committed): every caller is looked up
+ * afresh here, and the other instances are told before the change is answered.
+ */
+async function forgetCallers(db: Db): Promise<void> {
+  forgetCallersHere(db);
+  for (const tell of callerListeners.get(cacheKey(db)) ?? []) await tell();
 }
 
 /** A user and its grants by id (null if unknown or disabled): also how a download ticket names its caller. */
@@ -212,7 +229,17 @@ export async function callerOf(db: Db, userId: number): Promise<Caller | null> {
  * checked normally, and the right password gets in.
  */
 const FREE = LIMITS.SIGNIN_FREE_FAILURES;
-const attempts: AttemptStore = new MemoryAttemptStore(LIMITS.SIGNIN_MAX_DELAY_SECONDS * 1000);
+const attemptStores = new WeakMap<object, AttemptStore>();
+/** One instance (SQLite) counts in memory; several on one PostgreSQL count in the database, together. */
+function attemptsOf(db: Db): AttemptStore {
+  let store = attemptStores.get(cacheKey(db));
+  if (!store) {
+    const capMs = LIMITS.SIGNIN_MAX_DELAY_SECONDS * 1000;
+    store = dialectOf(db) === 'postgresql' ? new DbAttemptStore(db, capMs) : new MemoryAttemptStore(capMs);
+    attemptStores.set(cacheKey(db), store);
+  }
+  return store;
+}
 
 /**
  * scrypt runs on libuv's thread pool (4 threads), the same pool node-sqlite3's queries run on: a
@@ -249,9 +276,9 @@ export function signInStats(): Readonly<HashSlots['stats']> {
   return { ...hashSlots.stats };
 }
 
-/** Tests: forget every failure and known address, and the most hashes seen in flight. */
-export function resetSignInLimits(): void {
-  attempts.reset();
+/** Tests: forget every failure and known address of a database, and the most hashes seen in flight. */
+export async function resetSignInLimits(db: Db): Promise<void> {
+  await attemptsOf(db).reset();
   hashSlots.stats.maxHashing = hashSlots.stats.hashing;
 }
 
@@ -269,6 +296,7 @@ function tooSoon(waitMs: number): DomainError {
 
 export async function signIn(db: Db, username: string, password: string, address: string): Promise<SignedIn> {
   const now = Date.now();
+  const attempts = attemptsOf(db);
   const name = username.toLowerCase();
   const pair = `p:${name}|${address}`;
   const keys: ThrottleKey[] = [{ key: pair, free: FREE }];
@@ -305,7 +333,7 @@ export async function signIn(db: Db, username: string, password: string, address
 
 export async function signOut(db: Db, sessionToken: string): Promise<void> {
   await db('user_session').where('token_hash', sha256(sessionToken)).delete();
-  forgetCallers(db);
+  await forgetCallers(db);
 }
 
 export function callerFromSession(db: Db, sessionToken: string): Promise<{ caller: Caller; csrfToken: string } | null> {
@@ -364,7 +392,7 @@ export async function issueToken(db: Db, input: { username: string; name: string
 
 export async function revokeToken(db: Db, id: number): Promise<boolean> {
   const changed = await db('api_token').where('id', id).whereNull('revoked_at').update({ revoked_at: new Date() });
-  forgetCallers(db);
+  await forgetCallers(db);
   if (changed === 0) throw new DomainError('NOT_FOUND', `No active token ${id}`);
   return true;
 }

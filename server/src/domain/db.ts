@@ -56,15 +56,22 @@ export function pathRange(path: string): [string, string] {
 /**
  * A union is in a year's tree when the year lies in its validity: from `valid_from` to `valid_to`,
  * both included, `valid_to` null while it exists. `validIn` asks it in SQL for any year of a span
- * (the span [y, y] for one year); `existsIn` is the same rule on a loaded row.
+ * (the span [y, y] for one year, or a column: `db.ref('f.year')`); `existsIn` is the same rule on a loaded row.
  */
-export function validIn(q: Knex.QueryBuilder, years: { from: number; to: number }, alias = 'u'): Knex.QueryBuilder {
+type YearBound = number | Knex.Ref<string, Record<string, string>>;
+export function validIn(q: Knex.QueryBuilder, years: { from: YearBound; to: YearBound }, alias = 'u'): Knex.QueryBuilder {
   return q
     .where(`${alias}.valid_from`, '<=', years.to)
     .andWhere((w) => w.whereNull(`${alias}.valid_to`).orWhere(`${alias}.valid_to`, '>=', years.from));
 }
 export function existsIn(u: { validFrom: number; validTo: number | null }, year: number): boolean {
   return u.validFrom <= year && (u.validTo === null || u.validTo >= year);
+}
+
+/** The id of a row `insert(…).returning('id')` made: PostgreSQL answers `{ id }`, SQLite the bare id. */
+export function insertedId(rows: readonly unknown[]): number {
+  const row = rows[0];
+  return Number(typeof row === 'object' && row !== null ? (row as { id: number }).id : row);
 }
 
 /**

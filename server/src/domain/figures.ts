@@ -13,7 +13,7 @@ import { existsIn, indicatorIds, insertChunked, isoTime, type Db } from './db.js
 import { unionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
 import { recheckGroup, type ChangedCell, type SyncReport } from './reconcile.js';
-import { groupsCommits, queueOf, type GroupWork } from './write-queue.js';
+import { groupsCommits, queueOf, timed, type GroupWork } from './write-queue.js';
 import { discrepanciesChanged, figuresChanged, type WithEvents } from './events.js';
 
 export interface CellKey {
@@ -179,8 +179,7 @@ export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: W
   const batch = prepare(writes, opts);
   // Inside a caller's transaction (an import) the write stays part of it; otherwise concurrent
   // batches share a transaction where that helps (write-queue.ts).
-  if (db.isTransaction || !groupsCommits()) return writeAlone(db, batch);
-  return queueOf(db, GROUP_WORK).submit(batch);
+  return timed(db, 'write', () => (db.isTransaction || !groupsCommits() ? writeAlone(db, batch) : queueOf(db, GROUP_WORK).submit(batch)));
 }
 
 /** A batch with what can be judged without the database. */
@@ -253,7 +252,7 @@ const GROUP_WORK: GroupWork<Prepared, GroupState, Applied, WriteResult> = {
   async finish(trx, _state, applied, batches) {
     const revisions = applied.flatMap((a) => a.revisions);
     await insertChunked(trx, 'figure_revision', revisions);
-    const reports = await recheckGroup(trx, applied.map((a) => a.changed), batches.map((b) => b.actor));
+    const reports = await timed(trx, 'recheck', () => recheckGroup(trx, applied.map((a) => a.changed), batches.map((b) => b.actor)));
     return applied.map((a, i) => ({
       figures: a.figures, reconciliation: reports[i]!,
       events: [...figuresChanged(batches[i]!.actor, a.figures), ...discrepanciesChanged(reports[i])],

@@ -92,15 +92,14 @@ function forecastMethodOn(method: ForecastMethodCode, points: readonly YearPoint
  * (exactly three years), the simplest fitted method is used and the explanation says so.
  */
 export function chooseMethod(methods: readonly MethodForecast[]): ForecastMethodCode | null {
-  const scored = methods.filter((m) => m.skipped === null && m.mape !== null);
-  scored.sort((a, b) => {
-    const d = a.mape! - b.mape!;
-    if (Math.abs(d) > 1e-9) return d;
-    return forecastMethod(a.method).simplicity - forecastMethod(b.method).simplicity;
+  // One sort of the fitted methods: backtested ones first by error (the simpler on a tie), then the rest by simplicity.
+  const simplicity = (m: MethodForecast) => forecastMethod(m.method).simplicity;
+  const fitted = methods.filter((m) => m.skipped === null).sort((a, b) => {
+    if ((a.mape === null) !== (b.mape === null)) return a.mape === null ? 1 : -1;
+    const d = a.mape !== null && b.mape !== null ? a.mape - b.mape : 0;
+    return Math.abs(d) > 1e-9 ? d : simplicity(a) - simplicity(b);
   });
-  const fitted = methods.filter((m) => m.skipped === null);
-  fitted.sort((a, b) => forecastMethod(a.method).simplicity - forecastMethod(b.method).simplicity);
-  return scored[0]?.method ?? fitted[0]?.method ?? null;
+  return fitted[0]?.method ?? null;
 }
 
 function yearsText(methods: readonly MethodForecast[]): string {

@@ -5,9 +5,9 @@
  * moment — finds it taken and does nothing. Mail goes out later through the outbox (mail.ts).
  */
 import { DomainError } from './errors.js';
-import { cacheKey, isoTime, type Db } from './db.js';
+import { insertChunked, insertedId, isoTime, type Db } from './db.js';
 import type { WithEvents } from './events.js';
-import { reminderText } from '@unionhub/schema';
+import { reminderText, viDate } from '@unionhub/schema';
 
 export interface Recipient {
   userId: number;
@@ -48,7 +48,7 @@ export interface DeliveryResult extends WithEvents {
   mails: number;
 }
 
-export const MAX_KEY_LENGTH = 300;
+const MAX_KEY_LENGTH = 300;
 
 const columns = ['id', 'user_id as userId', 'kind', 'title', 'body', 'link', 'created_at as createdAt', 'read_at as readAt'];
 
@@ -72,14 +72,12 @@ export async function deliver(db: Db, input: DeliveryInput): Promise<DeliveryRes
       .ignore()
       .returning('id');
     if (won.length === 0) return { delivered: false, notifications: 0, mails: 0, events: [] };
-    const deliveryId = typeof won[0] === 'object' ? (won[0] as { id: number }).id : (won[0] as number);
-    const notifications: NotificationRow[] = [];
-    for (const r of byUser.values()) {
-      const [row] = await trx('notification')
-        .insert({ user_id: r.userId, delivery_id: deliveryId, kind: input.kind, title: input.title, body: input.body, link: input.link ?? null, created_at: input.now, read_at: null })
-        .returning(columns);
-      notifications.push(toRow(row as RawNotification));
-    }
+    const deliveryId = insertedId(won);
+    await insertChunked(trx, 'notification', [...byUser.values()].map((r) => ({
+      user_id: r.userId, delivery_id: deliveryId, kind: input.kind, title: input.title, body: input.body, link: input.link ?? null, created_at: input.now, read_at: null,
+    })));
+    // Read back through the recipients' index (delivery_id has none).
+    const notifications = ((await trx('notification').select(columns).whereIn('user_id', [...byUser.keys()]).andWhere('delivery_id', deliveryId).orderBy('id')) as RawNotification[]).map(toRow);
     const mail = input.mail ?? { subject: input.title, text: input.body, html: null };
     if (addresses.size) {
       await trx('mail_outbox').insert([...addresses].map(([folded, email]) => ({
@@ -121,11 +119,6 @@ export async function markRead(db: Db, userId: number, ids: readonly number[] | 
   return q.update({ read_at: now });
 }
 
-/** A date as the reminders write it: dd/mm/yyyy in Vietnam's time. */
-export function reminderDate(at: Date): string {
-  return new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(at);
-}
-
 export interface ReminderInput {
   /** Once ever per key: "reminder:<round>:<union>:<step>" (a reminder by hand: add who and when). */
   key: string;
@@ -139,34 +132,34 @@ export interface ReminderInput {
 
 /** A reminder in Vietnamese, from the step's template, in the app and by mail: `deliver` under its key. */
 export function sendReminder(db: Db, input: ReminderInput): Promise<DeliveryResult> {
-  const { subject, body } = reminderText(input.step, { ...input.params, deadline: reminderDate(input.params.deadline) }, 'vi');
+  const { subject, body } = reminderText(input.step, { ...input.params, deadline: viDate(input.params.deadline) }, 'vi');
   return deliver(db, { key: input.key, recipients: input.recipients, kind: 'reminder', title: subject, body, link: input.link ?? null, now: input.now });
 }
 
-const emailColumn = new WeakMap<object, Promise<boolean>>();
+/** A union's reporter: a user to remind, and a contact on the chase list. */
+export type Reporter = Recipient & { name: string };
 
 /**
- * Who a union's reminders go to: the users (not disabled) holding an active grant of `role` on that
- * union itself, with their e-mail address. `app_user.email` comes with the reporting round's
- * migration; until it is there every address is null (in the app only).
+ * A union's reporters — the users (not disabled) holding an active `reporter` grant on that union
+ * itself — with their e-mail address, by name, each user once: the reminders' recipients and the
+ * chase list's contacts. One query.
  */
-export async function recipientsOf(db: Db, unionCodes: readonly string[], role = 'reporter'): Promise<Map<string, (Recipient & { name: string })[]>> {
-  const key = cacheKey(db);
-  let hasEmail = emailColumn.get(key);
-  if (!hasEmail) emailColumn.set(key, (hasEmail = db.schema.hasColumn('app_user', 'email')));
+export async function recipientsOf(db: Db, unionCodes: readonly string[]): Promise<Map<string, Reporter[]>> {
+  const out = new Map<string, Reporter[]>(unionCodes.map((c) => [c, []]));
+  if (unionCodes.length === 0) return out;
   const rows = (await db('role_grant as g')
     .join('trade_union as u', 'u.id', 'g.union_id')
     .join('app_user as a', 'a.id', 'g.user_id')
-    .select('u.code as unionCode', 'a.id as userId', 'a.display_name as name', (await hasEmail) ? 'a.email as email' : db.raw('null as email'))
-    .whereIn('u.code', [...unionCodes])
-    .where('g.role', role)
+    .select('u.code as unionCode', 'a.id as userId', 'a.display_name as name', 'a.email as email')
+    .whereIn('u.code', [...new Set(unionCodes)])
+    .where('g.role', 'reporter')
     .whereNull('g.revoked_at')
     .where('a.disabled', false)
-    .orderBy(['u.code', 'a.id'])) as { unionCode: string; userId: number; name: string; email: string | null }[];
-  const out = new Map<string, (Recipient & { name: string })[]>(unionCodes.map((c) => [c, []]));
+    .orderBy(['u.code', 'a.display_name', 'a.id'])) as { unionCode: string; userId: number; name: string; email: string | null }[];
   for (const r of rows) {
     const list = out.get(r.unionCode)!;
-    if (!list.some((x) => x.userId === r.userId)) list.push({ userId: r.userId, email: r.email, name: r.name });
+    // A user granted twice on the union (two live grants) is one reporter.
+    if (!list.some((x) => x.userId === Number(r.userId))) list.push({ userId: Number(r.userId), email: r.email, name: r.name });
   }
   return out;
 }

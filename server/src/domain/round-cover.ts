@@ -5,7 +5,7 @@
 import { REPORT_PERIOD, roundCoverSentence, UNION_LEVELS } from '@unionhub/schema';
 import type { Db } from './db.js';
 import { listRounds } from './round-data.js';
-import { NO_CELLS, unitStates } from './round-status.js';
+import { NO_CELLS, summarise, unitStates } from './round-status.js';
 import { unionByCode } from './unions.js';
 import { viDateTime } from './report-xlsx.js';
 
@@ -35,14 +35,13 @@ export async function roundCover(db: Db, rootCode: string, now: Date): Promise<R
   const level = root.level + 1;
   const states = await unitStates(db, round, { root, minLevel: level, maxLevel: level, ...NO_CELLS }, now);
   if (states.length === 0) return null;
-  const onTime = states.filter((s) => s.status === 'ON_TIME').length;
-  const late = states.filter((s) => s.status === 'LATE').length;
+  const { expected, submitted, onTime, late } = summarise(root, states);
   const missing = states.filter((s) => s.status === 'MISSING' || s.status === 'RETURNED')
     .map((s) => ({ code: s.union.code, name: s.union.name, status: s.status as 'MISSING' | 'RETURNED' }));
   const at = now.toISOString();
   const levelLabel = UNION_LEVELS.find((l) => l.level === level)?.labelVi ?? `cấp ${level}`;
   return {
-    roundId: round.id, roundName: round.name, at, level, expected: states.length, submitted: onTime + late, onTime, late, missing,
-    sentence: roundCoverSentence({ roundName: round.name, atText: viDateTime(at), levelLabel, expected: states.length, submitted: onTime + late, onTime }),
+    roundId: round.id, roundName: round.name, at, level, expected, submitted, onTime, late, missing,
+    sentence: roundCoverSentence({ roundName: round.name, atText: viDateTime(at), levelLabel, expected, submitted, onTime }),
   };
 }

@@ -3,7 +3,7 @@
  * years × scenarios, within the union's own years) and the effective deadline of a union.
  */
 import { acceptsScenario, indicator, INDICATORS, isStored, type ReminderStep, type Scenario } from '@unionhub/schema';
-import { isoTime, type Db } from './db.js';
+import { existsIn, insertedId, isoTime, type Db } from './db.js';
 import { DomainError } from './errors.js';
 
 export interface RoundRow {
@@ -39,6 +39,18 @@ function toRound(r: Stored): RoundRow {
     reminderSteps: json(r.reminderSteps),
     createdAt: isoTime(r.createdAt),
   };
+}
+
+/** A round to store: its lists already settled (createRound checks them; the seed's are written as they are). */
+export type NewRound = Omit<RoundRow, 'id' | 'reminderSteps' | 'createdAt'> & { reminderSteps: readonly ReminderStep[]; createdAt: Date };
+
+/** Store a round; its id. */
+export async function insertRound(db: Db, r: NewRound): Promise<number> {
+  return insertedId(await db('reporting_round').insert({
+    name: r.name, period_from: r.periodFrom, period_to: r.periodTo, year: r.year, deadline: r.deadline,
+    levels: JSON.stringify(r.levels), indicators: JSON.stringify(r.indicators), years: JSON.stringify(r.years), scenarios: JSON.stringify(r.scenarios),
+    reminder_steps: JSON.stringify(r.reminderSteps), created_by: r.createdBy, created_at: r.createdAt,
+  }).returning('id'));
 }
 
 export async function listRounds(db: Db): Promise<RoundRow[]> {
@@ -91,13 +103,13 @@ export function requiredCells(round: Pick<RoundRow, 'indicators' | 'years' | 'sc
 
 /** The required cells that fall in a union's own years (a union founded in 2016 owes nothing for 2015). */
 export function cellsOfUnion(cells: readonly RequiredCell[], u: { validFrom: number; validTo: number | null }): RequiredCell[] {
-  return cells.filter((c) => c.year >= u.validFrom && (u.validTo === null || c.year <= u.validTo));
+  return cells.filter((c) => existsIn(u, c.year));
 }
 
 /** How many required cells a union owes, from the count per year (no list per union). */
 export function expectedCellCount(perYear: Map<number, number>, u: { validFrom: number; validTo: number | null }): number {
   let n = 0;
-  for (const [year, count] of perYear) if (year >= u.validFrom && (u.validTo === null || year <= u.validTo)) n += count;
+  for (const [year, count] of perYear) if (existsIn(u, year)) n += count;
   return n;
 }
 

@@ -4,7 +4,7 @@
  * department writes them, in Asia/Ho_Chi_Minh.
  */
 import ExcelJS from 'exceljs';
-import { CHASE_FILE, roundDate, submissionStatusLabel } from '@unionhub/schema';
+import { CHASE_FILE, roundDate, submissionStatusLabel, viDate } from '@unionhub/schema';
 import type { ChaseEntry, RoundRow } from './rounds.js';
 import { viDateTime } from './report-xlsx.js';
 
@@ -14,10 +14,8 @@ export const CHASE_TYPES: Record<ChaseFileKind, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-const viDate = (d: Date) => roundDate(d).split('-').reverse().join('/');
-
 /** The table's rows: one per reporter, the union's columns repeated. */
-export function chaseRows(entries: readonly ChaseEntry[]): (string | number)[][] {
+function chaseRows(entries: readonly ChaseEntry[]): (string | number)[][] {
   return entries.flatMap((e) => {
     const s = e.state;
     const base = [s.union.code, s.union.name, s.union.level, submissionStatusLabel(s.status), viDate(s.deadline), s.daysLate ?? '', s.lastSubmittedAt ? viDateTime(s.lastSubmittedAt.toISOString()) : ''];

@@ -4,14 +4,13 @@
  * instances — and a reviewer's reminders by hand. Steps are the round's data (schema/src/rounds.ts).
  */
 import { daysAfter, ROUND_TIME_ZONE, roundDate, yearClosesAt, type ReminderStep } from '@unionhub/schema';
-import type { Access } from './access.js';
+import { forbidden, type Access } from './access.js';
 import type { Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import type { DomainEvent } from './events.js';
 import { recipientsOf, sendReminder } from './notifications.js';
 import { listRounds, requireRound, type RoundRow } from './round-data.js';
 import { NO_CELLS, unitStates, type UnitState } from './round-status.js';
-import { canAbove } from './rounds.js';
 import { unionByCode, unionsByCodes } from './unions.js';
 
 const DAY = 86_400_000;
@@ -121,8 +120,8 @@ export async function remindByHand(db: Db, access: Access, roundId: number, unio
   const unions = await unionsByCodes(db, codes);
   const unknown = codes.filter((c) => !unions.some((u) => u.code === c));
   if (unknown.length) throw new DomainError('NOT_FOUND', `No such union: ${unknown.join(', ')}`, { http: { status: 404 }, ...said('union.unknown', { union: unknown[0]! }) });
-  const outside = unions.filter((u) => !access.isAdministrator && !canAbove(access, 'approve', u.path));
-  if (outside.length) throw new DomainError('FORBIDDEN', `Only a reviewer above a union reminds it: ${outside.map((u) => u.name).join(', ')}`, { http: { status: 403 }, ...said('auth.forbidden') });
+  const outside = unions.filter((u) => !access.isAdministrator && !access.canAbove('approve', u.path));
+  if (outside.length) throw forbidden(`Only a reviewer above a union reminds it: ${outside.map((u) => u.name).join(', ')}`);
   const tld = await unionByCode(db, 'TLD');
   const states = new Map((await unitStates(db, round, { root: tld, unionIds: unions.map((u) => u.id), ...NO_CELLS }, now)).map((s) => [s.union.code, s]));
   const notChased = codes.filter((c) => !CHASED.has(states.get(c)?.status ?? ''));

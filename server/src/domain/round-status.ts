@@ -54,7 +54,7 @@ export const NO_CELLS = { cells: false } as const satisfies Partial<Scope>;
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(isoTime(v)));
 
 /** The expected unions of the scope: in the round's year's tree, on a level that reports. */
-export async function expectedUnions(db: Db, round: RoundRow, scope: Scope): Promise<UnionRow[]> {
+async function expectedUnions(db: Db, round: RoundRow, scope: Scope): Promise<UnionRow[]> {
   const [lo, hi] = pathRange(scope.root.path);
   let q = unionQuery(db).where('u.path', '>=', lo).andWhere('u.path', '<', hi).whereIn('u.level', round.levels);
   if (scope.minLevel !== undefined) q = q.where('u.level', '>=', scope.minLevel);
@@ -123,24 +123,21 @@ export async function unitStates(db: Db, round: RoundRow, scope: Scope, now: Dat
 }
 
 /** Filled and approved required cells per expected union of the scope: one grouped query. */
-export async function filledCells(db: Db, round: RoundRow, scope: Scope): Promise<{ id: number; filled: number; approved: number }[]> {
+async function filledCells(db: Db, round: RoundRow, scope: Scope): Promise<{ id: number; filled: number; approved: number }[]> {
   const cells = requiredCells(round);
   const cond = requiredCellsSql(cells, await indicatorIds(db));
   const [lo, hi] = pathRange(scope.root.path);
   const levels = round.levels.filter((l) => (scope.minLevel === undefined || l >= scope.minLevel) && (scope.maxLevel === undefined || l <= scope.maxLevel));
   if (levels.length === 0 || scope.unionIds?.length === 0) return [];
-  const ids = [...(scope.unionId !== undefined ? [scope.unionId] : []), ...(scope.unionIds ?? [])];
-  const only = (scope.unionId !== undefined ? ' and u.id = ?' : '') + (scope.unionIds !== undefined ? ` and u.id in (${scope.unionIds.map(() => '?').join(',')})` : '');
-  return rawRows(db,
-    // Grouped by the union's id (scanned in id order): no temporary b-tree for the grouping.
-    `select u.id as id, count(*) as filled, sum(case when f.status = 'approved' then 1 else 0 end) as approved
-     from figure f join trade_union u on u.id = f.union_id
-     where u.path >= ? and u.path < ? and u.level in (${levels.map(() => '?').join(',')})${only}
-       and u.valid_from <= ? and (u.valid_to is null or u.valid_to >= ?)
-       and f.value is not null and f.year >= u.valid_from and (u.valid_to is null or f.year <= u.valid_to)
-       and ${cond.sql}
-     group by u.id`,
-    [lo, hi, ...levels, ...ids, round.year, round.year, ...cond.bindings]);
+  let q = db('figure as f').join('trade_union as u', 'u.id', 'f.union_id')
+    .select('u.id as id', db.raw('count(*) as filled'), db.raw("sum(case when f.status = 'approved' then 1 else 0 end) as approved"))
+    .where('u.path', '>=', lo).andWhere('u.path', '<', hi).whereIn('u.level', levels);
+  if (scope.unionId !== undefined) q = q.where('u.id', scope.unionId);
+  if (scope.unionIds !== undefined) q = q.whereIn('u.id', [...scope.unionIds]);
+  // The union in the round's tree, and each figure of a year the union exists in.
+  q = validIn(validIn(q, { from: round.year, to: round.year }), { from: db.ref('f.year'), to: db.ref('f.year') });
+  // Grouped by the union's id (scanned in id order): no temporary b-tree for the grouping.
+  return q.whereNotNull('f.value').whereRaw(cond.sql, cond.bindings).groupBy('u.id') as Promise<{ id: number; filled: number; approved: number }[]>;
 }
 
 export interface CompletenessRow {

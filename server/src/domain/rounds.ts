@@ -4,32 +4,24 @@
  * deadline. Every write appends to the trail (unit_submission_event) and returns its events.
  */
 import {
-  DEFAULT_REMINDER_STEPS, deadlineInstant, indicator, INDICATORS, isStored, roleOperations, ROUND_LEVELS, ROUND_YEARS, SCENARIOS,
-  yearClosesAt, type BlockerKind, type Operation, type RoundDefinition, type Scenario, type SubmissionEventKind, type SubmissionStatus,
+  DEFAULT_REMINDER_STEPS, deadlineInstant, indicator, INDICATORS, isStored, ROUND_LEVELS, ROUND_YEARS, SCENARIOS,
+  yearClosesAt, type BlockerKind, type RoundDefinition, type Scenario, type SubmissionEventKind, type SubmissionStatus,
 } from '@unionhub/schema';
-import type { Access } from './access.js';
+import { forbidden, type Access } from './access.js';
 import { dialectOf, existsIn, indicatorIds, isoTime, rawRows, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import type { DomainEvent, WithEvents } from './events.js';
 import { childrenOf, unionByCode, type UnionRow } from './unions.js';
-import { cellsOfUnion, requireRound, requiredCells, requiredCellsSql, roundById, type RoundRow } from './round-data.js';
+import { cellsOfUnion, insertRound, requireRound, requiredCells, requiredCellsSql, roundById, type RoundRow } from './round-data.js';
 import { summarise, unitStates, type CompletenessRow, type UnitState } from './round-status.js';
 
 export { listRounds, roundById, requireRound, type RoundRow } from './round-data.js';
 export type { UnitState, CompletenessRow } from './round-status.js';
 
-const forbidden = (message: string) => new DomainError('FORBIDDEN', message, { http: { status: 403 }, ...said('auth.forbidden') });
 const invalid = (message: string, fields: string[]) => new DomainError('VALIDATION', message, { http: { status: 400 }, fields });
 
-/** A grant with `op` on a union strictly above the one at `path` (a reviewer above the union). */
-export function canAbove(access: Access, op: Operation, path: string): boolean {
-  return !!access.caller?.grants.some((g) => path.startsWith(g.path) && g.path !== path && roleOperations(g.role).includes(op));
-}
-
-export type RoundInput = RoundDefinition;
-
 /** Administrators only; every list defaults to the whole catalogue over the period (actuals and targets). */
-export async function createRound(db: Db, access: Access, input: RoundInput, now: Date): Promise<RoundRow> {
+export async function createRound(db: Db, access: Access, input: RoundDefinition, now: Date): Promise<RoundRow> {
   if (!access.isAdministrator) throw forbidden('Only an administrator creates a reporting round');
   const name = input.name.trim();
   if (!name) throw invalid('A round needs a name', ['name']);
@@ -48,12 +40,10 @@ export async function createRound(db: Db, access: Access, input: RoundInput, now
   const scenarios = input.scenarios?.length ? [...new Set(input.scenarios)] : [...SCENARIOS];
   const steps = input.reminderSteps?.length ? input.reminderSteps : DEFAULT_REMINDER_STEPS;
   if (new Set(steps.map((s) => s.code)).size !== steps.length) throw invalid('Reminder steps need distinct codes', ['reminderSteps']);
-  const [row] = await db('reporting_round').insert({
-    name, period_from: input.periodFrom, period_to: input.periodTo, year: input.year, deadline,
-    levels: JSON.stringify(levels), indicators: JSON.stringify(indicators), years: JSON.stringify(years), scenarios: JSON.stringify(scenarios),
-    reminder_steps: JSON.stringify(steps), created_by: access.caller!.username, created_at: now,
-  }).returning('id');
-  const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  const id = await insertRound(db, {
+    name, periodFrom: input.periodFrom, periodTo: input.periodTo, year: input.year, deadline, levels, indicators, years, scenarios,
+    reminderSteps: steps, createdBy: access.caller!.username, createdAt: now,
+  });
   return (await roundById(db, id))!;
 }
 
@@ -66,36 +56,39 @@ function range(from: number, to: number): number[] {
 /** The root a read names, which the caller must read (its figures, at least the approved ones). */
 async function readableRoot(db: Db, access: Access, code: string): Promise<UnionRow> {
   const root = await unionByCode(db, code);
-  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${root.name}`, { http: { status: 403 }, ...said('report.forbiddenRead', { unionName: root.name }) });
+  access.require('read', root.path, `Your roles do not allow reading ${root.name}`, { why: said('report.forbiddenRead', { unionName: root.name }) });
   return root;
 }
 
 /**
- * A request's reads of whole subtrees, by round, root and instant: the round's screen asks completeness,
- * each child's completeness and the children's rows of one root in one request — read once.
+ * A request's reads of whole subtrees, by round and root code, at the request's one instant: the
+ * round's screen asks completeness, each child's completeness and the children's rows of one root in
+ * one request — read once. Keyed on the code so a field registers its read before its first await.
  */
-export type StatesCache = Map<string, Promise<UnitState[]>>;
+export type StatesCache = Map<string, Promise<{ root: UnionRow; states: UnitState[] }>>;
 
-function subtreeStates(db: Db, round: RoundRow, root: UnionRow, now: Date, cache?: StatesCache): Promise<UnitState[]> {
-  const key = `${round.id}|${root.id}|${now.getTime()}`;
-  let states = cache?.get(key);
-  if (!states) {
-    states = unitStates(db, round, { root }, now);
-    cache?.set(key, states);
+const cacheKeyOf = (round: RoundRow, rootCode: string) => `${round.id}|${rootCode}`;
+
+/** The root's whole subtree, read once per request (when a cache is given); refused where the caller cannot read the root. */
+function subtreeStates(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache) {
+  const key = cacheKeyOf(round, rootCode);
+  let read = cache?.get(key);
+  if (!read) {
+    read = readableRoot(db, access, rootCode).then(async (root) => ({ root, states: await unitStates(db, round, { root }, now) }));
+    cache?.set(key, read);
   }
-  return states;
+  return read;
 }
 
 /** Completeness and timeliness over the root's whole subtree (the root too when its level reports). */
 export async function completeness(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache): Promise<CompletenessRow> {
-  const root = await readableRoot(db, access, rootCode);
-  return summarise(root, await subtreeStates(db, round, root, now, cache));
+  const { root, states } = await subtreeStates(db, access, round, rootCode, now, cache);
+  return summarise(root, states);
 }
 
 /** Completeness of each child subtree of the root in that year's tree (TLĐ: each level-1 union's part), from one read. */
 export async function completenessBelow(db: Db, access: Access, round: RoundRow, rootCode: string, now: Date, cache?: StatesCache): Promise<CompletenessRow[]> {
-  const root = await readableRoot(db, access, rootCode);
-  const states = await subtreeStates(db, round, root, now, cache);
+  const { root, states } = await subtreeStates(db, access, round, rootCode, now, cache);
   const children = await childrenOf(db, [root.id], { from: round.year, to: round.year });
   return children.map((c) => summarise(c, states.filter((s) => s.union.path.startsWith(c.path))));
 }
@@ -105,9 +98,11 @@ export async function submissions(db: Db, access: Access, round: RoundRow, rootC
   if (opts.depth < 1 || opts.depth > 3) throw invalid('depth is 1 to 3', ['depth']);
   const root = await unionByCode(db, rootCode);
   const below = (s: UnitState) => s.union.level > root.level && s.union.level <= root.level + opts.depth;
-  // With the whole subtree already read in this request, filter it; else read just those levels.
-  const states = cache?.has(`${round.id}|${root.id}|${now.getTime()}`)
-    ? (await subtreeStates(db, round, root, now, cache)).filter(below)
+  // After that read every sibling field of the request has started, so a completeness of the same root
+  // has registered its read of the whole subtree whichever field came first: filter it; else read just those levels.
+  const whole = cache?.get(cacheKeyOf(round, rootCode));
+  const states = whole
+    ? (await whole).states.filter(below)
     : await unitStates(db, round, { root, minLevel: root.level + 1, maxLevel: root.level + opts.depth }, now);
   return states.filter((s) => access.reads(s.union.path) && (!opts.status || s.status === opts.status));
 }
@@ -115,7 +110,7 @@ export async function submissions(db: Db, access: Access, round: RoundRow, rootC
 /** One union's state; refused where the caller reads nothing of it, or when the round does not expect it. */
 export async function unitState(db: Db, access: Access, round: RoundRow, unionCode: string, now: Date): Promise<UnitState> {
   const union = await unionByCode(db, unionCode);
-  if (!access.reads(union.path)) throw forbidden(`Your roles do not allow reading ${union.name}`);
+  access.require('read', union.path, `Your roles do not allow reading ${union.name}`);
   const [state] = await unitStates(db, round, { root: union, unionId: union.id }, now);
   if (!state) throw invalid(`${union.name} is not expected in this round (its level does not report, or it is not in the ${round.year} tree)`, ['unionCode']);
   return state;
@@ -183,11 +178,6 @@ export interface SubmissionEventRow {
   reason: string | null;
 }
 
-/** The union's trail in the round up to the clock, oldest first. */
-export async function historyOf(db: Db, roundId: number, unionId: number, now: Date): Promise<SubmissionEventRow[]> {
-  return (await historiesOf(db, roundId, [unionId], now)).get(unionId) ?? [];
-}
-
 /** The trails of several unions in one round (a list's rows), one query. */
 export async function historiesOf(db: Db, roundId: number, unionIds: readonly number[], now: Date): Promise<Map<number, SubmissionEventRow[]>> {
   const out = new Map<number, SubmissionEventRow[]>(unionIds.map((id) => [id, []]));
@@ -201,6 +191,7 @@ export async function historiesOf(db: Db, roundId: number, unionIds: readonly nu
 }
 
 export interface UnitResult extends WithEvents {
+  round: RoundRow;
   state: UnitState;
 }
 
@@ -229,7 +220,7 @@ async function expectedUnion(db: Db, round: RoundRow, code: string): Promise<Uni
 export async function submitUnit(db: Db, access: Access, roundId: number, unionCode: string, now: Date): Promise<UnitResult> {
   const round = await requireRound(db, roundId);
   const union = await expectedUnion(db, round, unionCode);
-  if (!access.can('submit', union.path)) throw forbidden(`Your roles do not allow submitting ${union.name}'s report`);
+  access.require('submit', union.path, `Your roles do not allow submitting ${union.name}'s report`);
   const events = await db.transaction(async (trx) => {
     await lockRound(trx, round.id);
     const [state] = await unitStates(trx, round, { root: union, unionId: union.id }, now);
@@ -242,14 +233,14 @@ export async function submitUnit(db: Db, access: Access, roundId: number, unionC
     }
     return append(trx, round, union, 'SUBMITTED', access.caller!.username, now, null);
   });
-  return { state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
+  return { round, state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
 }
 
 /** A reviewer with `approve` above the union sends a submitted report back, with a reason. */
 export async function returnUnit(db: Db, access: Access, roundId: number, unionCode: string, reason: string, now: Date): Promise<UnitResult> {
   const round = await requireRound(db, roundId);
   const union = await expectedUnion(db, round, unionCode);
-  if (!canAbove(access, 'approve', union.path)) throw forbidden(`Only a reviewer above ${union.name} may return its report`);
+  access.require('approve', union.path, `Only a reviewer above ${union.name} may return its report`, { above: true });
   if (!reason.trim()) throw invalid('A reason is required to return a report', ['reason']);
   const events = await db.transaction(async (trx) => {
     await lockRound(trx, round.id);
@@ -259,7 +250,7 @@ export async function returnUnit(db: Db, access: Access, roundId: number, unionC
     }
     return append(trx, round, union, 'RETURNED', access.caller!.username, now, reason.trim());
   });
-  return { state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
+  return { round, state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
 }
 
 /**
@@ -270,7 +261,7 @@ export async function returnUnit(db: Db, access: Access, roundId: number, unionC
 export async function grantExtension(db: Db, access: Access, roundId: number, unionCode: string, input: { deadline: string; reason: string }, now: Date): Promise<UnitResult> {
   const round = await requireRound(db, roundId);
   const union = await expectedUnion(db, round, unionCode);
-  if (!canAbove(access, 'approve', union.path)) throw forbidden(`Only a reviewer above ${union.name} may extend its deadline`);
+  access.require('approve', union.path, `Only a reviewer above ${union.name} may extend its deadline`, { above: true });
   const deadline = deadlineInstant(input.deadline);
   if (!deadline) throw invalid(`"${input.deadline}" is not a date such as 2017-12-20`, ['deadline']);
   if (!input.reason.trim()) throw invalid('A reason is required to extend a deadline', ['reason']);
@@ -287,7 +278,7 @@ export async function grantExtension(db: Db, access: Access, roundId: number, un
     await trx('round_extension').insert({ round_id: round.id, union_id: union.id, deadline, reason: input.reason.trim(), granted_by: access.caller!.username, granted_at: now });
     return append(trx, round, union, 'EXTENDED', access.caller!.username, now, input.reason.trim());
   });
-  return { state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
+  return { round, state: (await unitStates(db, round, { root: union, unionId: union.id }, now))[0]!, events };
 }
 
 /** A level-1 union's own deadline for its children: a reviewer with `approve` on it; no later than the round's. */
@@ -295,15 +286,14 @@ export async function setPartDeadline(db: Db, access: Access, roundId: number, u
   const round = await requireRound(db, roundId);
   const union = await unionByCode(db, unionCode);
   if (union.level !== 1) throw invalid('Only a level-1 union runs its own part of a round', ['unionCode']);
-  if (!access.can('approve', union.path)) throw forbidden(`Your roles do not allow setting ${union.name}'s deadline`);
+  access.require('approve', union.path, `Your roles do not allow setting ${union.name}'s deadline`);
   const deadline = deadlineInstant(date);
   if (!deadline) throw invalid(`"${date}" is not a date such as 2017-12-05`, ['deadline']);
   if (deadline.getTime() > round.deadline.getTime()) throw invalid('A level-1 union\'s deadline for its children is no later than the round\'s', ['deadline']);
-  await db.transaction(async (trx) => {
-    await trx('round_part').where({ round_id: round.id, union_id: union.id }).delete();
-    await trx('round_part').insert({ round_id: round.id, union_id: union.id, deadline, set_by: access.caller!.username, set_at: now });
-  });
+  // One statement: two reviewers at once both succeed, the later write kept (a delete then insert raced on the unique key).
+  await db('round_part').insert({ round_id: round.id, union_id: union.id, deadline, set_by: access.caller!.username, set_at: now })
+    .onConflict(['round_id', 'union_id']).merge(['deadline', 'set_by', 'set_at']);
   return { union, deadline };
 }
 
-export { chaseList, reportersOf, type ChaseEntry, type Contact } from './round-chase.js';
+export { chaseList, type ChaseEntry, type Contact } from './round-chase.js';

@@ -4,9 +4,10 @@
  * An attempt is reserved (counted as a failure) before the password is checked and taken back if
  * it was right, so parallel attempts cannot all pass the check before any is counted.
  *
- * The state is behind `AttemptStore` so it can move to the database (issue 17); the memory store
- * here is per process, which is right for one instance on SQLite.
+ * The state is behind `AttemptStore`: in memory for one instance (SQLite), in the database for
+ * several on one PostgreSQL (issue 17: the limit counts across instances).
  */
+import type { Db } from './db.js';
 
 export interface ThrottleKey {
   key: string;
@@ -28,7 +29,7 @@ export interface AttemptStore {
   remember(key: string, now: number): Promise<void>;
   known(key: string, now: number): Promise<boolean>;
   /** Forget everything (tests). */
-  reset(): void;
+  reset(): Promise<void>;
 }
 
 /** Failures are forgotten this long after the last one (and its delay) passed. */
@@ -50,6 +51,11 @@ interface Failures {
   free: number;
 }
 
+/** Failures still counting at `now`: forgotten WINDOW_MS after the last one's delay has passed. */
+const expired = (f: Failures, now: number, capMs: number) => now - f.last > WINDOW_MS + delayAfter(f.count, f.free, capMs);
+/** How long a key must still wait at `now` (≤ 0: not at all). */
+const waitOf = (f: Failures, now: number, capMs: number) => f.last + delayAfter(f.count, f.free, capMs) - now;
+
 export class MemoryAttemptStore implements AttemptStore {
   private readonly failures = new Map<string, Failures>();
   private readonly knownUntil = new Map<string, number>();
@@ -58,7 +64,7 @@ export class MemoryAttemptStore implements AttemptStore {
 
   private live(key: string, now: number): Failures | undefined {
     const f = this.failures.get(key);
-    if (f && now - f.last > WINDOW_MS + delayAfter(f.count, f.free, this.capMs)) {
+    if (f && expired(f, now, this.capMs)) {
       this.failures.delete(key);
       return undefined;
     }
@@ -69,7 +75,7 @@ export class MemoryAttemptStore implements AttemptStore {
     let wait = 0;
     for (const { key } of keys) {
       const f = this.live(key, now);
-      if (f) wait = Math.max(wait, f.last + delayAfter(f.count, f.free, this.capMs) - now);
+      if (f) wait = Math.max(wait, waitOf(f, now, this.capMs));
     }
     if (wait > 0) return wait;
     for (const { key, free } of keys) {
@@ -103,7 +109,7 @@ export class MemoryAttemptStore implements AttemptStore {
     return (this.knownUntil.get(key) ?? 0) > now;
   }
 
-  reset(): void {
+  async reset(): Promise<void> {
     this.failures.clear();
     this.knownUntil.clear();
   }
@@ -113,5 +119,67 @@ export class MemoryAttemptStore implements AttemptStore {
       if (map.size <= MAX_KEYS) break;
       map.delete(key);
     }
+  }
+}
+
+/**
+ * The same rules in the database (PostgreSQL), shared by every instance: `reserve` locks the keys'
+ * rows (in key order, so two sign-ins never wait on each other in a cycle) and counts under all of
+ * them or none.
+ */
+export class DbAttemptStore implements AttemptStore {
+  private sweptAt = 0;
+  constructor(private readonly db: Db, private readonly capMs: number) {}
+
+  async reserve(keys: ThrottleKey[], now: number): Promise<number> {
+    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const wait = await this.db.transaction(async (trx) => {
+      await trx('signin_failure').insert(sorted.map(({ key, free }) => ({ key, count: 0, last_ms: now, free }))).onConflict('key').ignore();
+      const rows = (await trx('signin_failure').whereIn('key', sorted.map((k) => k.key)).orderBy('key').forUpdate()
+        .select('key', 'count', 'last_ms as last', 'free')) as { key: string; count: number; last: string | number; free: number }[];
+      const live = new Map(rows.map((r) => {
+        const f = { count: Number(r.count), last: Number(r.last), free: Number(r.free) };
+        return [r.key, expired(f, now, this.capMs) ? { ...f, count: 0 } : f];
+      }));
+      const longest = Math.max(0, ...[...live.values()].map((f) => (f.count > 0 ? waitOf(f, now, this.capMs) : 0)));
+      if (longest > 0) return longest;
+      for (const { key, free } of sorted) {
+        await trx('signin_failure').where('key', key).update({ count: (live.get(key)?.count ?? 0) + 1, last_ms: now, free });
+      }
+      return 0;
+    });
+    await this.sweep(now);
+    return wait;
+  }
+
+  async release(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db('signin_failure').whereIn('key', keys).decrement('count', 1);
+    await this.db('signin_failure').whereIn('key', keys).where('count', '<=', 0).delete();
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.db('signin_failure').where('key', key).delete();
+  }
+
+  async remember(key: string, now: number): Promise<void> {
+    await this.db('signin_known').insert({ key, until_ms: now + KNOWN_MS }).onConflict('key').merge();
+  }
+
+  async known(key: string, now: number): Promise<boolean> {
+    return Boolean(await this.db('signin_known').where('key', key).andWhere('until_ms', '>', now).first('key'));
+  }
+
+  async reset(): Promise<void> {
+    await this.db('signin_failure').delete();
+    await this.db('signin_known').delete();
+  }
+
+  /** Now and then, forget what no longer counts (a failure past its window, a pair no longer known). */
+  private async sweep(now: number): Promise<void> {
+    if (now - this.sweptAt < 60_000) return;
+    this.sweptAt = now;
+    await this.db('signin_failure').where('last_ms', '<', now - WINDOW_MS - this.capMs).delete();
+    await this.db('signin_known').where('until_ms', '<', now).delete();
   }
 }

@@ -38,6 +38,7 @@ const MAX_GROUP_SIZE = 5_000;
 export class WriteQueue<B, S, A, R> {
   private readonly waiting: Waiting<B, R>[] = [];
   private draining = false;
+  private idleWaiters: (() => void)[] = [];
   constructor(
     private readonly db: Db,
     private readonly work: GroupWork<B, S, A, R>,
@@ -62,13 +63,20 @@ export class WriteQueue<B, S, A, R> {
       }
     } finally {
       this.draining = false;
+      for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  /** Resolves once the queue has no group running or waiting (a shutdown lets the current group finish). */
+  idle(): Promise<void> {
+    return this.draining ? new Promise((resolve) => this.idleWaiters.push(resolve)) : Promise.resolve();
   }
 
   private async run(group: Waiting<B, R>[]): Promise<void> {
     this.stats.groups++;
     this.stats.batches += group.length;
     this.stats.largest = Math.max(this.stats.largest, group.length);
+    for (const o of observers.get(cacheKey(this.db)) ?? []) o.group?.(group.length);
     if (group.length === 1) return settle(group[0]!, () => this.work.alone(this.db, group[0]!.batch));
     type Outcome = { ok: true; value: R } | { ok: false; error: unknown };
     let outcomes: Outcome[];
@@ -147,4 +155,38 @@ export function queueOf<B, S, A, R>(db: Db, work: GroupWork<B, S, A, R>): WriteQ
     queues.set(cacheKey(db), q as never);
   }
   return q;
+}
+
+/** Resolves once this database's write queue (if any) has finished its groups. */
+export function writesIdle(db: Db): Promise<void> {
+  return queues.get(cacheKey(db))?.idle() ?? Promise.resolve();
+}
+
+/** Who watches writes on a database (the metrics): each group's size, the writes' and re-checks' durations. */
+export interface WriteObserver {
+  group?(batches: number): void;
+  duration?(kind: 'write' | 'recheck', seconds: number): void;
+}
+
+const observers = new WeakMap<object, Set<WriteObserver>>();
+
+/** Watch this database's writes; returns how to stop. */
+export function observeWrites(db: Db, observer: WriteObserver): () => void {
+  let set = observers.get(cacheKey(db));
+  if (!set) observers.set(cacheKey(db), (set = new Set()));
+  set.add(observer);
+  return () => void set.delete(observer);
+}
+
+/** `run`, timed for the observers of `db` (a transaction counts for its database). */
+export async function timed<T>(db: Db, kind: 'write' | 'recheck', run: () => Promise<T>): Promise<T> {
+  const set = observers.get(cacheKey(db));
+  if (!set?.size) return run();
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    const seconds = (performance.now() - started) / 1000;
+    for (const o of set) o.duration?.(kind, seconds);
+  }
 }

@@ -16,7 +16,7 @@ const MarkArgs = z.object({ ids: z.array(z.string().regex(/^\d{1,9}$/, 'must be 
 /** Every field here is about the caller's own notifications (the queries need a signed-in caller). */
 const me = (ctx: Context): number => ctx.access.caller!.userId;
 
-export const NotificationRef = builder.objectRef<NotificationRow>('Notification').implement({
+const NotificationRef = builder.objectRef<NotificationRow>('Notification').implement({
   description: 'A message to the caller in the app (the bell); unread while readAt is null.',
   fields: (t) => ({
     id: t.id({ resolve: (n) => String(n.id) }),
@@ -74,7 +74,7 @@ builder.mutationFields((t) => ({
     resolve: (_, a, ctx) => {
       const ids = a.ids?.map(String) ?? null;
       checkArgs(MarkArgs, { ids });
-      return markRead(ctx.db, me(ctx), ids?.map(Number), new Date());
+      return markRead(ctx.db, me(ctx), ids?.map(Number), ctx.now());
     },
   }),
 }));

@@ -5,18 +5,17 @@ import { builder, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import type { Context } from '../context.js';
 import { Loader } from '../loader.js';
-import { unionByCode, type UnionRow } from '../domain/unions.js';
+import type { UnionRow } from '../domain/unions.js';
 import {
-  blockersOfUnions, canAbove, chaseList, completeness, completenessBelow, createRound, grantExtension, historiesOf, listRounds, requireRound, returnUnit, roundById,
+  blockersOfUnions, chaseList, completeness, completenessBelow, createRound, grantExtension, historiesOf, listRounds, returnUnit, roundById,
   setPartDeadline, submissions, submitUnit, unitState, type Blocker, type ChaseEntry, type CompletenessRow, type Contact, type RoundRow,
   type StatesCache, type SubmissionEventRow, type UnitState,
 } from '../domain/rounds.js';
 import { MAX_REMINDED, remindByHand } from '../domain/round-reminders.js';
-import { checkArgs, indicatorCodes, text, unionCode } from '../hardening/input.js';
+import { checkArgs, indicatorCodes, RootArgs, text, unionCode } from '../hardening/input.js';
 import { maxItems, subtreeOf } from '../hardening/cost.js';
 
 const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2017-12-10');
-const RootArgs = z.object({ root: unionCode });
 /** `root: String = "TLD"`: an explicit null is TLĐ too. */
 const rooted = (a: { root?: string | null }) => ({ root: a.root ?? 'TLD' });
 const UnitArgs = z.object({ unionCode });
@@ -28,11 +27,11 @@ const InputArgs = z.object({
   levels: z.array(z.number().int()).max(4), reminderSteps: z.array(z.object({ code: text(40), labelVi: text(200), labelEn: text(200) })).max(20).nullish(),
 });
 
-export const SubmissionStatusEnum = builder.enumType('SubmissionStatus', {
+const SubmissionStatusEnum = builder.enumType('SubmissionStatus', {
   description: SUBMISSION_STATUSES.map((s) => `${s.status}: ${s.labelVi} — ${s.labelEn}`).join('; '),
   values: ['ON_TIME', 'LATE', 'MISSING', 'RETURNED'] as const satisfies readonly SubmissionStatus[],
 });
-export const BlockerKindEnum = builder.enumType('BlockerKind', { values: ['BLANK_CELL', 'OPEN_DISCREPANCY', 'SECTION_MISSING'] as const });
+const BlockerKindEnum = builder.enumType('BlockerKind', { values: ['BLANK_CELL', 'OPEN_DISCREPANCY', 'SECTION_MISSING'] as const });
 
 /** A union's state with the round it is in (its blockers, history and what the caller may do need both). */
 interface Unit {
@@ -128,8 +127,8 @@ const UnitSubmissionRef = builder.objectRef<Unit>('UnitSubmission').implement({
       resolve: async (u, _, ctx) => (await unitLoaders(ctx).history.load(u)) ?? [],
     }),
     canSubmit: t.boolean({ resolve: (u, _, ctx) => ctx.access.can('submit', u.state.union.path) && (u.state.status === 'MISSING' || u.state.status === 'RETURNED') }),
-    canReturn: t.boolean({ resolve: (u, _, ctx) => canAbove(ctx.access, 'approve', u.state.union.path) && (u.state.status === 'ON_TIME' || u.state.status === 'LATE') }),
-    canExtend: t.boolean({ resolve: (u, _, ctx) => canAbove(ctx.access, 'approve', u.state.union.path) }),
+    canReturn: t.boolean({ resolve: (u, _, ctx) => ctx.access.canAbove('approve', u.state.union.path) && (u.state.status === 'ON_TIME' || u.state.status === 'LATE') }),
+    canExtend: t.boolean({ resolve: (u, _, ctx) => ctx.access.canAbove('approve', u.state.union.path) }),
   }),
 });
 
@@ -149,7 +148,7 @@ const ChaseEntryRef = builder.objectRef<ChaseEntry>('ChaseEntry').implement({
   }),
 });
 
-export const ReportingRoundRef = builder.objectRef<RoundRow>('ReportingRound').implement({
+const ReportingRoundRef = builder.objectRef<RoundRow>('ReportingRound').implement({
   description: 'A reporting round (đợt báo cáo): what each union of the levels that report must send, by when.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -263,8 +262,6 @@ const RoundPartRef = builder.objectRef<{ union: UnionRow; deadline: Date }>('Rou
   fields: (t) => ({ union: t.field({ type: UnionRef, resolve: (p) => p.union }), deadline: t.field({ type: 'DateTime', resolve: (p) => p.deadline.toISOString() }) }),
 });
 
-const roundOf = async (ctx: Context, id: string | number) => requireRound(ctx.db, Number(id));
-
 builder.mutationFields((t) => ({
   createReportingRound: t.field({
     type: ReportingRoundRef,
@@ -284,9 +281,9 @@ builder.mutationFields((t) => ({
     args: { roundId: t.arg.id({ required: true }), unionCode: t.arg.string({ required: true }) },
     resolve: async (_, a, ctx) => {
       checkArgs(UnitArgs, a);
-      const { state, events } = await submitUnit(ctx.db, ctx.access, Number(a.roundId), a.unionCode, ctx.now());
+      const { round, state, events } = await submitUnit(ctx.db, ctx.access, Number(a.roundId), a.unionCode, ctx.now());
       await ctx.bus.publish(events);
-      return { round: await roundOf(ctx, a.roundId), state };
+      return { round, state };
     },
   }),
   sendReminders: t.int({
@@ -307,9 +304,9 @@ builder.mutationFields((t) => ({
     args: { roundId: t.arg.id({ required: true }), unionCode: t.arg.string({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (_, a, ctx) => {
       checkArgs(ReturnArgs, a);
-      const { state, events } = await returnUnit(ctx.db, ctx.access, Number(a.roundId), a.unionCode, a.reason, ctx.now());
+      const { round, state, events } = await returnUnit(ctx.db, ctx.access, Number(a.roundId), a.unionCode, a.reason, ctx.now());
       await ctx.bus.publish(events);
-      return { round: await roundOf(ctx, a.roundId), state };
+      return { round, state };
     },
   }),
   grantExtension: t.field({
@@ -318,9 +315,9 @@ builder.mutationFields((t) => ({
     args: { roundId: t.arg.id({ required: true }), unionCode: t.arg.string({ required: true }), deadline: t.arg.string({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (_, a, ctx) => {
       checkArgs(ExtendArgs, a);
-      const { state, events } = await grantExtension(ctx.db, ctx.access, Number(a.roundId), a.unionCode, { deadline: a.deadline, reason: a.reason }, ctx.now());
+      const { round, state, events } = await grantExtension(ctx.db, ctx.access, Number(a.roundId), a.unionCode, { deadline: a.deadline, reason: a.reason }, ctx.now());
       await ctx.bus.publish(events);
-      return { round: await roundOf(ctx, a.roundId), state };
+      return { round, state };
     },
   }),
   setRoundPartDeadline: t.field({
@@ -329,7 +326,6 @@ builder.mutationFields((t) => ({
     args: { roundId: t.arg.id({ required: true }), unionCode: t.arg.string({ required: true }), deadline: t.arg.string({ required: true }) },
     resolve: async (_, a, ctx) => {
       checkArgs(z.object({ unionCode, deadline: dateText }), a);
-      await unionByCode(ctx.db, a.unionCode);
       return setPartDeadline(ctx.db, ctx.access, Number(a.roundId), a.unionCode, a.deadline, ctx.now());
     },
   }),

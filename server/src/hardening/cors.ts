@@ -7,10 +7,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const METHODS = 'GET, HEAD, POST, OPTIONS';
-/** What our clients send: JSON, a bearer token, the session's CSRF header, Yoga's CSRF-prevention header, SSE. */
-const REQUEST_HEADERS = 'accept, authorization, content-type, x-csrf-token, x-graphql-yoga-csrf';
-/** What a configured page may read besides the simple headers: file names, rate-limit waits, export counts. */
-const EXPOSED = 'content-disposition, retry-after, x-approved-cells, x-not-approved-cells';
+/** What our clients send: JSON, a bearer token, the session's CSRF header, Yoga's CSRF-prevention header, SSE, their own request id. */
+const REQUEST_HEADERS = 'accept, authorization, content-type, x-csrf-token, x-graphql-yoga-csrf, x-request-id';
+/** What a configured page may read besides the simple headers: file names, rate-limit waits, export counts, the request id (for a support call). */
+const EXPOSED = 'content-disposition, retry-after, x-approved-cells, x-not-approved-cells, x-request-id';
 
 /** Returns a guard: true when the request was a preflight, answered here. */
 export function createCors(origins: readonly string[]) {

@@ -8,7 +8,8 @@ import type { Knex } from '@mikro-orm/knex';
 import { z } from 'zod';
 import type { ErrorCode } from '@unionhub/schema';
 import type { Limits } from '../config.js';
-import { callerKey, RateLimiter } from './rate-limit.js';
+import { callerKey, DbRateLimiter, RateLimiter, type RequestLimiter } from './rate-limit.js';
+import { dialectOf } from '../domain/db.js';
 import { admitClient, fromOwnHub, parseTrustProxy } from './address.js';
 
 export function refuseHttp(res: ServerResponse, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}, says: Record<string, unknown> = {}): void {
@@ -32,15 +33,15 @@ function exempt(path: string): boolean {
  */
 export function createRateGuard(limits: Limits, db: Knex) {
   const trust = parseTrustProxy(limits.TRUST_PROXY);
-  const limiter = new RateLimiter(
-    { perMinute: limits.RATE_LIMIT_PER_MINUTE, burst: limits.RATE_LIMIT_BURST },
-    { perMinute: limits.RATE_LIMIT_ANONYMOUS_PER_MINUTE, burst: Math.min(limits.RATE_LIMIT_BURST, limits.RATE_LIMIT_ANONYMOUS_PER_MINUTE) },
-  );
+  const credentialed = { perMinute: limits.RATE_LIMIT_PER_MINUTE, burst: limits.RATE_LIMIT_BURST };
+  const anonymous = { perMinute: limits.RATE_LIMIT_ANONYMOUS_PER_MINUTE, burst: Math.min(limits.RATE_LIMIT_BURST, limits.RATE_LIMIT_ANONYMOUS_PER_MINUTE) };
+  // Several instances share one PostgreSQL: their callers' buckets are shared there too.
+  const limiter: RequestLimiter = dialectOf(db) === 'postgresql' ? new DbRateLimiter(db, credentialed, anonymous) : new RateLimiter(credentialed, anonymous);
   /** true when the request was refused (and answered). */
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     admitClient(req, trust);
     if (exempt(path) || fromOwnHub(req)) return false;
-    const wait = limiter.take(await callerKey(req, db));
+    const wait = await limiter.take(await callerKey(req, db));
     if (wait === 0) return false;
     drain(req);
     refuseHttp(res, 429, 'RATE_LIMITED', `Too many requests; retry in ${wait} s`, { 'retry-after': String(wait) }, { key: 'rate.limited', params: { retryAfter: wait } });

@@ -12,6 +12,8 @@ import { LIMITS } from '../config.js';
 
 /** A union code as the seeds and imports write them (P06, P06-H01, TLD…). */
 export const unionCode = z.string().max(40).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a unit code such as P06-H01');
+/** The subtree a read names (`root` of the round's fields and of its chase-list download): one check, one refusal. */
+export const RootArgs = z.object({ root: unionCode });
 /** An indicator code of the catalogue's shape (members, members.women…). */
 export const indicatorCode = z.string().max(64).regex(/^[A-Za-z][A-Za-z0-9._-]*$/, 'must be an indicator code such as members.women');
 /** Any year a request may name; the catalogue's own span is the domain's check. */

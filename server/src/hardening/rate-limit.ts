@@ -22,7 +22,16 @@ interface Bucket {
   at: number;
 }
 
-export class RateLimiter {
+/** Takes a request from a caller's bucket: 0 when allowed, else the seconds until one is. */
+export interface RequestLimiter {
+  take(key: string, now?: number): number | Promise<number>;
+}
+
+const limitOf = (key: string, credentialed: RateLimit, anonymous: RateLimit) => (key.startsWith('address:') ? anonymous : credentialed);
+/** Seconds until a bucket holding `tokens` has one again. */
+const secondsUntilOne = (tokens: number, perMs: number) => Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
+
+export class RateLimiter implements RequestLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private sweptAt = Date.now();
 
@@ -30,7 +39,7 @@ export class RateLimiter {
 
   /** Take one request from the caller's bucket: 0 when allowed, else the seconds until one is. */
   take(key: string, now = Date.now()): number {
-    const limit = key.startsWith('address:') ? this.anonymous : this.credentialed;
+    const limit = limitOf(key, this.credentialed, this.anonymous);
     const perMs = limit.perMinute / 60_000;
     const b = this.buckets.get(key) ?? { tokens: limit.burst, at: now };
     b.tokens = Math.min(limit.burst, b.tokens + (now - b.at) * perMs);
@@ -41,7 +50,7 @@ export class RateLimiter {
       b.tokens -= 1;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+    return secondsUntilOne(b.tokens, perMs);
   }
 
   /** Forget full buckets now and then, so memory stays bounded by the active callers. */
@@ -49,9 +58,44 @@ export class RateLimiter {
     if (now - this.sweptAt < 60_000) return;
     this.sweptAt = now;
     for (const [key, b] of this.buckets) {
-      const limit = key.startsWith('address:') ? this.anonymous : this.credentialed;
+      const limit = limitOf(key, this.credentialed, this.anonymous);
       if (b.tokens + ((now - b.at) * limit.perMinute) / 60_000 >= limit.burst) this.buckets.delete(key);
     }
+  }
+}
+
+/**
+ * The same buckets in the database (PostgreSQL), shared by every instance: one statement refills
+ * and takes atomically (the row is locked by the upsert). Full buckets are swept now and then.
+ */
+export class DbRateLimiter implements RequestLimiter {
+  private sweptAt = Date.now();
+  constructor(private readonly db: Knex, private readonly credentialed: RateLimit, private readonly anonymous: RateLimit) {}
+
+  async take(key: string, now = Date.now()): Promise<number> {
+    const { burst, perMinute } = limitOf(key, this.credentialed, this.anonymous);
+    const perMs = perMinute / 60_000;
+    const refill = 'least(cast(? as double precision), rate_bucket.tokens + (excluded.at_ms - rate_bucket.at_ms) * cast(? as double precision))';
+    const r = (await this.db.raw(
+      `insert into rate_bucket (key, tokens, at_ms, allowed) values (?, ?, ?, true)
+       on conflict (key) do update set
+         tokens = case when ${refill} >= 1 then ${refill} - 1 else ${refill} end,
+         allowed = ${refill} >= 1,
+         at_ms = excluded.at_ms
+       returning tokens, allowed`,
+      [key, burst - 1, now, burst, perMs, burst, perMs, burst, perMs, burst, perMs],
+    )) as { rows: { tokens: number; allowed: boolean }[] };
+    const row = r.rows[0]!;
+    await this.sweep(now);
+    return row.allowed ? 0 : secondsUntilOne(Number(row.tokens), perMs);
+  }
+
+  private async sweep(now: number): Promise<void> {
+    if (now - this.sweptAt < 60_000) return;
+    this.sweptAt = now;
+    // A bucket idle long enough to be full again is the same as no bucket.
+    const longest = Math.max(this.credentialed.burst / this.credentialed.perMinute, this.anonymous.burst / this.anonymous.perMinute) * 60_000;
+    await this.db('rate_bucket').where('at_ms', '<', now - longest).delete();
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.js';
-import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, Logger as HiveLogger } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES } from '@unionhub/schema';
 import { CSRF_HEADER } from '../context.js';
@@ -17,6 +17,14 @@ import type { Knex } from '@mikro-orm/knex';
 import { hubSelfHeaders, markHubClient } from '../hardening/address.js';
 import { composeSupergraph, type Composed } from './compose.js';
 import { SELF_NAME, type HubConfig } from './config.js';
+import { logger } from '../observability/log.js';
+import { REQUEST_ID_HEADER, useRequestLog } from '../observability/request.js';
+
+/** The gateway's own messages (warnings and up) as lines of our JSON log. */
+function hubLogger(): HiveLogger {
+  const log = logger.child({ component: 'hub' });
+  return new HiveLogger({ level: 'warn', writers: [{ write: (level, attrs, msg) => log[level](attrs ?? {}, msg ?? '') }] });
+}
 
 export const HUB_PATH = '/hub/graphql';
 
@@ -38,11 +46,11 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
     supergraph: composed.supergraphSdl,
     graphqlEndpoint: HUB_PATH,
     landingPage: false,
-    logging: 'warn',
+    logging: hubLogger(),
     // As strict as our /graphql: the same token, depth, alias and cost rules on the supergraph (with our
     // fields' bounds and hierarchy, bounds.ts), the same result cap, batch limit and CSRF prevention; the
     // body was read and counted by the app. CORS is the app's (cors.ts).
-    plugins: () => [useOurBounds(db), ...limitPlugins(limits), hubErrors, codedErrors],
+    plugins: () => [useOurBounds(db), ...limitPlugins(limits), hubErrors, codedErrors, useRequestLog()],
     batching: { limit: limits.MAX_BATCH_OPERATIONS },
     csrfPrevention: { requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] },
     cors: false,
@@ -61,6 +69,8 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
       fromClientToSubgraphs: ({ request, subgraphName }) => ({
         authorization: request.headers.get('authorization'),
         'x-graphql-yoga-csrf': '1',
+        // The app gave every request an id: the subgraphs log the hub's request under the same one.
+        [REQUEST_ID_HEADER]: request.headers.get(REQUEST_ID_HEADER),
         ...(subgraphName === SELF_NAME ? { cookie: request.headers.get('cookie'), [CSRF_HEADER]: request.headers.get(CSRF_HEADER), ...hubSelfHeaders(request) } : {}),
       }),
     },

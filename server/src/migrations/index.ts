@@ -6,6 +6,7 @@ import { Migration20261124203000 } from './Migration20261124203000_report_editio
 import { Migration20261201220000 } from './Migration20261201220000_token_issuer.js';
 import { Migration20261202040000 } from './Migration20261202040000_notifications.js';
 import { Migration20261202041000 } from './Migration20261202041000_reporting_round.js';
+import { Migration20261202090000 } from './Migration20261202090000_shared_limits.js';
 import { Migration20261202100000 } from './Migration20261202100000_plan.js';
 
 export const MIGRATIONS = [
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261201220000_token_issuer', class: Migration20261201220000 },
   { name: 'Migration20261202040000_notifications', class: Migration20261202040000 },
   { name: 'Migration20261202041000_reporting_round', class: Migration20261202041000 },
+  { name: 'Migration20261202090000_shared_limits', class: Migration20261202090000 },
   { name: 'Migration20261202100000_plan', class: Migration20261202100000 },
 ];
