@@ -147,7 +147,9 @@ export function useRequestLog(): Plugin {
     },
     onParams({ request, params }) {
       const record = byRequest.get(request);
-      if (record && params.operationName) record.operations.add(params.operationName.slice(0, 100));
+      // Whatever a client sent: Yoga refuses a non-string operationName later (400), the log must not throw first.
+      const name: unknown = (params as { operationName?: unknown } | null)?.operationName;
+      if (record && typeof name === 'string' && name) record.operations.add(name.slice(0, 100));
     },
     onExecute: track,
     onSubscribe: track,
