@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
 import { dialectOf } from './domain/db.js';
 import type { DomainEvent } from './domain/events.js';
-import { forgetCallersHere, onCallersChanged } from './domain/auth.js';
+import { forgetCallersHere, onCallersChanged } from './domain/caller-cache.js';
 import type { EventBus } from './events.js';
 
 const EVENTS = 'unionhub_events';
