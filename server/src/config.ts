@@ -62,6 +62,8 @@ export const limitsSchema = z.object({
   MAX_CELLS_PER_WRITE: count(5_000),
   /** A GraphQL request body; refused with 413 before it is parsed. */
   MAX_BODY_BYTES: count(2 * 1024 * 1024),
+  /** A written report section's editor document, as JSON bytes (issue 15); larger is VALIDATION. */
+  MAX_SECTION_BYTES: count(200_000),
   /** An uploaded file (imports). */
   MAX_UPLOAD_BYTES: count(20 * 1024 * 1024),
   /** What an uploaded .xlsx may unpack to (the sum of its zip entries), checked before it is parsed (413 TOO_LARGE);
