@@ -12,7 +12,7 @@ import { escapeHtml } from './section-document.js';
 import { unionByCode } from './unions.js';
 
 /** What the index holds for a text: đ/Đ folded to d (unicode61 treats đ as a letter of its own), the same tokens otherwise. */
-const indexed = (text: string) => text.replace(/đ/g, 'd').replace(/Đ/g, 'D');
+export const indexedText = (text: string) => text.replace(/đ/g, 'd').replace(/Đ/g, 'D');
 
 /**
  * Keep the index current, in the save's transaction. `before`: the text indexed so far (null: none).
@@ -23,8 +23,8 @@ export async function indexSection(trx: Db, id: number, before: string | null, a
     await trx.raw("update unit_section set search_vector = to_tsvector('section_search', ?) where id = ?", [after, id]);
     return;
   }
-  if (before !== null) await trx.raw("insert into section_fts (section_fts, rowid, plain_text) values ('delete', ?, ?)", [id, indexed(before)]);
-  await trx.raw('insert into section_fts (rowid, plain_text) values (?, ?)', [id, indexed(after)]);
+  if (before !== null) await trx.raw("insert into section_fts (section_fts, rowid, plain_text) values ('delete', ?, ?)", [id, indexedText(before)]);
+  await trx.raw('insert into section_fts (rowid, plain_text) values (?, ?)', [id, indexedText(after)]);
 }
 
 /** The search's terms: each a word, or the words of a "quoted phrase" in order; folded, letters and digits only. */
