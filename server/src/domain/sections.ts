@@ -18,9 +18,9 @@ import { DomainError, said } from './errors.js';
 import type { DomainEvent, WithEvents } from './events.js';
 import { checkDocument, parseStored, type CheckedDocument } from './section-document.js';
 import { versionTexts, type PassageTagRow, type SectionCommentRow } from './section-history.js';
-import { readableUnion, sectionRows, specFor, type SectionRow } from './section-read.js';
+import { sectionRows, specFor, type SectionRow } from './section-read.js';
 import { indexSection } from './section-search.js';
-import type { UnionRow } from './unions.js';
+import { unionByCode, type UnionRow } from './unions.js';
 
 export interface SectionResult extends WithEvents {
   section: SectionRow;
@@ -33,9 +33,10 @@ interface Target {
 
 /** The union and section named, the caller's right to `op` on them checked. */
 async function target(db: Db, access: Access, unionCode: string, code: string, check: (union: UnionRow) => void): Promise<Target> {
-  const union = await readableUnion(db, access, unionCode);
-  specFor(union, code);
+  // The write's own right is what a refusal names (every write right implies reading the union).
+  const union = await unionByCode(db, unionCode);
   check(union);
+  specFor(union, code);
   return { union, code };
 }
 
