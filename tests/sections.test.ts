@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type As, type GqlResponse, type TestServer } from './harness.js';
+import { MESSAGE_KEYS, renderMessage, type MessageParams } from '../schema/src/index.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -37,7 +38,12 @@ const ok = <T>(r: GqlResponse<T>): T => {
   expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
   return r.data!;
 };
-const codeOf = (r: GqlResponse) => r.errors?.[0]?.extensions.code;
+/** Every message key a refusal of this file carried, with its params (the last describe checks them all). */
+const saidKeys = new Map<string, MessageParams>();
+const codeOf = (r: GqlResponse) => {
+  for (const e of r.errors ?? []) if (typeof e.extensions.key === 'string') saidKeys.set(e.extensions.key, e.extensions.params ?? {});
+  return r.errors?.[0]?.extensions.code;
+};
 const versionsKept = async () => Number((await s.sql('select count(*) as n from section_version'))[0]!.n);
 
 const RICH = doc(
@@ -127,6 +133,18 @@ describe('writing', () => {
     expect(r.errors![0]!.extensions.key).toBe(key);
     expect(await versionsKept()).toBe(before);
     expect((await read('P06', 'advising', { as: 'reporter' })).status).toBe('EMPTY');
+  });
+
+  it('refuses an unknown section, one the union does not write, a nesting too deep, an empty text, submitting without the right and a version that does not exist', async () => {
+    expect(codeOf(await s.gql(READ, { u: 'P06', s: 'epilogue' }))).toBe('VALIDATION');
+    expect(codeOf(await s.gql(READ, { u: 'P06-H01', s: 'conclusion80' }))).toBe('VALIDATION');
+    let deep: Doc = p(t('sâu'));
+    for (let i = 0; i < 13; i++) deep = { type: 'blockquote', content: [deep] };
+    expect(codeOf(await save('P06', 'advising', doc(deep), 0, { as: 'reporter' }))).toBe('VALIDATION');
+    expect(codeOf(await save('P06', 'advising', doc(p({ type: 'text', text: '' })), 0, { as: 'reporter' }))).toBe('VALIDATION');
+    expect(codeOf(await s.gql('mutation { submitSection(unionCode: "P06", section: "recruiting") { status } }', {}, { as: 'viewer' }))).toBe('FORBIDDEN');
+    expect(codeOf(await s.gql('{ unitSection(unionCode: "P06", section: "lessons") { diff(from: 1, to: 9) { text } } }'))).toBe('NOT_FOUND');
+    expect([...saidKeys.keys()]).toEqual(expect.arrayContaining(['section.unknown', 'section.notWritten', 'section.tooDeep', 'section.badText', 'section.forbiddenSubmit', 'section.noVersion']));
   });
 
   it("refuses writing outside one's grants (FORBIDDEN) and reading another province's section", async () => {
@@ -281,5 +299,13 @@ describe('the reporting round', () => {
     const plain = ok(await s.gql(ROUND, { r: null })).createReportingRound;
     expect(plain.sectionsRequired).toBe(false);
     expect((await blockers(plain.id, 'P06')).some((b) => b.kind === 'SECTION_MISSING')).toBe(false);
+  });
+});
+
+describe('messages', () => {
+  it('every section.* key was carried by a refusal above, and renders in Vietnamese and English with its params', () => {
+    const keys = MESSAGE_KEYS.filter((k) => k.startsWith('section.'));
+    expect(keys.filter((k) => !saidKeys.has(k))).toEqual([]);
+    for (const k of keys) for (const lang of ['vi', 'en'] as const) expect(renderMessage(k, saidKeys.get(k)!, lang), `${k} ${lang}`).not.toMatch(/[{}]/);
   });
 });

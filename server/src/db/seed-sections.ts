@@ -62,7 +62,7 @@ export async function seedSections(db: Db, actor: string, dir = SECTION_SEEDS): 
         try {
           return checkDocument(d);
         } catch (e) {
-          throw new Error(`seeds/sections/${f.union}.json: ${s.section}, version ${i + 1}: ${(e as Error).message} at ${String((e as { details?: { path?: string } }).details?.path)}`);
+          throw new Error(`seeds/sections/${f.union}.json: ${s.section}, version ${i + 1}: ${(e as Error).message} at ${String((e as { details?: { path?: string } }).details?.path)}`, { cause: e });
         }
       });
       planned.push({ unionId: union.id, code: s.section, status: s.status, returnReason: s.status === 'RETURNED' ? (s.returnReason ?? 'Cần bổ sung') : null, docs });

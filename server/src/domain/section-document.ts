@@ -127,6 +127,7 @@ export function parseStored(json: string): SectionNode {
 }
 
 /** Control characters never reach the plain text: the search's snippets use two of them as match markers. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const inline = (n: SectionNode): string => (n.content ?? []).map((c) => (c.type === 'text' ? c.text!.replace(CONTROL, '') : c.type === 'hardBreak' ? '\n' : inline(c))).join('');
 

@@ -58,6 +58,7 @@ const CLOSE = '\u0002';
 export function snippetHtml(raw: string): string {
   let out = '';
   let open = false;
+  // eslint-disable-next-line no-control-regex -- our two match markers are control characters
   for (const part of raw.split(/([\u0001\u0002])/)) {
     if (part === OPEN) { if (!open) out += '<mark>'; open = true; }
     else if (part === CLOSE) { if (open) out += '</mark>'; open = false; }
@@ -93,20 +94,36 @@ export async function searchSections(db: Db, access: Access, text: string, rootC
   const where = ranges.map((r) => `(u.path >= ? and u.path < ?${r.approvedOnly ? " and s.status = 'APPROVED'" : ''})`).join(' or ');
   const bindings = ranges.flatMap((r) => [r.lo, r.hi]);
   const limit = Math.max(1, Math.min(first, SEARCH_MAX));
-  const rows = dialectOf(db) === 'postgresql'
-    ? await rawRows<{ unionId: number; sectionCode: string; status: SectionStatus; version: number; snippet: string; rank: number }>(db,
-      `select s.union_id as "unionId", s.section_code as "sectionCode", s.status, s.version,
-         ts_headline('section_search', s.plain_text, q, ?) as snippet, ts_rank(s.search_vector, q) as rank
-       from unit_section s join trade_union u on u.id = s.union_id, to_tsquery('section_search', ?) q
-       where s.search_vector @@ q and (${where})
-       order by rank desc, u.path, s.section_code limit ?`,
-      [`StartSel=${OPEN}, StopSel=${CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`, tsQuery(terms), ...bindings, limit])
-    : await rawRows<{ unionId: number; sectionCode: string; status: SectionStatus; version: number; snippet: string; rank: number }>(db,
-      `select s.union_id as "unionId", s.section_code as "sectionCode", s.status, s.version,
-         snippet(section_fts, 0, ?, ?, '…', 24) as snippet, -bm25(section_fts) as rank
-       from section_fts join unit_section s on s.id = section_fts.rowid join trade_union u on u.id = s.union_id
-       where section_fts match ? and (${where})
-       order by bm25(section_fts), u.path, s.section_code limit ?`,
-      [OPEN, CLOSE, ftsQuery(terms), ...bindings, limit]);
-  return rows.map((r) => ({ ...r, unionId: Number(r.unionId), version: Number(r.version), rank: Number(r.rank), snippet: snippetHtml(String(r.snippet ?? '')) }));
+  type Row = { id: number; unionId: number; sectionCode: string; status: SectionStatus; version: number; snippet: string; rank: number };
+  // The snippet (the costly part) is made for the page of hits only, not for every match before sorting.
+  if (dialectOf(db) === 'postgresql') {
+    const rows = await rawRows<Row>(db,
+      `select top.*, ts_headline('section_search', s.plain_text, to_tsquery('section_search', ?), ?) as snippet
+       from (select s.id, s.union_id as "unionId", s.section_code as "sectionCode", s.status, s.version, ts_rank(s.search_vector, q) as rank, u.path
+             from unit_section s join trade_union u on u.id = s.union_id, to_tsquery('section_search', ?) q
+             where s.search_vector @@ q and (${where})
+             order by rank desc, u.path, s.section_code limit ?) top
+       join unit_section s on s.id = top.id
+       order by top.rank desc, top.path, top."sectionCode"`,
+      [tsQuery(terms), `StartSel=${OPEN}, StopSel=${CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`, tsQuery(terms), ...bindings, limit]);
+    return rows.map(hit);
+  }
+  const match = ftsQuery(terms);
+  // The matches first (one pass of the index, bm25 once each), then their sections' small columns
+  // from a covering index (the rows carry kilobytes of document each) and their unions' paths.
+  const top = await rawRows<Row>(db,
+    `with m as materialized (select rowid as id, bm25(section_fts) as score from section_fts where section_fts match ?)
+     select s.id, s.union_id as "unionId", s.section_code as "sectionCode", s.status, s.version, -m.score as rank
+     from m join unit_section s indexed by unit_section_search_cover on s.id = m.id join trade_union u on u.id = s.union_id
+     where (${where})
+     order by m.score, m.id limit ?`, [match, ...bindings, limit]);
+  if (top.length === 0) return [];
+  const snippets = new Map((await rawRows<{ id: number; snippet: string }>(db,
+    `select rowid as id, snippet(section_fts, 0, ?, ?, '…', 24) as snippet from section_fts where section_fts match ? and rowid in (${top.map(() => '?').join(',')})`,
+    [OPEN, CLOSE, match, ...top.map((r) => r.id)])).map((r) => [Number(r.id), r.snippet]));
+  return top.map((r) => hit({ ...r, snippet: snippets.get(Number(r.id)) ?? '' }));
+}
+
+function hit(r: { unionId: number; sectionCode: string; status: SectionStatus; version: number; snippet: string; rank: number }): SearchHit {
+  return { unionId: Number(r.unionId), sectionCode: r.sectionCode, status: r.status, version: Number(r.version), rank: Number(r.rank), snippet: snippetHtml(String(r.snippet ?? '')) };
 }

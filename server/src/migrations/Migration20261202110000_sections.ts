@@ -89,6 +89,9 @@ export class Migration20261202110000 extends Migration {
       // External content: rowid = unit_section.id, snippet() reads unit_section.plain_text back. The
       // write path indexes the text with đ/Đ folded to d (unicode61 keeps đ: it is a letter, not a
       // d with a mark), which has the same tokens as the stored text, so snippets line up.
+      // The search joins every match to its section's few small columns: from this index, not from
+      // the rows themselves, which carry the document, its text and HTML (kilobytes each).
+      this.addSql('create index unit_section_search_cover on unit_section (id, union_id, status, version, section_code)');
       this.addSql("create virtual table section_fts using fts5(plain_text, content = 'unit_section', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')");
     }
   }
