@@ -138,8 +138,8 @@ describe('writing', () => {
   it('refuses an unknown section, one the union does not write, a nesting too deep, an empty text, submitting without the right and a version that does not exist', async () => {
     expect(codeOf(await s.gql(READ, { u: 'P06', s: 'epilogue' }))).toBe('VALIDATION');
     expect(codeOf(await s.gql(READ, { u: 'P06-H01', s: 'conclusion80' }))).toBe('VALIDATION');
-    let deep: Doc = p(t('sâu'));
-    for (let i = 0; i < 13; i++) deep = { type: 'blockquote', content: [deep] };
+    let deep: Doc = { type: 'bulletList', content: [item('sâu')] };
+    for (let i = 0; i < 7; i++) deep = { type: 'bulletList', content: [{ type: 'listItem', content: [p(t('mức')), deep] }] };
     expect(codeOf(await save('P06', 'advising', doc(deep), 0, { as: 'reporter' }))).toBe('VALIDATION');
     expect(codeOf(await save('P06', 'advising', doc(p({ type: 'text', text: '' })), 0, { as: 'reporter' }))).toBe('VALIDATION');
     expect(codeOf(await s.gql('mutation { submitSection(unionCode: "P06", section: "recruiting") { status } }', {}, { as: 'viewer' }))).toBe('FORBIDDEN');

@@ -110,18 +110,20 @@ export async function searchSections(db: Db, access: Access, text: string, rootC
   }
   const match = ftsQuery(terms);
   // The matches first (one pass of the index, bm25 once each), then their sections' small columns
-  // from a covering index (the rows carry kilobytes of document each) and their unions' paths.
+  // from a covering index (the rows carry kilobytes of document each) and their unions' paths; the
+  // snippet is made for the page of hits only, by looking each up in the index again.
   const top = await rawRows<Row>(db,
-    `with m as materialized (select rowid as id, bm25(section_fts) as score from section_fts where section_fts match ?)
-     select s.id, s.union_id as "unionId", s.section_code as "sectionCode", s.status, s.version, -m.score as rank
-     from m join unit_section s indexed by unit_section_search_cover on s.id = m.id join trade_union u on u.id = s.union_id
-     where (${where})
-     order by m.score, m.id limit ?`, [match, ...bindings, limit]);
-  if (top.length === 0) return [];
-  const snippets = new Map((await rawRows<{ id: number; snippet: string }>(db,
-    `select rowid as id, snippet(section_fts, 0, ?, ?, '…', 24) as snippet from section_fts where section_fts match ? and rowid in (${top.map(() => '?').join(',')})`,
-    [OPEN, CLOSE, match, ...top.map((r) => r.id)])).map((r) => [Number(r.id), r.snippet]));
-  return top.map((r) => hit({ ...r, snippet: snippets.get(Number(r.id)) ?? '' }));
+    `with m as materialized (select rowid as id, bm25(section_fts) as score from section_fts where section_fts match ?),
+     top as materialized (
+       select s.id, s.union_id as "unionId", s.section_code as "sectionCode", s.status, s.version, m.score
+       from m join unit_section s indexed by unit_section_search_cover on s.id = m.id join trade_union u on u.id = s.union_id
+       where (${where})
+       order by m.score, m.id limit ?)
+     select top.*, -top.score as rank, snippet(section_fts, 0, ?, ?, '…', 24) as snippet
+     from top join section_fts on section_fts.rowid = top.id
+     where section_fts match ?
+     order by top.score, top.id`, [match, ...bindings, limit, OPEN, CLOSE, match]);
+  return top.map(hit);
 }
 
 function hit(r: { unionId: number; sectionCode: string; status: SectionStatus; version: number; snippet: string; rank: number }): SearchHit {
