@@ -25,7 +25,10 @@ function inline(src) {
   return out;
 }
 const addMark = (t, mark) => ({ ...t, marks: [...(t.marks ?? []), mark] });
-const para = (s) => ({ type: 'paragraph', content: inline(s.trim()) });
+const para = (s) => {
+  const content = inline(s.trim());
+  return content.length ? { type: 'paragraph', content } : { type: 'paragraph' };
+};
 
 // ---- blocks, separated by blank lines ----
 function listBlock(lines, depth = 0) {
