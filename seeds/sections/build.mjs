@@ -49,14 +49,13 @@ function listBlock(lines, depth = 0) {
 }
 function tableBlock(lines) {
   const cells = (l) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
-  const rows = [];
-  let header = false;
-  lines.forEach((l, i) => {
-    if (/^\|[\s\-|]+\|$/.test(l.trim())) { header = true; return; }
-    const isHeader = i === 0 && /^\|[\s\-|]+\|$/.test((lines[1] ?? '').trim());
-    rows.push({ type: 'tableRow', content: cells(l).map((c) => ({ type: isHeader ? 'tableHeader' : 'tableCell', content: [para(c)] })) });
-  });
-  void header;
+  const isRule = (l) => /^\|[\s\-|]+\|$/.test((l ?? '').trim());
+  // A "|---|" line after the first row makes that row header cells.
+  const header = isRule(lines[1]);
+  const rows = lines.filter((l) => !isRule(l)).map((l, i) => ({
+    type: 'tableRow',
+    content: cells(l).map((c) => ({ type: header && i === 0 ? 'tableHeader' : 'tableCell', content: [para(c)] })),
+  }));
   return { type: 'table', content: rows };
 }
 function doc(text) {
@@ -160,7 +159,7 @@ function checkDoc(node, where, err, depth = 0) {
     for (const m of node.marks ?? []) {
       if (!(m.type in MARK_ATTRS)) err(`${where}: mark ${m.type}`);
       for (const a of Object.keys(m.attrs ?? {})) if (!MARK_ATTRS[m.type].includes(a)) err(`${where}: mark attr ${a}`);
-      if (m.type === 'link' && !/^https:\/\//.test(m.attrs?.href ?? '')) err(`${where}: href ${m.attrs?.href}`);
+      if (m.type === 'link' && !/^(https:\/\/|#\/)/.test(m.attrs?.href ?? '')) err(`${where}: href ${m.attrs?.href}`);
     }
   }
   if (node.type === 'table') {
