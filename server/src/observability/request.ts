@@ -54,6 +54,12 @@ export interface Traffic {
 
 const records = new WeakMap<IncomingMessage, RequestRecord>();
 const byRequest = new WeakMap<Request, RequestRecord>();
+const byResponse = new WeakMap<ServerResponse, RequestRecord>();
+
+/** A refusal answered before GraphQL (429, 413, 415…) puts its code on the request's log line too. */
+export function noteRefusal(res: ServerResponse, code: string): void {
+  byResponse.get(res)?.codes.add(code);
+}
 
 const QUIET_PATHS = new Set(['/healthz', '/metrics']);
 
@@ -84,6 +90,7 @@ export function createTraffic(log: Logger, onFinished: (f: Finished) => void = (
       res.setHeader(REQUEST_ID_HEADER, record.id);
       if (closing) res.setHeader('connection', 'close');
       records.set(req, record);
+      byResponse.set(res, record);
       open.set(res, record);
       res.once('close', () => {
         open.delete(res);
