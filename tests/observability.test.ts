@@ -139,6 +139,8 @@ describe('request logs', () => {
     expect(r.res.headers.get('x-request-id')).toBe(id);
     await expect.poll(() => requestLines(id).map((l) => l.path).sort()).toEqual(['/graphql', '/hub/graphql']);
     expect(requestLines(id).find((l) => l.path === '/graphql')).toMatchObject({ caller: 'admin', operation: 'FindUnions' });
+    // The hub authenticates nobody itself: its line names the caller our subgraph found.
+    expect(requestLines(id).find((l) => l.path === '/hub/graphql')).toMatchObject({ caller: 'admin', operation: 'FindUnions' });
     expect(output).not.toContain(session.token);
   });
 });
