@@ -5,9 +5,9 @@
  * "once-seen" case: the reporter's sheet lost the admin's value written right after the reporter's edit).
  */
 import { describe, expect, it } from 'vitest';
-import { patchRows } from '../client/src/sheet/patch.ts';
-import { createSheetStore } from '../client/src/sheet/store.ts';
-import type { Row, SheetState } from '../client/src/sheet/types.ts';
+import { patchRows } from './patch.ts';
+import { createSheetStore } from './store.ts';
+import type { Row, SheetState } from './types.ts';
 
 function storeWith(version: number, value: number) {
   const row = { unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: true, readable: true, approvedOnly: false, values: [value], statuses: ['DRAFT'], versions: [version], proposals: [false] } as unknown as Row;
