@@ -41,6 +41,32 @@ function table(t: ReportTableData): (Paragraph | Table)[] {
   ];
 }
 
+/**
+ * What a section of the document holds, in order. Today generated sentences then tables; the written
+ * sections' approved text (issue 15) joins as another kind of block, placed among these.
+ */
+export type DocBlock = { kind: 'sentence'; text: string } | { kind: 'table'; table: ReportTableData };
+
+const SENTENCES_BY: Record<ReportSection, string[]> = {
+  results: ['members', 'admitted', 'founded', 'coverage'], grading: ['grading'], units: ['leaders'], plan: ['plan'], pending: [],
+};
+
+/** The blocks of each section of part II, in the order they are printed. */
+export function reportBlocks(report: Pick<Report, 'sentences' | 'tables'>): Record<ReportSection, DocBlock[]> {
+  const out = {} as Record<ReportSection, DocBlock[]>;
+  for (const section of Object.keys(REPORT_SECTIONS) as ReportSection[]) {
+    out[section] = [
+      ...report.sentences.filter((x) => SENTENCES_BY[section].includes(x.key)).map((x): DocBlock => ({ kind: 'sentence', text: x.text })),
+      ...report.tables.filter((x) => x.section === section).map((x): DocBlock => ({ kind: 'table', table: x })),
+    ];
+  }
+  return out;
+}
+
+function renderBlock(b: DocBlock): (Paragraph | Table)[] {
+  return b.kind === 'sentence' ? [para(b.text)] : table(b.table);
+}
+
 export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buffer> {
   const body: (Paragraph | Table)[] = [
     para(L.title, { bold: true, center: true, size: 32 }),
@@ -59,14 +85,11 @@ export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buf
       body.push(para(`${ROUND_COVER.missingHeading}: ${report.round.missing.map((m) => (m.status === 'RETURNED' ? `${m.name} (${ROUND_COVER.returnedNote})` : m.name)).join('; ')}.`));
     }
   }
-  const sentencesBy: Record<ReportSection, string[]> = {
-    results: ['members', 'admitted', 'founded', 'coverage'], grading: ['grading'], units: ['leaders'], plan: ['plan'], pending: [],
-  };
+  const blocks = reportBlocks(report);
   for (const section of Object.keys(REPORT_SECTIONS) as ReportSection[]) {
     if (section === 'pending') continue;
     body.push(heading(REPORT_SECTIONS[section], HeadingLevel.HEADING_1));
-    for (const s of report.sentences.filter((x) => sentencesBy[section].includes(x.key))) body.push(para(s.text));
-    for (const t of report.tables.filter((x) => x.section === section)) body.push(...table(t));
+    for (const b of blocks[section]) body.push(...renderBlock(b));
   }
   body.push(heading(REPORT_SECTIONS.pending, HeadingLevel.HEADING_1));
   if (report.pending.length === 0) body.push(para(L.nothingPending));

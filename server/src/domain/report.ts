@@ -1,6 +1,7 @@
 /**
- * The consolidated report, assembled from APPROVED figures only. The rows are the root's children
- * (the level-1 units under TLĐ); children joined by a merge or split are one comparable row, each
+ * The consolidated report, assembled from APPROVED figures only, for any root: the rows are the
+ * root's children (the level-1 units under TLĐ, a province's level-2 unions…), or the root alone
+ * when nothing is below it; children joined by a merge or split are one comparable row, each
  * year summing the members valid that year (so a unit is counted once per year). National figures
  * are the children summed; every percentage is recomputed from sums, never averaged. What is not
  * approved is counted per indicator, year and scenario, and left out.
@@ -203,8 +204,9 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
   // Approved figures only, so whoever reads the root's figures may read its report.
   if (!access.can('read', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${root.name}`, said('report.forbiddenRead', { unionName: root.name }));
   onProgress('load', 0);
-  const children: UnionRow[] = await unionQuery(db).where('u.parent_id', root.id);
-  if (children.length === 0) throw new DomainError('VALIDATION', `${root.name} has no units below it to report on`, said('report.noUnits', { unionName: root.name }));
+  // A union with no units below it (a level-2 union at the seed's scale) reports its own figures as the one row (part III.1: every level reviews).
+  const below: UnionRow[] = await unionQuery(db).where('u.parent_id', root.id);
+  const children = below.length ? below : [root];
   const links: { predecessorId: number; successorId: number }[] = await db('union_succession')
     .select('predecessor_id as predecessorId', 'successor_id as successorId')
     .whereIn('successor_id', children.map((c) => c.id));
