@@ -231,6 +231,8 @@ describe('refusals the server sends', () => {
       'import.emptyFile': 'an empty upload',
       'import.noSheets': 'a workbook without sheets',
       'import.noHeader': 'a workbook without the export header',
+      ...Object.fromEntries(['notFound', 'outsideRoot', 'forbidden', 'forbiddenDecide', 'ownProposal', 'nameRequired', 'noPerson', 'achievementRequired', 'duplicate', 'reasonRequired', 'decided']
+        .map((k) => [`commendation.${k}`, 'commendation proposals: driven in commendations.test.ts'])),
     };
     const missing = MESSAGE_KEYS.filter((k) => !seen.has(k) && !(k in notDriven));
     expect(missing).toEqual([]);
