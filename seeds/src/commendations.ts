@@ -44,7 +44,7 @@ export const SEED_COMMENDATIONS: readonly SeedCommendation[] = [
     proposedBy: 'admin', proposedAt: '2018-01-11T08:00:00+07:00', decidedBy: 'lanhdao.tld', decidedAt: '2018-01-17T10:20:00+07:00',
   },
   {
-    rootCode: 'TLD', kind: 'INDIVIDUAL', unionCode: 'P06-H01', personName: 'Hoàng Văn Dũng', position: 'Phó Chủ tịch Liên đoàn Lao động huyện',
+    rootCode: 'TLD', kind: 'INDIVIDUAL', unionCode: 'P06-H01', personName: 'Hoàng Văn Dũng', position: 'Phó Chủ tịch Liên đoàn Lao động',
     achievement: 'Xây dựng mô hình tổ công đoàn ở hợp tác xã, kết nạp đoàn viên là lao động tự do.',
     status: 'PROPOSED', reason: null, proposedBy: 'reporter.backan', proposedAt: '2018-01-12T11:00:00+07:00', decidedBy: null, decidedAt: null,
   },
