@@ -252,6 +252,7 @@ const WORDS = {
   'round.nothingRecorded': { vi: 'Chưa có gì được ghi nhận; hãy bổ sung các mục trong danh sách "Còn thiếu" rồi gửi lại.', en: 'Nothing was recorded; complete the items under "What is missing" and submit again.' },
   'round.canSubmitNow': { vi: 'Báo cáo có thể gửi.', en: 'The report can be submitted.' },
   'round.noActions': { vi: 'Bạn không có thao tác nào với báo cáo này lúc này.', en: 'There is nothing you may do with this report now.' },
+  reportPickRoot: { vi: 'Báo cáo của đơn vị…', en: 'Report of the union…' },
   'commend.view': { vi: 'Khen thưởng', en: 'Commendations' },
   'commend.title': { vi: 'Đề nghị khen thưởng', en: 'Commendation proposals' },
   'commend.pickRoot': { vi: 'Danh sách của đơn vị…', en: 'List of the union…' },
