@@ -11,6 +11,7 @@ import type { Report } from './report.js';
 import type { AnnexEntry } from './commendations.js';
 import type { EditionMeta } from './editions.js';
 import { viDateTime } from './report-xlsx.js';
+import { sectionBlocks } from './section-docx.js';
 
 export function formatCell(v: number | null, format: ReportFormat): string {
   if (v === null) return '';
@@ -89,6 +90,42 @@ function commendationAnnex(list: AnnexEntry[]): (Paragraph | Table)[] {
   return out;
 }
 
+/** The generated part alone (a report with no written sections): part II's figure sections with their headings. */
+function figuresBody(report: Report): (Paragraph | Table)[] {
+  const blocks = reportBlocks(report);
+  return (Object.keys(REPORT_SECTIONS) as ReportSection[]).filter((s) => s !== 'pending').flatMap((section) => [
+    heading(REPORT_SECTIONS[section], HeadingLevel.HEADING_1), ...blocks[section].flatMap(renderBlock),
+  ]);
+}
+
+/**
+ * The written sections in part II's order, each its approved text only, the figures printed where their
+ * section stands (the units' ranking after the results); what is not approved is named, never shown.
+ */
+function writtenBody(report: Report): (Paragraph | Table)[] {
+  const blocks = reportBlocks(report);
+  const missing = report.texts.filter((t) => t.version === null);
+  const out: (Paragraph | Table)[] = [
+    para(missing.length ? `${L.textsMissing}: ${missing.map((t) => t.titleVi).join('; ')}.` : L.textsAllApproved, { italics: true }),
+  ];
+  const placed = new Set<ReportSection>();
+  report.texts.forEach((t, i) => {
+    out.push(heading(`${i + 1}. ${t.titleVi}`, HeadingLevel.HEADING_1));
+    if (t.document) out.push(...sectionBlocks(t.document));
+    else out.push(para(L.textNotApproved, { italics: true }));
+    const figures: ReportSection[] = t.figures === 'results' ? ['results', 'units'] : t.figures ? [t.figures] : [];
+    for (const f of figures) {
+      placed.add(f);
+      out.push(heading(REPORT_SECTIONS[f], HeadingLevel.HEADING_2), ...blocks[f].flatMap(renderBlock));
+    }
+  });
+  // Figure sections no written section stands for (a level whose catalogue lacks them) still print, after the text.
+  for (const f of (Object.keys(REPORT_SECTIONS) as ReportSection[]).filter((s) => s !== 'pending' && !placed.has(s))) {
+    out.push(heading(REPORT_SECTIONS[f], HeadingLevel.HEADING_1), ...blocks[f].flatMap(renderBlock));
+  }
+  return out;
+}
+
 export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buffer> {
   const body: (Paragraph | Table)[] = [
     para(L.title, { bold: true, center: true, size: 32 }),
@@ -107,12 +144,7 @@ export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buf
       body.push(para(`${ROUND_COVER.missingHeading}: ${report.round.missing.map((m) => (m.status === 'RETURNED' ? `${m.name} (${ROUND_COVER.returnedNote})` : m.name)).join('; ')}.`));
     }
   }
-  const blocks = reportBlocks(report);
-  for (const section of Object.keys(REPORT_SECTIONS) as ReportSection[]) {
-    if (section === 'pending') continue;
-    body.push(heading(REPORT_SECTIONS[section], HeadingLevel.HEADING_1));
-    for (const b of blocks[section]) body.push(...renderBlock(b));
-  }
+  body.push(...(report.texts.length ? writtenBody(report) : figuresBody(report)));
   if (report.commendations) body.push(...commendationAnnex(report.commendations));
   body.push(heading(REPORT_SECTIONS.pending, HeadingLevel.HEADING_1));
   if (report.pending.length === 0) body.push(para(L.nothingPending));

@@ -14,6 +14,7 @@ import {
 import type { Access } from './access.js';
 import type { RoundCover } from './round-cover.js';
 import type { AnnexEntry } from './commendations.js';
+import { approvedTexts, textsHashPart, type ReportText } from './report-text.js';
 import { existsIn, indicatorIds, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
 import { DomainError, said } from './errors.js';
@@ -63,12 +64,14 @@ export interface Report {
   /** Approved cells with a correction proposed and not yet approved (the approved value is used). */
   withProposal: number;
   figures: UsedFigure[];
-  /** SHA-256 of the spec version, the root and the figures used: equal hashes, equal reports. */
+  /** SHA-256 of the spec version, the root, the figures used and the approved text versions: equal hashes, equal reports. */
   contentHash: string;
   /** The programme's reporting round at the moment the edition was issued (issue 14); set by editions.ts, not hashed. */
   round?: RoundCover | null;
   /** The root's approved commendation proposals at the moment of issue, with their citations: the annex (set by editions.ts, not hashed). */
   commendations?: AnnexEntry[] | null;
+  /** The root's written sections in part II's order, each its approved version or none (issue 15); hashed with the figures. */
+  texts: ReportText[];
 }
 
 export type ProgressFn = (stage: string, fraction: number) => void;
@@ -268,7 +271,8 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
   const charts = chartsOf(ctx, grades);
   const sentences = sentencesOf(ctx, grades, ranked, approved);
 
-  const contentHash = createHash('sha256').update(JSON.stringify([REPORT_SPEC_VERSION, root.code, figures])).digest('hex');
+  const texts = await approvedTexts(db, root);
+  const contentHash = createHash('sha256').update(JSON.stringify([REPORT_SPEC_VERSION, root.code, figures, textsHashPart(texts)])).digest('hex');
   onProgress('assemble', 1);
   // A sum of huge values stored before the range check is not a number a file or GraphQL can carry: no value.
   const finite = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
@@ -276,6 +280,6 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
   return {
     rootCode: root.code, rootName: root.name,
     tables,
-    sentences, charts, pending, pendingTotal: pending.reduce((a, p) => a + p.count, 0), withProposal, figures, contentHash,
+    sentences, charts, pending, pendingTotal: pending.reduce((a, p) => a + p.count, 0), withProposal, figures, contentHash, texts,
   };
 }
