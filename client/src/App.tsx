@@ -9,15 +9,21 @@ import { Files } from './Exports.tsx';
 import { Rounds, type SheetCell } from './rounds/Rounds.tsx';
 import { parseRoute, useRoundsInAddress } from './rounds/route.ts';
 import { Bell } from './notifications/Bell.tsx';
+import { Writing } from './writing/Writing.tsx';
+import { Compile } from './writing/Compile.tsx';
+import { useSectionsInAddress, viewInAddress, type SectionsView } from './writing/route.ts';
+import { mayLeave } from './writing/leaveGuard.ts';
 
 /** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
-type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds';
+type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds' | SectionsView;
 const VIEWS: { view: View; word: Word }[] = [
   { view: 'sheet', word: 'sheetView' },
   { view: 'progress', word: 'progressView' },
   { view: 'report', word: 'reportView' },
   { view: 'files', word: 'filesView' },
   { view: 'rounds', word: 'round.view' },
+  { view: 'writing', word: 'writing.view' },
+  { view: 'compile', word: 'compile.view' },
 ];
 
 export function App() {
@@ -28,10 +34,13 @@ export function App() {
     document.documentElement.lang = lang;
   }, [lang]);
   const [signedIn, setSignedIn] = useState(csrfToken() !== '');
-  const [view, setView] = useState<View>(() => (parseRoute(location.hash) ? 'rounds' : 'sheet'));
+  const [view, setView] = useState<View>(() => (parseRoute(location.hash) ? 'rounds' : viewInAddress(location.hash) ?? 'sheet'));
   // A round's link (#/rounds/…, as a reminder carries) opens its tab.
   const openRounds = useCallback(() => setView('rounds'), []);
   useRoundsInAddress(view === 'rounds', openRounds);
+  // A writing or compile link (#/writing/…, #/compile/…, as a quote carries) opens its tab.
+  const openSections = useCallback((v: SectionsView) => setView(v), []);
+  useSectionsInAddress(view, openSections);
   // Where the sheet opens: a unit code (its ancestors are expanded) and the years to show; from a round's blocker, the cell.
   const [sheetAt, setSheetAt] = useState<SheetCell | null>(null);
   // Stable: the sheet's loads depend on it.
@@ -47,7 +56,7 @@ export function App() {
         {signedIn && (
           <nav>
             {VIEWS.map((v) => (
-              <button key={v.view} type="button" className={view === v.view ? 'tab active' : 'tab'} data-view={v.view} onClick={() => setView(v.view)}>
+              <button key={v.view} type="button" className={view === v.view ? 'tab active' : 'tab'} data-view={v.view} onClick={() => v.view !== view && mayLeave() && setView(v.view)}>
                 {t(v.word, lang)}
               </button>
             ))}
@@ -62,6 +71,8 @@ export function App() {
       {signedIn && view === 'sheet' && <Sheet key={sheetAt ? `${sheetAt.unionCode}|${sheetAt.year}|${sheetAt.indicatorCode ?? ''}|${sheetAt.scenario ?? ''}` : 'home'} lang={lang} at={sheetAt} onSignedOut={signedOut} />}
       {signedIn && view === 'report' && <Report lang={lang} />}
       {signedIn && view === 'files' && <Files lang={lang} />}
+      {signedIn && view === 'writing' && <Writing lang={lang} />}
+      {signedIn && view === 'compile' && <Compile lang={lang} />}
       {signedIn && view === 'rounds' && (
         <Rounds
           lang={lang}

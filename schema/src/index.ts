@@ -13,3 +13,4 @@ export * from './reminders.js';
 export * from './rounds.js';
 export * from './forecast.js';
 export * from './plan.js';
+export * from './regions.js';
