@@ -7,7 +7,8 @@
  */
 import type { Extensions } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
-import { OrderedList } from '@tiptap/extension-list';
+import { ListItem, OrderedList } from '@tiptap/extension-list';
+import Blockquote from '@tiptap/extension-blockquote';
 import { Table } from '@tiptap/extension-table';
 import { TableRow } from '@tiptap/extension-table-row';
 import { TableHeader } from '@tiptap/extension-table-header';
@@ -22,6 +23,10 @@ const spans = { colspan: { default: 1 }, rowspan: { default: 1 } };
 /** Cells hold paragraphs only, and span attributes only. */
 const Cell = TableCell.extend({ content: 'paragraph+', addAttributes: () => spans });
 const Header = TableHeader.extend({ content: 'paragraph+', addAttributes: () => spans });
+
+/** A list item: a paragraph, then nested lists only; a quote holds paragraphs and lists (as the format says). */
+const SectionListItem = ListItem.extend({ content: 'paragraph (bulletList | orderedList)*' });
+const SectionBlockquote = Blockquote.extend({ content: '(paragraph | bulletList | orderedList)+' });
 
 const SectionOrderedList = OrderedList.extend({
   addAttributes: () => ({
@@ -52,9 +57,12 @@ export function sectionExtensions(): Extensions {
       underline: false,
       link: false,
       orderedList: false,
-      trailingNode: false,
+      listItem: false,
+      blockquote: false,
     }),
     SectionOrderedList,
+    SectionListItem,
+    SectionBlockquote,
     Table.configure({ resizable: false }),
     TableRow,
     Header,

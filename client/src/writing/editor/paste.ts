@@ -26,6 +26,8 @@ function removeComments(doc: Document): void {
 
 interface ListLine {
   p: Element;
+  /** Word's list id (l0, l1…): consecutive paragraphs of different lists are different lists. */
+  list: string;
   level: number;
   ordered: boolean;
 }
@@ -34,10 +36,10 @@ interface ListLine {
 function listLine(el: Element): ListLine | null {
   if (el.tagName !== 'P') return null;
   const style = styleOf(el);
-  const m = /mso-list:\s*l\d+\s+level(\d+)/.exec(style);
+  const m = /mso-list:\s*(l\d+)\s+level(\d+)/.exec(style);
   if (!m) return null;
   const marker = Array.from(el.querySelectorAll('span')).find((s) => /mso-list:\s*ignore/.test(styleOf(s)))?.textContent ?? '';
-  return { p: el, level: Number(m[1]), ordered: /^\s*[\da-z]{1,4}[.)]/i.test(marker) };
+  return { p: el, list: m[1]!, level: Number(m[2]), ordered: /^\s*[\da-z]{1,4}[.)]/i.test(marker) };
 }
 
 /** One run of consecutive Word list paragraphs as nested <ul>/<ol>, each line's text in a <li><p>. */
@@ -73,7 +75,8 @@ function convertWordLists(doc: Document): void {
     run = [];
   };
   for (const line of lines) {
-    if (run.length > 0 && run.at(-1)!.p.nextElementSibling !== line.p) flush();
+    const last = run.at(-1);
+    if (last && (last.p.nextElementSibling !== line.p || last.list !== line.list)) flush();
     run.push(line);
   }
   flush();
@@ -84,7 +87,8 @@ function convertWordLists(doc: Document): void {
 function convertStyledEmphasis(doc: Document): void {
   for (const el of Array.from(doc.body.querySelectorAll('[style]'))) {
     const style = styleOf(el);
-    const weight = /font-weight:\s*([a-z0-9]+)/.exec(style)?.[1];
+    // A declaration of its own (not Word's mso-bidi-font-weight).
+    const weight = /(?:^|;)\s*font-weight:\s*([a-z0-9]+)/.exec(style)?.[1];
     if ((el.tagName === 'B' || el.tagName === 'STRONG') && (weight === 'normal' || weight === '400')) {
       unwrap(el);
       continue;
@@ -96,7 +100,7 @@ function convertStyledEmphasis(doc: Document): void {
       el.append(w);
     };
     if (weight === 'bold' || weight === 'bolder' || (weight !== undefined && Number(weight) >= 600)) wrap('strong');
-    if (/font-style:\s*italic/.test(style)) wrap('em');
+    if (/(?:^|;)\s*font-style:\s*italic/.test(style)) wrap('em');
   }
 }
 
