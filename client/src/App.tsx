@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { csrfToken, run } from './api.ts';
 import { t, type Lang, type Word } from './i18n.ts';
 import { SignIn } from './SignIn.tsx';
@@ -9,10 +9,12 @@ import { Files } from './Exports.tsx';
 import { Rounds, type SheetCell } from './rounds/Rounds.tsx';
 import { parseRoute, useRoundsInAddress } from './rounds/route.ts';
 import { Bell } from './notifications/Bell.tsx';
-import { Writing } from './writing/Writing.tsx';
-import { Compile } from './writing/Compile.tsx';
 import { useSectionsInAddress, viewInAddress, type SectionsView } from './writing/route.ts';
 import { mayLeave } from './writing/leaveGuard.ts';
+
+// The written report's tabs carry the editor (Tiptap/ProseMirror): loaded when first opened.
+const Writing = lazy(() => import('./writing/Writing.tsx').then((m) => ({ default: m.Writing })));
+const Compile = lazy(() => import('./writing/Compile.tsx').then((m) => ({ default: m.Compile })));
 
 /** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
 type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds' | SectionsView;
@@ -71,8 +73,9 @@ export function App() {
       {signedIn && view === 'sheet' && <Sheet key={sheetAt ? `${sheetAt.unionCode}|${sheetAt.year}|${sheetAt.indicatorCode ?? ''}|${sheetAt.scenario ?? ''}` : 'home'} lang={lang} at={sheetAt} onSignedOut={signedOut} />}
       {signedIn && view === 'report' && <Report lang={lang} />}
       {signedIn && view === 'files' && <Files lang={lang} />}
-      {signedIn && view === 'writing' && <Writing lang={lang} />}
-      {signedIn && view === 'compile' && <Compile lang={lang} />}
+      {signedIn && (view === 'writing' || view === 'compile') && (
+        <Suspense fallback={<p className="loading">{t('loading', lang)}</p>}>{view === 'writing' ? <Writing lang={lang} /> : <Compile lang={lang} />}</Suspense>
+      )}
       {signedIn && view === 'rounds' && (
         <Rounds
           lang={lang}
