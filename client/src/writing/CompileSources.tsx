@@ -47,12 +47,10 @@ export function CompileSources({ section, compiled, passage, tagging, lang }: Pr
             <a href={writingHash(c.union.code, section)}>{c.union.name}</a> <StatusBadge status={c.status} lang={lang} />
             {c.version > 0 && <span className="muted"> · {t('writing.version', lang)} {c.version}</span>}
           </h3>
-          {c.document ? (
+          {c.document != null && (
             <div data-passage-source="" data-union={c.union.code} data-union-name={c.union.name} data-version={c.version}>
               <ReadOnlyDoc content={c.document as JSONContent} />
             </div>
-          ) : (
-            <p className="muted">{t('compile.empty', lang)}</p>
           )}
           {c.tags.length > 0 && (
             <ul className="section-tags" aria-label={t('writing.tags', lang)}>

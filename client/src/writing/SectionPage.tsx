@@ -36,7 +36,7 @@ function SectionBody({ page, show, reload, version, lang }: { page: Page; show: 
   const guidance = lang === 'vi' ? page.section.guidanceVi : page.section.guidanceEn;
   return (
     <article className="section-page" data-union={page.union.code} data-section={page.section.code}>
-      <header>
+      <div className="section-head">
         <h2 data-testid="section-title"><span className="section-part">{page.section.part}</span> {sectionTitle(page.section, lang)}</h2>
         <p>
           <StatusBadge status={page.status} lang={lang} /> {page.section.required ? t('writing.required', lang) : t('writing.optional', lang)}
@@ -48,7 +48,7 @@ function SectionBody({ page, show, reload, version, lang }: { page: Page; show: 
           <summary>{t('writing.guidance', lang)}</summary>
           <p>{guidance}</p>
         </details>
-      </header>
+      </div>
       {version !== null && version !== page.version && <OldVersion page={page} version={version} lang={lang} />}
       <SectionWorkspace ws={ws} lang={lang} />
       <SectionActions ws={ws} lang={lang} />

@@ -21,7 +21,7 @@ export function SectionWorkspace({ ws, lang }: { ws: Workspace; lang: Lang }) {
         <ConflictPanel conflict={writes.state.conflict} busy={writes.state.busy} lang={lang} onTakeTheirs={ws.takeTheirs} onKeepMine={() => void ws.save()} onCopy={ws.copyTheirs} />
       )}
       {page.canEdit && <Toolbar editor={ed.editor} lang={lang} />}
-      <EditorContent editor={ed.editor} className={`section-doc ${page.canEdit ? 'editable' : 'read-only'}`} />
+      <EditorContent editor={ed.editor} className={`section-doc ${page.canEdit ? 'editable' : 'doc-readonly'}`} />
       {page.canEdit && (
         <div className="buttons">
           <button type="button" className="primary" data-testid="section-save" disabled={writes.state.busy || (!ed.dirty && !writes.state.conflict)} onClick={() => void ws.save()}>

@@ -40,7 +40,7 @@ export function Toolbar({ editor, lang }: { editor: Editor; lang: Lang }) {
       {on.inTable && button('addRow', 'writing.tool.addRow', false, () => editor.chain().focus().addRowAfter().run(), '+≡')}
       {on.inTable && button('addColumn', 'writing.tool.addColumn', false, () => editor.chain().focus().addColumnAfter().run(), '+‖')}
       {on.inTable && button('deleteTable', 'writing.tool.deleteTable', false, () => editor.chain().focus().deleteTable().run(), '✕▦')}
-      {button('link', 'writing.tool.link', on.link, link, '🔗')}
+      {button('link', 'writing.tool.link', on.link, link, t('writing.tool.link', lang))}
     </div>
   );
 }
