@@ -1,4 +1,5 @@
 /** The unions' texts of one section, one after another with their names, and the bar that tags a selected passage. */
+import { useState } from 'react';
 import { t, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
 import { ReadOnlyDoc } from './editor/ReadOnlyDoc.tsx';
@@ -34,14 +35,23 @@ function SelectionBar({ passage, tagging, lang }: { passage: Passage | null; tag
 }
 
 export function CompileSources({ section, compiled, passage, tagging, lang }: Props) {
+  // Unions that have not written the section are listed only when asked for.
+  const [withEmpty, setWithEmpty] = useState(false);
+  const shown = compiled.data?.filter((c) => withEmpty || c.status !== 'EMPTY');
+  const empty = (compiled.data?.length ?? 0) - (compiled.data?.filter((c) => c.status !== 'EMPTY').length ?? 0);
   return (
     <section className="compile-sources" aria-labelledby="compile-sources-title">
       <h2 id="compile-sources-title">{t('compile.sources', lang)}</h2>
       <SelectionBar passage={passage} tagging={tagging} lang={lang} />
       {compiled.error !== null && <p role="alert">{failureText(compiled.error, lang)}</p>}
       {!compiled.data && compiled.error === null && <p className="loading">{t('loading', lang)}</p>}
-      {compiled.data?.length === 0 && <p className="muted">{t('compile.none', lang)}</p>}
-      {compiled.data?.map((c) => (
+      {compiled.data && (
+        <label className="compile-with-empty">
+          <input type="checkbox" checked={withEmpty} onChange={(e) => setWithEmpty(e.target.checked)} /> {t('compile.withEmpty', lang)} ({empty})
+        </label>
+      )}
+      {shown?.length === 0 && <p className="muted">{t('compile.none', lang)}</p>}
+      {shown?.map((c) => (
         <article key={c.id} className="compile-entry" data-testid="compile-entry" data-union={c.union.code}>
           <h3>
             <a href={writingHash(c.union.code, section)}>{c.union.name}</a> <StatusBadge status={c.status} lang={lang} />

@@ -83,6 +83,7 @@ export const WRITING_WORDS = {
   'compile.region': { vi: 'Vùng', en: 'Region' },
   'compile.allRegions': { vi: 'Tất cả các vùng', en: 'All regions' },
   'compile.none': { vi: 'Không đơn vị nào có nội dung cho mục này với bộ lọc đã chọn.', en: 'No union has text for this section with the chosen filters.' },
+  'compile.withEmpty': { vi: 'Hiện cả đơn vị chưa viết', en: 'Show unions that have not written it' },
   'compile.selection': { vi: 'Đoạn đã chọn', en: 'Selected passage' },
   'compile.selectHint': { vi: 'Chọn (bôi đen) một đoạn trong bài của đơn vị để đánh dấu hoặc trích dẫn.', en: "Select a passage in a union's text to tag or quote it." },
   'compile.tag': { vi: 'Đánh dấu "cách làm mới, có hiệu quả"', en: 'Tag as good practice' },
