@@ -18,7 +18,6 @@ function SendBackForm({ ws, lang }: { ws: Workspace; lang: Lang }) {
 
 export function SectionActions({ ws, lang }: { ws: Workspace; lang: Lang }) {
   const { page, writes, ed } = ws;
-  const reviewable = page.canReview && (page.status === 'SUBMITTED' || page.status === 'DRAFT');
   return (
     <div className="section-actions">
       {page.canSubmit && (
@@ -26,12 +25,12 @@ export function SectionActions({ ws, lang }: { ws: Workspace; lang: Lang }) {
           {t('writing.submit', lang)}
         </button>
       )}
-      {reviewable && page.version > 0 && (
+      {page.canReview && page.version > 0 && (
         <button type="button" className="primary" data-testid="section-approve" disabled={writes.state.busy} onClick={() => void writes.approve(page.version)}>
           {t('writing.approve', lang)} {page.version}
         </button>
       )}
-      {page.canReview && page.version > 0 && page.status !== 'RETURNED' && <SendBackForm key={writes.state.writes} ws={ws} lang={lang} />}
+      {page.canReview && <SendBackForm key={writes.state.writes} ws={ws} lang={lang} />}
     </div>
   );
 }
