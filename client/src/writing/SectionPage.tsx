@@ -39,7 +39,7 @@ function SectionBody({ page, show, reload, version, lang }: { page: Page; show: 
       <div className="section-head">
         <h2 data-testid="section-title"><span className="section-part">{page.section.part}</span> {sectionTitle(page.section, lang)}</h2>
         <p>
-          <StatusBadge status={page.status} lang={lang} /> {page.section.required ? t('writing.required', lang) : t('writing.optional', lang)}
+          <StatusBadge status={page.status} lang={lang} /> · {page.section.required ? t('writing.required', lang) : t('writing.optional', lang)}
           {page.version > 0 && <> · {t('writing.version', lang)} <span data-testid="section-version">{page.version}</span></>}
           {page.updatedAt && <span className="muted"> · {t('writing.updated', lang)} {dateTime(page.updatedAt, lang)} {t('writing.by', lang)} {page.updatedBy}</span>}
         </p>
