@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     include: onPostgres
       ? ['tests/**/*.test.ts', 'server/src/**/*.test.ts']
-      : ['tests/**/*.test.ts', 'schema/src/**/*.test.ts', 'seeds/src/**/*.test.ts', 'server/src/**/*.test.ts'],
+      : ['tests/**/*.test.ts', 'client/src/**/*.test.ts', 'schema/src/**/*.test.ts', 'seeds/src/**/*.test.ts', 'server/src/**/*.test.ts'],
     exclude: onPostgres ? [...configDefaults.exclude, '**/*.browser.test.ts'] : configDefaults.exclude,
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 60_000,

@@ -203,6 +203,9 @@ export async function benchLoad(file: string): Promise<string[]> {
     await settle();
     const writes = await load(url, token, writer(cells.slice(0, CONNECTIONS)), CONNECTIONS);
     await settle();
+    // The same 10 writers alone: the baseline of the mixed run's writes (readers must not hold writers up).
+    const tenWriters = await load(url, token, writer(cells.slice(CONNECTIONS)), CONNECTIONS / 2);
+    await settle();
     const [mixedReads, mixedWrites] = await Promise.all([
       load(url, token, reader, CONNECTIONS / 2),
       load(url, token, writer(cells.slice(CONNECTIONS)), CONNECTIONS / 2),
@@ -216,7 +219,8 @@ export async function benchLoad(file: string): Promise<string[]> {
       `  one writer alone: ${fmt(alone)}`,
       `  cell writes (setFigures, one cell, own version): ${fmt(writes)} → ${ratio(writes)}, ${(writes.p95 / alone.p50).toFixed(1)}× a lone write at p95 (goal p95 < 30 ms, 0 errors)`,
       `  mixed, 10 readers: ${fmt(mixedReads)} → ${ratio(mixedReads)}`,
-      `  mixed, 10 writers: ${fmt(mixedWrites)} → ${ratio(mixedWrites)}`,
+      `  10 writers alone: ${fmt(tenWriters)}`,
+      `  mixed, 10 writers: ${fmt(mixedWrites)} → ${ratio(mixedWrites)}, ${(mixedWrites.p95 / tenWriters.p95).toFixed(2)}× the 10 writers alone at p95 (goal ≤ 2×)`,
     ];
   } finally {
     if (child && child.exitCode === null) {

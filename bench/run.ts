@@ -18,6 +18,7 @@ import { benchReport } from './report.js';
 import { benchRound } from './round.js';
 import { benchSignIn } from './signin.js';
 import { benchPlan } from './plan.js';
+import { benchSections } from './sections.js';
 import { knexOf } from '../server/src/db/orm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unionhub-bench-'));
@@ -34,6 +35,7 @@ try {
   for (const line of await benchReport(knexOf(orm))) console.log(line);
   for (const line of await benchRound(knexOf(orm))) console.log(line);
   for (const line of await benchPlan(knexOf(orm))) console.log(line);
+  for (const line of await benchSections(knexOf(orm))) console.log(line);
   await orm.close();
   for (const line of await benchSignIn(file)) console.log(line);
   // Last: it writes into the bench database through a server of its own.

@@ -111,6 +111,10 @@ describe('request logs', () => {
     const bad = await post('/graphql', { query: SET_FIGURES, variables: { cells: [{ unionCode: 'NO-SUCH', indicatorCode: 'members', year: 2018, scenario: 'ACTUAL', value: 1, expectedVersion: 0 }] } }, { 'x-request-id': badId });
     const codes = bad.body.errors!.map((e) => e.extensions.code);
     expect(codes.length).toBeGreaterThan(0);
+    // Refused before GraphQL (413 here; 429 and 415 answer the same way): the code is on the line too.
+    const bigId = `obs-big-${Date.now()}`;
+    const big = await post('/graphql', { query: FIND_UNIONS, variables: { text: 'x'.repeat(2 * 1024 * 1024 + 1), limit: 1 } }, { 'x-request-id': bigId });
+    expect(big.res.status).toBe(413);
     // An id that is not well-formed is replaced, not echoed.
     const odd = await post('/graphql', { query: FIND_UNIONS, variables: { text: 'x', limit: 1 } }, { 'x-request-id': 'no good' });
     expect(odd.res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -119,6 +123,8 @@ describe('request logs', () => {
     expect(requestLines(id)[0]).toMatchObject({ path: '/graphql', status: 200, caller: 'admin', operation: 'FindUnions', codes: [] });
     expect(requestLines(id)[0]!.durationMs).toBeTypeOf('number');
     expect(requestLines(badId)[0]).toMatchObject({ caller: 'admin', operation: 'SetFigures', codes: [...new Set(codes)] });
+    await expect.poll(() => requestLines(bigId).length).toBe(1);
+    expect(requestLines(bigId)[0]).toMatchObject({ path: '/graphql', status: 413, codes: ['TOO_LARGE'] });
     // The sign-in's line is there too, and nothing anywhere carries a credential.
     expect(lines().some((l) => l.msg === 'request' && l.operation === 'SignIn')).toBe(true);
     expect(output).not.toContain(PASSWORD);
@@ -133,6 +139,8 @@ describe('request logs', () => {
     expect(r.res.headers.get('x-request-id')).toBe(id);
     await expect.poll(() => requestLines(id).map((l) => l.path).sort()).toEqual(['/graphql', '/hub/graphql']);
     expect(requestLines(id).find((l) => l.path === '/graphql')).toMatchObject({ caller: 'admin', operation: 'FindUnions' });
+    // The hub authenticates nobody itself: its line names the caller our subgraph found.
+    expect(requestLines(id).find((l) => l.path === '/hub/graphql')).toMatchObject({ caller: 'admin', operation: 'FindUnions' });
     expect(output).not.toContain(session.token);
   });
 });

@@ -2,10 +2,12 @@
  * /graphql/stream (GraphQL over SSE, single connection mode) keeps the guards of /graphql: the CSRF
  * header and valid credentials before a stream is reserved, and a reserved stream only for the caller
  * that reserved it. (Several subscriptions over one stream are transport.browser.test.ts's (a); the
- * per-caller cap on open streams is security-http.test.ts's, on /graphql and the hub.)
+ * per-caller cap on open streams is security-http.test.ts's, on /graphql and the hub.) A subscription refused before
+ * its stream starts is a 403, not a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.js';
+import { openSse } from './sse.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -38,5 +40,19 @@ describe('/graphql/stream', () => {
       body: JSON.stringify({ query: 'subscription { figuresChanged { actor } }', extensions: { operationId: '1' } }),
     });
     expect(stolen.status).toBe(404);
+  });
+});
+
+describe('a subscription refused before its stream starts', () => {
+  it('is answered 403 FORBIDDEN with its message key, not 500', async () => {
+    // reporter.backan (P06) asks for Hà Nội's discrepancies: nothing there it may ever be shown.
+    const sub = await openSse(`${s.url}/graphql`, 'subscription { discrepanciesChanged(root: "P01") { id } }', { ...CSRF, ...s.auth('reporter') });
+    try {
+      expect(sub.status).toBe(403);
+      const event = await sub.next();
+      expect(event.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', key: 'auth.forbidden' });
+    } finally {
+      sub.close();
+    }
   });
 });

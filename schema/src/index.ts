@@ -14,3 +14,4 @@ export * from './rounds.js';
 export * from './forecast.js';
 export * from './plan.js';
 export * from './regions.js';
+export * from './sections.js';

@@ -22,7 +22,7 @@ export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number]['status'];
 export const BLOCKER_KINDS = [
   { kind: 'BLANK_CELL', labelVi: 'Ô còn trống', labelEn: 'Blank cell' },
   { kind: 'OPEN_DISCREPANCY', labelVi: 'Sai lệch chưa giải trình', labelEn: 'Unexplained discrepancy' },
-  /** Reserved for the written report's sections: none are required yet. */
+  /** A required written-report section (issue 15) not submitted or approved, in a round that requires sections. */
   { kind: 'SECTION_MISSING', labelVi: 'Phần báo cáo chưa viết', labelEn: 'Section not written' },
 ] as const;
 export type BlockerKind = (typeof BLOCKER_KINDS)[number]['kind'];
@@ -58,6 +58,8 @@ export interface RoundDefinition {
   years?: number[] | null;
   scenarios?: Scenario[] | null;
   reminderSteps?: readonly ReminderStep[] | null;
+  /** Count the required written-report sections in what each union must submit (default false). */
+  sectionsRequired?: boolean | null;
 }
 
 /** A round's reminders unless it names its own: 7 days and 1 day before, the day after, then weekly while missing. */

@@ -62,6 +62,8 @@ export const limitsSchema = z.object({
   MAX_CELLS_PER_WRITE: count(5_000),
   /** A GraphQL request body; refused with 413 before it is parsed. */
   MAX_BODY_BYTES: count(2 * 1024 * 1024),
+  /** A written report section's editor document, as JSON bytes (issue 15); larger is VALIDATION. */
+  MAX_SECTION_BYTES: count(200_000),
   /** An uploaded file (imports). */
   MAX_UPLOAD_BYTES: count(20 * 1024 * 1024),
   /** What an uploaded .xlsx may unpack to (the sum of its zip entries), checked before it is parsed (413 TOO_LARGE);
@@ -145,6 +147,8 @@ export const settingsSchema = z.object({
   COOKIE_SECURE: z.string().optional().transform((v) => v === '1'),
   /** Connections in the database pool (db/orm.ts). */
   DATABASE_POOL_SIZE: count(10),
+  /** Read-only SQLite connections beside the one writer (db/readers.ts): grid, exports, report and progress read there. 0: everything on the writer. Kept under libuv's 4 threads, so a statement of the writer always finds one. */
+  SQLITE_READERS: z.coerce.number().int().min(0).max(32).default(2),
   /** The federation hub's config file (hub/config.ts); unset: hub.config.json at the repository root, if any. */
   HUB_CONFIG: z.string().optional(),
   /** The mail server for notifications (`smtp://user:pass@host:587`, `smtps://…`); unset: notifications in the app only. */

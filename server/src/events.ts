@@ -32,6 +32,8 @@ type Channels = {
   notificationAdded: [NotificationRow];
   /** A union's submission in a round moved (issue 14): for a future subscription of the round's screen. */
   roundChanged: [Extract<DomainEvent, { kind: 'roundChanged' }>];
+  /** A written-report section moved (issue 15): for the writing and compiling screens. */
+  sectionChanged: [Extract<DomainEvent, { kind: 'sectionChanged' }>];
 };
 
 export function createEventBus(db: Knex, onRelayError: (e: Error) => void = () => {}) {
@@ -47,6 +49,7 @@ export function createEventBus(db: Knex, onRelayError: (e: Error) => void = () =
       else if (e.kind === 'discrepanciesChanged') pubsub.publish('discrepanciesChanged', await discrepanciesByIds(db, e.ids));
       else if (e.kind === 'notificationAdded') for (const n of e.notifications) pubsub.publish('notificationAdded', n);
       else if (e.kind === 'roundChanged') pubsub.publish('roundChanged', e);
+      else if (e.kind === 'sectionChanged') pubsub.publish('sectionChanged', e);
       else pubsub.publish('reportProgress', e.jobId, { stage: e.stage, fraction: e.fraction });
     }
   };

@@ -15,6 +15,7 @@ import { DomainError } from './domain/errors.js';
 import { importToken, indicatorCodes, optionalText, unionCode, yearRanges } from './hardening/input.js';
 import { countExport, selectExport, writeCsv, writeJson, writeXlsx, type ExportCounts, type ExportFilter } from './domain/exports.js';
 import { applyImport, IMPORT_MAX_BYTES, mayImport, previewImport } from './domain/imports.js';
+import { readsOf } from './db/readers.js';
 
 /**
  * The export's query string. Every parameter's raw length is bounded and the years are checked as
@@ -62,12 +63,13 @@ export async function handleExport(db: Knex, bus: EventBus, req: IncomingMessage
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new DomainError('VALIDATION', 'Exports are read with GET');
     const ctx = await callerContext(db, bus, req, url);
     const filter = parseExportQuery(url);
-    const sel = await selectExport(db, filter, ctx.access);
+    const reads = readsOf(db);
+    const sel = await selectExport(reads, filter, ctx.access);
     const years = sel.years.length > 1 ? `${sel.years[0]}-${sel.years[sel.years.length - 1]}` : `${sel.years[0]}`;
     const name = `unionhub-${filter.rootCode}-${years}${filter.scenario ? `-${filter.scenario}` : ''}.${format}`;
     // CSV has no place for a note: the counts of approved cells and of cells not approved yet are the
     // headers of a HEAD request, and trailers of the GET (counted in the same pass as the rows).
-    const head = req.method === 'HEAD' ? await countExport(db, sel) : null;
+    const head = req.method === 'HEAD' ? await countExport(reads, sel) : null;
     res.writeHead(200, {
       'content-type': FORMATS[format],
       'content-disposition': `attachment; filename="${name}"`,
@@ -78,10 +80,10 @@ export async function handleExport(db: Knex, bus: EventBus, req: IncomingMessage
     if (head) return void res.end();
     if (format === 'csv') {
       const counts: ExportCounts = { approved: 0, notApproved: 0 };
-      await writeCsv(db, sel, res, counts);
+      await writeCsv(reads, sel, res, counts);
       res.addTrailers({ 'x-approved-cells': String(counts.approved), 'x-not-approved-cells': String(counts.notApproved) });
-    } else if (format === 'json') await writeJson(db, sel, res);
-    else await writeXlsx(db, sel, res);
+    } else if (format === 'json') await writeJson(reads, sel, res);
+    else await writeXlsx(reads, sel, res);
     if (!res.writableEnded) res.end();
   } catch (e) {
     sendError(res, e);

@@ -28,6 +28,8 @@ export function patchRows(store: SheetStore, changes: CellChange[]): void {
         rows.set(c.unionCode, { ...old, targets });
         continue;
       }
+      // A write's answer can land after a colleague's newer version came live: never go back to an older one.
+      if (c.version !== undefined && old.versions[c.col]! > c.version) continue;
       const r: Row = { ...old, values: [...old.values], statuses: [...old.statuses], versions: [...old.versions], proposals: c.proposal === undefined ? old.proposals : [...old.proposals] };
       r.values[c.col] = c.value;
       if (c.status !== undefined) r.statuses[c.col] = c.status;

@@ -9,6 +9,7 @@ import { dialectOf, insertChunked, rawRows } from '../domain/db.js';
 import { createDemoUsers } from './demo-users.js';
 import { reconcileAll } from '../domain/reconcile.js';
 import { seedRound } from './seed-round.js';
+import { seedSections } from './seed-sections.js';
 
 /** Rows per multi-row INSERT. Figures are written as literals, so PostgreSQL's 65,535 bind parameters do not limit it. */
 const ROWS_PER_INSERT = 2000;
@@ -168,5 +169,7 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
   const discrepancies = scale === 'national' ? (await reconcileAll(knex, SEED_ACTOR)).found : 0;
   // The 2017 reporting round and its history (issue 14).
   await seedRound(knex, seed.hierarchy, SEED_ACTOR);
+  // The written report's seeded sections (issue 15).
+  await seedSections(knex, SEED_ACTOR);
   return { unions: unionCount, figures: figureCount, discrepancies, ms: Date.now() - started, demoUsers };
 }

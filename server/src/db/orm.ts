@@ -1,5 +1,5 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { SqliteDriver, type EntityManager } from '@mikro-orm/sqlite';
+import { SqliteConnection, SqlitePlatform, type EntityManager } from '@mikro-orm/sqlite';
 import { AbstractSqlDriver, PostgreSqlConnection, PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import type { Configuration } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
@@ -9,6 +9,7 @@ import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { syncCatalogue } from './catalogue.js';
 import { DomainError } from '../domain/errors.js';
+import { closeReaders, openReaders } from './readers.js';
 
 export type Orm = MikroORM;
 
@@ -41,6 +42,25 @@ class PgConnection extends PostgreSqlConnection {
 class PgDriver extends AbstractSqlDriver<PgConnection> {
   constructor(config: Configuration) {
     super(config, new PostgreSqlPlatform(), PgConnection, ['knex', 'pg']);
+  }
+}
+
+/** MikroORM's SQLite connection with read-only connections beside it (readers.ts), closed with it. */
+class SqliteWithReaders extends SqliteConnection {
+  override createKnex() {
+    super.createKnex();
+    openReaders(this.client, this.config.get('dbName') ?? '', SETTINGS.SQLITE_READERS);
+  }
+
+  override async close(force?: boolean) {
+    await closeReaders(this.client);
+    await super.close(force);
+  }
+}
+
+class SqliteDriver extends AbstractSqlDriver<SqliteWithReaders> {
+  constructor(config: Configuration) {
+    super(config, new SqlitePlatform(), SqliteWithReaders, ['knex', 'sqlite3']);
   }
 }
 

@@ -116,7 +116,8 @@ export class Access {
    */
   requireSomethingUnder(path: string, op: 'read' | 'readUnapproved', what: string): void {
     const some = this.caller?.grants.some((g) => (path.startsWith(g.path) || g.path.startsWith(path)) && roleOperations(g.role).includes(op));
-    if (!some) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${what} there`);
+    // Refused before the stream starts, so the SSE response is a 403 (not the 500 Yoga gives an error without a status).
+    if (!some) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${what} there`, { http: { status: 403 }, ...said('auth.forbidden') });
   }
 
   /**

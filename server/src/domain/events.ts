@@ -16,7 +16,9 @@ export type DomainEvent =
   /** Notifications delivered (one row per recipient user); each listener hears only its own. */
   | { kind: 'notificationAdded'; notifications: NotificationRow[] }
   /** A union's submission in a round was submitted, returned or extended (issue 14): its trail grew by one event. */
-  | { kind: 'roundChanged'; roundId: number; unionCode: string; unionPath: string; change: 'SUBMITTED' | 'RETURNED' | 'EXTENDED' };
+  | { kind: 'roundChanged'; roundId: number; unionCode: string; unionPath: string; change: 'SUBMITTED' | 'RETURNED' | 'EXTENDED' }
+  /** A union's written-report section was saved, submitted, approved, sent back, commented or tagged (issue 15). */
+  | { kind: 'sectionChanged'; unionCode: string; unionPath: string; section: string; version: number; change: 'SAVED' | 'SUBMITTED' | 'APPROVED' | 'RETURNED' | 'COMMENTED' | 'TAGGED' };
 
 /** A write's result with what it tells listeners. */
 export interface WithEvents {

@@ -19,13 +19,15 @@ export interface RoundRow {
   years: number[];
   scenarios: Scenario[];
   reminderSteps: ReminderStep[];
+  /** Unions must have submitted their required written-report sections (issue 15) before they submit. */
+  sectionsRequired: boolean;
   createdBy: string;
   createdAt: string;
 }
 
-const COLUMNS = ['id', 'name', 'period_from as periodFrom', 'period_to as periodTo', 'year', 'deadline', 'levels', 'indicators', 'years', 'scenarios', 'reminder_steps as reminderSteps', 'created_by as createdBy', 'created_at as createdAt'];
+const COLUMNS = ['id', 'name', 'period_from as periodFrom', 'period_to as periodTo', 'year', 'deadline', 'levels', 'indicators', 'years', 'scenarios', 'reminder_steps as reminderSteps', 'sections_required as sectionsRequired', 'created_by as createdBy', 'created_at as createdAt'];
 
-type Stored = Omit<RoundRow, 'deadline' | 'levels' | 'indicators' | 'years' | 'scenarios' | 'reminderSteps' | 'createdAt'> & Record<'deadline' | 'levels' | 'indicators' | 'years' | 'scenarios' | 'reminderSteps' | 'createdAt', unknown>;
+type Stored = Omit<RoundRow, 'deadline' | 'levels' | 'indicators' | 'years' | 'scenarios' | 'reminderSteps' | 'createdAt' | 'sectionsRequired'> & Record<'deadline' | 'levels' | 'indicators' | 'years' | 'scenarios' | 'reminderSteps' | 'createdAt' | 'sectionsRequired', unknown>;
 
 function toRound(r: Stored): RoundRow {
   const json = <T>(v: unknown): T => JSON.parse(String(v)) as T;
@@ -37,19 +39,20 @@ function toRound(r: Stored): RoundRow {
     years: json(r.years),
     scenarios: json(r.scenarios),
     reminderSteps: json(r.reminderSteps),
+    sectionsRequired: Boolean(r.sectionsRequired),
     createdAt: isoTime(r.createdAt),
   };
 }
 
 /** A round to store: its lists already settled (createRound checks them; the seed's are written as they are). */
-export type NewRound = Omit<RoundRow, 'id' | 'reminderSteps' | 'createdAt'> & { reminderSteps: readonly ReminderStep[]; createdAt: Date };
+export type NewRound = Omit<RoundRow, 'id' | 'reminderSteps' | 'createdAt' | 'sectionsRequired'> & { reminderSteps: readonly ReminderStep[]; createdAt: Date; sectionsRequired?: boolean | null };
 
 /** Store a round; its id. */
 export async function insertRound(db: Db, r: NewRound): Promise<number> {
   return insertedId(await db('reporting_round').insert({
     name: r.name, period_from: r.periodFrom, period_to: r.periodTo, year: r.year, deadline: r.deadline,
     levels: JSON.stringify(r.levels), indicators: JSON.stringify(r.indicators), years: JSON.stringify(r.years), scenarios: JSON.stringify(r.scenarios),
-    reminder_steps: JSON.stringify(r.reminderSteps), created_by: r.createdBy, created_at: r.createdAt,
+    reminder_steps: JSON.stringify(r.reminderSteps), sections_required: r.sectionsRequired ?? false, created_by: r.createdBy, created_at: r.createdAt,
   }).returning('id'));
 }
 

@@ -4,7 +4,7 @@
  * deadline. Every write appends to the trail (unit_submission_event) and returns its events.
  */
 import {
-  DEFAULT_REMINDER_STEPS, deadlineInstant, indicator, INDICATORS, isStored, ROUND_LEVELS, ROUND_YEARS, SCENARIOS,
+  sectionsOfLevel, DEFAULT_REMINDER_STEPS, deadlineInstant, indicator, INDICATORS, isStored, ROUND_LEVELS, ROUND_YEARS, SCENARIOS,
   yearClosesAt, type BlockerKind, type RoundDefinition, type Scenario, type SubmissionEventKind, type SubmissionStatus,
 } from '@unionhub/schema';
 import { forbidden, type Access } from './access.js';
@@ -42,7 +42,7 @@ export async function createRound(db: Db, access: Access, input: RoundDefinition
   if (new Set(steps.map((s) => s.code)).size !== steps.length) throw invalid('Reminder steps need distinct codes', ['reminderSteps']);
   const id = await insertRound(db, {
     name, periodFrom: input.periodFrom, periodTo: input.periodTo, year: input.year, deadline, levels, indicators, years, scenarios,
-    reminderSteps: steps, createdBy: access.caller!.username, createdAt: now,
+    reminderSteps: steps, sectionsRequired: input.sectionsRequired ?? false, createdBy: access.caller!.username, createdAt: now,
   });
   return (await roundById(db, id))!;
 }
@@ -127,7 +127,7 @@ export interface Blocker {
   message: string;
 }
 
-/** What still keeps the union from submitting: its blank required cells and its open error discrepancies. */
+/** What still keeps the union from submitting: its blank required cells, its open error discrepancies and (when the round asks) its unsubmitted required sections. */
 export async function blockersOf(db: Db, round: RoundRow, union: UnionRow): Promise<Blocker[]> {
   return (await blockersOfUnions(db, round, [union])).get(union.id) ?? [];
 }
@@ -143,7 +143,7 @@ export async function blockersOfUnions(db: Db, round: RoundRow, unions: readonly
   const marks = ids.map(() => '?').join(',');
   const required = requiredCells(round);
   const cond = requiredCellsSql(required, await indicatorIds(db));
-  const [filled, open] = await Promise.all([
+  const [filled, open, written] = await Promise.all([
     rawRows<{ unionId: number; code: string; year: number; scenario: string }>(db,
       `select f.union_id as "unionId", i.code, f.year, f.scenario from figure f join indicator i on i.id = f.indicator_id
        where f.union_id in (${marks}) and f.value is not null and ${cond.sql}`, [...ids, ...cond.bindings]),
@@ -152,6 +152,7 @@ export async function blockersOfUnions(db: Db, round: RoundRow, unions: readonly
        where union_id in (${marks}) and severity = 'error' and state = 'open'
          and year in (${round.years.map(() => '?').join(',')}) and scenario in (${round.scenarios.map(() => '?').join(',')})
        order by union_id, year, indicator_code, id`, [...ids, ...round.years, ...round.scenarios]),
+    sectionsDone(db, round, ids),
   ]);
   const have = new Set(filled.map((f) => `${Number(f.unionId)}|${f.code}|${Number(f.year)}|${f.scenario}`));
   for (const union of unions) {
@@ -162,6 +163,14 @@ export async function blockersOfUnions(db: Db, round: RoundRow, unions: readonly
         message: `${c.indicatorCode} ${c.year} (${c.scenario}) is blank` });
     }
   }
+  if (written) {
+    for (const union of unions) {
+      for (const spec of sectionsOfLevel(union.level).filter((s) => s.required && !written.has(`${union.id}|${s.code}`))) {
+        out.get(union.id)!.push({ kind: 'SECTION_MISSING', unionCode: union.code, indicatorCode: null, year: null, scenario: null, discrepancyId: null, sectionCode: spec.code,
+          message: `The section "${spec.titleEn}" is not submitted` });
+      }
+    }
+  }
   const codeOf = new Map(unions.map((u) => [u.id, u.code]));
   for (const d of open) {
     const unionId = Number(d.unionId);
@@ -169,6 +178,19 @@ export async function blockersOfUnions(db: Db, round: RoundRow, unions: readonly
       message: `Unexplained discrepancy: ${d.message}` });
   }
   return out;
+}
+
+/**
+ * The unions' sections submitted or approved (one query for all), as "unionId|code"; null when the
+ * round does not ask for sections. Only rounds created with sectionsRequired do: the seeded 2017
+ * round and rounds made before the written report existed keep the story they had (their unions
+ * never wrote sections), rather than every one of them turning blocked at once.
+ */
+async function sectionsDone(db: Db, round: RoundRow, unionIds: readonly number[]): Promise<Set<string> | null> {
+  if (!round.sectionsRequired) return null;
+  const rows = await db('unit_section').select('union_id as unionId', 'section_code as code')
+    .whereIn('union_id', [...unionIds]).whereIn('status', ['SUBMITTED', 'APPROVED']) as { unionId: number; code: string }[];
+  return new Set(rows.map((r) => `${Number(r.unionId)}|${r.code}`));
 }
 
 export interface SubmissionEventRow {

@@ -13,6 +13,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: string; Output: string };
     GridCells: { Input: never; Output: PackedGridCells };
+    /** A written-report section's editor document (graphql/section.ts); checked by domain/section-document.ts. */
+    SectionDocument: { Input: unknown; Output: unknown };
   };
 }>({
   // scope-auth outermost; federation after the plugins that wrap resolvers.

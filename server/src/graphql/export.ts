@@ -7,6 +7,7 @@ import { approvedFigures, type ExportRow } from '../domain/exports.js';
 import { DomainError } from '../domain/errors.js';
 import { z } from 'zod';
 import { checkArgs, indicatorCodes, unionCode, year } from '../hardening/input.js';
+import { readsOf } from '../db/readers.js';
 
 // Lists bounded before the selection is resolved: one item per catalogue year or indicator is all a filter needs.
 const ApprovedArgs = z.object({
@@ -87,7 +88,7 @@ builder.queryFields((t) => ({
       if (first < 1 || first > MAX_PAGE) throw new DomainError('VALIDATION', `first must be between 1 and ${MAX_PAGE}`);
       const from = offsetOf(after);
       const { rows, counts } = await approvedFigures(
-        ctx.db,
+        readsOf(ctx.db),
         { rootCode: filter.root, years: filter.years ?? null, indicatorCodes: filter.indicators ?? null, scenario: filter.scenario ?? null },
         ctx.access,
         MAX_GRAPHQL_EXPORT,

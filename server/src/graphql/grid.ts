@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.js';
 import { len, maxItems, subtreeOf } from '../hardening/cost.js';
 import { INDICATORS, YEARS, packGridCells } from '@unionhub/schema';
+import { readsOf } from '../db/readers.js';
 
 /** Expanded unions one sheet can show: every union of levels 0–2 nationally (~1,500) with room to spare. */
 export const MAX_EXPANDED = 5_000;
@@ -103,7 +104,7 @@ builder.queryFields((t) => ({
     resolve: (_, args, ctx) => {
       checkArgs(GridArgs, args);
       return readGrid(
-        ctx.db,
+        readsOf(ctx.db),
         { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenarios: scenariosOf(args), expanded: args.expanded },
         ctx.access,
       );

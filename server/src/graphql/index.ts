@@ -14,6 +14,7 @@ import './download.js';
 import './notification.js';
 import './round.js';
 import './plan.js';
+import './section.js';
 import { finiteFloats } from './finite.js';
 
 /** Federation v2.6: @theguild/federation-composition refuses v2.10 and later. */

@@ -4,6 +4,7 @@ import { approvalProgress, type ProgressRow } from '../domain/progress.js';
 import { z } from 'zod';
 import { checkArgs, unionCode, years } from '../hardening/input.js';
 import { len, maxItems, subtreeOf } from '../hardening/cost.js';
+import { readsOf } from '../db/readers.js';
 
 // The hierarchy has four levels: a depth beyond 3 asks for nothing more.
 const ProgressArgs = z.object({ root: unionCode, depth: z.number().int().min(0).max(3), years });
@@ -35,6 +36,6 @@ builder.queryFields((t) => ({
     },
     // One row per union of the subtree × year.
     extensions: maxItems((a, s) => subtreeOf(a.depth, s, a.root) * len(a.years, 1)),
-    resolve: (_, a, ctx) => (checkArgs(ProgressArgs, a), approvalProgress(ctx.db, a.root, a.depth, a.years, a.scenario, ctx.access)),
+    resolve: (_, a, ctx) => (checkArgs(ProgressArgs, a), approvalProgress(readsOf(ctx.db), a.root, a.depth, a.years, a.scenario, ctx.access)),
   }),
 }));

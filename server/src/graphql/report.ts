@@ -5,6 +5,7 @@ import {
   editionById, editionChanges, editionReport, generateEdition, listEditions, type EditionRow, type FigureChange,
 } from '../domain/editions.js';
 import type { ReportColumn, ReportRow, ReportTableData } from '@unionhub/schema';
+import { readsOf } from '../db/readers.js';
 
 type FrozenReport = Omit<Report, 'figures'>;
 
@@ -139,7 +140,7 @@ builder.queryFields((t) => ({
     type: ReportRef,
     description: 'The report as the approved figures stand now (not frozen): tables, charts and what is not approved yet.',
     args: { root: t.arg.string({ defaultValue: 'TLD', required: true }) },
-    resolve: (_, a, ctx) => assembleReport(ctx.db, a.root, ctx.access),
+    resolve: (_, a, ctx) => assembleReport(readsOf(ctx.db), a.root, ctx.access),
   }),
   reportEditions: t.field({
     type: [EditionRef],

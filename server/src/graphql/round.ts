@@ -24,7 +24,7 @@ const ReturnArgs = z.object({ unionCode, reason: text(2_000) });
 const ExtendArgs = z.object({ unionCode, deadline: dateText, reason: text(2_000) });
 const InputArgs = z.object({
   name: text(300), deadline: dateText, indicators: indicatorCodes.nullish(), years: z.array(z.number().int()).max(YEARS.length).nullish(),
-  levels: z.array(z.number().int()).max(4), reminderSteps: z.array(z.object({ code: text(40), labelVi: text(200), labelEn: text(200) })).max(20).nullish(),
+  levels: z.array(z.number().int()).max(4), sectionsRequired: z.boolean().nullish(), reminderSteps: z.array(z.object({ code: text(40), labelVi: text(200), labelEn: text(200) })).max(20).nullish(),
 });
 
 const SubmissionStatusEnum = builder.enumType('SubmissionStatus', {
@@ -76,7 +76,7 @@ const ExtensionRef = builder.objectRef<NonNullable<UnitState['extension']>>('Ext
 });
 
 const BlockerRef = builder.objectRef<Blocker>('Blocker').implement({
-  description: 'Something that keeps a union from submitting: a blank expected cell, an open error discrepancy, (later) a section not written.',
+  description: 'Something that keeps a union from submitting: a blank expected cell, an open error discrepancy, a required section not submitted (rounds with sectionsRequired).',
   fields: (t) => ({
     kind: t.field({ type: BlockerKindEnum, resolve: (b) => b.kind }),
     unionCode: t.exposeString('unionCode'),
@@ -163,6 +163,7 @@ const ReportingRoundRef = builder.objectRef<RoundRow>('ReportingRound').implemen
     years: t.exposeIntList('years', { extensions: maxItems(() => YEARS.length) }),
     scenarios: t.field({ type: [ScenarioEnum], resolve: (r) => r.scenarios }),
     reminderSteps: t.field({ type: [ReminderStepRef], resolve: (r) => r.reminderSteps }),
+    sectionsRequired: t.exposeBoolean('sectionsRequired', { description: 'Unions must submit their required written-report sections first.' }),
     createdBy: t.exposeString('createdBy'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     now: t.field({ type: 'DateTime', description: "The server's clock (injectable: CLOCK), so screens say before/after the deadline right.", resolve: (_, __, ctx) => ctx.now().toISOString() }),
@@ -254,6 +255,7 @@ const ReportingRoundInput = builder.inputType('ReportingRoundInput', {
     years: t.intList({ description: 'Default: periodFrom–periodTo.' }),
     scenarios: t.field({ type: [ScenarioEnum], description: 'Default: actual and target (targets only where TLĐ sets them; actuals only up to `year`).' }),
     reminderSteps: t.field({ type: [ReminderStepInput], description: 'Default: 7 days and 1 day before, the day after, then weekly while missing.' }),
+    sectionsRequired: t.boolean({ description: "Count the required written-report sections of each union's level in what it must submit (SECTION_MISSING blockers). Default false." }),
   }),
 });
 
@@ -270,7 +272,7 @@ builder.mutationFields((t) => ({
     resolve: (_, { input }, ctx) => {
       checkArgs(InputArgs, input);
       return createRound(ctx.db, ctx.access, {
-        ...input, indicators: input.indicators ?? null, years: input.years ?? null, scenarios: (input.scenarios as Scenario[] | null | undefined) ?? null,
+        ...input, sectionsRequired: input.sectionsRequired ?? false, indicators: input.indicators ?? null, years: input.years ?? null, scenarios: (input.scenarios as Scenario[] | null | undefined) ?? null,
         reminderSteps: input.reminderSteps?.map((s) => ({ ...s, repeatEveryDays: s.repeatEveryDays ?? null })) ?? null,
       }, ctx.now());
     },

@@ -11,12 +11,14 @@ import type { Limits } from '../config.js';
 import { callerKey, DbRateLimiter, RateLimiter, type RequestLimiter } from './rate-limit.js';
 import { dialectOf } from '../domain/db.js';
 import { admitClient, fromOwnHub, parseTrustProxy } from './address.js';
+import { noteRefusal } from '../observability/request.js';
 
 export function refuseHttp(res: ServerResponse, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}, says: Record<string, unknown> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
+  noteRefusal(res, code);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify({ errors: [{ message, extensions: { ...says, code } }] }));
 }

@@ -10,6 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { fromOwnHub } from '../hardening/address.js';
+import { HUB_PATH } from '../hub/index.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** What a forwarded id may look like (a UUID, a proxy's or a tracer's id); anything else is replaced, not logged. */
@@ -30,6 +32,8 @@ export interface RequestRecord {
   codes: Set<string>;
   /** An SSE response (subscriptions): long-lived, closed with a retry hint on shutdown. */
   stream: boolean;
+  /** A call of our own hub to this subgraph (vouched by the process secret): its caller is the hub line's caller too. */
+  fromHub: boolean;
 }
 
 export interface Finished {
@@ -54,6 +58,14 @@ export interface Traffic {
 
 const records = new WeakMap<IncomingMessage, RequestRecord>();
 const byRequest = new WeakMap<Request, RequestRecord>();
+const byResponse = new WeakMap<ServerResponse, RequestRecord>();
+/** Open records by request id: the hub does not authenticate, so its line learns the caller from its call to us. */
+const openById = new Map<string, Set<RequestRecord>>();
+
+/** A refusal answered before GraphQL (429, 413, 415…) puts its code on the request's log line too. */
+export function noteRefusal(res: ServerResponse, code: string): void {
+  byResponse.get(res)?.codes.add(code);
+}
 
 const QUIET_PATHS = new Set(['/healthz', '/metrics']);
 
@@ -79,14 +91,20 @@ export function createTraffic(log: Logger, onFinished: (f: Finished) => void = (
         caller: null,
         codes: new Set(),
         stream: /text\/event-stream/.test(req.headers.accept ?? ''),
+        fromHub: fromOwnHub(req),
       };
       req.headers[REQUEST_ID_HEADER] = record.id;
       res.setHeader(REQUEST_ID_HEADER, record.id);
       if (closing) res.setHeader('connection', 'close');
       records.set(req, record);
+      byResponse.set(res, record);
       open.set(res, record);
+      (openById.get(record.id) ?? openById.set(record.id, new Set()).get(record.id)!).add(record);
       res.once('close', () => {
         open.delete(res);
+        const same = openById.get(record.id);
+        same?.delete(record);
+        if (same?.size === 0) openById.delete(record.id);
         const seconds = (performance.now() - record.started) / 1000;
         const status = res.statusCode;
         const line = {
@@ -139,6 +157,7 @@ export function useRequestLog(): Plugin {
     const name = getOperationAST(args.document, args.operationName)?.name?.value;
     if (name) record.operations.add(name);
     record.caller ??= ctx.access?.caller?.username ?? null;
+    if (record.fromHub && record.caller) for (const r of openById.get(record.id) ?? []) if (r.path === HUB_PATH) r.caller ??= record.caller;
   };
   return {
     onRequest({ request, serverContext }) {
