@@ -1,9 +1,11 @@
 /**
  * The section document as saved: the editor's JSON reduced to the format's nodes, marks and
- * attributes (notes/section-doc.md). The schema already allows nothing else; this last pass drops
- * null or default-less leftovers so what is sent is exactly the format, whatever an extension adds.
+ * attributes (SECTION_NODES / SECTION_MARKS of schema/src/sections.ts, the server's own check). The
+ * editor's schema already allows nothing else; this last pass drops null or default leftovers so
+ * what is sent is exactly the format, whatever an extension adds.
  */
 import type { JSONContent } from '@tiptap/core';
+import { SECTION_MARKS, SECTION_NODES } from '@unionhub/schema';
 import { allowedHref } from './hrefs.ts';
 
 export interface SectionMark {
@@ -19,35 +21,19 @@ export interface SectionNode {
   text?: string;
 }
 
-/** Each node type the format allows, with the attributes it may carry. */
-const NODE_ATTRS: Record<string, readonly string[]> = {
-  doc: [],
-  paragraph: [],
-  heading: ['level'],
-  bulletList: [],
-  orderedList: ['start'],
-  listItem: [],
-  table: [],
-  tableRow: [],
-  tableHeader: ['colspan', 'rowspan'],
-  tableCell: ['colspan', 'rowspan'],
-  blockquote: [],
-  hardBreak: [],
-  text: [],
-};
-
 function mark(m: { type: string; attrs?: Record<string, unknown> }): SectionMark | null {
-  if (m.type === 'bold' || m.type === 'italic') return { type: m.type };
+  const spec = SECTION_MARKS[m.type];
+  if (!spec) return null;
+  if (!('href' in spec.attrs)) return { type: m.type };
   const href = m.attrs?.href;
-  if (m.type === 'link' && typeof href === 'string' && allowedHref(href)) return { type: 'link', attrs: { href } };
-  return null;
+  return typeof href === 'string' && allowedHref(href) ? { type: m.type, attrs: { href } } : null;
 }
 
 function node(n: JSONContent): SectionNode | null {
-  const allowed = n.type ? NODE_ATTRS[n.type] : undefined;
-  if (!allowed) return null;
+  const spec = n.type ? SECTION_NODES[n.type] : undefined;
+  if (!spec) return null;
   const out: SectionNode = { type: n.type! };
-  const attrs = Object.fromEntries(allowed.map((a) => [a, n.attrs?.[a] as unknown]).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+  const attrs = Object.fromEntries(Object.keys(spec.attrs).map((a) => [a, n.attrs?.[a] as unknown]).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
   if (Object.keys(attrs).length > 0) out.attrs = attrs;
   if (n.type === 'text') {
     if (!n.text) return null;
