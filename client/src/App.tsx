@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { csrfToken, run } from './api.ts';
 import { t, type Lang, type Word } from './i18n.ts';
 import { SignIn } from './SignIn.tsx';
@@ -10,9 +10,15 @@ import { Rounds, type SheetCell } from './rounds/Rounds.tsx';
 import { parseRoute, useRoundsInAddress } from './rounds/route.ts';
 import { Bell } from './notifications/Bell.tsx';
 import { Commendations } from './commendations/Commendations.tsx';
+import { useSectionsInAddress, viewInAddress, type SectionsView } from './writing/route.ts';
+import { mayLeave } from './writing/leaveGuard.ts';
+
+// The written report's tabs carry the editor (Tiptap/ProseMirror): loaded when first opened.
+const Writing = lazy(() => import('./writing/Writing.tsx').then((m) => ({ default: m.Writing })));
+const Compile = lazy(() => import('./writing/Compile.tsx').then((m) => ({ default: m.Compile })));
 
 /** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
-type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds' | 'commendations';
+type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds' | 'commendations' | SectionsView;
 const VIEWS: { view: View; word: Word }[] = [
   { view: 'sheet', word: 'sheetView' },
   { view: 'progress', word: 'progressView' },
@@ -20,6 +26,8 @@ const VIEWS: { view: View; word: Word }[] = [
   { view: 'files', word: 'filesView' },
   { view: 'rounds', word: 'round.view' },
   { view: 'commendations', word: 'commend.view' },
+  { view: 'writing', word: 'writing.view' },
+  { view: 'compile', word: 'compile.view' },
 ];
 
 export function App() {
@@ -30,10 +38,13 @@ export function App() {
     document.documentElement.lang = lang;
   }, [lang]);
   const [signedIn, setSignedIn] = useState(csrfToken() !== '');
-  const [view, setView] = useState<View>(() => (parseRoute(location.hash) ? 'rounds' : 'sheet'));
+  const [view, setView] = useState<View>(() => (parseRoute(location.hash) ? 'rounds' : viewInAddress(location.hash) ?? 'sheet'));
   // A round's link (#/rounds/…, as a reminder carries) opens its tab.
   const openRounds = useCallback(() => setView('rounds'), []);
   useRoundsInAddress(view === 'rounds', openRounds);
+  // A writing or compile link (#/writing/…, #/compile/…, as a quote carries) opens its tab.
+  const openSections = useCallback((v: SectionsView) => setView(v), []);
+  useSectionsInAddress(view, openSections);
   // Where the sheet opens: a unit code (its ancestors are expanded) and the years to show; from a round's blocker, the cell.
   const [sheetAt, setSheetAt] = useState<SheetCell | null>(null);
   // Stable: the sheet's loads depend on it.
@@ -49,7 +60,7 @@ export function App() {
         {signedIn && (
           <nav>
             {VIEWS.map((v) => (
-              <button key={v.view} type="button" className={view === v.view ? 'tab active' : 'tab'} data-view={v.view} onClick={() => setView(v.view)}>
+              <button key={v.view} type="button" className={view === v.view ? 'tab active' : 'tab'} data-view={v.view} onClick={() => v.view !== view && mayLeave() && setView(v.view)}>
                 {t(v.word, lang)}
               </button>
             ))}
@@ -65,6 +76,9 @@ export function App() {
       {signedIn && view === 'report' && <Report lang={lang} />}
       {signedIn && view === 'files' && <Files lang={lang} />}
       {signedIn && view === 'commendations' && <Commendations lang={lang} />}
+      {signedIn && (view === 'writing' || view === 'compile') && (
+        <Suspense fallback={<p className="loading">{t('loading', lang)}</p>}>{view === 'writing' ? <Writing lang={lang} /> : <Compile lang={lang} />}</Suspense>
+      )}
       {signedIn && view === 'rounds' && (
         <Rounds
           lang={lang}

@@ -1,4 +1,6 @@
 /** Interface words in Vietnamese (default) and English. Domain labels come from the catalogue. */
+import { WRITING_WORDS } from './writing/words.ts';
+
 export type Lang = 'vi' | 'en';
 
 const WORDS = {
@@ -276,6 +278,7 @@ const WORDS = {
   'bell.label': { vi: 'Thông báo', en: 'Notifications' },
   'bell.unread': { vi: 'chưa đọc', en: 'unread' },
   'bell.empty': { vi: 'Chưa có thông báo nào', en: 'No notifications yet' },
+  ...WRITING_WORDS,
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

@@ -13,5 +13,6 @@ export * from './reminders.js';
 export * from './rounds.js';
 export * from './forecast.js';
 export * from './plan.js';
+export * from './regions.js';
 export * from './sections.js';
 export * from './commendations.js';

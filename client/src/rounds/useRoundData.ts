@@ -22,7 +22,7 @@ interface Loaded<T> {
  * is dropped. `args` null: nothing to read. `load` is a module function, so the args say all it reads.
  * `update` changes what is shown for the current args (a write's answer) without asking again.
  */
-function useLoad<A extends unknown[], T>(load: (...args: A) => Promise<T>, args: A | null) {
+export function useLoad<A extends unknown[], T>(load: (...args: A) => Promise<T>, args: A | null) {
   const [state, setState] = useState<Loaded<T> | null>(null);
   const key = args === null ? null : JSON.stringify(args);
   useEffect(() => {
