@@ -3,7 +3,7 @@
  * hand-drawn SVG charts, the tables, what is not approved yet; issuing an edition with its stages
  * shown as they happen (reportProgress over SSE); editions with downloads and their changes.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { formatViNumber } from '@unionhub/schema/numbers';
 import { roleOperations } from '@unionhub/schema/roles';
 import { downloadOnClick, run, subscribe } from './api.ts';
@@ -11,7 +11,11 @@ import { t, type Lang, type Word } from './i18n.ts';
 import { failureText } from './messages.ts';
 import { UnionPicker } from './UnionPicker.tsx';
 import { useReportRoot } from './useReportRoot.ts';
+import type { ReportTextData } from './writing/ReportTexts.tsx';
 import './report.css';
+
+// The written sections are shown through the editor's schema: loaded with it, when a report is open.
+const ReportTexts = lazy(() => import('./writing/ReportTexts.tsx').then((m) => ({ default: m.ReportTexts })));
 
 interface Column { key: string; label: string; format: string }
 interface Row { key: string; label: string; kind: string; format: string | null; note: string | null; values: (number | null)[] }
@@ -26,6 +30,7 @@ interface ReportData {
   sentences: { key: string; text: string }[];
   charts: { years: number[]; members: Series[]; admitted: Series[]; grading: Series[] };
   pending: { label: string; year: number; scenario: string; count: number; expected: number }[];
+  texts: ReportTextData[];
 }
 interface Edition { id: number; number: number; createdAt: string; actor: string; contentHash: string; changeCount: number; pendingTotal: number; xlsxUrl: string; docxUrl: string }
 interface Change { unionName: string; indicatorLabel: string; year: number; scenario: string; oldValue: number | null; newValue: number | null }
@@ -34,7 +39,8 @@ const REPORT_FIELDS = `rootName contentHash pendingTotal withProposal
   tables { key sectionTitle title rowHeading notes columns { key label format } rows { key label kind format note values } }
   sentences { key text }
   charts { years members { key label values } admitted { key label values } grading { key label values } }
-  pending { label year scenario count expected }`;
+  pending { label year scenario count expected }
+  texts { section titleVi version document }`;
 const EDITION_FIELDS = 'id number createdAt actor contentHash changeCount pendingTotal xlsxUrl docxUrl';
 const STAGES = ['load', 'assemble', 'xlsx', 'docx', 'save', 'done'] as const;
 
@@ -179,6 +185,7 @@ export function Report({ lang }: { lang: Lang }) {
                 <GradingChart title={t('gradingMix', lang)} years={report.charts.years} series={report.charts.grading} />
               </section>
               {report.tables.map((tb) => <ReportTable key={tb.key} table={tb} />)}
+              <Suspense fallback={<p className="loading">{t('loading', lang)}</p>}><ReportTexts texts={report.texts} lang={lang} /></Suspense>
             </>
           )}
         </main>
