@@ -5,7 +5,13 @@
  * seeded texts are copied, version by version through the save path, to every level-1 and level-2
  * union, so the index holds a national volume rather than the dozen seeded unions.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Knex } from '@mikro-orm/knex';
+import { knexOf, openDatabase } from '../server/src/db/orm.js';
+import { loadSeed } from '../server/src/db/load-seed.js';
+import { reportSection } from '@unionhub/schema';
 import { SYSTEM_ACCESS } from '../server/src/domain/access.js';
 import { dialectOf } from '../server/src/domain/db.js';
 import { checkDocument } from '../server/src/domain/section-document.js';
@@ -22,12 +28,13 @@ export async function benchSections(db: Knex): Promise<string[]> {
   const seeded = (await db('unit_section').select('section_code as code', 'document').where('version', '>', 0)) as { code: string; document: string }[];
   const writers = (await unionQuery(db).whereIn('u.level', [1, 2]).whereNull('u.valid_to')) as UnionRow[];
   const taken = new Set((await db('unit_section').select('union_id', 'section_code')).map((r: { union_id: number; section_code: string }) => `${r.union_id}|${r.section_code}`));
-  const docs = seeded.map((s) => ({ code: s.code, doc: checkDocument(JSON.parse(s.document)) }));
+  // One text per section code (the first seeded one), each copied to the unions whose level writes it.
+  const docs = [...new Map(seeded.map((s) => [s.code, s])).values()].map((s) => ({ code: s.code, doc: checkDocument(JSON.parse(s.document)), levels: reportSection(s.code)!.levels }));
   const at = new Date('2017-12-01T02:00:00Z');
   await db.transaction(async (trx) => {
     for (const union of writers) {
-      for (const { code, doc } of docs) {
-        if (taken.has(`${union.id}|${code}`)) continue;
+      for (const { code, doc, levels } of docs) {
+        if (taken.has(`${union.id}|${code}`) || !levels.includes(union.level)) continue;
         await storeVersion(trx, { union, code }, doc, 0, 'bench', at);
       }
     }
@@ -51,4 +58,17 @@ export async function benchSections(db: Knex): Promise<string[]> {
   const found = Number((await db.raw('select count(*) as n from section_fts where section_fts match ?', [match]))[0].n);
   return [report(`section search "${QUERY}" over ${total} sections (domain: access ranges, bm25, snippet, escaping ÷ raw FTS5 MATCH + bm25 + snippet)`, subjectTime, baseline, '≤ 2×',
     `${found} sections match, first ${hits} returned`)];
+}
+
+/** Alone: `npx tsx bench/sections.ts` seeds a national database in a temporary folder and prints this line only. */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = mkdtempSync(join(tmpdir(), 'unionhub-bench-'));
+  try {
+    const orm = await openDatabase({ kind: 'sqlite', location: join(dir, 'bench.sqlite') });
+    await loadSeed(orm);
+    for (const line of await benchSections(knexOf(orm))) console.log(line);
+    await orm.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

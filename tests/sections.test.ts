@@ -6,7 +6,7 @@
  * what the caller reads; the round's SECTION_MISSING blockers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type As, type GqlResponse, type TestServer } from './harness.js';
+import { databaseKind, startTestServer, type As, type GqlResponse, type TestServer } from './harness.js';
 import { MESSAGE_KEYS, renderMessage, type MessageParams } from '../schema/src/index.js';
 
 let s: TestServer;
@@ -75,9 +75,9 @@ describe('the catalogue', () => {
 
 describe('writing', () => {
   it('round-trips a rich document (heading, bold, italic, link, nested lists, table, quote): same document, HTML, plain text, versions and a word diff', async () => {
-    const saved = ok(await save('P06', 'organising', RICH, 0, { as: 'reporter' })).saveSection;
+    const saved = ok(await save('P06-H02', 'organising', RICH, 0, { as: 'reporter' })).saveSection;
     expect(saved).toMatchObject({ status: 'DRAFT', version: 1, updatedBy: 'Người báo cáo — LĐLĐ Bắc Kạn', canEdit: true, canSubmit: true, canReview: false });
-    const back = await read('P06', 'organising', { as: 'reporter' });
+    const back = await read('P06-H02', 'organising', { as: 'reporter' });
     expect(back.document).toEqual(RICH);
     expect(back.html).toBe(
       '<h3>Công tác triển khai</h3><p>Ban Thường vụ đã ban hành <strong>kế hoạch số 12</strong> và <em>hướng dẫn</em> của '
@@ -92,12 +92,12 @@ describe('writing', () => {
     const edited = structuredClone(RICH);
     edited.content![1]!.content![1]!.text = 'kế hoạch số 15';
     edited.content!.push(p(t('Bổ sung cuối kỳ.')));
-    expect(ok(await save('P06', 'organising', edited, 1, { as: 'reporter' })).saveSection.version).toBe(2);
-    const after = await read('P06', 'organising', { as: 'reporter' });
+    expect(ok(await save('P06-H02', 'organising', edited, 1, { as: 'reporter' })).saveSection.version).toBe(2);
+    const after = await read('P06-H02', 'organising', { as: 'reporter' });
     expect(after.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     expect(after.versions[1].plainText).toBe(back.plainText);
     expect(after.history.map((h: { kind: string; version: number }) => `${h.kind}${h.version}`)).toEqual(['SAVED1', 'SAVED2']);
-    const diff = ok(await s.gql('{ unitSection(unionCode: "P06", section: "organising") { diff(from: 1, to: 2) { kind text } } }', {}, { as: 'reporter' })).unitSection.diff as { kind: string; text: string }[];
+    const diff = ok(await s.gql('{ unitSection(unionCode: "P06-H02", section: "organising") { diff(from: 1, to: 2) { kind text } } }', {}, { as: 'reporter' })).unitSection.diff as { kind: string; text: string }[];
     expect(diff.filter((d) => d.kind === 'REMOVED').map((d) => d.text.trim())).toEqual(['12']);
     expect(diff.filter((d) => d.kind === 'ADDED').map((d) => d.text.trim()).join(' ')).toBe('15 Bổ sung cuối kỳ.');
     expect(diff.filter((d) => d.kind !== 'ADDED').map((d) => d.text).join('')).toBe(back.plainText);
@@ -106,11 +106,11 @@ describe('writing', () => {
   it('neutralises HTML and script in any text: escaped in html, never a tag or handler of its own', async () => {
     const evil = doc(p(t('<script>alert(1)</script>')), p(t('<img src=x onerror=alert(1)>'), t('" onmouseover="alert(1)', { type: 'bold' })),
       p(t('x', { type: 'link', attrs: { href: 'https://example.org/"><script>alert(1)</script>' } })));
-    const bad = await save('P06', 'surveys', evil, 0, { as: 'reporter' });
+    const bad = await save('P06-H02', 'surveys', evil, 0, { as: 'reporter' });
     // The link's href with markup in it is refused; the same text without the link is stored, escaped.
     expect(codeOf(bad)).toBe('VALIDATION');
     evil.content!.pop();
-    const html = ok(await save('P06', 'surveys', evil, 0, { as: 'reporter' })).saveSection.html as string;
+    const html = ok(await save('P06-H02', 'surveys', evil, 0, { as: 'reporter' })).saveSection.html as string;
     expect(html).toBe('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p>&lt;img src=x onerror=alert(1)&gt;<strong>&quot; onmouseover=&quot;alert(1)</strong></p>');
     expect(html).not.toMatch(/<(script|img)/i);
     for (const tag of html.match(/<[^>]*>/g)!) expect(tag).toMatch(/^<\/?(p|strong)>$/);
@@ -128,11 +128,11 @@ describe('writing', () => {
     ['an oversized document', doc(...Array.from({ length: 800 }, () => p(t('Đoàn viên công đoàn '.repeat(15))))), 'section.tooLarge'],
   ])('refuses %s with VALIDATION and writes nothing', async (_, d, key) => {
     const before = await versionsKept();
-    const r = await save('P06', 'advising', d, 0, { as: 'reporter' });
+    const r = await save('P06-H02', 'advising', d, 0, { as: 'reporter' });
     expect(codeOf(r)).toBe('VALIDATION');
     expect(r.errors![0]!.extensions.key).toBe(key);
     expect(await versionsKept()).toBe(before);
-    expect((await read('P06', 'advising', { as: 'reporter' })).status).toBe('EMPTY');
+    expect((await read('P06-H02', 'advising', { as: 'reporter' })).status).toBe('EMPTY');
   });
 
   it('refuses an unknown section, one the union does not write, a nesting too deep, an empty text, submitting without the right and a version that does not exist', async () => {
@@ -140,8 +140,8 @@ describe('writing', () => {
     expect(codeOf(await s.gql(READ, { u: 'P06-H01', s: 'conclusion80' }))).toBe('VALIDATION');
     let deep: Doc = { type: 'bulletList', content: [item('sâu')] };
     for (let i = 0; i < 7; i++) deep = { type: 'bulletList', content: [{ type: 'listItem', content: [p(t('mức')), deep] }] };
-    expect(codeOf(await save('P06', 'advising', doc(deep), 0, { as: 'reporter' }))).toBe('VALIDATION');
-    expect(codeOf(await save('P06', 'advising', doc(p({ type: 'text', text: '' })), 0, { as: 'reporter' }))).toBe('VALIDATION');
+    expect(codeOf(await save('P06-H02', 'advising', doc(deep), 0, { as: 'reporter' }))).toBe('VALIDATION');
+    expect(codeOf(await save('P06-H02', 'advising', doc(p({ type: 'text', text: '' })), 0, { as: 'reporter' }))).toBe('VALIDATION');
     expect(codeOf(await s.gql('mutation { submitSection(unionCode: "P06", section: "recruiting") { status } }', {}, { as: 'viewer' }))).toBe('FORBIDDEN');
     expect(codeOf(await s.gql('{ unitSection(unionCode: "P06", section: "lessons") { diff(from: 1, to: 9) { text } } }'))).toBe('NOT_FOUND');
     expect([...saidKeys.keys()]).toEqual(expect.arrayContaining(['section.unknown', 'section.notWritten', 'section.tooDeep', 'section.badText', 'section.forbiddenSubmit', 'section.noVersion']));
@@ -158,10 +158,10 @@ describe('writing', () => {
 
   it('two concurrent saves from one version: exactly one CONFLICT, which carries the winner\'s text; both texts kept after the merge', async () => {
     for (const [section, base] of [['training', 0], ['conditions', 1]] as const) {
-      if (base === 1) ok(await save('P06', section, doc(p(t('Bản đầu.'))), 0, { as: 'reporter' }));
+      if (base === 1) ok(await save('P06-H02', section, doc(p(t('Bản đầu.'))), 0, { as: 'reporter' }));
       const mine = doc(p(t('Bản của người báo cáo: mở 12 lớp tập huấn.')));
       const theirs = doc(p(t('Bản của Ban Tổ chức: mở 14 lớp tập huấn.')));
-      const [a, b] = await Promise.all([save('P06', section, mine, base, { as: 'reporter' }), save('P06', section, theirs, base, { as: 'admin' })]);
+      const [a, b] = await Promise.all([save('P06-H02', section, mine, base, { as: 'reporter' }), save('P06-H02', section, theirs, base, { as: 'admin' })]);
       const codes = [codeOf(a), codeOf(b)];
       expect(codes.filter((c) => c === 'CONFLICT'), `${section}: ${JSON.stringify(codes)}`).toHaveLength(1);
       expect(codes.filter((c) => c === undefined)).toHaveLength(1);
@@ -171,8 +171,8 @@ describe('writing', () => {
       expect(ext).toMatchObject({ key: 'section.conflict', currentVersion: base + 1, currentPlainText: winner.plainText, currentHtml: winner.html, currentDocument: winner.document });
       // The loser merges (keeps both) on top of the winner's version: nothing is lost.
       const merged = doc(...(ext.currentDocument as Doc).content!, ...lostDoc.content!);
-      ok(await save('P06', section, merged, ext.currentVersion, { as: codeOf(a) ? 'reporter' : 'admin' }));
-      const kept = await read('P06', section, { as: 'reporter' });
+      ok(await save('P06-H02', section, merged, ext.currentVersion, { as: codeOf(a) ? 'reporter' : 'admin' }));
+      const kept = await read('P06-H02', section, { as: 'reporter' });
       expect(kept.plainText).toBe(`${winner.plainText}\n${lostDoc.content![0]!.content![0]!.text}`);
       expect(kept.versions.map((v: { version: number }) => v.version)).toEqual(base === 1 ? [3, 2, 1] : [2, 1]);
     }
@@ -209,10 +209,10 @@ describe('submit, approve, send back', () => {
   });
 
   it("a reviewer of the province cannot approve the province's own section; an administrator above can, but not what they wrote (four-eyes)", async () => {
-    ok(await save('P06', 'causes', doc(p(t('Nguyên nhân: đã bổ sung.'))), 1, { as: 'reporter' }));
+    ok(await save('P06', 'causes', doc(p(t('Nguyên nhân: đã bổ sung.'))), 0, { as: 'reporter' }));
     ok(await s.gql('mutation { submitSection(unionCode: "P06", section: "causes") { status } }', {}, { as: 'reporter' }));
-    expect(codeOf(await s.gql('mutation { approveSection(unionCode: "P06", section: "causes", version: 2) { status } }', {}, { as: 'reviewer' }))).toBe('FORBIDDEN');
-    expect(ok(await s.gql('mutation { approveSection(unionCode: "P06", section: "causes", version: 2) { status } }')).approveSection.status).toBe('APPROVED');
+    expect(codeOf(await s.gql('mutation { approveSection(unionCode: "P06", section: "causes", version: 1) { status } }', {}, { as: 'reviewer' }))).toBe('FORBIDDEN');
+    expect(ok(await s.gql('mutation { approveSection(unionCode: "P06", section: "causes", version: 1) { status } }')).approveSection.status).toBe('APPROVED');
     ok(await save('P06', 'models', doc(p(t('Mô hình mới.'))), 0, { as: 'admin' }));
     ok(await s.gql('mutation { submitSection(unionCode: "P06", section: "models") { status } }'));
     const own = await s.gql('mutation { approveSection(unionCode: "P06", section: "models", version: 1) { status } }');
@@ -220,15 +220,15 @@ describe('submit, approve, send back', () => {
   });
 
   it('comments and tags a passage as good practice (the quote must be in that version)', async () => {
-    const c = ok(await s.gql('mutation { commentSection(unionCode: "P06", section: "lessons", text: "Nên nêu số liệu cụ thể") { version author text } }', {}, { as: 'reviewer' }));
+    const c = ok(await s.gql('mutation { commentSection(unionCode: "P06", section: "organising", text: "Nên nêu số liệu cụ thể") { version author text } }', {}, { as: 'reviewer' }));
     expect(c.commentSection).toMatchObject({ version: 2, author: 'Người duyệt — LĐLĐ Bắc Kạn' });
-    const quote = 'tổ chức đối thoại tại nơi làm việc';
-    const tag = ok(await s.gql('mutation ($q: String!) { tagPassage(unionCode: "P06", section: "lessons", version: 2, quote: $q) { union { code } section version quote } }', { q: quote }));
-    expect(tag.tagPassage).toEqual({ union: { code: 'P06' }, section: 'lessons', version: 2, quote });
-    const missing = await s.gql('mutation { tagPassage(unionCode: "P06", section: "lessons", version: 1, quote: "đối thoại") { id } }');
+    const quote = 'Ban Thường vụ LĐLĐ tỉnh Bắc Kạn đã ban hành Kế hoạch số 27/KH-LĐLĐ';
+    const tag = ok(await s.gql('mutation ($q: String!) { tagPassage(unionCode: "P06", section: "organising", version: 2, quote: $q) { union { code } section version quote } }', { q: quote }));
+    expect(tag.tagPassage).toEqual({ union: { code: 'P06' }, section: 'organising', version: 2, quote });
+    const missing = await s.gql('mutation { tagPassage(unionCode: "P06", section: "organising", version: 1, quote: "Kế hoạch số 27") { id } }');
     expect(codeOf(missing)).toBe('VALIDATION');
-    expect(codeOf(await s.gql('mutation { tagPassage(unionCode: "P06", section: "lessons", version: 2, quote: "đối thoại") { id } }', {}, { as: 'reporter' }))).toBe('FORBIDDEN');
-    const compiled = ok(await s.gql('{ compileSection(section: "lessons", kinds: [PROVINCIAL_FEDERATION], regions: ["TDMNPB"]) { union { code name } status tags { quote } comments { text } } }'));
+    expect(codeOf(await s.gql('mutation { tagPassage(unionCode: "P06", section: "organising", version: 2, quote: "Kế hoạch số 27") { id } }', {}, { as: 'reporter' }))).toBe('FORBIDDEN');
+    const compiled = ok(await s.gql('{ compileSection(section: "organising", kinds: [PROVINCIAL_FEDERATION], regions: ["TDMNPB"]) { union { code name } status tags { quote } comments { text } } }'));
     const rows = compiled.compileSection as { union: { code: string; name: string }; status: string; tags: { quote: string }[] }[];
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.map((r) => r.union.name)).toEqual([...rows.map((r) => r.union.name)].sort((a, b) => a.localeCompare(b, 'vi')));
@@ -244,20 +244,25 @@ describe('search', () => {
 
   beforeAll(async () => {
     ok(await save('P01', 'solutions', doc(p(t('Hà Nội vận động ở doanh nghiệp có vốn FDI trong các khu công nghiệp; doanh nghiệp FDI lớn được ưu tiên.'))), 0, { user: 'reporter.hanoi' }));
-    ok(await save('P06', 'forecast', doc(p(t('Dự báo: <b>doanh nghiệp</b> có vốn FDI sẽ tăng & mở rộng.'))), 0, { as: 'reporter' }));
+    ok(await save('P06-H02', 'forecast', doc(p(t('Dự báo: <b>doanh nghiệp</b> có vốn FDI sẽ tăng & mở rộng.'))), 0, { as: 'reporter' }));
   });
 
   it('finds "doanh nghiep FDI" (no diacritics) in the seeded text "doanh nghiệp có vốn FDI", ranked, with <mark> snippets escaped', async () => {
     const hits = await search('doanh nghiep FDI');
-    const lessons = hits.find((h) => h.union.code === 'P06' && h.section.code === 'lessons');
-    expect(lessons).toMatchObject({ status: 'APPROVED' });
-    expect(lessons!.snippet).toMatch(/<mark>doanh<\/mark> <mark>nghiệp<\/mark> có vốn <mark>FDI<\/mark>/);
+    const seeded = hits.find((h) => h.union.code === 'P27' && h.section.code === 'recruiting');
+    expect(seeded).toMatchObject({ status: 'APPROVED' });
+    expect((await read('P27', 'recruiting')).plainText).toContain('doanh nghiệp có vốn FDI');
+    expect(seeded!.snippet).toContain('<mark>doanh</mark> <mark>nghiệp</mark>');
+    expect(seeded!.snippet).toContain('<mark>FDI</mark>');
     expect(hits.some((h) => h.union.code === 'P01')).toBe(true);
     const ranks = hits.map((h) => h.rank);
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
     // The text's own markup comes back escaped; <mark> is the only tag.
     const forecast = hits.find((h) => h.section.code === 'forecast')!;
-    expect(forecast.snippet).toContain('&lt;b&gt;<mark>doanh</mark> <mark>nghiệp</mark>&lt;/b&gt;');
+    expect(forecast.snippet).toContain('<mark>doanh</mark> <mark>nghiệp</mark>');
+    expect(forecast.snippet).not.toContain('<b>');
+    // SQLite keeps the text's "<b>" as escaped text; PostgreSQL's ts_headline drops what looks like a tag.
+    if (databaseKind() === 'sqlite') expect(forecast.snippet).toContain('&lt;b&gt;<mark>doanh</mark> <mark>nghiệp</mark>&lt;/b&gt;');
     for (const h of hits) for (const tag of h.snippet.match(/<[^>]*>/g) ?? []) expect(tag).toMatch(/^<\/?mark>$/);
   });
 
@@ -266,7 +271,8 @@ describe('search', () => {
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((h) => h.union.code.startsWith('P06'))).toBe(true);
     const hanoi = await search('doanh nghiep FDI', { user: 'reporter.hanoi' });
-    expect(hanoi.map((h) => h.union.code)).toEqual(['P01']);
+    expect(hanoi.every((h) => h.union.code.startsWith('P01'))).toBe(true);
+    expect(hanoi.some((h) => h.section.code === 'solutions')).toBe(true);
     expect(await search('doanh nghiep FDI', { user: 'reporter.hanoi' }, 'P06')).toEqual([]);
     const viewer = await search('doanh nghiep FDI', { as: 'viewer' });
     expect(viewer.length).toBeGreaterThan(0);
@@ -292,8 +298,8 @@ describe('the reporting round', () => {
     const required = ok(await s.gql(ROUND, { r: true })).createReportingRound;
     expect(required.sectionsRequired).toBe(true);
     const missing = (await blockers(required.id, 'P06')).filter((b) => b.kind === 'SECTION_MISSING').map((b) => b.sectionCode);
-    // lessons and causes are approved, recruiting submitted: not missing; solutions was returned, organising is a draft.
-    expect(missing).toEqual(['organising', 'results', 'plan', 'solutions']);
+    // Seeded: organising and recruiting approved, lessons returned; causes approved above; results, plan, solutions never written.
+    expect(missing).toEqual(['results', 'lessons', 'plan', 'solutions']);
     const others = (await blockers(required.id, 'P08')).filter((b) => b.kind === 'SECTION_MISSING');
     expect(others.length).toBe(7);
     const plain = ok(await s.gql(ROUND, { r: null })).createReportingRound;
