@@ -8,6 +8,7 @@ import { Migration20261202040000 } from './Migration20261202040000_notifications
 import { Migration20261202041000 } from './Migration20261202041000_reporting_round.js';
 import { Migration20261202090000 } from './Migration20261202090000_shared_limits.js';
 import { Migration20261202100000 } from './Migration20261202100000_plan.js';
+import { Migration20261202130000 } from './Migration20261202130000_forecast_override.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124162435_initial', class: Migration20261124162435 },
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202041000_reporting_round', class: Migration20261202041000 },
   { name: 'Migration20261202090000_shared_limits', class: Migration20261202090000 },
   { name: 'Migration20261202100000_plan', class: Migration20261202100000 },
+  { name: 'Migration20261202130000_forecast_override', class: Migration20261202130000 },
 ];
