@@ -9,15 +9,17 @@ import { Files } from './Exports.tsx';
 import { Rounds, type SheetCell } from './rounds/Rounds.tsx';
 import { parseRoute, useRoundsInAddress } from './rounds/route.ts';
 import { Bell } from './notifications/Bell.tsx';
+import { Plan } from './plan/Plan.tsx';
 
 /** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
-type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds';
+type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds' | 'plan';
 const VIEWS: { view: View; word: Word }[] = [
   { view: 'sheet', word: 'sheetView' },
   { view: 'progress', word: 'progressView' },
   { view: 'report', word: 'reportView' },
   { view: 'files', word: 'filesView' },
   { view: 'rounds', word: 'round.view' },
+  { view: 'plan', word: 'plan.view' },
 ];
 
 export function App() {
@@ -62,6 +64,7 @@ export function App() {
       {signedIn && view === 'sheet' && <Sheet key={sheetAt ? `${sheetAt.unionCode}|${sheetAt.year}|${sheetAt.indicatorCode ?? ''}|${sheetAt.scenario ?? ''}` : 'home'} lang={lang} at={sheetAt} onSignedOut={signedOut} />}
       {signedIn && view === 'report' && <Report lang={lang} />}
       {signedIn && view === 'files' && <Files lang={lang} />}
+      {signedIn && view === 'plan' && <Plan lang={lang} />}
       {signedIn && view === 'rounds' && (
         <Rounds
           lang={lang}

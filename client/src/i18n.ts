@@ -1,4 +1,6 @@
 /** Interface words in Vietnamese (default) and English. Domain labels come from the catalogue. */
+import { PLAN_WORDS } from './plan/words.ts';
+
 export type Lang = 'vi' | 'en';
 
 const WORDS = {
@@ -255,6 +257,7 @@ const WORDS = {
   'bell.label': { vi: 'Thông báo', en: 'Notifications' },
   'bell.unread': { vi: 'chưa đọc', en: 'unread' },
   'bell.empty': { vi: 'Chưa có thông báo nào', en: 'No notifications yet' },
+  ...PLAN_WORDS,
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

@@ -8,3 +8,4 @@ export * from './progress.js';
 export * from './files.js';
 export * from './notifications.js';
 export * from './round.js';
+export * from './plan.js';
