@@ -13,7 +13,7 @@ import { useAllocation, type AllocationKey, type Preview } from './useAllocation
 
 const KEY_ENUM: Record<string, AllocationKey> = { forecastWorkers: 'FORECAST_WORKERS', members: 'MEMBERS', equalGrowth: 'EQUAL_GROWTH' };
 
-export function AllocationView({ lang, root }: { lang: Lang; root: string }) {
+export function AllocationView({ lang, root, rootName }: { lang: Lang; root: string; rootName: string }) {
   const { state, preview, apply } = useAllocation();
   const [goal, setGoal] = useState('');
   const [key, setKey] = useState<AllocationKey>('MEMBERS');
@@ -31,7 +31,7 @@ export function AllocationView({ lang, root }: { lang: Lang; root: string }) {
             {ALLOCATION_KEYS.map((k) => <option key={k.code} value={KEY_ENUM[k.code]}>{lang === 'vi' ? k.labelVi : k.labelEn}</option>)}
           </select>
         </label>
-        <span>{t('plan.root', lang)}: <strong>{root}</strong></span>
+        <span>{t('plan.root', lang)}: <strong>{rootName}</strong></span>
         <button type="submit" disabled={state.busy}>{t('plan.preview', lang)}</button>
       </form>
       {state.badGoal !== null && <p role="alert">{notANumber(state.badGoal, lang)}</p>}
@@ -42,7 +42,9 @@ export function AllocationView({ lang, root }: { lang: Lang; root: string }) {
       {state.preview && <PreviewTable lang={lang} preview={state.preview} />}
       {state.preview && !state.applied && <button type="button" className="plan-apply" disabled={state.busy} onClick={() => void apply()}>{t('plan.apply', lang)}</button>}
       {state.applied && (
-        <p role="status" className="plan-applied">{t('plan.applied', lang)}: {count(state.applied.proposed, lang)} / {count(state.applied.written, lang)} / {count(state.applied.unchanged, lang)} ({t('plan.appliedCounts', lang)})</p>
+        <p role="status" className="plan-applied">
+          {t('plan.applied', lang)}: {count(state.applied.proposed, lang)} {t('plan.appliedProposed', lang)}, {count(state.applied.written, lang)} {t('plan.appliedWritten', lang)}, {count(state.applied.unchanged, lang)} {t('plan.appliedUnchanged', lang)}
+        </p>
       )}
     </section>
   );

@@ -24,7 +24,7 @@ export interface GapViewProps {
   indicator: string;
   onYear: (y: number) => void;
   onIndicator: (i: string) => void;
-  onDrill: (code: string) => void;
+  onDrill: (union: { code: string; name: string }) => void;
 }
 
 export function GapView({ lang, root, year, indicator, onYear, onIndicator, onDrill }: GapViewProps) {
@@ -56,7 +56,7 @@ export function GapView({ lang, root, year, indicator, onYear, onIndicator, onDr
           </thead>
           <tbody>
             <GapLine row={rows[0]!} lang={lang} total />
-            {sorted.map((r) => <GapLine key={r.union.code} row={r} lang={lang} onDrill={r.union.level === 1 ? () => onDrill(r.union.code) : undefined} />)}
+            {sorted.map((r) => <GapLine key={r.union.code} row={r} lang={lang} onDrill={r.union.level === 1 ? () => onDrill(r.union) : undefined} />)}
           </tbody>
         </table>
       )}

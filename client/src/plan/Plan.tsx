@@ -15,7 +15,9 @@ const PARTS: { part: Part; word: Word }[] = [{ part: 'gap', word: 'plan.gap' }, 
 
 export function Plan({ lang }: { lang: Lang }) {
   const [part, setPart] = useState<Part>('gap');
-  const [root, setRoot] = useState('TLD');
+  const [union, setUnion] = useState<{ code: string; name: string } | null>(null);
+  const root = union?.code ?? 'TLD';
+  const rootName = union?.name ?? t('plan.national', lang);
   const [year, setYear] = useState(2023);
   const [indicator, setIndicator] = useState('members');
   const setup = useSetupData();
@@ -27,12 +29,12 @@ export function Plan({ lang }: { lang: Lang }) {
         {PARTS.map((p) => (
           <button key={p.part} type="button" className={part === p.part ? 'tab active' : 'tab'} data-part={p.part} onClick={() => setPart(p.part)}>{t(p.word, lang)}</button>
         ))}
-        <span className="plan-root">{root === 'TLD' ? t('plan.national', lang) : root}</span>
-        {root !== 'TLD' && <button type="button" onClick={() => setRoot('TLD')}>{t('plan.backToNational', lang)}</button>}
+        <span className="plan-root">{rootName}</span>
+        {union && <button type="button" onClick={() => setUnion(null)}>{t('plan.backToNational', lang)}</button>}
       </nav>
       <div className="plan-body">
-        {part === 'gap' && <GapView lang={lang} root={root} year={year} indicator={indicator} onYear={setYear} onIndicator={setIndicator} onDrill={setRoot} />}
-        {part === 'allocation' && <AllocationView lang={lang} root={root} />}
+        {part === 'gap' && <GapView lang={lang} root={root} year={year} indicator={indicator} onYear={setYear} onIndicator={setIndicator} onDrill={setUnion} />}
+        {part === 'allocation' && <AllocationView lang={lang} root={root} rootName={rootName} />}
         {part === 'forecasts' && <ForecastView lang={lang} root={root} reviews={reviews} />}
       </div>
     </main>
