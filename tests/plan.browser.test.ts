@@ -70,5 +70,13 @@ describe('the plan tab', () => {
     }
     expect(backan.some((g) => g.flags.length > 0), 'some union of Bắc Kạn is flagged').toBe(true);
     await shot(page, 'gap-backan');
+
+    // Bắc Kạn's forecasts: the method the backtest chose and why, as the API explains it.
+    await page.locator('[data-part="forecasts"]').click();
+    await page.locator('.plan-forecasts tr[data-union="P06"]').waitFor();
+    const api = (await suite.s.gql('{ forecasts(root: "P06", indicator: "members") { union { code } explanationVi stale } }')).data!.forecasts as { union: { code: string }; explanationVi: string; stale: boolean }[];
+    expect(await page.locator('.plan-forecasts tr[data-union="P06"]').innerText()).toContain(api[0]!.explanationVi);
+    expect(api.every((f) => !f.stale)).toBe(true);
+    await shot(page, 'forecasts-backan');
   });
 });
