@@ -189,6 +189,27 @@ describe('refusals the server sends', () => {
     expect(keysOf(await s.gql('mutation { generateReport(root: "TLD") { id } }', {}, { as: 'reporter' }))).toEqual(['report.forbidden']);
   });
 
+  it('the plan: allocation, forecasts, overrides and the gap view', async () => {
+    const PREVIEW = 'mutation ($g: AllocationGoalInput!) { previewAllocation(goal: $g, key: MEMBERS, root: "P06") { token } }';
+    const APPLY = 'mutation ($t: String!) { applyAllocation(previewToken: $t) { written } }';
+    const OVERRIDE = 'mutation ($u: String!, $r: String!) { overrideForecast(unionCode: $u, indicator: "members", year: 2023, value: 5, reason: $r) { value } }';
+    expect(keysOf(await s.gql(PREVIEW, { g: { indicator: 'members', value: 10 } }, { as: 'reporter' }))).toEqual(['plan.forbidden']);
+    expect(keysOf(await s.gql(PREVIEW, { g: { indicator: 'workers', value: 10 } }))).toEqual(['plan.notAllocated']);
+    expect(keysOf(await s.gql(PREVIEW, { g: { indicator: 'nope', value: 10 } }))).toEqual(['cell.unknownIndicator']);
+    expect(keysOf(await s.gql(PREVIEW, { g: { indicator: 'members', value: -1 } }))).toEqual(['cell.negative']);
+    expect(keysOf(await s.gql(APPLY, { t: 'abc' }))).toEqual(['plan.previewNotFound']);
+    const token = (await s.gql(PREVIEW, { g: { indicator: 'members', value: 1000 } })).data!.previewAllocation.token;
+    expect((await s.gql(APPLY, { t: token })).errors).toBeUndefined();
+    expect(keysOf(await s.gql(APPLY, { t: token }))).toEqual(['plan.previewApplied']);
+    expect(keysOf(await s.gql('{ planGap(root: "P06", year: 2017) { today } }'))).toEqual(['plan.badYear']);
+    expect(keysOf(await s.gql('{ planGap(root: "P01", year: 2020) { today } }', {}, { as: 'reviewer' }))).toEqual(['plan.readForbidden']);
+    expect(keysOf(await s.gql('mutation { runForecasts(root: "P06") { forecasts } }', {}, { as: 'reporter' }))).toEqual(['forecast.runForbidden']);
+    expect(keysOf(await s.gql('{ forecasts(root: "P06", indicator: "funding") { stale } }'))).toEqual(['forecast.notForecast']);
+    expect(keysOf(await s.gql(OVERRIDE, { u: 'P06', r: 'x' }, { as: 'reporter' }))).toEqual(['forecast.overrideForbidden']);
+    expect(keysOf(await s.gql(OVERRIDE, { u: 'P06', r: 'Khảo sát doanh nghiệp mới' }))).toEqual(['forecast.notRun']);
+    expect(keysOf(await s.gql(OVERRIDE, { u: 'P06', r: '  ' }))).toEqual(['forecast.overrideReason']);
+  });
+
   it('every key of the catalogue was sent by a refusal above, or is listed here with why not', () => {
     const notDriven: Record<string, string> = {
       'comment.tooLong': 'the argument check (input.tooLong) refuses it first; the domain keeps it for other callers',
@@ -233,6 +254,11 @@ describe('refusals the server sends', () => {
       'import.noHeader': 'a workbook without the export header',
       ...Object.fromEntries(['notFound', 'outsideRoot', 'forbidden', 'forbiddenDecide', 'ownProposal', 'nameRequired', 'noPerson', 'achievementRequired', 'duplicate', 'reasonRequired', 'decided']
         .map((k) => [`commendation.${k}`, 'commendation proposals: driven in commendations.test.ts'])),
+      'plan.unknownKey': 'the AllocationKey enum rejects it first over GraphQL; the domain keeps the check for other callers',
+      'plan.unknownPath': 'the AllocationPath enum rejects it first over GraphQL',
+      'plan.rootNotThroughPlan': 'needs a union that ends or starts inside 2018–2023',
+      'plan.targetsChanged': 'a target changed between preview and apply (plan.test.ts)',
+      'plan.targetChanged': 'a race inside the apply transaction',
     };
     // The written report's refusals: tests/sections.test.ts drives every section.* key and renders it.
     for (const k of MESSAGE_KEYS.filter((key) => key.startsWith('section.'))) notDriven[k] = 'driven and rendered in tests/sections.test.ts';

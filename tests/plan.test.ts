@@ -243,6 +243,69 @@ describe('stored forecasts', () => {
   });
 });
 
+describe('forecast overrides', () => {
+  const OVERRIDE = `mutation($u: String!, $y: Int!, $v: Float!, $r: String!) { overrideForecast(unionCode: $u, indicator: "members", year: $y, value: $v, reason: $r) {
+    year value computedValue reason by at state } }`;
+  const FORECASTS = `{ forecasts(root: "P06", indicator: "members") { union { code } stale values { year value } computedValues { year value }
+    overrides { year value computedValue reason by at state stateEn } } }`;
+  const RUN = `mutation { runForecasts(root: "P06") { forecasts overridesKept overridesLapsed } }`;
+  type F = { union: { code: string }; stale: boolean; values: { year: number; value: number }[]; computedValues: { year: number; value: number }[];
+    overrides: { year: number; value: number; computedValue: number | null; reason: string; by: string; state: string; stateEn: string }[] };
+  const list = async () => new Map(((await s.gql(FORECASTS)).data!.forecasts as F[]).map((f) => [f.union.code, f]));
+  const at = (v: { year: number; value: number }[], y: number) => v.find((x) => x.year === y)?.value;
+  const override = (u: string, y: number, v: number, r: string, as: 'admin' | 'reviewer' | 'reporter' | 'viewer' = 'reviewer') => s.gql(OVERRIDE, { u, y, v, r }, { as });
+
+  it('is for a reviewer of the union or above only, with a value within bounds and a reason', async () => {
+    for (const [u, as] of [['P06-H02', 'reporter'], ['P06-H02', 'viewer'], ['P01', 'reviewer']] as const) {
+      expect((await override(u, 2023, 1000, 'Khảo sát', as)).errors?.[0]?.extensions.code, `${as} on ${u}`).toBe('FORBIDDEN');
+    }
+    for (const [y, v, r] of [[2023, -1, 'Khảo sát'], [2023, 300_000_000, 'Khảo sát'], [2023, 10.5, 'Khảo sát'], [2023, 1000, '   '], [2017, 1000, 'Khảo sát']] as const) {
+      expect((await override('P06-H02', y, v, r)).errors?.[0]?.extensions.code, `${y} ${v} "${r}"`).toBe('VALIDATION');
+    }
+    expect((await s.sql(`select count(*) as n from forecast_override`))[0]!.n).toBe(0);
+  });
+
+  it('shows beside the computed value, survives a run, lapses (said) when its approved actuals change; every override kept', async () => {
+    const before = await list();
+    const computed = at(before.get('P06-H02')!.computedValues, 2023)!;
+    expect(computed).toBeGreaterThan(0);
+    const o = await override('P06-H02', 2023, 4321, 'Khu công nghiệp mới 2020');
+    expect(o.errors).toBeUndefined();
+    expect(o.data!.overrideForecast).toMatchObject({ year: 2023, value: 4321, computedValue: computed, reason: 'Khu công nghiệp mới 2020', by: 'reviewer.backan', state: 'IN_FORCE' });
+    expect((await override('P06-H02', 2023, 4400, 'Số liệu khảo sát quý 4')).errors).toBeUndefined();
+    expect((await override('P06-H03', 2022, 777, 'Giải thể 2 doanh nghiệp', 'admin')).errors).toBeUndefined();
+    let f = await list();
+    const h02 = f.get('P06-H02')!;
+    expect(at(h02.values, 2023)).toBe(4400);
+    expect(at(h02.computedValues, 2023)).toBe(computed);
+    expect(at(h02.values, 2022)).toBe(at(h02.computedValues, 2022));
+    expect(h02.overrides.map((x) => [x.value, x.state, x.by])).toEqual([[4321, 'SUPERSEDED', 'reviewer.backan'], [4400, 'IN_FORCE', 'reviewer.backan']]);
+    // The gap view reads the forecast in force.
+    const gap = (await s.gql(`{ planGap(root: "P06", year: 2022) { union { code } forecast } }`)).data!.planGap as { union: { code: string }; forecast: number }[];
+    expect(gap.find((g) => g.union.code === 'P06-H03')!.forecast).toBe(777);
+
+    const kept = await s.gql(RUN);
+    expect(kept.data!.runForecasts).toMatchObject({ overridesKept: 2, overridesLapsed: 0 });
+    expect(at((await list()).get('P06-H02')!.values, 2023)).toBe(4400);
+
+    // An approved actual of P06-H02 re-opened: its forecast is stale and its override lapses; P06-H03's holds.
+    const reopened = await s.gql(`mutation { reopenFigures(selection: { cells: [{ unionCode: "P06-H02", indicatorCode: "members", year: 2015, scenario: ACTUAL }] }, reason: "sửa") { movedCount } }`);
+    expect(reopened.data?.reopenFigures.movedCount).toBe(1);
+    f = await list();
+    expect(f.get('P06-H02')!.stale).toBe(true);
+    expect(f.get('P06-H02')!.overrides.at(-1)).toMatchObject({ state: 'LAPSED', stateEn: expect.stringContaining('approved actuals changed') });
+    expect(at(f.get('P06-H02')!.values, 2023)).toBe(at(f.get('P06-H02')!.computedValues, 2023));
+    expect(f.get('P06-H03')!.overrides.at(-1)!.state).toBe('IN_FORCE');
+    const rerun = await s.gql(RUN);
+    expect(rerun.data!.runForecasts).toMatchObject({ overridesKept: 1, overridesLapsed: 1 });
+    f = await list();
+    expect(f.get('P06-H02')!.stale).toBe(false);
+    expect(f.get('P06-H02')!.overrides.at(-1)!.state).toBe('LAPSED');
+    expect(at(f.get('P06-H03')!.values, 2022)).toBe(777);
+    expect((await s.sql(`select count(*) as n from forecast_override`))[0]!.n).toBe(3);
+  });
+});
+
 describe('the gap view', () => {
   const GAP = `query($root: String!, $year: Int!) { planGap(root: $root, year: $year) {
     union { code } today forecast allocated proposed approved neededRate historicalRate flags { code textEn } } }`;

@@ -10,6 +10,7 @@ import { Rounds, type SheetCell } from './rounds/Rounds.tsx';
 import { parseRoute, useRoundsInAddress } from './rounds/route.ts';
 import { Bell } from './notifications/Bell.tsx';
 import { Commendations } from './commendations/Commendations.tsx';
+import { Plan } from './plan/Plan.tsx';
 import { useSectionsInAddress, viewInAddress, type SectionsView } from './writing/route.ts';
 import { mayLeave } from './writing/leaveGuard.ts';
 
@@ -18,7 +19,7 @@ const Writing = lazy(() => import('./writing/Writing.tsx').then((m) => ({ defaul
 const Compile = lazy(() => import('./writing/Compile.tsx').then((m) => ({ default: m.Compile })));
 
 /** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
-type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds' | 'commendations' | SectionsView;
+type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds' | 'commendations' | 'plan' | SectionsView;
 const VIEWS: { view: View; word: Word }[] = [
   { view: 'sheet', word: 'sheetView' },
   { view: 'progress', word: 'progressView' },
@@ -28,6 +29,7 @@ const VIEWS: { view: View; word: Word }[] = [
   { view: 'commendations', word: 'commend.view' },
   { view: 'writing', word: 'writing.view' },
   { view: 'compile', word: 'compile.view' },
+  { view: 'plan', word: 'plan.view' },
 ];
 
 export function App() {
@@ -79,6 +81,7 @@ export function App() {
       {signedIn && (view === 'writing' || view === 'compile') && (
         <Suspense fallback={<p className="loading">{t('loading', lang)}</p>}>{view === 'writing' ? <Writing lang={lang} /> : <Compile lang={lang} />}</Suspense>
       )}
+      {signedIn && view === 'plan' && <Plan lang={lang} />}
       {signedIn && view === 'rounds' && (
         <Rounds
           lang={lang}

@@ -1,5 +1,6 @@
 /** Interface words in Vietnamese (default) and English. Domain labels come from the catalogue. */
 import { WRITING_WORDS } from './writing/words.ts';
+import { PLAN_WORDS } from './plan/words.ts';
 
 export type Lang = 'vi' | 'en';
 
@@ -279,6 +280,7 @@ const WORDS = {
   'bell.unread': { vi: 'chưa đọc', en: 'unread' },
   'bell.empty': { vi: 'Chưa có thông báo nào', en: 'No notifications yet' },
   ...WRITING_WORDS,
+  ...PLAN_WORDS,
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

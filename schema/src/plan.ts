@@ -98,3 +98,15 @@ export const PLAN_GAP_FLAGS: Record<PlanGapFlagCode, { vi: string; en: string }>
   },
   belowForecast: { vi: 'chỉ tiêu thấp hơn dự báo', en: 'the target is below the forecast' },
 };
+
+export type ForecastOverrideState = 'inForce' | 'superseded' | 'lapsed';
+
+/** Where a reviewer's override of a forecast stands; kept append-only, so every override stays in the trail. */
+export const FORECAST_OVERRIDE_STATES: Record<ForecastOverrideState, { vi: string; en: string }> = {
+  inForce: { vi: 'đang áp dụng', en: 'in force' },
+  superseded: { vi: 'đã được thay bằng điều chỉnh sau', en: 'replaced by a later override' },
+  lapsed: {
+    vi: 'hết hiệu lực: số thực hiện đã duyệt thay đổi từ lúc điều chỉnh, áp dụng số tính toán; hãy điều chỉnh lại nếu vẫn cần',
+    en: 'lapsed: the approved actuals changed since the override, the computed value applies; override again if still needed',
+  },
+};

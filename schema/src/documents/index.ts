@@ -10,3 +10,4 @@ export * from './notifications.js';
 export * from './round.js';
 export * from './commendations.js';
 export * from './sections.js';
+export * from './plan.js';

@@ -41,3 +41,21 @@ export const Forecast = defineEntity({
     computedAt: p.datetime(),
   },
 });
+
+/** A reviewer's override of one forecast value (issue 16), append-only: the audit trail. */
+export const ForecastOverride = defineEntity({
+  name: 'ForecastOverride',
+  indexes: [{ name: 'forecast_override_union_indicator', properties: ['union', 'indicatorCode'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    union: () => p.manyToOne(Union),
+    indicatorCode: p.string().length(100),
+    year: p.integer(),
+    value: p.double(),
+    computedValue: p.double().nullable(),
+    reason: p.text(),
+    actor: p.string().length(100),
+    at: p.datetime(),
+    actualVersions: p.text(),
+  },
+});

@@ -11,9 +11,10 @@
 import { FORECAST_SERIES, INDICATORS, type ForecastMethodCode, type ForecastSkipReason } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { insertChunked, isoTime, pathRange, type Db } from './db.js';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
 import { forecastSeries, type MethodForecast } from './forecast.js';
 import { allocates, approvedSeries, type Versions } from './plan-data.js';
+import { overrideCounts, overridesOf, sameVersions, withOverrides, type ForecastOverride } from './plan-override.js';
 import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 
 /** Every indicator forecast: each series, and its sector splits where the series asks for them. */
@@ -27,7 +28,12 @@ export interface StoredForecast {
   skipped: ForecastSkipReason | null;
   parameters: Record<string, number> | null;
   methods: Pick<MethodForecast, 'method' | 'skipped' | 'mape' | 'backtest' | 'parameters'>[];
+  /** The chosen method's values, with the reviewers' overrides in force in their place. */
   values: { year: number; value: number }[];
+  /** The chosen method's values as computed. */
+  computedValues: { year: number; value: number }[];
+  /** Every override of this forecast, oldest first (the audit trail), each with its state. */
+  overrides: ForecastOverride[];
   explanation: { vi: string; en: string };
   computedAt: string;
   computedBy: string;
@@ -35,19 +41,22 @@ export interface StoredForecast {
   stale: boolean;
 }
 
-const sameVersions = (a: Versions, b: Versions) => {
-  const ka = Object.keys(a).sort();
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-};
-
 async function subtreeUnions(db: Db, root: UnionRow): Promise<UnionRow[]> {
   const [lo, hi] = pathRange(root.path);
   return unionQuery(db).where('u.path', '>=', lo).andWhere('u.path', '<', hi).orderBy('u.path');
 }
 
+export interface ForecastRun {
+  forecasts: number;
+  skipped: number;
+  /** Reviewers' overrides kept in force, and lapsed because the approved actuals they were made against changed. */
+  overridesKept: number;
+  overridesLapsed: number;
+}
+
 /** Forecast every series of every union under `root` and store it (replacing what was stored); the department only. */
-export async function runForecasts(db: Db, access: Access, rootCode: string): Promise<{ forecasts: number; skipped: number }> {
-  if (!allocates(access)) throw new DomainError('FORBIDDEN', 'Only the department (an administrator or reviewer at TLĐ) runs the forecasts');
+export async function runForecasts(db: Db, access: Access, rootCode: string): Promise<ForecastRun> {
+  if (!allocates(access)) throw new DomainError('FORBIDDEN', 'Only the department (an administrator or reviewer at TLĐ) runs the forecasts', said('forecast.runForbidden'));
   const root = await unionByCode(db, rootCode);
   const actor = access.caller!.username;
   return db.transaction(async (trx) => {
@@ -73,26 +82,31 @@ export async function runForecasts(db: Db, access: Access, rootCode: string): Pr
     }
     await trx('forecast').whereIn('union_id', unions.map((u) => u.id)).delete();
     await insertChunked(trx, 'forecast', rows);
-    return { forecasts: rows.length, skipped };
+    // Overrides live beside the forecasts, untouched by a run: it only says which still hold.
+    const overrides = await overrideCounts(trx, unions.map((u) => u.id), series);
+    return { forecasts: rows.length, skipped, overridesKept: overrides.kept, overridesLapsed: overrides.lapsed };
   });
 }
 
 /** The stored forecasts of one indicator for `root` and its children, each marked stale or not; only where the caller reads figures. */
 export async function storedForecasts(db: Db, access: Access, rootCode: string, indicator: string): Promise<StoredForecast[]> {
-  if (!FORECAST_INDICATORS.includes(indicator)) throw new DomainError('VALIDATION', `"${indicator}" is not forecast (${FORECAST_INDICATORS.join(', ')})`);
+  if (!FORECAST_INDICATORS.includes(indicator)) throw new DomainError('VALIDATION', `"${indicator}" is not forecast (${FORECAST_INDICATORS.join(', ')})`, said('forecast.notForecast', { indicator }));
   const root = await unionByCode(db, rootCode);
-  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading figures here');
+  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading figures here', said('plan.readForbidden', { unionName: root.name }));
   const unions: UnionRow[] = await unionQuery(db).where((w) => w.where('u.id', root.id).orWhere('u.parent_id', root.id)).orderBy('u.path');
   const rows: Record<string, string | number | null>[] = await db('forecast').whereIn('union_id', unions.map((u) => u.id)).where('indicator_code', indicator);
   const current = await approvedSeries(db, root, [indicator]);
   const byUnion = new Map(rows.map((r) => [Number(r.union_id), r]));
+  const overrides = await overridesOf(db, unions.map((u) => u.id), indicator, current);
   return unions.flatMap((u) => {
     const r = byUnion.get(u.id);
     if (!r) return [];
     const versions = JSON.parse(String(r.actual_versions)) as Versions;
+    const computedValues: { year: number; value: number }[] = JSON.parse(String(r.vals));
     return [{
       union: u, indicator, method: (r.method as ForecastMethodCode | null) ?? null, skipped: (r.skipped as ForecastSkipReason | null) ?? null,
-      parameters: JSON.parse(String(r.parameters)), methods: JSON.parse(String(r.methods)), values: JSON.parse(String(r.vals)),
+      parameters: JSON.parse(String(r.parameters)), methods: JSON.parse(String(r.methods)), computedValues,
+      values: withOverrides(computedValues, overrides.get(u.id)), overrides: overrides.get(u.id) ?? [],
       explanation: { vi: String(r.explanation_vi), en: String(r.explanation_en) },
       computedAt: isoTime(r.computed_at), computedBy: String(r.computed_by),
       stale: !sameVersions(versions, current.get(`${u.id}|${indicator}`)?.versions ?? {}),

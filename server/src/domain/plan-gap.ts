@@ -7,7 +7,9 @@
 import { ALLOCATION_YEARS, FORECAST_HORIZON, type PlanGapFlagCode } from '@unionhub/schema';
 import type { Access } from './access.js';
 import type { Db } from './db.js';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
+import { approvedSeries } from './plan-data.js';
+import { overridesOf, withOverrides } from './plan-override.js';
 import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 
 export interface GapRow {
@@ -36,23 +38,25 @@ export function gapFlags(target: number | null, forecast: number | null, needed:
 
 export async function planGap(db: Db, access: Access, rootCode: string, year: number, indicator: string): Promise<GapRow[]> {
   if (!Number.isInteger(year) || year < ALLOCATION_YEARS.from || year > ALLOCATION_YEARS.to) {
-    throw new DomainError('VALIDATION', `The plan's years are ${ALLOCATION_YEARS.from}–${ALLOCATION_YEARS.to}`);
+    throw new DomainError('VALIDATION', `The plan's years are ${ALLOCATION_YEARS.from}–${ALLOCATION_YEARS.to}`, said('plan.badYear', { from: ALLOCATION_YEARS.from, to: ALLOCATION_YEARS.to }));
   }
   const root = await unionByCode(db, rootCode);
-  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading figures here');
+  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading figures here', said('plan.readForbidden', { unionName: root.name }));
   const unions: UnionRow[] = await unionQuery(db).where((w) => w.where('u.id', root.id).orWhere('u.parent_id', root.id)).orderBy('u.path');
   const ids = unions.map((u) => u.id);
   const indicatorId = (await db('indicator').select('id').where('code', indicator).first())?.id;
-  if (indicatorId === undefined) throw new DomainError('NOT_FOUND', `Unknown indicator "${indicator}"`);
+  if (indicatorId === undefined) throw new DomainError('NOT_FOUND', `Unknown indicator "${indicator}"`, said('cell.unknownIndicator', { indicator }));
   const figures: { unionId: number; year: number; scenario: string; status: string; value: number | null; proposed: number | null }[] = await db('figure')
     .select('union_id as unionId', 'year', 'scenario', 'status', 'value', 'proposed_value as proposed')
     .whereIn('union_id', ids).where('indicator_id', indicatorId)
     .where((w) => w.where({ scenario: 'target', year }).orWhere((a) => a.where({ scenario: 'actual', status: 'approved' }).whereIn('year', [FORECAST_HORIZON.actualFrom, ALLOCATION_YEARS.base])));
   const cell = (unionId: number, scenario: string, y: number) => figures.find((f) => Number(f.unionId) === unionId && f.scenario === scenario && Number(f.year) === y);
   const num = (v: number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  // The stored forecast, with a reviewer's override in force in place of the computed value.
+  const overrides = await overridesOf(db, ids, indicator, await approvedSeries(db, root, [indicator]));
   const forecasts = new Map<number, { year: number; value: number }[]>(
     (await db('forecast').select('union_id', 'vals').whereIn('union_id', ids).where('indicator_code', indicator))
-      .map((r: { union_id: number; vals: string }) => [Number(r.union_id), JSON.parse(r.vals)]),
+      .map((r: { union_id: number; vals: string }) => [Number(r.union_id), withOverrides(JSON.parse(r.vals), overrides.get(Number(r.union_id)))]),
   );
   // The allocation applied last for this indicator that reached each union.
   const previews: { cells: string }[] = await db('allocation_preview').select('cells').where('indicator_code', indicator).whereNotNull('applied_at').orderBy('applied_at', 'desc').limit(20);

@@ -15,7 +15,7 @@ import type { Access } from './access.js';
 import { allocate, type AllocatedUnit, type AllocationUnit } from './allocation.js';
 import { insertChunked, pathRange, validIn, type Db } from './db.js';
 import { allocates, approvedSeries } from './plan-data.js';
-import { DomainError } from './errors.js';
+import { DomainError, said } from './errors.js';
 import { figuresChanged, type WithEvents } from './events.js';
 import { figuresByKeys, valueProblem, type CellKey } from './figures.js';
 import { chosenForecast, forecastSeries } from './forecast.js';
@@ -55,19 +55,19 @@ export interface AllocationApplied extends WithEvents {
 }
 
 function requireDepartment(access: Access): void {
-  if (!allocates(access)) throw new DomainError('FORBIDDEN', 'Only the department (an administrator or reviewer at TLĐ) allocates the plan');
+  if (!allocates(access)) throw new DomainError('FORBIDDEN', 'Only the department (an administrator or reviewer at TLĐ) allocates the plan', said('plan.forbidden'));
 }
 
 function checkGoal(goal: AllocationGoal, key: string): void {
   const def = catalogueIndicator(goal.indicator);
-  if (!def) throw new DomainError('NOT_FOUND', `Unknown indicator "${goal.indicator}"`);
+  if (!def) throw new DomainError('NOT_FOUND', `Unknown indicator "${goal.indicator}"`, said('cell.unknownIndicator', { indicator: goal.indicator }));
   if (def.aggregation.type !== 'sum' || !acceptsScenario(def, 'target')) {
-    throw new DomainError('VALIDATION', `"${def.code}" is not allocated: only targeted indicators that add up along the tree are`);
+    throw new DomainError('VALIDATION', `"${def.code}" is not allocated: only targeted indicators that add up along the tree are`, said('plan.notAllocated', { indicator: def.code }));
   }
   const problem = valueProblem(def.code, goal.value);
-  if (problem) throw new DomainError('VALIDATION', `Goal: ${problem.text}`, { indicator: def.code, value: goal.value });
-  if (!ALLOCATION_KEYS.some((k) => k.code === key)) throw new DomainError('VALIDATION', `Unknown allocation key "${key}"`);
-  if (goal.path && !ALLOCATION_PATHS.some((p) => p.code === goal.path)) throw new DomainError('VALIDATION', `Unknown path "${goal.path}"`);
+  if (problem) throw new DomainError('VALIDATION', `Goal: ${problem.text}`, { indicator: def.code, value: goal.value, ...said(problem.key, problem.params) });
+  if (!ALLOCATION_KEYS.some((k) => k.code === key)) throw new DomainError('VALIDATION', `Unknown allocation key "${key}"`, said('plan.unknownKey', { key }));
+  if (goal.path && !ALLOCATION_PATHS.some((p) => p.code === goal.path)) throw new DomainError('VALIDATION', `Unknown path "${goal.path}"`, said('plan.unknownPath', { path: goal.path }));
 }
 
 const forecastFor = (series: { year: number; value: number | null }[] | undefined): number | null =>
@@ -128,7 +128,7 @@ export async function previewAllocation(db: Db, access: Access, goal: Allocation
   const path = goal.path ?? 'linear';
   const root = await unionByCode(db, rootCode);
   const unions = await planUnions(db, root);
-  if (!unions.some((u) => u.id === root.id)) throw new DomainError('VALIDATION', `${root.name} does not exist through the whole plan (${PLAN_SPAN.from}–${PLAN_SPAN.to})`);
+  if (!unions.some((u) => u.id === root.id)) throw new DomainError('VALIDATION', `${root.name} does not exist through the whole plan (${PLAN_SPAN.from}–${PLAN_SPAN.to})`, said('plan.rootNotThroughPlan', { unionName: root.name, ...PLAN_SPAN }));
   const keyIndicator = key === 'forecastWorkers' ? 'workers' : 'members';
   const actuals = await approvedSeries(db, root, [goal.indicator, keyIndicator]);
   const byId = new Map(unions.map((u) => [u.id, u]));
@@ -165,11 +165,11 @@ export async function applyAllocation(db: Db, access: Access, token: string): Pr
   const actor = access.caller!.username;
   return db.transaction(async (trx) => {
     const preview: { root_code: string; indicator_code: string; cells: string; applied_at: unknown } | undefined = await trx('allocation_preview').where('token', token).first();
-    if (!preview) throw new DomainError('NOT_FOUND', 'No allocation preview with this token');
+    if (!preview) throw new DomainError('NOT_FOUND', 'No allocation preview with this token', said('plan.previewNotFound'));
     const at = new Date();
     // Claimed first, guarded by its null: of two applies of one token only one goes on.
     const claimed = await trx('allocation_preview').where('token', token).whereNull('applied_at').update({ applied_at: at });
-    if (preview.applied_at || claimed !== 1) throw new DomainError('CONFLICT', 'This allocation preview was applied already');
+    if (preview.applied_at || claimed !== 1) throw new DomainError('CONFLICT', 'This allocation preview was applied already', said('plan.previewApplied'));
     const indicatorCode = preview.indicator_code;
     const cells: StoredCell[] = JSON.parse(preview.cells);
     const keyOf = (c: { unionCode: string; year: number }): CellKey => ({ unionCode: c.unionCode, indicatorCode, year: c.year, scenario: 'target' });
@@ -179,6 +179,7 @@ export async function applyAllocation(db: Db, access: Access, token: string): Pr
       throw new DomainError('CONFLICT', `${changed.length} target cell(s) changed since the preview; nothing was written: preview again`, {
         changed: changed.slice(0, 20).map((c) => ({ unionCode: c.unionCode, year: c.year, previewedVersion: c.version })),
         changedCount: changed.length,
+        ...said('plan.targetsChanged', { count: changed.length }),
       });
     }
     const unions = new Map((await trx('trade_union').select('id', 'code').whereIn('code', [...new Set(cells.map((c) => c.unionCode))])).map((u: { id: number; code: string }) => [u.code, Number(u.id)]));
@@ -191,7 +192,7 @@ export async function applyAllocation(db: Db, access: Access, token: string): Pr
     const touched = new Set<string>();
     const guard = async (f: TargetCell, update: Record<string, unknown>) => {
       const n = await trx('figure').where({ id: f.id, version: f.version }).update({ ...update, version: f.version + 1, updated_by: actor, updated_at: at });
-      if (n !== 1) throw new DomainError('CONFLICT', `${f.unionCode}, ${f.year}: the target changed meanwhile; nothing was written`);
+      if (n !== 1) throw new DomainError('CONFLICT', `${f.unionCode}, ${f.year}: the target changed meanwhile; nothing was written`, said('plan.targetChanged', { union: f.unionCode, year: f.year }));
       touched.add(`${f.unionCode}|${f.year}`);
     };
     for (const c of cells) {

@@ -3,13 +3,14 @@
  * preview is a mutation because it keeps what it computed under its token (domain/plan.ts).
  */
 import { z } from 'zod';
-import { ALLOCATION_NOTES, ALLOCATION_YEARS, PLAN_GAP_FLAGS, type AllocationNoteCode, type PlanGapFlagCode } from '@unionhub/schema';
+import { ALLOCATION_NOTES, ALLOCATION_YEARS, FORECAST_OVERRIDE_STATES, PLAN_GAP_FLAGS, type AllocationNoteCode, type PlanGapFlagCode } from '@unionhub/schema';
 import { builder } from './builder.js';
 import { UnionRef } from './union.js';
 import { applyAllocation, previewAllocation, type AllocationApplied, type AllocationPreview, type PreviewRow } from '../domain/plan.js';
-import { checkArgs, importToken, indicatorCode, unionCode } from '../hardening/input.js';
+import { checkArgs, importToken, indicatorCode, text, unionCode, year } from '../hardening/input.js';
 import { maxItems, subtreeOf } from '../hardening/cost.js';
-import { runForecasts, storedForecasts, type StoredForecast } from '../domain/plan-forecasts.js';
+import { runForecasts, storedForecasts, type ForecastRun, type StoredForecast } from '../domain/plan-forecasts.js';
+import { overrideForecast, REASON_MAX, type ForecastOverride } from '../domain/plan-override.js';
 import { planGap, type GapRow } from '../domain/plan-gap.js';
 
 const AllocationKeyEnum = builder.enumType('AllocationKey', {
@@ -141,6 +142,29 @@ const MethodResultRef = builder.objectRef<StoredForecast['methods'][number]>('Fo
   }),
 });
 
+const OverrideStateEnum = builder.enumType('ForecastOverrideState', {
+  values: {
+    IN_FORCE: { value: 'inForce' as const, description: FORECAST_OVERRIDE_STATES.inForce.en },
+    SUPERSEDED: { value: 'superseded' as const, description: FORECAST_OVERRIDE_STATES.superseded.en },
+    LAPSED: { value: 'lapsed' as const, description: FORECAST_OVERRIDE_STATES.lapsed.en },
+  },
+});
+
+const OverrideRef = builder.objectRef<ForecastOverride>('ForecastOverride').implement({
+  description: 'A reviewer’s value for one plan year in place of the computed forecast, with a reason; every one is kept (the audit trail).',
+  fields: (t) => ({
+    year: t.exposeInt('year'),
+    value: t.exposeFloat('value'),
+    computedValue: t.exposeFloat('computedValue', { nullable: true, description: 'The computed forecast it replaced when it was made.' }),
+    reason: t.exposeString('reason'),
+    by: t.exposeString('by'),
+    at: t.exposeString('at'),
+    state: t.field({ type: OverrideStateEnum, resolve: (o) => o.state }),
+    stateVi: t.string({ resolve: (o) => FORECAST_OVERRIDE_STATES[o.state].vi }),
+    stateEn: t.string({ resolve: (o) => FORECAST_OVERRIDE_STATES[o.state].en }),
+  }),
+});
+
 const ForecastRef = builder.objectRef<StoredForecast>('Forecast').implement({
   description: 'A stored forecast of one union’s series from its approved actuals, with the method the backtest chose and why.',
   fields: (t) => ({
@@ -150,7 +174,9 @@ const ForecastRef = builder.objectRef<StoredForecast>('Forecast').implement({
     skipped: t.exposeString('skipped', { nullable: true, description: 'Why there is no forecast (e.g. tooShort: fewer than three approved years).' }),
     parameters: t.field({ type: [ParameterRef], resolve: (f) => Object.entries(f.parameters ?? {}) }),
     methods: t.field({ type: [MethodResultRef], description: 'Every method with its backtest error.', resolve: (f) => f.methods }),
-    values: t.field({ type: [YearRef], resolve: (f) => f.values }),
+    values: t.field({ type: [YearRef], description: 'The chosen method’s values, with the overrides in force in their place.', resolve: (f) => f.values }),
+    computedValues: t.field({ type: [YearRef], description: 'The chosen method’s values as computed.', resolve: (f) => f.computedValues }),
+    overrides: t.field({ type: [OverrideRef], description: 'Every override of this forecast, oldest first.', resolve: (f) => f.overrides }),
     explanationVi: t.string({ resolve: (f) => f.explanation.vi }),
     explanationEn: t.string({ resolve: (f) => f.explanation.en }),
     computedAt: t.exposeString('computedAt'),
@@ -159,8 +185,13 @@ const ForecastRef = builder.objectRef<StoredForecast>('Forecast').implement({
   }),
 });
 
-const ForecastRunRef = builder.objectRef<{ forecasts: number; skipped: number }>('ForecastRun').implement({
-  fields: (t) => ({ forecasts: t.exposeInt('forecasts'), skipped: t.exposeInt('skipped', { description: 'Series with no forecast (their reason is stored).' }) }),
+const ForecastRunRef = builder.objectRef<ForecastRun>('ForecastRun').implement({
+  fields: (t) => ({
+    forecasts: t.exposeInt('forecasts'),
+    skipped: t.exposeInt('skipped', { description: 'Series with no forecast (their reason is stored).' }),
+    overridesKept: t.exposeInt('overridesKept', { description: 'Reviewers’ overrides still in force.' }),
+    overridesLapsed: t.exposeInt('overridesLapsed', { description: 'Overrides lapsed: the approved actuals they were made against changed (the computed value applies).' }),
+  }),
 });
 
 builder.queryFields((t) => ({
@@ -179,6 +210,21 @@ builder.mutationFields((t) => ({
     description: 'Forecast every plan series of every union under `root` from approved actuals 2013–2017 and store them (the department only).',
     args: { root: t.arg.string({ required: true }) },
     resolve: (_, a, ctx) => (checkArgs(z.object({ root: unionCode }), a), runForecasts(ctx.db, ctx.access, a.root)),
+  }),
+  overrideForecast: t.field({
+    type: OverrideRef,
+    description: 'A reviewer of the union or above sets one forecast value (a plan year) with a reason; kept in the audit trail, in force until the approved actuals change.',
+    args: {
+      unionCode: t.arg.string({ required: true }),
+      indicator: t.arg.string({ required: true }),
+      year: t.arg.int({ required: true }),
+      value: t.arg.float({ required: true }),
+      reason: t.arg.string({ required: true }),
+    },
+    resolve: (_, a, ctx) => {
+      checkArgs(z.object({ unionCode, indicator: indicatorCode, year, reason: text(REASON_MAX) }), a);
+      return overrideForecast(ctx.db, ctx.access, a);
+    },
   }),
 }));
 

@@ -10,6 +10,7 @@ import { Migration20261202090000 } from './Migration20261202090000_shared_limits
 import { Migration20261202100000 } from './Migration20261202100000_plan.js';
 import { Migration20261202110000 } from './Migration20261202110000_sections.js';
 import { Migration20261202120000 } from './Migration20261202120000_commendations.js';
+import { Migration20261202130000 } from './Migration20261202130000_forecast_override.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124162435_initial', class: Migration20261124162435 },
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202100000_plan', class: Migration20261202100000 },
   { name: 'Migration20261202110000_sections', class: Migration20261202110000 },
   { name: 'Migration20261202120000_commendations', class: Migration20261202120000 },
+  { name: 'Migration20261202130000_forecast_override', class: Migration20261202130000 },
 ];
