@@ -231,6 +231,8 @@ describe('refusals the server sends', () => {
       'import.emptyFile': 'an empty upload',
       'import.noSheets': 'a workbook without sheets',
       'import.noHeader': 'a workbook without the export header',
+      ...Object.fromEntries(['notFound', 'outsideRoot', 'forbidden', 'forbiddenDecide', 'ownProposal', 'nameRequired', 'noPerson', 'achievementRequired', 'duplicate', 'reasonRequired', 'decided']
+        .map((k) => [`commendation.${k}`, 'commendation proposals: driven in commendations.test.ts'])),
     };
     // The written report's refusals: tests/sections.test.ts drives every section.* key and renders it.
     for (const k of MESSAGE_KEYS.filter((key) => key.startsWith('section.'))) notDriven[k] = 'driven and rendered in tests/sections.test.ts';

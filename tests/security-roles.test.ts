@@ -172,6 +172,11 @@ const ROWS: Row[] = [
     field: 'reportingRounds', name: 'reportingRounds', reveals: [], variables: () => P01,
     query: 'query ($u: String!) { reportingRounds { name completeness(root: $u) { expected submitted cellsFilled cellsApproved } } }',
   },
+  {
+    // Issue 15: a proposal cites the ranking from approved figures only; unapproved proposals go to who reads unapproved figures (commendations.test.ts).
+    field: 'commendationProposals', name: 'commendationProposals (citing the ranking)', reveals: [], variables: () => ({}),
+    query: '{ commendationProposals(root: "TLD") { union { code } status rank percentAchieved } }',
+  },
 ];
 
 type Caller = 'viewer' | 'reporter';

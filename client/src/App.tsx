@@ -9,6 +9,7 @@ import { Files } from './Exports.tsx';
 import { Rounds, type SheetCell } from './rounds/Rounds.tsx';
 import { parseRoute, useRoundsInAddress } from './rounds/route.ts';
 import { Bell } from './notifications/Bell.tsx';
+import { Commendations } from './commendations/Commendations.tsx';
 import { useSectionsInAddress, viewInAddress, type SectionsView } from './writing/route.ts';
 import { mayLeave } from './writing/leaveGuard.ts';
 
@@ -17,7 +18,7 @@ const Writing = lazy(() => import('./writing/Writing.tsx').then((m) => ({ defaul
 const Compile = lazy(() => import('./writing/Compile.tsx').then((m) => ({ default: m.Compile })));
 
 /** The pages behind the header's tabs; the sheet can be opened at a unit (from the progress view). */
-type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds' | SectionsView;
+type View = 'sheet' | 'progress' | 'report' | 'files' | 'rounds' | 'commendations' | SectionsView;
 const VIEWS: { view: View; word: Word }[] = [
   { view: 'sheet', word: 'sheetView' },
   { view: 'progress', word: 'progressView' },
@@ -26,6 +27,7 @@ const VIEWS: { view: View; word: Word }[] = [
   { view: 'rounds', word: 'round.view' },
   { view: 'writing', word: 'writing.view' },
   { view: 'compile', word: 'compile.view' },
+  { view: 'commendations', word: 'commend.view' },
 ];
 
 export function App() {
@@ -76,6 +78,7 @@ export function App() {
       {signedIn && (view === 'writing' || view === 'compile') && (
         <Suspense fallback={<p className="loading">{t('loading', lang)}</p>}>{view === 'writing' ? <Writing lang={lang} /> : <Compile lang={lang} />}</Suspense>
       )}
+      {signedIn && view === 'commendations' && <Commendations lang={lang} />}
       {signedIn && view === 'rounds' && (
         <Rounds
           lang={lang}

@@ -9,6 +9,8 @@ import { roleOperations } from '@unionhub/schema/roles';
 import { downloadOnClick, run, subscribe } from './api.ts';
 import { t, type Lang, type Word } from './i18n.ts';
 import { failureText } from './messages.ts';
+import { UnionPicker } from './UnionPicker.tsx';
+import { useReportRoot } from './useReportRoot.ts';
 import './report.css';
 
 interface Column { key: string; label: string; format: string }
@@ -55,15 +57,22 @@ export function Report({ lang }: { lang: Lang }) {
   const [canIssue, setCanIssue] = useState(false);
   const [progress, setProgress] = useState<{ stage: string; fraction: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Any union's own report (part III.1): TLĐ, a province, a district federation…
+  const [root, setRoot] = useReportRoot((e) => setError(failureText(e, lang)));
+  const rootCode = root?.code ?? null;
 
   const load = useCallback(async () => {
-    const d = await run<{ report: ReportData; reportEditions: Edition[]; me: { grants: { role: string }[] } }>(
-      `{ report(root: "TLD") { ${REPORT_FIELDS} } reportEditions(root: "TLD") { ${EDITION_FIELDS} } me { grants { role } } }`,
+    if (rootCode === null) return;
+    const d = await run<{ report: ReportData; reportEditions: Edition[]; me: { grants: { role: string; union: { code: string } }[] }; union: { ancestors: { code: string }[] } }>(
+      `query ($root: String!) { report(root: $root) { ${REPORT_FIELDS} } reportEditions(root: $root) { ${EDITION_FIELDS} } me { grants { role union { code } } } union(code: $root) { ancestors { code } } }`,
+      { root: rootCode },
     );
     setLive(d.report);
     setEditions(d.reportEditions);
-    setCanIssue(d.me.grants.some((g) => (roleOperations(g.role.toLowerCase()) as readonly string[]).includes('report')));
-  }, []);
+    // Issuing needs `report` on the root or above it.
+    const chain = [...d.union.ancestors.map((a) => a.code), rootCode];
+    setCanIssue(d.me.grants.some((g) => chain.includes(g.union.code) && (roleOperations(g.role.toLowerCase()) as readonly string[]).includes('report')));
+  }, [rootCode]);
   useEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- load sets state only after its await, not synchronously
     load().catch((e: Error) => setError(failureText(e, lang)));
@@ -85,7 +94,7 @@ export function Report({ lang }: { lang: Lang }) {
     setProgress({ stage: 'load', fraction: 0 });
     try {
       await followProgress(jobId, (stage, fraction) => setProgress({ stage, fraction }), controller.signal);
-      const d = await run<{ generateReport: Edition }>(`mutation ($jobId: String) { generateReport(root: "TLD", jobId: $jobId) { ${EDITION_FIELDS} } }`, { jobId }, true);
+      const d = await run<{ generateReport: Edition }>(`mutation ($root: String!, $jobId: String) { generateReport(root: $root, jobId: $jobId) { ${EDITION_FIELDS} } }`, { root: rootCode, jobId }, true);
       setProgress({ stage: 'done', fraction: 1 });
       await load();
       await open(d.generateReport.id);
@@ -103,6 +112,9 @@ export function Report({ lang }: { lang: Lang }) {
     <div className="report-page" data-testid="report-page">
       <div className="report-toolbar">
         <h2>{t('reportTitle', lang)}{report ? ` — ${report.rootName}` : ''}</h2>
+        <span className="report-root" data-testid="report-root">
+          <UnionPicker lang={lang} onPick={(u) => { setShown(null); setError(null); setRoot({ code: u.code, name: u.name }); }} placeholder={t('reportPickRoot', lang)} />
+        </span>
         {canIssue && <button type="button" onClick={issue} disabled={progress !== null} data-testid="generate-report">{t('generateReport', lang)}</button>}
         {shown && <button type="button" onClick={() => setShown(null)}>{t('livePreview', lang)}</button>}
       </div>

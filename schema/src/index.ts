@@ -15,3 +15,4 @@ export * from './forecast.js';
 export * from './plan.js';
 export * from './regions.js';
 export * from './sections.js';
+export * from './commendations.js';

@@ -148,6 +148,18 @@ const BY_KEY = {
   'export.forbidden': { vi: 'Quyền của bạn không cho phép xuất số liệu của {union}', en: 'Your roles do not allow exporting figures of {union}' },
   'export.computed': { vi: '"{indicator}" được tính từ các số khác, không có ô đã duyệt riêng', en: '"{indicator}" is computed from other figures and has no approved cells of its own' },
   'export.tooMany': { vi: 'Phạm vi chọn có {approved} ô đã duyệt, nhiều hơn {cap}: hãy thu hẹp, hoặc tải tệp /exports/figures.csv', en: 'The selection has {approved} approved cells, more than {cap}: narrow it, or download it from /exports/figures.csv' },
+  // Commendation proposals (issue 15)
+  'commendation.notFound': { vi: 'Không có đề nghị khen thưởng {id} mà bạn được xem', en: 'No commendation proposal {id} that you may read' },
+  'commendation.outsideRoot': { vi: '{unionName} không phải đơn vị thuộc {rootName}', en: '{unionName} is not a union below {rootName}' },
+  'commendation.forbidden': { vi: 'Quyền của bạn không cho phép đề nghị khen thưởng cho {unionName}', en: 'Your roles do not allow proposing {unionName} for commendation' },
+  'commendation.forbiddenDecide': { vi: 'Quyền của bạn không cho phép duyệt đề nghị khen thưởng của {unionName}', en: 'Your roles do not allow deciding proposals for {unionName}' },
+  'commendation.ownProposal': { vi: 'Không ai tự duyệt đề nghị do mình lập', en: 'Nobody decides a proposal they made' },
+  'commendation.nameRequired': { vi: 'Đề nghị khen thưởng cá nhân cần có họ và tên', en: "An individual proposal needs the person's name" },
+  'commendation.noPerson': { vi: 'Đề nghị khen thưởng tập thể không ghi tên người', en: 'A collective proposal names no person' },
+  'commendation.achievementRequired': { vi: 'Cần ghi thành tích được đề nghị khen thưởng', en: 'A proposal needs the achievement it is for' },
+  'commendation.duplicate': { vi: 'Danh sách đã có đề nghị này', en: 'The same proposal is already in this list' },
+  'commendation.reasonRequired': { vi: 'Không duyệt thì cần ghi lý do', en: 'A rejection needs a reason' },
+  'commendation.decided': { vi: 'Đề nghị này đã được xử lý', en: 'The proposal was already decided' },
   // Imports
   'import.forbidden': { vi: 'Quyền của bạn không cho phép nhập số liệu ở đâu cả', en: 'Your roles do not allow importing figures anywhere' },
   'import.conflict': { vi: 'Số liệu hoặc tệp đã thay đổi từ lúc xem trước: hãy xem trước lại rồi mới ghi', en: 'The figures or the file changed since the preview: preview the file again before applying it' },

@@ -70,6 +70,11 @@ export const REPORT_LABELS = {
   approvedOnly: 'Báo cáo chỉ dùng số liệu đã được duyệt. Ô đã duyệt có đề xuất sửa chưa duyệt: dùng số đã duyệt.',
   pendingIntro: 'Số ô chưa được duyệt (không đưa vào báo cáo), theo chỉ tiêu, năm và loại số liệu:',
   nothingPending: 'Tất cả số liệu dùng cho báo cáo đã được duyệt.',
+  /** Issue 15: the written sections. Only approved text is printed; the rest is named. */
+  textNotApproved: 'Chưa có nội dung được duyệt cho phần này.',
+  textsMissing: 'Các phần viết chưa được duyệt (không đưa vào báo cáo)',
+  textsAllApproved: 'Tất cả các phần viết đã được duyệt.',
+  figuresOfSection: 'Số liệu (lập từ số đã duyệt)',
   pendingTotal: 'Tổng số ô chưa được duyệt',
   withProposal: 'Ô đã duyệt đang có đề xuất sửa (dùng số đã duyệt)',
   changesIntro: 'Thay đổi so với lần phát hành trước',

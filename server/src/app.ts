@@ -277,7 +277,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     } else if (path?.startsWith('/files/rounds/')) {
       void handleChaseDownload(db, bus, req, res, now);
     } else if (path?.startsWith('/reports/')) {
-      void handleReportDownload(db, bus, req, res);
+      void handleReportDownload(db, bus, req, res, now);
     } else if (path === METRICS_PATH) {
       void serveMetrics(req, res, metricsToken, metrics.registry);
     } else if (path === '/healthz') {

@@ -9,3 +9,4 @@ export * from './files.js';
 export * from './notifications.js';
 export * from './round.js';
 export * from './sections.js';
+export * from './commendations.js';

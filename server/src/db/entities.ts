@@ -6,6 +6,7 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { Delivery, MailOutbox, Notification, ReportingRound, RoundExtension, RoundPart, UnitSubmissionEvent } from './entities-round.js';
 import { AllocationPreview, Forecast } from './entities-plan.js';
+import { CommendationProposal } from './entities-commendation.js';
 
 const p = defineEntity.properties;
 
@@ -284,4 +285,4 @@ export const RateBucket = defineEntity({
   },
 });
 
-export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent, SignInFailure, SignInKnown, RateBucket, AllocationPreview, Forecast];
+export const ENTITIES = [Discrepancy, DiscrepancyRevision, Union, UnionSuccession, Indicator, Figure, FigureRevision, Comment, AppUser, RoleGrant, ApiToken, UserSession, ReportEdition, Delivery, Notification, MailOutbox, ReportingRound, RoundPart, RoundExtension, UnitSubmissionEvent, SignInFailure, SignInKnown, RateBucket, AllocationPreview, Forecast, CommendationProposal];

@@ -10,6 +10,7 @@ import { createDemoUsers } from './demo-users.js';
 import { reconcileAll } from '../domain/reconcile.js';
 import { seedRound } from './seed-round.js';
 import { seedSections } from './seed-sections.js';
+import { seedCommendations } from './seed-commendations.js';
 
 /** Rows per multi-row INSERT. Figures are written as literals, so PostgreSQL's 65,535 bind parameters do not limit it. */
 const ROWS_PER_INSERT = 2000;
@@ -171,5 +172,7 @@ export async function loadSeed(orm: Orm, scale: Scale = 'national'): Promise<See
   await seedRound(knex, seed.hierarchy, SEED_ACTOR);
   // The written report's seeded sections (issue 15).
   await seedSections(knex, SEED_ACTOR);
+  // A few commendation proposals (issue 15).
+  await seedCommendations(knex);
   return { unions: unionCount, figures: figureCount, discrepancies, ms: Date.now() - started, demoUsers };
 }

@@ -8,7 +8,8 @@ import { indicator as catalogueIndicator, indicatorLabel, type Scenario } from '
 import type { Access } from './access.js';
 import { isoTime, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
-import { assembleReport, type ProgressFn, type Report, type UsedFigure } from './report.js';
+import { assembleReport, rankingRows, type ProgressFn, type Report, type UsedFigure } from './report.js';
+import { annexOf } from './commendations.js';
 import type { EmitEvents } from './events.js';
 import { renderXlsx } from './report-xlsx.js';
 import { renderDocx } from './report-docx.js';
@@ -83,6 +84,8 @@ export async function generateEdition(db: Db, rootCode: string, access: Access, 
   const report = await assembleReport(db, rootCode, access, (stage, f) => onProgress(stage, f * 0.6));
   // The round's completeness as it stands now, frozen with the edition and stated on its cover.
   report.round = await roundCover(db, rootCode, now());
+  // The approved commendation proposals as of now, citing this edition's own ranking table (issue 15).
+  report.commendations = await annexOf(db, access, root, rankingRows(report));
   const previous: { id: number; number: number; figuresJson: string } | undefined = await db('report_edition')
     .select('id', 'number', 'figures_json as figuresJson').where('root_code', rootCode).orderBy('number', 'desc').first();
   const raw = previous ? diffFigures(JSON.parse(previous.figuresJson) as UsedFigure[], report.figures) : [];

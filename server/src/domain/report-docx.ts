@@ -6,10 +6,12 @@
 import {
   AlignmentType, Document, HeadingLevel, PageOrientation, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType,
 } from 'docx';
-import { cellFormat, formatViNumber, REPORT_LABELS as L, REPORT_SECTIONS, ROUND_COVER, type ReportFormat, type ReportSection, type ReportTableData } from '@unionhub/schema';
+import { cellFormat, COMMENDATION_ANNEX, commendationKindLabel, formatViNumber, REPORT_LABELS as L, REPORT_SECTIONS, ROUND_COVER, type ReportFormat, type ReportSection, type ReportTableData } from '@unionhub/schema';
 import type { Report } from './report.js';
+import type { AnnexEntry } from './commendations.js';
 import type { EditionMeta } from './editions.js';
 import { viDateTime } from './report-xlsx.js';
+import { sectionBlocks } from './section-docx.js';
 
 export function formatCell(v: number | null, format: ReportFormat): string {
   if (v === null) return '';
@@ -41,6 +43,89 @@ function table(t: ReportTableData): (Paragraph | Table)[] {
   ];
 }
 
+/**
+ * What a section of the document holds, in order. Today generated sentences then tables; the written
+ * sections' approved text (issue 15) joins as another kind of block, placed among these.
+ */
+export type DocBlock = { kind: 'sentence'; text: string } | { kind: 'table'; table: ReportTableData };
+
+const SENTENCES_BY: Record<ReportSection, string[]> = {
+  results: ['members', 'admitted', 'founded', 'coverage'], grading: ['grading'], units: ['leaders'], plan: ['plan'], pending: [],
+};
+
+/** The blocks of each section of part II, in the order they are printed. */
+export function reportBlocks(report: Pick<Report, 'sentences' | 'tables'>): Record<ReportSection, DocBlock[]> {
+  const out = {} as Record<ReportSection, DocBlock[]>;
+  for (const section of Object.keys(REPORT_SECTIONS) as ReportSection[]) {
+    out[section] = [
+      ...report.sentences.filter((x) => SENTENCES_BY[section].includes(x.key)).map((x): DocBlock => ({ kind: 'sentence', text: x.text })),
+      ...report.tables.filter((x) => x.section === section).map((x): DocBlock => ({ kind: 'table', table: x })),
+    ];
+  }
+  return out;
+}
+
+function renderBlock(b: DocBlock): (Paragraph | Table)[] {
+  return b.kind === 'sentence' ? [para(b.text)] : table(b.table);
+}
+
+/** The annex "Danh sách đề nghị khen thưởng": the root's approved proposals with what they cite of the ranking. */
+function commendationAnnex(list: AnnexEntry[]): (Paragraph | Table)[] {
+  const A = COMMENDATION_ANNEX;
+  const out: (Paragraph | Table)[] = [heading(A.title, HeadingLevel.HEADING_1)];
+  if (list.length === 0) return [...out, para(A.none)];
+  out.push(para(A.intro, { italics: true }));
+  out.push(new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [
+      new TableRow({ tableHeader: true, children: A.columns.slice(0, 8).map((h) => cell(h, { bold: true })) }),
+      ...list.map((c, i) => new TableRow({
+        children: [
+          cell(String(i + 1), { right: true }), cell(commendationKindLabel(c.kind)), cell(c.unionName), cell(c.personName ?? ''), cell(c.position ?? ''),
+          cell(c.achievement), cell(c.rank === null ? '' : String(c.rank), { right: true }), cell(formatCell(c.percentAchieved, 'percent'), { right: true }),
+        ],
+      })),
+    ],
+  }));
+  return out;
+}
+
+/** The generated part alone (a report with no written sections): part II's figure sections with their headings. */
+function figuresBody(report: Report): (Paragraph | Table)[] {
+  const blocks = reportBlocks(report);
+  return (Object.keys(REPORT_SECTIONS) as ReportSection[]).filter((s) => s !== 'pending').flatMap((section) => [
+    heading(REPORT_SECTIONS[section], HeadingLevel.HEADING_1), ...blocks[section].flatMap(renderBlock),
+  ]);
+}
+
+/**
+ * The written sections in part II's order, each its approved text only, the figures printed where their
+ * section stands (the units' ranking after the results); what is not approved is named, never shown.
+ */
+function writtenBody(report: Report): (Paragraph | Table)[] {
+  const blocks = reportBlocks(report);
+  const missing = report.texts.filter((t) => t.version === null);
+  const out: (Paragraph | Table)[] = [
+    para(missing.length ? `${L.textsMissing}: ${missing.map((t) => t.titleVi).join('; ')}.` : L.textsAllApproved, { italics: true }),
+  ];
+  const placed = new Set<ReportSection>();
+  report.texts.forEach((t, i) => {
+    out.push(heading(`${i + 1}. ${t.titleVi}`, HeadingLevel.HEADING_1));
+    if (t.document) out.push(...sectionBlocks(t.document));
+    else out.push(para(L.textNotApproved, { italics: true }));
+    const figures: ReportSection[] = t.figures === 'results' ? ['results', 'units'] : t.figures ? [t.figures] : [];
+    for (const f of figures) {
+      placed.add(f);
+      out.push(heading(REPORT_SECTIONS[f], HeadingLevel.HEADING_2), ...blocks[f].flatMap(renderBlock));
+    }
+  });
+  // Figure sections no written section stands for (a level whose catalogue lacks them) still print, after the text.
+  for (const f of (Object.keys(REPORT_SECTIONS) as ReportSection[]).filter((s) => s !== 'pending' && !placed.has(s))) {
+    out.push(heading(REPORT_SECTIONS[f], HeadingLevel.HEADING_1), ...blocks[f].flatMap(renderBlock));
+  }
+  return out;
+}
+
 export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buffer> {
   const body: (Paragraph | Table)[] = [
     para(L.title, { bold: true, center: true, size: 32 }),
@@ -59,15 +144,8 @@ export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buf
       body.push(para(`${ROUND_COVER.missingHeading}: ${report.round.missing.map((m) => (m.status === 'RETURNED' ? `${m.name} (${ROUND_COVER.returnedNote})` : m.name)).join('; ')}.`));
     }
   }
-  const sentencesBy: Record<ReportSection, string[]> = {
-    results: ['members', 'admitted', 'founded', 'coverage'], grading: ['grading'], units: ['leaders'], plan: ['plan'], pending: [],
-  };
-  for (const section of Object.keys(REPORT_SECTIONS) as ReportSection[]) {
-    if (section === 'pending') continue;
-    body.push(heading(REPORT_SECTIONS[section], HeadingLevel.HEADING_1));
-    for (const s of report.sentences.filter((x) => sentencesBy[section].includes(x.key))) body.push(para(s.text));
-    for (const t of report.tables.filter((x) => x.section === section)) body.push(...table(t));
-  }
+  body.push(...(report.texts.length ? writtenBody(report) : figuresBody(report)));
+  if (report.commendations) body.push(...commendationAnnex(report.commendations));
   body.push(heading(REPORT_SECTIONS.pending, HeadingLevel.HEADING_1));
   if (report.pending.length === 0) body.push(para(L.nothingPending));
   else {

@@ -1,6 +1,7 @@
 /**
- * The consolidated report, assembled from APPROVED figures only. The rows are the root's children
- * (the level-1 units under TLĐ); children joined by a merge or split are one comparable row, each
+ * The consolidated report, assembled from APPROVED figures only, for any root: the rows are the
+ * root's children (the level-1 units under TLĐ, a province's level-2 unions…), or the root alone
+ * when nothing is below it; children joined by a merge or split are one comparable row, each
  * year summing the members valid that year (so a unit is counted once per year). National figures
  * are the children summed; every percentage is recomputed from sums, never averaged. What is not
  * approved is counted per indicator, year and scenario, and left out.
@@ -12,6 +13,8 @@ import {
 } from '@unionhub/schema';
 import type { Access } from './access.js';
 import type { RoundCover } from './round-cover.js';
+import type { AnnexEntry } from './commendations.js';
+import { approvedTexts, textsHashPart, type ReportText } from './report-text.js';
 import { existsIn, indicatorIds, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
 import { DomainError, said } from './errors.js';
@@ -61,10 +64,14 @@ export interface Report {
   /** Approved cells with a correction proposed and not yet approved (the approved value is used). */
   withProposal: number;
   figures: UsedFigure[];
-  /** SHA-256 of the spec version, the root and the figures used: equal hashes, equal reports. */
+  /** SHA-256 of the spec version, the root, the figures used and the approved text versions: equal hashes, equal reports. */
   contentHash: string;
   /** The programme's reporting round at the moment the edition was issued (issue 14); set by editions.ts, not hashed. */
   round?: RoundCover | null;
+  /** The root's approved commendation proposals at the moment of issue, with their citations: the annex (set by editions.ts, not hashed). */
+  commendations?: AnnexEntry[] | null;
+  /** The root's written sections in part II's order, each its approved version or none (issue 15); hashed with the figures. */
+  texts: ReportText[];
 }
 
 export type ProgressFn = (stage: string, fraction: number) => void;
@@ -112,10 +119,10 @@ function comparableGroups(children: UnionRow[], links: { predecessorId: number; 
 }
 
 /** The approved cells of the children that the report reads, by "unionId|indicator|year|scenario", and how many carry a proposal the caller may see. */
-async function approvedCells(db: Db, children: UnionRow[], access: Access): Promise<{ approved: Map<string, number>; withProposal: number }> {
+async function approvedCells(db: Db, children: UnionRow[], access: Access, codes?: string[]): Promise<{ approved: Map<string, number>; withProposal: number }> {
   const ids = await indicatorIds(db);
   const codeOf = new Map([...ids].map(([code, id]) => [id, code]));
-  const allCodes = [...new Set(neededCells().flatMap((n) => n.codes))];
+  const allCodes = codes ?? [...new Set(neededCells().flatMap((n) => n.codes))];
   // One read of the children's approved cells, packed one string per union. What is not approved
   // is counted afterwards as the cells expected minus those found here.
   const packed = await packedCellsByUnion(
@@ -198,20 +205,59 @@ function sentencesOf(ctx: TableContext, grades: ReturnType<typeof gradeCounts>, 
   });
 }
 
+/** The units a root's report has as rows: its children, or the root alone when nothing is below it. */
+async function reportUnits(db: Db, root: UnionRow): Promise<{ children: UnionRow[]; groups: Group[] }> {
+  // A union with no units below it (a level-2 union at the seed's scale) reports its own figures as the one row (part III.1: every level reviews).
+  const below: UnionRow[] = await unionQuery(db).where('u.parent_id', root.id);
+  const children = below.length ? below : [root];
+  const links: { predecessorId: number; successorId: number }[] = await db('union_succession')
+    .select('predecessor_id as predecessorId', 'successor_id as successorId')
+    .whereIn('successor_id', children.map((c) => c.id));
+  return { children, groups: comparableGroups(children, links) };
+}
+
+/** A row of the ranking table for commendation: its units' codes, rank and % achieved of the first ranking key. */
+export interface RankingRow {
+  key: string;
+  codes: string[];
+  rank: number | null;
+  percent: number | null;
+}
+
+/** The ranking table's rows of a report (live or as frozen in an edition). */
+export function rankingRows(report: Pick<Report, 'tables'>): RankingRow[] {
+  const t = report.tables.find((x) => x.key === 'ranking');
+  if (!t) return [];
+  const at = (k: string) => t.columns.findIndex((c) => c.key === k);
+  return t.rows.filter((r) => r.kind === 'row').map((r) => ({ key: r.key, codes: r.key.split('+'), rank: r.values[at('rank')] ?? null, percent: r.values[at(RANKING_KEYS[0]!)] ?? null }));
+}
+
+/**
+ * The root's ranking as the approved figures stand, as the report's ranking table has it (the same
+ * code, reading only the ranking keys' cells), without assembling the whole report.
+ */
+export async function assembleRanking(db: Db, root: UnionRow, access: Access): Promise<RankingRow[]> {
+  const { children, groups } = await reportUnits(db, root);
+  const { approved } = await approvedCells(db, children, access, [...new Set(RANKING_KEYS.flatMap(storedParts))]);
+  return rankingRows({ tables: [ranking({ root, all: children, groups, pending: [], v: reportValues(approved) }).table] });
+}
+
+/** A union's own % achieved of the first ranking key, from its approved cells (a union that is no row of the ranking). */
+export async function ownAchieved(db: Db, union: UnionRow, access: Access): Promise<number | null> {
+  const { approved } = await approvedCells(db, [union], access, storedParts(RANKING_KEYS[0]!));
+  return reportValues(approved).achievedOver([union], RANKING_KEYS[0]!);
+}
+
 export async function assembleReport(db: Db, rootCode: string, access: Access, onProgress: ProgressFn = () => {}): Promise<Report> {
   const root = await unionByCode(db, rootCode);
   // Approved figures only, so whoever reads the root's figures may read its report.
   if (!access.can('read', root.path)) throw new DomainError('FORBIDDEN', `Your roles do not allow reading ${root.name}`, said('report.forbiddenRead', { unionName: root.name }));
   onProgress('load', 0);
-  const children: UnionRow[] = await unionQuery(db).where('u.parent_id', root.id);
-  if (children.length === 0) throw new DomainError('VALIDATION', `${root.name} has no units below it to report on`, said('report.noUnits', { unionName: root.name }));
-  const links: { predecessorId: number; successorId: number }[] = await db('union_succession')
-    .select('predecessor_id as predecessorId', 'successor_id as successorId')
-    .whereIn('successor_id', children.map((c) => c.id));
+  const { children, groups } = await reportUnits(db, root);
   const { approved, withProposal } = await approvedCells(db, children, access);
   onProgress('assemble', 0.4);
   const { figures, pending } = usedAndPending(children, approved);
-  const ctx: TableContext = { root, all: children, groups: comparableGroups(children, links), pending, v: reportValues(approved) };
+  const ctx: TableContext = { root, all: children, groups, pending, v: reportValues(approved) };
 
   const grades = gradeCounts(ctx);
   const national = [nationalTable(ctx), gradingTable(ctx, grades)];
@@ -225,7 +271,8 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
   const charts = chartsOf(ctx, grades);
   const sentences = sentencesOf(ctx, grades, ranked, approved);
 
-  const contentHash = createHash('sha256').update(JSON.stringify([REPORT_SPEC_VERSION, root.code, figures])).digest('hex');
+  const texts = await approvedTexts(db, root);
+  const contentHash = createHash('sha256').update(JSON.stringify([REPORT_SPEC_VERSION, root.code, figures, textsHashPart(texts)])).digest('hex');
   onProgress('assemble', 1);
   // A sum of huge values stored before the range check is not a number a file or GraphQL can carry: no value.
   const finite = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
@@ -233,6 +280,6 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
   return {
     rootCode: root.code, rootName: root.name,
     tables,
-    sentences, charts, pending, pendingTotal: pending.reduce((a, p) => a + p.count, 0), withProposal, figures, contentHash,
+    sentences, charts, pending, pendingTotal: pending.reduce((a, p) => a + p.count, 0), withProposal, figures, contentHash, texts,
   };
 }

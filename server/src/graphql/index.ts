@@ -15,6 +15,7 @@ import './notification.js';
 import './round.js';
 import './plan.js';
 import './section.js';
+import './commendation.js';
 import { finiteFloats } from './finite.js';
 
 /** Federation v2.6: @theguild/federation-composition refuses v2.10 and later. */

@@ -5,6 +5,7 @@ import {
   editionById, editionChanges, editionReport, generateEdition, listEditions, type EditionRow, type FigureChange,
 } from '../domain/editions.js';
 import type { ReportColumn, ReportRow, ReportTableData } from '@unionhub/schema';
+import type { ReportText } from '../domain/report-text.js';
 import { readsOf } from '../db/readers.js';
 
 type FrozenReport = Omit<Report, 'figures'>;
@@ -77,6 +78,21 @@ const SentenceRef = builder.objectRef<{ key: string; text: string; covered?: num
   }),
 });
 
+const ReportTextRef = builder.objectRef<ReportText>('ReportText').implement({
+  description: 'One written section of the report\'s union, in part II\'s order: its approved version only (issue 15).',
+  fields: (t) => ({
+    section: t.exposeString('code'),
+    titleVi: t.exposeString('titleVi'),
+    part: t.exposeString('part'),
+    required: t.exposeBoolean('required'),
+    version: t.exposeInt('version', { nullable: true, description: 'The approved version printed; null: nothing approved, nothing printed.' }),
+    document: t.field({ type: 'SectionDocument', nullable: true, description: 'The approved version\'s document; null when none.', resolve: (x) => x.document }),
+    html: t.exposeString('html', { description: 'The approved version as sanitised HTML; "" when none.' }),
+    plainText: t.exposeString('plainText'),
+    figures: t.string({ nullable: true, description: 'The report\'s table section printed in this place too (results, grading, plan).', resolve: (x) => x.figures }),
+  }),
+});
+
 const ReportRef = builder.objectRef<FrozenReport>('Report').implement({
   description: 'The consolidated report (Báo cáo tổng kết), from approved figures only.',
   fields: (t) => ({
@@ -87,6 +103,7 @@ const ReportRef = builder.objectRef<FrozenReport>('Report').implement({
     sentences: t.field({ type: [SentenceRef], resolve: (r) => r.sentences }),
     charts: t.field({ type: ChartsRef, resolve: (r) => r.charts }),
     pending: t.field({ type: [PendingRef], resolve: (r) => r.pending }),
+    texts: t.field({ type: [ReportTextRef], description: 'The union\'s written sections (approved text only); empty in an edition issued before written sections existed.', resolve: (r) => r.texts ?? [] }),
     pendingTotal: t.exposeInt('pendingTotal', { description: 'Cells not approved yet, left out.' }),
     withProposal: t.exposeInt('withProposal', { description: 'Approved cells with a correction proposed: the approved value is used. Counted only where you read unapproved figures.' }),
   }),

@@ -9,6 +9,7 @@ import { Migration20261202041000 } from './Migration20261202041000_reporting_rou
 import { Migration20261202090000 } from './Migration20261202090000_shared_limits.js';
 import { Migration20261202100000 } from './Migration20261202100000_plan.js';
 import { Migration20261202110000 } from './Migration20261202110000_sections.js';
+import { Migration20261202120000 } from './Migration20261202120000_commendations.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124162435_initial', class: Migration20261124162435 },
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202090000_shared_limits', class: Migration20261202090000 },
   { name: 'Migration20261202100000_plan', class: Migration20261202100000 },
   { name: 'Migration20261202110000_sections', class: Migration20261202110000 },
+  { name: 'Migration20261202120000_commendations', class: Migration20261202120000 },
 ];

@@ -1,0 +1,38 @@
+/**
+ * A province's reviewer on the report page (issue 15, part III.1): the page opens at the province its
+ * grant names (not TLĐ, which it cannot read), a district federation is picked by typing, and its own
+ * edition is issued and listed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SCREENSHOTS, setUpBrowserSuite } from './browser.js';
+
+const suite = setUpBrowserSuite();
+const shot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}/report-level-${name}.png`, fullPage: true });
+
+describe('the report page at any level', () => {
+  it('a province\'s reviewer sees its province, picks a district federation and issues its edition', async () => {
+    const [province] = await suite.s.sql<{ name: string }>("select name from trade_union where code = 'P06'");
+    const [district] = await suite.s.sql<{ name: string }>("select name from trade_union where code = 'P06-H01'");
+    const page = await suite.session('reviewer');
+    await page.locator('button[data-view="report"]').click();
+    await expect.poll(() => page.locator('.report-toolbar h2').textContent()).toContain(province!.name);
+    await page.getByTestId('report-table-members').waitFor();
+    await page.getByTestId('report-root').getByRole('combobox').click();
+    await page.keyboard.type('P06-H01');
+    await page.locator('.report-toolbar [role="option"]').first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.report-toolbar h2').textContent()).toContain(district!.name);
+    // Its own figures are the one row of the unit tables.
+    const rows = page.getByTestId('report-table-members').locator('tbody tr.row');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().locator('th').textContent()).toBe(district!.name);
+    await page.getByTestId('generate-report').click();
+    await page.getByTestId('report-changes').waitFor();
+    await expect.poll(() => page.locator('.report-editions li').count()).toBe(1);
+    const editions = await suite.s.gql('{ reportEditions(root: "P06-H01") { number actor } }');
+    expect(editions.data!.reportEditions).toEqual([{ number: 1, actor: 'reviewer.backan' }]);
+    await shot(page, 'district');
+  }, 120_000);
+});
