@@ -19,6 +19,21 @@ export const COMMENDATION_STATUSES = [
 ] as const;
 export type CommendationStatus = (typeof COMMENDATION_STATUSES)[number]['status'];
 
+/** A proposal's own fields, as stored and as seeded (its union is a code in the seed, a row in the domain). */
+export interface CommendationRecord {
+  rootCode: string;
+  kind: CommendationKind;
+  personName: string | null;
+  position: string | null;
+  achievement: string;
+  status: CommendationStatus;
+  reason: string | null;
+  proposedBy: string;
+  proposedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
 export function commendationKindLabel(kind: CommendationKind, lang: 'vi' | 'en' = 'vi'): string {
   const k = COMMENDATION_KINDS.find((x) => x.kind === kind)!;
   return lang === 'vi' ? k.labelVi : k.labelEn;

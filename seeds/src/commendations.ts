@@ -4,21 +4,10 @@
  * an individual still waiting; in Bắc Kạn's own list a district federation approved. Written by the
  * team; names of people are invented, and TLĐ's list is decided by its leadership (lanhdao.tld, no user here).
  */
-import type { CommendationKind, CommendationStatus } from '@unionhub/schema';
+import type { CommendationRecord } from '@unionhub/schema';
 
-export interface SeedCommendation {
-  rootCode: string;
-  kind: CommendationKind;
+export interface SeedCommendation extends CommendationRecord {
   unionCode: string;
-  personName: string | null;
-  position: string | null;
-  achievement: string;
-  status: CommendationStatus;
-  reason: string | null;
-  proposedBy: string;
-  proposedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
 }
 
 export const SEED_COMMENDATIONS: readonly SeedCommendation[] = [

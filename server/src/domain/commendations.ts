@@ -5,7 +5,7 @@
  * Each cites the root's ranking for commendation from approved figures: the row the union (or the
  * individual's unit on the way down from the root) is in, its rank and % achieved of the first key.
  */
-import { COMMENDATION_LIMITS, COMMENDATION_RULES, type CommendationKind, type CommendationStatus, type Operation } from '@unionhub/schema';
+import { COMMENDATION_LIMITS, COMMENDATION_RULES, type CommendationKind, type CommendationRecord, type CommendationStatus, type Operation } from '@unionhub/schema';
 import { forbidden, type Access } from './access.js';
 import { insertedId, isoTime, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
@@ -13,20 +13,9 @@ import type { WithEvents } from './events.js';
 import { assembleRanking, ownAchieved, type RankingRow } from './report.js';
 import { unionByCode, unionsByIds, type UnionRow } from './unions.js';
 
-export interface ProposalRow {
+export interface ProposalRow extends CommendationRecord {
   id: number;
-  rootCode: string;
-  kind: CommendationKind;
   union: UnionRow;
-  personName: string | null;
-  position: string | null;
-  achievement: string;
-  status: CommendationStatus;
-  reason: string | null;
-  proposedBy: string;
-  proposedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
 }
 
 /** A proposal with what it cites of the ranking. */
