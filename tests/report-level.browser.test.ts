@@ -1,7 +1,7 @@
 /**
  * A province's reviewer on the report page (issue 15, part III.1): the page opens at the province its
  * grant names (not TLĐ, which it cannot read), a district federation is picked by typing, and its own
- * edition is issued and listed.
+ * edition is issued and listed. The province's approved written sections follow its figures; a returned one is named, not shown.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -18,6 +18,19 @@ describe('the report page at any level', () => {
     await page.locator('button[data-view="report"]').click();
     await expect.poll(() => page.locator('.report-toolbar h2').textContent()).toContain(province!.name);
     await page.getByTestId('report-table-members').waitFor();
+    // Its written sections follow the figures: the approved text shown, a returned one only named (issue 15).
+    const texts = (await suite.s.gql('{ report(root: "P06") { texts { section version plainText } } }')).data!.report.texts as { section: string; version: number | null; plainText: string }[];
+    const approved = texts.find((x) => x.section === 'organising')!;
+    expect(approved.version).not.toBeNull();
+    const lessons = (await suite.s.gql('{ unitSection(unionCode: "P06", section: "lessons") { status approvedVersion plainText } }')).data!.unitSection;
+    expect(lessons).toMatchObject({ status: 'RETURNED', approvedVersion: null });
+    const organising = page.getByTestId('report-texts').locator('article[data-section="organising"]');
+    await expect.poll(() => organising.textContent(), { timeout: 20_000 }).toContain(approved.plainText.split('\n')[0]!.slice(0, 60));
+    const returned = page.getByTestId('report-texts').locator('article[data-section="lessons"]');
+    expect(await returned.locator('.muted').count()).toBe(1);
+    expect(await page.getByTestId('report-texts').textContent()).not.toContain(lessons.plainText.split('\n')[0]!.slice(0, 60));
+    await returned.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/report-level-province-texts.png` });
     await page.getByTestId('report-root').getByRole('combobox').click();
     await page.keyboard.type('P06-H01');
     await page.locator('.report-toolbar [role="option"]').first().waitFor();

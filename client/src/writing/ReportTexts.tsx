@@ -6,6 +6,7 @@
 import type { JSONContent } from '@tiptap/core';
 import { t, type Lang } from '../i18n.ts';
 import { ReadOnlyDoc } from './editor/ReadOnlyDoc.tsx';
+import './writing.css';
 
 export interface ReportTextData {
   section: string;
