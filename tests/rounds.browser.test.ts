@@ -162,7 +162,10 @@ describe('the Đợt báo cáo tab', () => {
     const cell = page.locator(`.ag-row[row-id="P06"] [col-id="${first.indicatorCode}|${first.year}"]`).first();
     await expect.poll(() => cell.evaluate((el) => el.classList.contains('ag-cell-focus'))).toBe(true);
     await shot(page, 'sheet-at-blocker');
+    // The keys go to the grid's focused cell once the page's focus is there (the rounds tab's button is gone).
+    await expect.poll(() => cell.evaluate((el) => el.contains(document.activeElement))).toBe(true);
     await page.keyboard.type(formatViNumber(blanked));
+    await expect.poll(() => page.locator('.ag-cell-inline-editing').count()).toBe(1);
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await unitOf('P06')).blockers.length).toBe(before.blockers.length - 1);
 
