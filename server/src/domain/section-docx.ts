@@ -5,19 +5,13 @@
  * is skipped rather than trusted.
  */
 import { ExternalHyperlink, HeadingLevel, Paragraph, Table, TableCell, TableRow, TextRun, WidthType, type ParagraphChild } from 'docx';
-
-export interface DocNode {
-  type: string;
-  attrs?: Record<string, unknown>;
-  content?: DocNode[];
-  text?: string;
-  marks?: { type: string; attrs?: Record<string, unknown> }[];
-}
+import type { SectionNode as DocNode } from './section-document.js';
 
 const FONT = 'Times New Roman';
 const HEADINGS = { 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3, 4: HeadingLevel.HEADING_4 } as const;
 
-function runs(nodes: DocNode[] = []): ParagraphChild[] {
+/** A paragraph's inline content; `bold` for a header cell's, bold whatever its marks. */
+function runs(nodes: DocNode[] = [], bold = false): ParagraphChild[] {
   const out: ParagraphChild[] = [];
   for (const n of nodes) {
     if (n.type === 'hardBreak') {
@@ -25,7 +19,7 @@ function runs(nodes: DocNode[] = []): ParagraphChild[] {
       continue;
     }
     if (n.type !== 'text' || !n.text) continue;
-    const has = (m: string) => n.marks?.some((x) => x.type === m) ?? false;
+    const has = (m: string) => (m === 'bold' && bold) || (n.marks?.some((x) => x.type === m) ?? false);
     const run = new TextRun({ text: n.text, font: FONT, size: 24, bold: has('bold') || undefined, italics: has('italic') || undefined });
     const href = n.marks?.find((m) => m.type === 'link')?.attrs?.href;
     // In-app links ("#/writing/…") mean nothing in Word: their text stays, the link does not.
@@ -37,6 +31,8 @@ function runs(nodes: DocNode[] = []): ParagraphChild[] {
 }
 
 interface Place {
+  /** Inside a table's header cell: its text bold. */
+  bold?: boolean;
   /** Nesting of lists: 0 at the top. */
   depth: number;
   /** A numbered item's label ("2.") or a bullet. */
@@ -49,7 +45,7 @@ function blocks(nodes: DocNode[] = [], place: Place = { depth: 0 }): (Paragraph 
   for (const n of nodes) {
     switch (n.type) {
       case 'paragraph': {
-        const children = runs(n.content);
+        const children = runs(n.content, place.bold);
         const label = place.label ? [new TextRun({ text: `${place.label} `, font: FONT, size: 24 })] : [];
         out.push(new Paragraph({
           children: [...label, ...children],
@@ -89,10 +85,10 @@ function table(n: DocNode): Table {
     children: (r.content ?? []).map((c) => new TableCell({
       columnSpan: Number(c.attrs?.colspan ?? 1) || 1,
       rowSpan: Number(c.attrs?.rowspan ?? 1) || 1,
+      // A cell holds paragraphs only (the format says so); Word wants at least one.
       children: (() => {
-        const inner = blocks(c.content).filter((b): b is Paragraph => b instanceof Paragraph);
-        const head = c.type === 'tableHeader';
-        return inner.length ? (head ? [new Paragraph({ children: runs(c.content?.flatMap((p) => p.content ?? []).map((t) => ({ ...t, marks: [...(t.marks ?? []), { type: 'bold' }] }))) })] : inner) : [new Paragraph('')];
+        const inner = blocks(c.content, { depth: 0, bold: c.type === 'tableHeader' }).filter((b): b is Paragraph => b instanceof Paragraph);
+        return inner.length ? inner : [new Paragraph('')];
       })(),
     })),
   }));

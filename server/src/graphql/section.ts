@@ -1,5 +1,5 @@
 /** The written report over GraphQL (issue 15): the catalogue, a union's sections, compiling, search and the writes. */
-import { REPORT_SECTION_CATALOGUE, SECTION_STATUSES, type ReportSectionSpec, type SectionAddressee, type SectionStatus, type UnionKind } from '@unionhub/schema';
+import { REPORT_SECTION_CATALOGUE, reportSection, SECTION_STATUSES, type ReportSectionSpec, type SectionAddressee, type SectionStatus, type UnionKind } from '@unionhub/schema';
 import { z } from 'zod';
 import { builder } from './builder.js';
 import { UnionKindEnum, UnionRef } from './union.js';
@@ -157,7 +157,7 @@ const UnitSectionRef = builder.objectRef<SectionRow>('UnitSection').implement({
 const HitRef = builder.objectRef<SearchHit>('SectionSearchHit').implement({
   fields: (t) => ({
     union: t.field({ type: UnionRef, resolve: async (h, _, ctx) => (await ctx.unionById.load(h.unionId))! }),
-    section: t.field({ type: SpecRef, resolve: (h) => REPORT_SECTION_CATALOGUE.find((s) => s.code === h.sectionCode)! }),
+    section: t.field({ type: SpecRef, resolve: (h) => reportSection(h.sectionCode)! }),
     status: t.field({ type: SectionStatusEnum, resolve: (h) => h.status }),
     version: t.exposeInt('version'),
     snippet: t.exposeString('snippet', { description: 'Escaped text with the matches wrapped in <mark>…</mark> (the only markup).' }),
