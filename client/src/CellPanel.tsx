@@ -39,7 +39,7 @@ export function CellPanel({ cell, version, lang, can, onChanged }: { cell: CellR
       {detail && (
         <>
           <p className="value">
-            <strong>{formatViNumber(f?.value ?? null)}</strong> <span className={`status st-${f?.status.toLowerCase()}`}>{f ? statusWord(f.status, lang) : '—'}</span>
+            <strong>{formatViNumber(f?.value ?? null)}</strong> <span className={`status st-${f?.status?.toLowerCase()}`}>{f?.status ? statusWord(f.status, lang) : '—'}</span>
             {f?.proposedValue !== null && f?.proposedValue !== undefined && <span> · {t('proposal', lang)}: {formatViNumber(f.proposedValue)}</span>}
           </p>
           {can('comment') && (

@@ -155,6 +155,7 @@ const BY_KEY = {
   'forecast.overrideForbidden': { vi: 'Chỉ người duyệt của {unionName} hoặc cấp trên mới điều chỉnh dự báo', en: 'Only a reviewer of {unionName} or above overrides its forecasts' },
   'forecast.overrideReason': { vi: 'Điều chỉnh dự báo cần ghi lý do', en: 'An override needs a reason' },
   'forecast.notRun': { vi: '{unionName} chưa có dự báo "{indicator}": hãy chạy dự báo trước', en: '{unionName} has no stored forecast of "{indicator}": run the forecasts first' },
+  'forecast.readOnly': { vi: 'Số dự báo chỉ để xem: không dùng loại số liệu dự báo (FORECAST) ở {field}; dự báo do lệnh chạy dự báo tính ra và chỉ điều chỉnh bằng điều chỉnh dự báo', en: 'Forecasts are read-only: FORECAST cannot be used in {field}; forecasts are computed by runForecasts and changed only by overrideForecast' },
   // Report and exports
   'report.forbidden': { vi: 'Quyền của bạn không cho phép lập báo cáo cho {unionName}', en: 'Your roles do not allow issuing a report for {unionName}' },
   'report.forbiddenRead': { vi: 'Quyền của bạn không cho phép xem {unionName}', en: 'Your roles do not allow reading {unionName}' },

@@ -37,6 +37,9 @@ export const PERIODS: readonly Period[] = [
 
 export const SCENARIOS = ['actual', 'target'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+/** What a read may name: the stored scenarios and the forecasts (issue 16), which are read, never written. */
+export const READ_SCENARIOS = [...SCENARIOS, 'forecast'] as const;
+export type ReadScenario = (typeof READ_SCENARIOS)[number];
 
 export const FIGURE_STATUSES = ['draft', 'submitted', 'approved'] as const;
 export type FigureStatus = (typeof FIGURE_STATUSES)[number];

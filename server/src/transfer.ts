@@ -12,6 +12,7 @@ import { SCENARIOS } from '@unionhub/schema';
 import type { EventBus } from './events.js';
 import { callerContext, refuseUnread, sendError } from './http.js';
 import { DomainError } from './domain/errors.js';
+import { forecastReadOnly } from './domain/forecast-cells.js';
 import { importToken, indicatorCodes, optionalText, unionCode, yearRanges } from './hardening/input.js';
 import { countExport, selectExport, writeCsv, writeJson, writeXlsx, type ExportCounts, type ExportFilter } from './domain/exports.js';
 import { applyImport, IMPORT_MAX_BYTES, mayImport, previewImport } from './domain/imports.js';
@@ -41,6 +42,8 @@ function parseQuery<T extends z.ZodType>(schema: T, url: URL): z.infer<T> {
 }
 
 export function parseExportQuery(url: URL): ExportFilter {
+  // Exports are of approved figures: a forecast is never one (issue 16), said as such rather than as an unknown word.
+  if (url.searchParams.get('scenario')?.toLowerCase() === 'forecast') throw forecastReadOnly('scenario');
   const q = parseQuery(exportQuery, url);
   return { rootCode: q.root, years: q.years ?? null, indicatorCodes: q.indicators ?? null, scenario: q.scenario === 'all' ? null : (q.scenario as never) };
 }

@@ -44,7 +44,7 @@ const kindLabel = (kind: Blocker['kind'], lang: Lang) => {
 
 function BlockerItem({ b, indicatorLabel, lang, onOpen }: { b: Blocker; indicatorLabel: (code: string) => string; lang: Lang; onOpen: (cell: SheetCell) => void }) {
   const where = [b.indicatorCode ? indicatorLabel(b.indicatorCode) : b.sectionCode, b.year, b.scenario ? t(b.scenario === 'TARGET' ? 'target' : 'actual', lang).toLowerCase() : null].filter((x) => x !== null && x !== undefined);
-  const cell = b.indicatorCode && b.year !== null ? { unionCode: b.unionCode, year: b.year, indicatorCode: b.indicatorCode, scenario: b.scenario ?? 'ACTUAL' } : null;
+  const cell = b.indicatorCode && b.year !== null ? { unionCode: b.unionCode, year: b.year, indicatorCode: b.indicatorCode, scenario: b.scenario === 'TARGET' ? ('TARGET' as const) : ('ACTUAL' as const) } : null;
   return (
     <li data-kind={b.kind} data-cell={cell ? `${cell.indicatorCode}|${cell.year}|${cell.scenario}` : undefined}>
       <span className="blocker-kind">{kindLabel(b.kind, lang)}:</span> {where.join(', ')}

@@ -4,12 +4,13 @@
  * union with parallel value arrays). Ratios are recomputed per row from their summed parts, never
  * stored or summed. What the caller cannot read at all is left out, but for the way down to what it can.
  */
-import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type Scenario } from '@unionhub/schema';
+import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type ReadScenario } from '@unionhub/schema';
 import { DomainError, said } from './errors.js';
 import { indicatorIds, pathRange, validIn, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
 import { treeOrder, unionByCode, unionQuery, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
+import { forecastCells } from './forecast-cells.js';
 
 export interface GridRequest {
   rootCode: string;
@@ -17,8 +18,8 @@ export interface GridRequest {
   years: number[];
   /** Default: every indicator of the catalogue. */
   indicatorCodes?: string[] | null;
-  /** Scenarios of the columns, in this order (one at least). */
-  scenarios: Scenario[];
+  /** Scenarios of the columns, in this order (one at least); FORECAST columns read the stored forecasts (forecast-cells.ts). */
+  scenarios: ReadScenario[];
   /** Unions whose children are shown too (beyond `depth`); codes outside the root's subtree add nothing. */
   expanded?: string[] | null;
 }
@@ -26,7 +27,7 @@ export interface GridRequest {
 export interface GridColumn {
   indicatorCode: string;
   year: number;
-  scenario: Scenario;
+  scenario: ReadScenario;
 }
 
 export interface GridRow {
@@ -40,6 +41,8 @@ export interface GridRow {
   versions: number[];
   /** A correction is pending on the cell (never shown to who reads approved figures only). */
   proposals: boolean[];
+  /** A FORECAST cell whose approved actuals changed since it was computed (false in other columns). */
+  stale: boolean[];
 }
 
 export interface Grid {
@@ -99,7 +102,7 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   const ids = await indicatorIds(db);
   // Packed one string per unit (the national view: ~19,000 cells).
   const figureQuery = db('figure as f')
-    .whereIn('f.scenario', scenarios)
+    .whereIn('f.scenario', scenarios.filter((x) => x !== 'forecast'))
     .whereIn('f.year', years)
     .whereIn('f.indicator_id', [...needed].map((c) => ids.get(c)!));
   // The units are known: name them, so SQLite seeks the (union, scenario, year, indicator) index per
@@ -131,6 +134,7 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
     statuses: new Array<FigureStatus | null>(width).fill(null),
     versions: new Array<number>(width).fill(0),
     proposals: new Array<boolean>(width).fill(false),
+    stale: new Array<boolean>(width).fill(false),
   }));
   // Parts of asked ratios, kept aside (by row, part and year) for the recomputation.
   const ratios = defs.filter((d) => d.aggregation.type === 'ratio');
@@ -138,26 +142,36 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   const partAt = new Map(parts.map((c, i) => [ids.get(c), i]));
   const stride = parts.length * Y * S;
   const aside = new Map<number, number | null>();
+  // One cell into its row: its column if asked, aside if it is a part of an asked ratio.
+  type Cell = { indicatorId: number; year: number; scenario: ReadScenario; value: number | null; status: FigureStatus | null; version: number; proposed: boolean };
+  const put = (r: number, cell: Cell, stale: boolean) => {
+    const row = rows[r]!;
+    const ys = yearAt.get(cell.year)! * S + scenarioAt.get(cell.scenario)!;
+    const d = defAt.get(cell.indicatorId);
+    if (d !== undefined) {
+      const c = d * Y * S + ys;
+      row.values[c] = cell.value;
+      row.statuses[c] = cell.status;
+      row.versions[c] = cell.version;
+      row.proposals[c] = cell.proposed && visibility[r] === 'all';
+      row.stale[c] = stale;
+    }
+    const part = partAt.get(cell.indicatorId);
+    if (part !== undefined) aside.set(r * stride + part * Y * S + ys, cell.value);
+  };
   for (const [unionId, cells] of packed) {
     const r = rowOf.get(unionId);
     if (r === undefined) continue;
     const seen = visibility[r];
     if (seen === 'none') continue;
-    const row = rows[r]!;
-    cells.each(({ indicatorId, year, scenario, value, status, version, proposed }) => {
-      if (seen === 'approved' && status !== 'approved') return;
-      const ys = yearAt.get(year)! * S + scenarioAt.get(scenario)!;
-      const d = defAt.get(indicatorId);
-      if (d !== undefined) {
-        const c = d * Y * S + ys;
-        row.values[c] = value;
-        row.statuses[c] = status;
-        row.versions[c] = version;
-        row.proposals[c] = proposed && seen === 'all';
-      }
-      const part = partAt.get(indicatorId);
-      if (part !== undefined) aside.set(r * stride + part * Y * S + ys, value);
+    cells.each((cell) => {
+      if (seen === 'all' || cell.status === 'approved') put(r, cell, false);
     });
+  }
+  if (scenarioAt.has('forecast')) {
+    for (const f of await forecastCells(db, access, ordered, [...needed], years)) {
+      put(rowOf.get(f.unionId)!, { indicatorId: ids.get(f.indicatorCode)!, year: f.year, scenario: 'forecast', value: f.value, status: null, version: 0, proposed: false }, f.forecast.stale);
+    }
   }
   for (const d of ratios) {
     if (d.aggregation.type !== 'ratio') continue;

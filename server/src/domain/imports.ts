@@ -210,7 +210,8 @@ async function checkRows(db: Db, parsed: ParsedRow[], access: Access): Promise<{
     }
 
     const scenario = text(r.cells.scenario!.value).trim().toLowerCase() as Scenario;
-    if (!SCENARIOS.includes(scenario)) reject('scenario', `"${text(r.cells.scenario!.value)}" is not a scenario (actual or target)`, said('import.badScenario', { input: text(r.cells.scenario!.value) }));
+    if ((scenario as string) === 'forecast') reject('scenario', 'Forecasts are read-only: FORECAST cannot be imported', said('forecast.readOnly', { field: 'scenario' }));
+    else if (!SCENARIOS.includes(scenario)) reject('scenario', `"${text(r.cells.scenario!.value)}" is not a scenario (actual or target)`, said('import.badScenario', { input: text(r.cells.scenario!.value) }));
     else if (def && isStored(def) && !acceptsScenario(def, scenario)) reject('scenario', `"${indicatorCode}" has no targets`, said('cell.noTargets', { indicator: indicatorCode }));
 
     const rawValue = r.cells.value!.value;

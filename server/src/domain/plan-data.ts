@@ -19,14 +19,34 @@ export interface ApprovedSeries {
 /** Approved actuals 2013–2017 of the subtree's unions for the indicators, by "unionId|indicator". */
 export async function approvedSeries(db: Db, root: UnionRow, indicators: readonly string[]): Promise<Map<string, ApprovedSeries>> {
   const [lo, hi] = pathRange(root.path);
-  const rows: { unionId: number; code: string; year: number; value: number | null; version: number }[] = await db('figure as f')
+  return bySeries(await approvedActuals(db, indicators).where('u.path', '>=', lo).andWhere('u.path', '<', hi));
+}
+
+/** Unions named in one query of approvedSeriesOf: well under every driver's parameter limit. */
+const UNIONS_PER_QUERY = 1_000;
+
+/** The same for the named unions only (a grid's rows, a union and its children). */
+export async function approvedSeriesOf(db: Db, unionIds: readonly number[], indicators: readonly string[]): Promise<Map<string, ApprovedSeries>> {
+  const rows: ActualRow[] = [];
+  for (let at = 0; at < unionIds.length; at += UNIONS_PER_QUERY) {
+    rows.push(...(await approvedActuals(db, indicators).whereIn('f.union_id', unionIds.slice(at, at + UNIONS_PER_QUERY))));
+  }
+  return bySeries(rows);
+}
+
+type ActualRow = { unionId: number; code: string; year: number; value: number | null; version: number };
+
+function approvedActuals(db: Db, indicators: readonly string[]) {
+  return db('figure as f')
     .join('trade_union as u', 'u.id', 'f.union_id')
     .join('indicator as i', 'i.id', 'f.indicator_id')
     .select('f.union_id as unionId', 'i.code', 'f.year', 'f.value', 'f.version')
-    .where('u.path', '>=', lo).andWhere('u.path', '<', hi)
     .whereIn('i.code', [...new Set(indicators)])
     .andWhere({ 'f.scenario': 'actual', 'f.status': 'approved' })
     .andWhere('f.year', '>=', FORECAST_HORIZON.actualFrom).andWhere('f.year', '<=', FORECAST_HORIZON.actualTo);
+}
+
+function bySeries(rows: readonly ActualRow[]): Map<string, ApprovedSeries> {
   const out = new Map<string, ApprovedSeries>();
   for (const r of rows) {
     const k = `${Number(r.unionId)}|${r.code}`;

@@ -13,7 +13,7 @@ import type { Access } from './access.js';
 import { insertChunked, isoTime, pathRange, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import { forecastSeries, type MethodForecast } from './forecast.js';
-import { allocates, approvedSeries, type Versions } from './plan-data.js';
+import { allocates, approvedSeries, approvedSeriesOf, type Versions } from './plan-data.js';
 import { overrideCounts, overridesOf, sameVersions, withOverrides, type ForecastOverride } from './plan-override.js';
 import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 
@@ -94,22 +94,42 @@ export async function storedForecasts(db: Db, access: Access, rootCode: string, 
   const root = await unionByCode(db, rootCode);
   if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading figures here', said('plan.readForbidden', { unionName: root.name }));
   const unions: UnionRow[] = await unionQuery(db).where((w) => w.where('u.id', root.id).orWhere('u.parent_id', root.id)).orderBy('u.path');
-  const rows: Record<string, string | number | null>[] = await db('forecast').whereIn('union_id', unions.map((u) => u.id)).where('indicator_code', indicator);
-  const current = await approvedSeries(db, root, [indicator]);
-  const byUnion = new Map(rows.map((r) => [Number(r.union_id), r]));
-  const overrides = await overridesOf(db, unions.map((u) => u.id), indicator, current);
-  return unions.flatMap((u) => {
-    const r = byUnion.get(u.id);
+  return forecastsOf(db, unions, [indicator]);
+}
+
+/** Unions named in one query of forecastsOf (well under every driver's parameter limit). */
+const UNIONS_PER_QUERY = 1_000;
+
+/**
+ * The stored forecasts of these unions and indicators (in the unions' order, then the indicators'),
+ * with the overrides in force and staleness against the approved actuals now. No access check: the
+ * callers (storedForecasts, forecast-cells.ts) decide which unions the caller may read.
+ */
+export async function forecastsOf(db: Db, unions: readonly UnionRow[], indicators: readonly string[]): Promise<StoredForecast[]> {
+  const ids = unions.map((u) => u.id);
+  const rows: Record<string, string | number | null>[] = [];
+  for (let at = 0; at < ids.length; at += UNIONS_PER_QUERY) {
+    rows.push(...(await db('forecast').whereIn('union_id', ids.slice(at, at + UNIONS_PER_QUERY)).whereIn('indicator_code', [...indicators])));
+  }
+  if (rows.length === 0) return [];
+  const stored = new Map(rows.map((r) => [`${Number(r.union_id)}|${String(r.indicator_code)}`, r]));
+  const withForecast = [...new Set(rows.map((r) => Number(r.union_id)))];
+  const current = await approvedSeriesOf(db, withForecast, indicators);
+  const overrides = new Map<string, Map<number, ForecastOverride[]>>();
+  for (const indicator of indicators) overrides.set(indicator, await overridesOf(db, withForecast, indicator, current));
+  return unions.flatMap((u) => indicators.flatMap((indicator) => {
+    const r = stored.get(`${u.id}|${indicator}`);
     if (!r) return [];
     const versions = JSON.parse(String(r.actual_versions)) as Versions;
     const computedValues: { year: number; value: number }[] = JSON.parse(String(r.vals));
+    const own = overrides.get(indicator)!.get(u.id);
     return [{
       union: u, indicator, method: (r.method as ForecastMethodCode | null) ?? null, skipped: (r.skipped as ForecastSkipReason | null) ?? null,
       parameters: JSON.parse(String(r.parameters)), methods: JSON.parse(String(r.methods)), computedValues,
-      values: withOverrides(computedValues, overrides.get(u.id)), overrides: overrides.get(u.id) ?? [],
+      values: withOverrides(computedValues, own), overrides: own ?? [],
       explanation: { vi: String(r.explanation_vi), en: String(r.explanation_en) },
       computedAt: isoTime(r.computed_at), computedBy: String(r.computed_by),
       stale: !sameVersions(versions, current.get(`${u.id}|${indicator}`)?.versions ?? {}),
     }];
-  });
+  }));
 }

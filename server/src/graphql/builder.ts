@@ -61,7 +61,20 @@ export function requireCaller(ctx: Context): void {
 }
 
 export const ScenarioEnum = builder.enumType('Scenario', {
-  values: { ACTUAL: { value: 'actual' as const }, TARGET: { value: 'target' as const } },
+  values: {
+    ACTUAL: { value: 'actual' as const },
+    TARGET: { value: 'target' as const },
+    FORECAST: {
+      value: 'forecast' as const,
+      description:
+        'The stored forecasts 2018–2023 (runForecasts), read-only: read by `figure`, `figures` and `grid` (the reviewers\' overrides in force, ' +
+        '`Figure.forecast` says the method and whether it is stale); any other argument naming it is refused (VALIDATION, key forecast.readOnly). ' +
+        // Departments' subgraphs declare Scenario with ACTUAL and TARGET (departments/finance.ts); an enum used as input must have
+        // the same values in every subgraph, so FORECAST stays out of the hub's supergraph and is read here at /graphql.
+        'Not offered through the federation hub.',
+      inaccessible: true,
+    },
+  },
 });
 
 export const FigureStatusEnum = builder.enumType('FigureStatus', {

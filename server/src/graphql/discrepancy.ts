@@ -4,6 +4,7 @@ import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
 import { underRoot } from '../context.js';
 import { decide, discrepancyById, discrepancyHistory, DISCREPANCY_STATES, drillDown, listDiscrepancies, type DiscrepancyRevisionRow, type DrillDownRow } from '../domain/discrepancies.js';
+import { storedScenario } from '../domain/forecast-cells.js';
 import { involvedIndicators } from '../domain/rules.js';
 import { reconcileAll, type DiscrepancyRow, type SyncReport } from '../domain/reconcile.js';
 import { z } from 'zod';
@@ -112,7 +113,7 @@ builder.queryFields((t) => ({
       offset: t.arg.int({ defaultValue: 0, required: true }),
     },
     extensions: maxItems(limitArg(MAX_DISCREPANCIES)),
-    resolve: (_, a, ctx) => (checkArgs(DiscrepanciesArgs, a), listDiscrepancies(ctx.db, { ...a, states: a.states as never }, ctx.access)),
+    resolve: (_, a, ctx) => (checkArgs(DiscrepanciesArgs, a), listDiscrepancies(ctx.db, { ...a, scenario: storedScenario(a.scenario, 'scenario'), states: a.states as never }, ctx.access)),
   }),
   discrepancy: t.field({ type: DiscrepancyRef, args: { id: t.arg.int({ required: true }) }, resolve: (_, { id }, ctx) => discrepancyById(ctx.db, id, ctx.access) }),
 }));

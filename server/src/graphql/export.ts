@@ -4,6 +4,7 @@
  */
 import { builder, ScenarioEnum } from './builder.js';
 import { approvedFigures, type ExportRow } from '../domain/exports.js';
+import { storedScenario } from '../domain/forecast-cells.js';
 import { DomainError } from '../domain/errors.js';
 import { z } from 'zod';
 import { checkArgs, indicatorCodes, unionCode, year } from '../hardening/input.js';
@@ -89,7 +90,7 @@ builder.queryFields((t) => ({
       const from = offsetOf(after);
       const { rows, counts } = await approvedFigures(
         readsOf(ctx.db),
-        { rootCode: filter.root, years: filter.years ?? null, indicatorCodes: filter.indicators ?? null, scenario: filter.scenario ?? null },
+        { rootCode: filter.root, years: filter.years ?? null, indicatorCodes: filter.indicators ?? null, scenario: storedScenario(filter.scenario ?? null, 'filter.scenario') },
         ctx.access,
         MAX_GRAPHQL_EXPORT,
       );

@@ -1,9 +1,10 @@
-import { indicator, INDICATORS, SKIP_REASONS, YEARS } from '@unionhub/schema';
+import { indicator, INDICATORS, SKIP_REASONS, YEARS, type ReadScenario } from '@unionhub/schema';
 import { builder, FigureStatusEnum, requireCaller, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
 import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
 import { DomainError, said } from '../domain/errors.js';
+import { forecastFiguresOf, storedCells, storedScenario, type ForecastFigure } from '../domain/forecast-cells.js';
 import { MessageParamRef, paramList } from './message.js';
 import { comment, commentsOf, propose, transition, type CommentRow, type Selection, type Skip, type Transition, type TransitionResult } from '../domain/approval.js';
 import { cellLoaderKey, underRoot, type Context } from '../context.js';
@@ -13,7 +14,8 @@ import { cellBatch, cellKey, checkArgs, indicatorCode, optionalText, text, union
 import { len, maxItems, subtreeOf } from '../hardening/cost.js';
 import type { TreeShape } from '../domain/unions.js';
 
-export const FigureRef = builder.objectRef<FigureRow>('Figure');
+/** A stored cell, or a forecast read as one (scenario FORECAST: read-only, see domain/forecast-cells.ts). */
+export const FigureRef = builder.objectRef<FigureRow | ForecastFigure>('Figure');
 
 const CommentRef = builder.objectRef<CommentRow>('Comment').implement({
   fields: (t) => ({
@@ -40,14 +42,14 @@ const RevisionRef = builder.objectRef<RevisionRow>('FigureRevision').implement({
 });
 
 FigureRef.implement({
-  description: 'One cell: a union × indicator × year × scenario.',
+  description: 'One cell: a union × indicator × year × scenario. A FORECAST cell is read-only: no status, version 0, no proposal, approval, comments or history.',
   fields: (t) => ({
     unionCode: t.exposeString('unionCode'),
     indicatorCode: t.exposeString('indicatorCode'),
     year: t.exposeInt('year'),
     scenario: t.field({ type: ScenarioEnum, resolve: (f) => f.scenario }),
     value: t.exposeFloat('value', { nullable: true }),
-    status: t.field({ type: FigureStatusEnum, resolve: (f) => f.status }),
+    status: t.field({ type: FigureStatusEnum, nullable: true, description: 'Null only for a FORECAST cell, which is computed, never written or approved.', resolve: (f) => f.status }),
     version: t.exposeInt('version', { description: 'Send it back with a write; a stale one is a CONFLICT.' }),
     updatedBy: t.exposeString('updatedBy'),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -59,6 +61,7 @@ FigureRef.implement({
     comments: t.field({
       type: [CommentRef],
       resolve: (f, _, ctx) => {
+        if (f.scenario === 'forecast') return [];
         ctx.access.requireUnapproved(f.unionPath, 'comments');
         return commentsOf(ctx.db, f.id);
       },
@@ -69,6 +72,7 @@ FigureRef.implement({
       type: [RevisionRef],
       description: 'Every change, oldest first. Needs a role that reads unapproved values.',
       resolve: (f, _, ctx) => {
+        if (f.scenario === 'forecast') return [];
         ctx.access.requireUnapproved(f.unionPath, 'the history of a cell');
         return revisionsOf(ctx.db, f.id);
       },
@@ -142,15 +146,23 @@ builder.queryFields((t) => ({
       year: t.arg.int({ required: true }),
       scenario: t.arg({ type: ScenarioEnum, required: true }),
     },
-    resolve: async (_, args, ctx) => visibleTo(ctx.access, await figuresByKeys(ctx.db, [args]))[0],
+    resolve: async (_, args, ctx) => {
+      const scenario = args.scenario;
+      if (scenario === 'forecast') return (await forecastFiguresOf(ctx.db, ctx.access, args.unionCode, { indicator: args.indicatorCode, year: args.year }))[0];
+      return visibleTo(ctx.access, await figuresByKeys(ctx.db, [{ ...args, scenario }]))[0];
+    },
   }),
   figures: t.field({
     type: [FigureRef],
-    description: "A union's cells, optionally for one year and scenario.",
+    description: "A union's cells, optionally for one year and scenario; without `scenario` the stored ones (ACTUAL and TARGET), FORECAST only when asked (FORBIDDEN where you may not read the union's figures).",
     args: { unionCode: t.arg.string({ required: true }), year: t.arg.int(), scenario: t.arg({ type: ScenarioEnum }) },
     // One cell per indicator × year × scenario of the catalogue.
     extensions: maxItems((a) => INDICATORS.length * (a.year == null ? YEARS.length : 1) * (a.scenario == null ? 2 : 1)),
-    resolve: (_, args, ctx) => figuresOfUnion(ctx.db, args.unionCode, args.year ?? null, args.scenario ?? null, ctx.access),
+    resolve: (_, args, ctx) => {
+      const scenario = args.scenario ?? null;
+      if (scenario === 'forecast') return forecastFiguresOf(ctx.db, ctx.access, args.unionCode, { year: args.year });
+      return figuresOfUnion(ctx.db, args.unionCode, args.year ?? null, scenario, ctx.access);
+    },
   }),
 }));
 
@@ -167,7 +179,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { cells, reason }, ctx) => {
       checkArgs(SetFiguresArgs, { cells, reason });
       if (cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `At most ${MAX_BATCH} cells per batch`, said('batch.tooLarge', { limit: MAX_BATCH }));
-      const writes = cells.map((c) => ({ ...c, value: c.value ?? null }));
+      const writes = storedCells(cells, 'cells').map((c) => ({ ...c, value: c.value ?? null }));
       const { figures, events } = await writeFigures(ctx.db, writes, { access: ctx.access, reason });
       await ctx.bus.publish(events);
       return { figures };
@@ -304,7 +316,7 @@ function movedAtMost(s: SelectionArg | undefined, shape: TreeShape): number {
   return subtreeOf(Infinity, shape, s?.subtree?.root) * INDICATORS.length;
 }
 
-type SelectionArg = { cells?: { unionCode: string; indicatorCode: string; year: number; scenario: 'actual' | 'target' }[] | null; lenient?: boolean | null; unitYear?: { unionCode: string; year: number; scenario: 'actual' | 'target' } | null; subtree?: { root: string; year: number; scenario: 'actual' | 'target'; onlyPassing: boolean } | null };
+type SelectionArg = { cells?: { unionCode: string; indicatorCode: string; year: number; scenario: ReadScenario }[] | null; lenient?: boolean | null; unitYear?: { unionCode: string; year: number; scenario: ReadScenario } | null; subtree?: { root: string; year: number; scenario: ReadScenario; onlyPassing: boolean } | null };
 
 function toSelection(s: SelectionArg): Selection {
   const given = [s.cells, s.unitYear, s.subtree].filter((x) => x !== null && x !== undefined);
@@ -312,9 +324,10 @@ function toSelection(s: SelectionArg): Selection {
   if (given.length !== 1) throw new DomainError('VALIDATION', 'Give exactly one of cells, unitYear, subtree');
   if (s.cells) {
     if (s.cells.length === 0 || s.cells.length > MAX_BATCH) throw new DomainError('VALIDATION', `Give 1 to ${MAX_BATCH} cells`);
-    return { cells: s.cells, lenient: s.lenient ?? false };
+    return { cells: storedCells(s.cells, 'selection.cells'), lenient: s.lenient ?? false };
   }
-  return s.unitYear ? { unitYear: s.unitYear } : { subtree: s.subtree! };
+  if (s.unitYear) return { unitYear: { ...s.unitYear, scenario: storedScenario(s.unitYear.scenario, 'selection.unitYear.scenario') } };
+  return { subtree: { ...s.subtree!, scenario: storedScenario(s.subtree!.scenario, 'selection.subtree.scenario') } };
 }
 
 async function run(ctx: Context, kind: Transition, selection: SelectionArg, reason?: string | null) {
@@ -357,7 +370,8 @@ builder.mutationFields((t) => ({
     args: { cell: t.arg({ type: CellKeyInput, required: true }), value: t.arg.float({ required: true }), expectedVersion: t.arg.int({ required: true }), reason: t.arg.string() },
     resolve: async (_, a, ctx) => {
       checkArgs(CellArgs, a);
-      const { figure, events } = await propose(ctx.db, { ...a.cell, value: a.value, expectedVersion: a.expectedVersion }, { access: ctx.access, reason: a.reason });
+      const cell = { ...a.cell, scenario: storedScenario(a.cell.scenario, 'cell.scenario') };
+      const { figure, events } = await propose(ctx.db, { ...cell, value: a.value, expectedVersion: a.expectedVersion }, { access: ctx.access, reason: a.reason });
       await ctx.bus.publish(events);
       return figure;
     },
@@ -367,7 +381,7 @@ builder.mutationFields((t) => ({
     args: { cell: t.arg({ type: CellKeyInput, required: true }), text: t.arg.string({ required: true }) },
     resolve: (_, a, ctx) => {
       checkArgs(CellArgs, a);
-      return comment(ctx.db, a.cell, a.text, ctx.access);
+      return comment(ctx.db, { ...a.cell, scenario: storedScenario(a.cell.scenario, 'cell.scenario') }, a.text, ctx.access);
     },
   }),
 }));

@@ -5,7 +5,7 @@ import { readGrid, type GridColumn, type GridRow } from '../domain/grid.js';
 import { z } from 'zod';
 import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.js';
 import { len, maxItems, subtreeOf } from '../hardening/cost.js';
-import { INDICATORS, YEARS, packGridCells } from '@unionhub/schema';
+import { INDICATORS, READ_SCENARIOS, YEARS, packGridCells, type ReadScenario } from '@unionhub/schema';
 import { readsOf } from '../db/readers.js';
 
 /** Expanded unions one sheet can show: every union of levels 0–2 nationally (~1,500) with room to spare. */
@@ -16,7 +16,7 @@ const GridArgs = z.object({
   years,
   indicators: z.array(indicatorCode).max(200).nullish(),
   expanded: z.array(unionCode).max(MAX_EXPANDED).nullish(),
-  scenarios: z.array(z.enum(['actual', 'target'])).min(1).max(2).nullish(),
+  scenarios: z.array(z.enum(READ_SCENARIOS)).min(1).max(READ_SCENARIOS.length).nullish(),
 });
 
 const GridColumnRef = builder.objectRef<GridColumn>('GridColumn').implement({
@@ -58,6 +58,12 @@ const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
       description: 'A correction is pending beside the approved value (`Figure.proposedValue`). Always false where the caller reads approved figures only.',
       resolve: (r) => r.proposals,
     }),
+    stale: t.booleanList({
+      description:
+        'A FORECAST cell whose approved actuals changed since it was computed (runForecasts recomputes it); false in other columns. ' +
+        'A FORECAST column is read-only: its statuses are null and versions 0 (not in `cells`).',
+      resolve: (r) => r.stale,
+    }),
   }),
 });
 
@@ -93,7 +99,9 @@ builder.queryFields((t) => ({
       scenario: t.arg({ type: ScenarioEnum, defaultValue: "actual", required: true, description: 'The one scenario, unless `scenarios` is given.' }),
       scenarios: t.arg({
         type: [ScenarioEnum],
-        description: 'Several scenarios at once (ACTUAL and TARGET for "% achieved"); overrides `scenario`. Each column names its scenario.',
+        description:
+          'Several scenarios at once (ACTUAL and TARGET for "% achieved", ACTUAL and FORECAST…); overrides `scenario`. Each column names its scenario. ' +
+          'FORECAST columns hold the stored forecasts (overrides in force) of the forecast indicators in the plan years, read-only; `GridRow.stale` marks the stale ones.',
       }),
       expanded: t.arg.stringList({
         description:
@@ -113,7 +121,7 @@ builder.queryFields((t) => ({
 }));
 
 /** `scenarios` when given, else `[scenario]` (the default ACTUAL when neither is). */
-function scenariosOf(a: { scenario?: unknown; scenarios?: unknown }): ('actual' | 'target')[] {
-  if (Array.isArray(a.scenarios) && a.scenarios.length > 0) return a.scenarios as ('actual' | 'target')[];
-  return [(a.scenario as 'actual' | 'target' | undefined) ?? 'actual'];
+function scenariosOf(a: { scenario?: unknown; scenarios?: unknown }): ReadScenario[] {
+  if (Array.isArray(a.scenarios) && a.scenarios.length > 0) return a.scenarios as ReadScenario[];
+  return [(a.scenario as ReadScenario | undefined) ?? 'actual'];
 }

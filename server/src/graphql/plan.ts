@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ALLOCATION_NOTES, ALLOCATION_YEARS, FORECAST_OVERRIDE_STATES, PLAN_GAP_FLAGS, type AllocationNoteCode, type PlanGapFlagCode } from '@unionhub/schema';
 import { builder } from './builder.js';
 import { UnionRef } from './union.js';
+import { FigureRef } from './figure.js';
 import { applyAllocation, previewAllocation, type AllocationApplied, type AllocationPreview, type PreviewRow } from '../domain/plan.js';
 import { checkArgs, importToken, indicatorCode, text, unionCode, year } from '../hardening/input.js';
 import { maxItems, subtreeOf } from '../hardening/cost.js';
@@ -184,6 +185,16 @@ const ForecastRef = builder.objectRef<StoredForecast>('Forecast').implement({
     stale: t.exposeBoolean('stale', { description: 'An approved actual it was computed from changed since: runForecasts recomputes it.' }),
   }),
 });
+
+// Here beside the Forecast type: a FORECAST cell's provenance (domain/forecast-cells.ts).
+builder.objectField(FigureRef, 'forecast', (t) =>
+  t.field({
+    type: ForecastRef,
+    nullable: true,
+    description: 'For a FORECAST cell, the stored forecast its value comes from (method, explanation, overrides, `stale`); null for ACTUAL and TARGET cells.',
+    resolve: (f) => (f.scenario === 'forecast' ? f.forecast : null),
+  }),
+);
 
 const ForecastRunRef = builder.objectRef<ForecastRun>('ForecastRun').implement({
   fields: (t) => ({

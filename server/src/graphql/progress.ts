@@ -1,6 +1,7 @@
 import { builder, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { approvalProgress, type ProgressRow } from '../domain/progress.js';
+import { storedScenario } from '../domain/forecast-cells.js';
 import { z } from 'zod';
 import { checkArgs, unionCode, years } from '../hardening/input.js';
 import { len, maxItems, subtreeOf } from '../hardening/cost.js';
@@ -36,6 +37,6 @@ builder.queryFields((t) => ({
     },
     // One row per union of the subtree × year.
     extensions: maxItems((a, s) => subtreeOf(a.depth, s, a.root) * len(a.years, 1)),
-    resolve: (_, a, ctx) => (checkArgs(ProgressArgs, a), approvalProgress(readsOf(ctx.db), a.root, a.depth, a.years, a.scenario, ctx.access)),
+    resolve: (_, a, ctx) => (checkArgs(ProgressArgs, a), approvalProgress(readsOf(ctx.db), a.root, a.depth, a.years, storedScenario(a.scenario, 'scenario'), ctx.access)),
   }),
 }));

@@ -6,6 +6,7 @@ import { UnionRef } from './union.js';
 import type { Context } from '../context.js';
 import { Loader } from '../loader.js';
 import type { UnionRow } from '../domain/unions.js';
+import { storedScenario } from '../domain/forecast-cells.js';
 import {
   blockersOfUnions, chaseList, completeness, completenessBelow, createRound, grantExtension, historiesOf, listRounds, returnUnit, roundById,
   setPartDeadline, submissions, submitUnit, unitState, type Blocker, type ChaseEntry, type CompletenessRow, type Contact, type RoundRow,
@@ -272,7 +273,7 @@ builder.mutationFields((t) => ({
     resolve: (_, { input }, ctx) => {
       checkArgs(InputArgs, input);
       return createRound(ctx.db, ctx.access, {
-        ...input, sectionsRequired: input.sectionsRequired ?? false, indicators: input.indicators ?? null, years: input.years ?? null, scenarios: (input.scenarios as Scenario[] | null | undefined) ?? null,
+        ...input, sectionsRequired: input.sectionsRequired ?? false, indicators: input.indicators ?? null, years: input.years ?? null, scenarios: input.scenarios?.map((s, i) => storedScenario(s, `input.scenarios.${i}`)) ?? null,
         reminderSteps: input.reminderSteps?.map((s) => ({ ...s, repeatEveryDays: s.repeatEveryDays ?? null })) ?? null,
       }, ctx.now());
     },
