@@ -167,7 +167,7 @@ describe('import of unit workbooks', () => {
       '4E: Unknown indicator "nope"',
       '5E: "coverage" is computed from other figures and cannot be imported',
       '6G: "2031" is not a year of the catalogue (2013–2023)',
-      '7H: "forecast" is not a scenario (actual or target)',
+      '7H: Forecasts are read-only: FORECAST cannot be imported',
       '8I: A negative value (-5) is not allowed',
       '9I: "members" counts persons: 5.5 is not a whole number',
       '10A: The same cell (P06-H05, members, 2021, target) is also on row 2',

@@ -208,6 +208,7 @@ describe('refusals the server sends', () => {
     expect(keysOf(await s.gql(OVERRIDE, { u: 'P06', r: 'x' }, { as: 'reporter' }))).toEqual(['forecast.overrideForbidden']);
     expect(keysOf(await s.gql(OVERRIDE, { u: 'P06', r: 'Khảo sát doanh nghiệp mới' }))).toEqual(['forecast.notRun']);
     expect(keysOf(await s.gql(OVERRIDE, { u: 'P06', r: '  ' }))).toEqual(['forecast.overrideReason']);
+    expect(keysOf(await s.gql('{ approvalProgress(root: "P06", years: [2023], scenario: FORECAST) { year } }'))).toEqual(['forecast.readOnly']);
   });
 
   it('every key of the catalogue was sent by a refusal above, or is listed here with why not', () => {
