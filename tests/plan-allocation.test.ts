@@ -116,6 +116,9 @@ describe('a coverage goal', () => {
     const p06Eligible = (await forecastsOf('P06', 'enterprises.eligible')).get('P06')!;
     expect(p06.denominatorForecast).toBe(p06Eligible);
     expect(p06.impliedRatio).toBeCloseTo((p06.allocated / p06Eligible) * 100, 9);
+    // Shared by members, not by eligible enterprises: a union given more than its forecast denominator says so.
+    for (const r of p.rows) expect(r.notes.some((n) => n.code === 'ratioOverMax'), r.union.code).toBe(r.impliedRatio !== null && r.impliedRatio > 100);
+    expect(p.rows.some((r) => r.notes.some((n) => n.code === 'ratioOverMax'))).toBe(true);
 
     // Applying writes the numerator's targets; no coverage cell is written (it is computed from its parts).
     const applied = await s.gql(`mutation($t: String!) { applyAllocation(previewToken: $t) { proposed written unchanged } }`, { t: p.token });

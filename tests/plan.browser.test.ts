@@ -86,7 +86,7 @@ describe('the plan tab', () => {
     expect(api.every((f) => !f.stale)).toBe(true);
     await shot(page, 'forecasts-backan');
 
-    // A coverage goal: 80 % of the forecast eligible enterprises, allocated as enterprises with a union; each union's implied %.
+    // A coverage goal from Bắc Kạn (the root the tab is on): 80 % of its forecast eligible enterprises, allocated as enterprises with a union; each union's implied %.
     await page.locator('[data-part="allocation"]').click();
     await page.locator('select[name="indicator"]').selectOption('coverage');
     await goal.click();
@@ -94,13 +94,15 @@ describe('the plan tab', () => {
     await page.keyboard.type('80');
     await page.keyboard.press('Enter');
     await page.locator('.plan-ratio').waitFor();
-    const cov = (await suite.s.gql('mutation { previewAllocation(goal: { indicator: "coverage", value: 80 }, key: MEMBERS, root: "TLD") { allocatedGoal rows { union { code } allocated impliedRatio } } }')).data!.previewAllocation as { allocatedGoal: number; rows: { union: { code: string }; allocated: number; impliedRatio: number | null }[] };
+    const cov = (await suite.s.gql('mutation { previewAllocation(goal: { indicator: "coverage", value: 80 }, key: MEMBERS, root: "P06") { allocatedGoal rows { union { code } allocated impliedRatio } } }')).data!.previewAllocation as { allocatedGoal: number; rows: { union: { code: string }; allocated: number; impliedRatio: number | null }[] };
     expect(await page.locator('.plan-sum').innerText()).toContain(`${formatViNumber(cov.allocatedGoal)} — bằng mục tiêu`);
     expect(await page.locator('.plan-ratio').innerText()).toContain(formatViNumber(cov.allocatedGoal));
-    const p06Row = cov.rows.find((r) => r.union.code === 'P06')!;
-    expect(p06Row.impliedRatio).not.toBeNull();
-    expect(await page.locator('.plan-preview tr[data-union="P06"] td.plan-implied').innerText()).toBe(`${formatViNumber(Math.round(p06Row.impliedRatio! * 10) / 10)} %`);
-    expect(await page.locator('.plan-preview tr[data-union="P06"] td').nth(2).innerText()).toBe(formatViNumber(p06Row.allocated));
+    for (const code of ['P06', 'P06-H02']) {
+      const row = cov.rows.find((r) => r.union.code === code)!;
+      expect(row.impliedRatio, code).not.toBeNull();
+      expect(await page.locator(`.plan-preview tr[data-union="${code}"] td.plan-implied`).innerText()).toBe(`${formatViNumber(Math.round(row.impliedRatio! * 10) / 10)} %`);
+      expect(await page.locator(`.plan-preview tr[data-union="${code}"] td`).nth(2).innerText()).toBe(formatViNumber(row.allocated));
+    }
     await shot(page, 'coverage-preview');
   });
 });

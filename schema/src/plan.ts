@@ -58,7 +58,7 @@ export const ALLOCATION_PATHS: readonly { code: AllocationPathCode; labelVi: str
  */
 export const ALLOCATION_YEARS = { base: 2017, from: 2018, to: 2023 } as const;
 
-export type AllocationNoteCode = 'noKeyData' | 'noKeyDataAll' | 'zeroKeyAll' | 'noBase' | 'belowZero' | 'compoundFromZero' | 'forecastNotRun' | 'forecastStale';
+export type AllocationNoteCode = 'noKeyData' | 'noKeyDataAll' | 'zeroKeyAll' | 'noBase' | 'belowZero' | 'compoundFromZero' | 'forecastNotRun' | 'forecastStale' | 'ratioOverMax';
 
 /** What an allocation says where it could not follow its key as stated; never a silent zero. */
 export const ALLOCATION_NOTES: Record<AllocationNoteCode, { vi: string; en: string }> = {
@@ -90,6 +90,11 @@ export const ALLOCATION_NOTES: Record<AllocationNoteCode, { vi: string; en: stri
   forecastNotRun: {
     vi: 'chưa có dự báo lưu (chưa chạy dự báo): dùng dự báo tính ngay từ số thực hiện đã duyệt; hãy chạy dự báo để lưu',
     en: 'no stored forecast (the forecasts were not run): forecast now from the approved actuals; run the forecasts to store it',
+  },
+  // A ratio goal shared by a key other than its denominator can give a union more than its forecast denominator.
+  ratioOverMax: {
+    vi: 'phần phân bổ vượt dự báo mẫu số: tỷ lệ tương ứng trên mức tối đa',
+    en: 'the allocation exceeds the forecast denominator: the implied ratio is over its maximum',
   },
   forecastStale: {
     vi: 'dự báo lưu đã cũ (số thực hiện đã duyệt thay đổi): dùng dự báo tính lại ngay; hãy chạy dự báo để lưu',

@@ -45,7 +45,7 @@ export const PLAN_WORDS = {
   'plan.notGoal': { vi: 'KHÁC mục tiêu', en: 'DIFFERS from the goal' },
   'plan.growthPerYear': { vi: 'Tăng/năm', en: 'Growth/yr' },
   'plan.notes': { vi: 'Ghi chú', en: 'Notes' },
-  'plan.notesTitle': { vi: 'Đơn vị có ghi chú (thiếu số liệu cho khóa phân bổ, dự báo chưa lưu hoặc đã cũ)', en: 'Unions with notes (no data for the key, a forecast not stored or stale)' },
+  'plan.notesTitle': { vi: 'Đơn vị có ghi chú (thiếu số liệu cho khóa phân bổ, dự báo chưa lưu hoặc đã cũ, tỷ lệ vượt mức)', en: 'Unions with notes (no data for the key, a forecast not stored or stale, a ratio over its maximum)' },
   'plan.method': { vi: 'Phương pháp', en: 'Method' },
   'plan.why': { vi: 'Vì sao', en: 'Why' },
   'plan.stale': { vi: 'Cũ: số thực hiện đã duyệt đã thay đổi', en: 'Stale: the approved actuals changed' },

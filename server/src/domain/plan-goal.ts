@@ -27,6 +27,8 @@ export interface RatioGoal {
   numerator: string;
   denominator: string;
   scale: number;
+  /** The ratio's unit maximum (100 %): an implied ratio above it is noted. */
+  max: number;
 }
 
 export interface CheckedGoal {
@@ -62,7 +64,7 @@ export function checkGoal(goal: AllocationGoal, key: string): CheckedGoal {
       indicator: def.code, value: goal.value, ...said('plan.ratioGoalRange', { indicator: def.code, max: unit.max, unit: unit.labelEn, value: goal.value }),
     });
   }
-  return { writes: numerator.code, ratio: { numerator: numerator.code, denominator: a.denominator, scale: a.scale } };
+  return { writes: numerator.code, ratio: { numerator: numerator.code, denominator: a.denominator, scale: a.scale, max: unit.max } };
 }
 
 /** A ratio goal as its numerator's whole-number goal at the root: round(goal ÷ scale × the root's forecast denominator). */

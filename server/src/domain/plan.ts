@@ -151,10 +151,11 @@ export async function previewAllocation(db: Db, access: Access, goal: Allocation
       const f = forecastOf(u, i);
       return f && f.source !== 'stored' ? [{ code: FORECAST_NOTES[f.source], indicator: i }] : [];
     });
+    const impliedRatio = ratio && denominatorForecast ? (a.allocated / denominatorForecast) * ratio.scale : null;
+    const over: PreviewNote[] = ratio && impliedRatio !== null && impliedRatio > ratio.max ? [{ code: 'ratioOverMax', indicator: ratio.denominator }] : [];
     return {
-      ...a, union: u, forecast: forecastOf(u, writes)?.value ?? null, denominatorForecast,
-      impliedRatio: ratio && denominatorForecast ? (a.allocated / denominatorForecast) * ratio.scale : null,
-      notes: [...a.notes.map((code) => ({ code, indicator: null })), ...forecastNotes],
+      ...a, union: u, forecast: forecastOf(u, writes)?.value ?? null, denominatorForecast, impliedRatio,
+      notes: [...a.notes.map((code) => ({ code, indicator: null })), ...forecastNotes, ...over],
     };
   });
 
