@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAN_FORECAST_ROWS, REPORT_TABLES } from '@unionhub/schema';
+import { PLAN_FORECAST_LABELS, PLAN_FORECAST_NOTES, PLAN_FORECAST_ROWS, planChartGeometry, REPORT_TABLES } from '@unionhub/schema';
+import { chartFaces, textRuns } from '../server/src/domain/chart-font.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 let s: TestServer;
@@ -139,6 +140,21 @@ describe('the plan section: forecast beside the approved target', () => {
     }
     expect(rowOf(rep, 'members', 2023).forecast).not.toBe(11_000_000);
     expect(rowOf(rep, 'grassroots', 2023).state).toBe('ok');
+  });
+
+  it('the chart font has every character the chart prints in Vietnamese: each run in a face that has it', () => {
+    const g = planChartGeometry({ indicator: 'enterprises.eligible', years: YEARS, forecast: YEARS.map((y) => y * 1000), target: YEARS.map(() => null), lang: 'vi' });
+    const words = [g.title, ...g.legend.map((l) => l.label), ...g.yTicks.map((t) => t.label), PLAN_FORECAST_LABELS.noData.vi, PLAN_FORECAST_NOTES.stale.vi, 'Đoàn viên, số đoàn, dự báo, Ưu, ổn định'];
+    const faces = new Map(chartFaces().map((f) => [f.family, f]));
+    expect(faces.size).toBe(2);
+    for (const w of words) {
+      for (const run of textRuns(w, 12)) {
+        for (const ch of run.text) expect(faces.get(run.family)!.advance.has(ch.codePointAt(0)!), `${ch} of "${w}" in ${run.family}`).toBe(true);
+      }
+    }
+    // The Vietnamese letters come from the Vietnamese subset, the rest from the Latin one; widths are positive.
+    expect(textRuns('số đoàn', 12).map((r) => r.text)).toEqual(['s', 'ố', ' ', 'đ', 'oàn']);
+    expect(textRuns('số đoàn', 12).every((r) => r.width > 0)).toBe(true);
   });
 
   it('the issued DOCX carries the charts as PNG images and the table; the XLSX the table', async () => {
