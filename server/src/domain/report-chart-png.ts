@@ -3,7 +3,7 @@
  * planChartGeometry) written as an SVG string and rasterised to PNG by resvg, with the font the
  * client bundles (chart-font.ts: Be Vietnam Pro, its text laid out in runs of one face each).
  */
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import type { ChartGeometry } from '@unionhub/schema';
 import { CHART_FONT, chartFaces, textRuns } from './chart-font.js';
 
@@ -49,12 +49,12 @@ export function chartSvg(g: ChartGeometry, noData: string): string {
   return out.join('\n');
 }
 
-/** The chart as PNG at `zoom` × its size (sharp when Word prints it at its size). */
-export function chartPng(g: ChartGeometry, noData: string, zoom = 2): Buffer {
-  const resvg = new Resvg(chartSvg(g, noData), {
+/** The chart as PNG at `zoom` × its size (sharp when Word prints it at its size); rendered off the event loop (~70 ms each). */
+export async function chartPng(g: ChartGeometry, noData: string, zoom = 2): Promise<Buffer> {
+  const image = await renderAsync(chartSvg(g, noData), {
     font: { fontFiles: chartFaces().map((f) => f.file), loadSystemFonts: false, defaultFontFamily: CHART_FONT },
     fitTo: { mode: 'zoom', value: zoom },
     logLevel: 'off',
   });
-  return resvg.render().asPng();
+  return image.asPng();
 }

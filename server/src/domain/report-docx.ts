@@ -54,11 +54,11 @@ function table(t: ReportTableData): (Paragraph | Table)[] {
 export type DocBlock = { kind: 'sentence'; text: string } | { kind: 'table'; table: ReportTableData } | { kind: 'chart'; title: string; png: Buffer; width: number; height: number };
 
 /** The plan's forecast-and-target charts (issue 16) as PNG, one per indicator: the page's geometry, in Vietnamese. */
-export function planChartBlocks(report: Pick<Report, 'planForecast'>): DocBlock[] {
-  return (report.planForecast ?? []).map((s) => {
+export async function planChartBlocks(report: Pick<Report, 'planForecast'>): Promise<DocBlock[]> {
+  return Promise.all((report.planForecast ?? []).map(async (s): Promise<DocBlock> => {
     const g = planChartGeometry({ indicator: s.indicator, years: s.years, forecast: s.forecast, target: s.target, lang: 'vi' });
-    return { kind: 'chart', title: g.title, png: chartPng(g, PLAN_FORECAST_LABELS.noData.vi), width: g.width, height: g.height };
-  });
+    return { kind: 'chart', title: g.title, png: await chartPng(g, PLAN_FORECAST_LABELS.noData.vi), width: g.width, height: g.height };
+  }));
 }
 
 const SENTENCES_BY: Record<ReportSection, string[]> = {
@@ -111,8 +111,8 @@ function commendationAnnex(list: AnnexEntry[]): (Paragraph | Table)[] {
 }
 
 /** The generated part alone (a report with no written sections): part II's figure sections with their headings. */
-function figuresBody(report: Report): (Paragraph | Table)[] {
-  const blocks = reportBlocks(report, planChartBlocks(report));
+function figuresBody(report: Report, charts: DocBlock[]): (Paragraph | Table)[] {
+  const blocks = reportBlocks(report, charts);
   return (Object.keys(REPORT_SECTIONS) as ReportSection[]).filter((s) => s !== 'pending').flatMap((section) => [
     heading(REPORT_SECTIONS[section], HeadingLevel.HEADING_1), ...blocks[section].flatMap(renderBlock),
   ]);
@@ -122,8 +122,8 @@ function figuresBody(report: Report): (Paragraph | Table)[] {
  * The written sections in part II's order, each its approved text only, the figures printed where their
  * section stands (the units' ranking after the results); what is not approved is named, never shown.
  */
-function writtenBody(report: Report): (Paragraph | Table)[] {
-  const blocks = reportBlocks(report, planChartBlocks(report));
+function writtenBody(report: Report, charts: DocBlock[]): (Paragraph | Table)[] {
+  const blocks = reportBlocks(report, charts);
   const missing = report.texts.filter((t) => t.version === null);
   const out: (Paragraph | Table)[] = [
     para(missing.length ? `${L.textsMissing}: ${missing.map((t) => t.titleVi).join('; ')}.` : L.textsAllApproved, { italics: true }),
@@ -164,7 +164,8 @@ export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buf
       body.push(para(`${ROUND_COVER.missingHeading}: ${report.round.missing.map((m) => (m.status === 'RETURNED' ? `${m.name} (${ROUND_COVER.returnedNote})` : m.name)).join('; ')}.`));
     }
   }
-  body.push(...(report.texts.length ? writtenBody(report) : figuresBody(report)));
+  const charts = await planChartBlocks(report);
+  body.push(...(report.texts.length ? writtenBody(report, charts) : figuresBody(report, charts)));
   if (report.commendations) body.push(...commendationAnnex(report.commendations));
   body.push(heading(REPORT_SECTIONS.pending, HeadingLevel.HEADING_1));
   if (report.pending.length === 0) body.push(para(L.nothingPending));
