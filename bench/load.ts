@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
+import { print } from 'graphql';
+import { SheetGridQuery } from '@unionhub/schema/documents';
 import { knexOf, openDatabase } from '../server/src/db/orm.js';
 import { issueToken } from '../server/src/domain/auth.js';
 import { databaseTarget, REPO_ROOT } from '../server/src/config.js';
@@ -19,15 +21,10 @@ import { databaseTarget, REPO_ROOT } from '../server/src/config.js';
 const CONNECTIONS = 20;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 8);
 
-/** What the sheet asks for first: the national view, TLĐ and its children, five years. */
+/** What the sheet asks for first (its own document): the national view, TLĐ and its children, five years. */
 const GRID = JSON.stringify({
-  query: `query ($root: String!, $depth: Int!, $years: [Int!]!, $scenario: Scenario!) {
-  grid(root: $root, depth: $depth, years: $years, scenario: $scenario) {
-    columns { indicatorCode year }
-    rows { unionCode name level parentCode hasChildren values statuses versions }
-  }
-}`,
-  variables: { root: 'TLD', depth: 1, years: [2013, 2014, 2015, 2016, 2017], scenario: 'ACTUAL' },
+  query: print(SheetGridQuery),
+  variables: { root: 'TLD', depth: 1, years: [2013, 2014, 2015, 2016, 2017], scenarios: ['ACTUAL'] },
 });
 const SET = 'mutation ($cells: [CellWrite!]!) { setFigures(cells: $cells) { figures { value status version } } }';
 
