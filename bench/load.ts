@@ -12,26 +12,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
+import { print } from 'graphql';
+import { SheetGridQuery } from '@unionhub/schema/documents';
 import { knexOf, openDatabase } from '../server/src/db/orm.js';
 import { issueToken } from '../server/src/domain/auth.js';
 import { databaseTarget, REPO_ROOT } from '../server/src/config.js';
+import type { Knex } from '@mikro-orm/knex';
 
 const CONNECTIONS = 20;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 8);
 
-/** What the sheet asks for first: the national view, TLĐ and its children, five years. */
+/** What the sheet asks for first (its own document): the national view, TLĐ and its children, five years. */
 const GRID = JSON.stringify({
-  query: `query ($root: String!, $depth: Int!, $years: [Int!]!, $scenario: Scenario!) {
-  grid(root: $root, depth: $depth, years: $years, scenario: $scenario) {
-    columns { indicatorCode year }
-    rows { unionCode name level parentCode hasChildren values statuses versions }
-  }
-}`,
-  variables: { root: 'TLD', depth: 1, years: [2013, 2014, 2015, 2016, 2017], scenario: 'ACTUAL' },
+  query: print(SheetGridQuery),
+  variables: { root: 'TLD', depth: 1, years: [2013, 2014, 2015, 2016, 2017], scenarios: ['ACTUAL'] },
 });
 const SET = 'mutation ($cells: [CellWrite!]!) { setFigures(cells: $cells) { figures { value status version } } }';
 
-interface Stats {
+export interface Stats {
   requests: number;
   p50: number;
   p95: number;
@@ -42,7 +40,7 @@ interface Stats {
   rps: number;
 }
 
-interface Cell {
+export interface Cell {
   unionCode: string;
   indicatorCode: string;
   year: number;
@@ -63,7 +61,7 @@ async function freePort(): Promise<number> {
 }
 
 /** What one connection sends: a fixed GET, or a body built per request with the connection's own state. */
-interface Spec {
+export interface Spec {
   path: string;
   /** Called once per connection: its body builder and its answer check (false counts a GraphQL error). */
   connection?: () => { body(): string; check(body: string): boolean };
@@ -74,7 +72,7 @@ interface Spec {
  * connection). Each connection gets its own request list in setupClient, so its state (its cell and
  * version) stays its own: autocannon resets the per-request context after every request.
  */
-async function load(url: string, token: string, spec: Spec, connections: number): Promise<Stats> {
+export async function load(url: string, token: string, spec: Spec, connections: number, seconds = SECONDS): Promise<Stats> {
   const latencies: number[] = [];
   let graphqlErrors = 0;
   const request = () => {
@@ -97,7 +95,7 @@ async function load(url: string, token: string, spec: Spec, connections: number)
     url,
     connections,
     pipelining: 1,
-    duration: SECONDS,
+    duration: seconds,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     requests: [request()],
     setupClient: (client: { setRequests(r: unknown[]): void }) => client.setRequests([request()]),
@@ -116,8 +114,47 @@ async function load(url: string, token: string, spec: Spec, connections: number)
   };
 }
 
-const fmt = (s: Stats) =>
+export const fmt = (s: Stats) =>
   `p50 ${s.p50.toFixed(1)} / p95 ${s.p95.toFixed(1)} / p99 ${s.p99.toFixed(1)} ms, ${s.requests} requests (${s.rps.toFixed(0)}/s), errors ${s.errors}, non-2xx ${s.non2xx}, GraphQL errors ${s.graphqlErrors}`;
+
+/** Each connection takes a cell of its own and sends back the version its last write returned. */
+export function writer(pool: Cell[]): Spec {
+  let next = 0;
+  return {
+    path: '/graphql',
+    connection: () => {
+      const c = pool[next++ % pool.length]!;
+      return {
+        body: () =>
+          JSON.stringify({ query: SET, variables: { cells: [{ unionCode: c.unionCode, indicatorCode: c.indicatorCode, year: c.year, scenario: 'ACTUAL', value: (c.version * 7) % 1000, expectedVersion: c.version }] } }),
+        check: (body) => {
+          try {
+            const parsed = JSON.parse(body) as { data?: { setFigures: { figures: { version: number }[] } }; errors?: { extensions: { currentVersion?: number } }[] };
+            if (parsed.data?.setFigures) {
+              c.version = parsed.data.setFigures.figures[0]!.version;
+              return true;
+            }
+            // A write left in flight by the previous run landed after it: carry on from the version it made.
+            if (parsed.errors?.[0]?.extensions.currentVersion !== undefined) c.version = parsed.errors[0].extensions.currentVersion;
+          } catch {
+            /* counted as an error */
+          }
+          return false;
+        },
+      };
+    },
+  };
+}
+
+/** `n` cells no one else writes (level-2 unions' officials trained, actual 2017, not approved), with their versions. */
+export async function writableCells(db: Knex, n: number): Promise<Cell[]> {
+  return (
+    await db('figure as f').join('trade_union as u', 'u.id', 'f.union_id').join('indicator as i', 'i.id', 'f.indicator_id')
+      .select('u.code as unionCode', 'i.code as indicatorCode', 'f.year', 'f.version')
+      .where('u.level', 2).where('i.code', 'officials.trained').where('f.scenario', 'actual').where('f.year', 2017).whereNot('f.status', 'approved')
+      .orderBy('u.code').limit(n)
+  ).map((c: Cell) => ({ ...c, version: Number(c.version) }));
+}
 
 /** `file`: a seeded SQLite file, or a postgres:// URL of a seeded database (both are written to). */
 export async function benchLoad(file: string): Promise<string[]> {
@@ -129,12 +166,7 @@ export async function benchLoad(file: string): Promise<string[]> {
   const orm = await openDatabase(target);
   const db = knexOf(orm);
   const { token } = await issueToken(db, { username: 'admin', name: 'load bench' });
-  const cells: Cell[] = (
-    await db('figure as f').join('trade_union as u', 'u.id', 'f.union_id').join('indicator as i', 'i.id', 'f.indicator_id')
-      .select('u.code as unionCode', 'i.code as indicatorCode', 'f.year', 'f.version')
-      .where('u.level', 2).where('i.code', 'officials.trained').where('f.scenario', 'actual').where('f.year', 2017).whereNot('f.status', 'approved')
-      .orderBy('u.code').limit(CONNECTIONS * 2 + 1)
-  ).map((c: Cell) => ({ ...c, version: Number(c.version) }));
+  const cells = await writableCells(db, CONNECTIONS * 2 + 1);
   await orm.close();
   if (cells.length < CONNECTIONS * 2 + 1) throw new Error(`only ${cells.length} writable cells`);
 
@@ -170,34 +202,6 @@ export async function benchLoad(file: string): Promise<string[]> {
     const reads = await load(url, token, reader, CONNECTIONS);
     await settle();
 
-    /** Each connection takes a cell of its own and sends back the version its last write returned. */
-    const writer = (pool: Cell[]): Spec => {
-      let next = 0;
-      return {
-        path: '/graphql',
-        connection: () => {
-          const c = pool[next++ % pool.length]!;
-          return {
-            body: () =>
-              JSON.stringify({ query: SET, variables: { cells: [{ unionCode: c.unionCode, indicatorCode: c.indicatorCode, year: c.year, scenario: 'ACTUAL', value: (c.version * 7) % 1000, expectedVersion: c.version }] } }),
-            check: (body) => {
-              try {
-                const parsed = JSON.parse(body) as { data?: { setFigures: { figures: { version: number }[] } }; errors?: { extensions: { currentVersion?: number } }[] };
-                if (parsed.data?.setFigures) {
-                  c.version = parsed.data.setFigures.figures[0]!.version;
-                  return true;
-                }
-                // A write left in flight by the previous run landed after it: carry on from the version it made.
-                if (parsed.errors?.[0]?.extensions.currentVersion !== undefined) c.version = parsed.errors[0].extensions.currentVersion;
-              } catch {
-                /* counted as an error */
-              }
-              return false;
-            },
-          };
-        },
-      };
-    };
     // One writer alone: a write's own time, which 20 writers queue behind (SQLite has one writer at a time).
     const alone = await load(url, token, writer(cells.slice(CONNECTIONS * 2)), 1);
     await settle();

@@ -1,8 +1,9 @@
 /**
- * `DATABASE_URL=postgres://… pnpm bench:postgres`: the database-bound figures of `pnpm bench` on
- * PostgreSQL — the grid read and the reconciliation, each against its baseline on the same
- * server in the same run. Seeds a fresh national database `unionhub_bench` on that server first
- * (and drops it afterwards).
+ * `DATABASE_URL=postgres://… pnpm bench:postgres` (or `bash tests/with-postgres.sh npx -y pnpm@10
+ * bench:postgres`): the database-bound figures of `pnpm bench` on PostgreSQL — the grid read and the
+ * reconciliation, each against its baseline on the same server in the same run — and 20 writers on
+ * two instances behind HAProxy ÷ on one instance (bench/cluster.ts). Seeds a fresh national
+ * database `unionhub_bench` on that server first (and drops it afterwards).
  */
 import { databaseTarget } from '../server/src/config.js';
 import { knexOf, openDatabase } from '../server/src/db/orm.js';
@@ -10,6 +11,7 @@ import { loadSeed } from '../server/src/db/load-seed.js';
 import { createDatabase, databaseUrl, dropDatabase } from '../server/src/db/postgres.js';
 import { benchGridRead } from './grid-read.js';
 import { benchReconcile } from './reconcile.js';
+import { benchCluster } from './cluster.js';
 
 const target = databaseTarget();
 if (target.kind !== 'postgresql') {
@@ -27,6 +29,8 @@ try {
   console.log(await benchGridRead(orm, url));
   for (const line of await benchReconcile(knexOf(orm))) console.log(line);
   await orm.close();
+  // Last: it writes into the bench database through server processes of its own.
+  for (const line of await benchCluster(url)) console.log(line);
 } finally {
   await dropDatabase(target.location, NAME);
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { gridWorkersOf } from '../server/src/db/grid-workers.js';
 import { closeBrowserSuite, startTestServer, type As, type TestServer } from './harness.js';
 import { DEMO_USERS } from '../server/src/db/demo-users.js';
 import type { AppOptions } from '../server/src/app.js';
@@ -89,6 +90,8 @@ export function setUpBrowserSuite(options: AppOptions = {}): BrowserSuite {
   } as BrowserSuite;
   beforeAll(async () => {
     suite.s = await startTestServer(options);
+    // As `pnpm start` does: the sheet's first read is not the one that starts the grid worker.
+    await gridWorkersOf(suite.s.app.db)?.warm();
     suite.browser = await launchBrowser();
   }, 120_000);
   afterAll(() => closeBrowserSuite(suite.s, suite.browser));

@@ -2,25 +2,22 @@
  * Several instances behave as one (issue 17): two real server processes on one PostgreSQL behind a
  * real HAProxy (Debian's package, round robin; it names the instance that answered in
  * `x-served-by`). A write through one reaches a subscription held by the other; a revoked token or
- * grant is refused at once by the other; sign-in failures and request buckets count across both.
+ * grant is refused at once by the other; sign-in failures and request buckets count across both;
+ * each instance's /metrics counts the SSE streams it holds.
  * On SQLite (one instance by design) only the splitting of events into notifications is checked.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventPayloads } from '../server/src/cluster.js';
 import type { FigureRow } from '../server/src/domain/figures.js';
 import { issueToken } from '../server/src/domain/auth.js';
 import { knexOf, openDatabase } from '../server/src/db/orm.js';
 import { databaseKind, freshDatabase } from './harness.js';
+import { startCluster, type Cluster } from './instances.js';
 import { openSse } from './sse.js';
 
-const root = resolve(import.meta.dirname, '..');
 const ANONYMOUS_PER_MINUTE = 40;
 const FREE_FAILURES = 5;
+const METRICS_TOKEN = 'scrape-token-of-the-cluster-test';
 
 describe('events as notifications', () => {
   it('splits an event too large for one NOTIFY into valid events that together carry every row once', () => {
@@ -35,36 +32,9 @@ describe('events as notifications', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-async function waitFor(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
-    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${output()}`);
-    if ((await fetch(url).catch(() => null))?.ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} never answered: ${output()}`);
-}
-
-function start(command: string, args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return { child, output: () => out };
-}
-
 describe.runIf(databaseKind() === 'postgresql')('two instances on one PostgreSQL behind HAProxy', () => {
   let proxyUrl = '';
-  const processes: ChildProcess[] = [];
-  let dir = '';
+  let cluster: Cluster | null = null;
   let drop = async () => {};
   let adminToken = '';
   let reviewer = { token: '', tokenId: 0 };
@@ -79,37 +49,14 @@ describe.runIf(databaseKind() === 'postgresql')('two instances on one PostgreSQL
     reviewer = { token: issued.token, tokenId: issued.info.id };
     await orm.close();
 
-    const ports = [await freePort(), await freePort()];
-    for (const port of ports) {
-      const server = start(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-        PORT: String(port), DATABASE_URL: db.target.location,
-        RATE_LIMIT_ANONYMOUS_PER_MINUTE: String(ANONYMOUS_PER_MINUTE), SIGNIN_FREE_FAILURES: String(FREE_FAILURES),
-      });
-      processes.push(server.child);
-      await waitFor(`http://127.0.0.1:${port}/healthz`, server.child, server.output);
-    }
-    const proxyPort = await freePort();
-    dir = mkdtempSync(join(tmpdir(), 'unionhub-haproxy-'));
-    writeFileSync(join(dir, 'haproxy.cfg'), [
-      'global', '  maxconn 2000',
-      'defaults', '  mode http', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s', '  timeout tunnel 1h',
-      'frontend unionhub', `  bind 127.0.0.1:${proxyPort}`, '  default_backend instances',
-      // Round robin per request; the answering instance named in a response header.
-      'backend instances', '  balance roundrobin', '  http-response set-header x-served-by %[srv_name]',
-      `  server one 127.0.0.1:${ports[0]}`, `  server two 127.0.0.1:${ports[1]}`, '',
-    ].join('\n'));
-    const proxy = start('haproxy', ['-f', join(dir, 'haproxy.cfg'), '-db'], {});
-    processes.push(proxy.child);
-    proxyUrl = `http://127.0.0.1:${proxyPort}`;
-    await waitFor(`${proxyUrl}/healthz`, proxy.child, proxy.output);
+    cluster = await startCluster(db.target.location, {
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: String(ANONYMOUS_PER_MINUTE), SIGNIN_FREE_FAILURES: String(FREE_FAILURES), METRICS_TOKEN,
+    });
+    proxyUrl = cluster.proxyUrl;
   }, 300_000);
 
   afterAll(async () => {
-    for (const p of processes) {
-      p.kill('SIGTERM');
-      await new Promise((r) => (p.exitCode === null ? p.once('exit', r) : r(null)));
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await cluster?.stop();
     await drop();
   });
 
@@ -162,6 +109,44 @@ describe.runIf(databaseKind() === 'postgresql')('two instances on one PostgreSQL
       await expect.poll(() => received).toContain(value);
     } finally {
       sub.close();
+    }
+  });
+
+  it('each instance counts the streams it holds in /metrics, and the count drops when one closes; scrapes are not rate limited', async () => {
+    /** Each instance's `unionhub_sse_streams`, scraped from the instance itself (not through the proxy). */
+    const streams = async () => Object.fromEntries(await Promise.all(cluster!.instances.map(async (i) => {
+      const res = await fetch(`${i.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      const open = /^unionhub_sse_streams (\d+)$/m.exec(await res.text())?.[1];
+      return [i.name, res.status === 200 && open !== undefined ? Number(open) : NaN] as const;
+    })));
+    // A scraper (one address, no user) is not charged to the anonymous bucket the instances share.
+    const scrapes = await Promise.all(Array.from({ length: ANONYMOUS_PER_MINUTE * 2 }, () => streams()));
+    expect(scrapes.flatMap((s) => Object.values(s)).filter((n) => Number.isNaN(n))).toEqual([]);
+    // A closed stream takes a moment to reach its instance through the proxy on a busy machine.
+    const every = { interval: 100, timeout: 10_000 };
+    // The earlier test's stream is closed: nothing open anywhere.
+    await expect.poll(streams, every).toEqual({ one: 0, two: 0 });
+    const subscribe = () => openSse(`${proxyUrl}/graphql`, 'subscription { figuresChanged(root: "P06") { actor } }', { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${adminToken}` });
+    const first = await subscribe();
+    let second: Awaited<ReturnType<typeof subscribe>> | null = null;
+    try {
+      expect(first.status).toBe(200);
+      // Which instance holds it, found by the metrics alone; the proxy's header must agree.
+      await expect.poll(async () => Object.values(await streams()).reduce((a, b) => a + b), every).toBe(1);
+      const holder = Object.entries(await streams()).find(([, n]) => n === 1)![0];
+      expect(first.header('x-served-by')).toBe(holder);
+      const otherOne = other(holder);
+      // Round robin puts the next stream on the other instance: each counts only its own.
+      second = await subscribe();
+      expect(second.header('x-served-by')).toBe(otherOne);
+      await expect.poll(streams, every).toEqual({ [holder]: 1, [otherOne]: 1 });
+      first.close();
+      await expect.poll(streams, every).toEqual({ [holder]: 0, [otherOne]: 1 });
+      second.close();
+      await expect.poll(streams, every).toEqual({ [holder]: 0, [otherOne]: 0 });
+    } finally {
+      first.close();
+      second?.close();
     }
   });
 

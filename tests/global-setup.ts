@@ -22,7 +22,12 @@ declare module 'vitest' {
 
 export const PG_TEMPLATE = 'unionhub_template';
 
-export default async function setup(project: TestProject) {
+interface Template {
+  value: string;
+  drop(): Promise<void> | void;
+}
+
+async function seedTemplate(): Promise<Template> {
   const target = databaseTarget();
   if (target.kind === 'postgresql') {
     const url = databaseUrl(target.location, PG_TEMPLATE);
@@ -31,14 +36,29 @@ export default async function setup(project: TestProject) {
     const orm = await openDatabase({ kind: 'postgresql', location: url });
     await loadSeed(orm);
     await orm.close();
-    project.provide('templateDb', url);
-    return () => dropDatabase(target.location, PG_TEMPLATE);
+    return { value: url, drop: () => dropDatabase(target.location, PG_TEMPLATE) };
   }
   const dir = mkdtempSync(join(tmpdir(), 'unionhub-test-'));
   const file = join(dir, 'template.sqlite');
   const orm = await openDatabase({ kind: 'sqlite', location: file });
   await loadSeed(orm);
   await orm.close();
-  project.provide('templateDb', file);
-  return () => rmSync(dir, { recursive: true, force: true });
+  return { value: file, drop: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// Vitest runs a global setup once per project (server, browser); both share one seeded template,
+// dropped when the last of them tears down.
+const shared = globalThis as { unionhubTemplate?: { ready: Promise<Template>; users: number } };
+
+export default async function setup(project: TestProject) {
+  shared.unionhubTemplate ??= { ready: seedTemplate(), users: 0 };
+  const entry = shared.unionhubTemplate;
+  entry.users++;
+  const template = await entry.ready;
+  project.provide('templateDb', template.value);
+  return async () => {
+    if (--entry.users > 0) return;
+    delete shared.unionhubTemplate;
+    await template.drop();
+  };
 }

@@ -15,6 +15,7 @@ import { createDatabase, databaseName, databaseUrl, dropDatabase } from '../serv
 import type { DatabaseTarget } from '../server/src/config.js';
 import { rawRows } from '../server/src/domain/db.js';
 import { startApp, type App, type AppOptions } from '../server/src/app.js';
+import { gridWorkersOf } from '../server/src/db/grid-workers.js';
 import { issueToken } from '../server/src/domain/auth.js';
 import { DEMO_USERS } from '../server/src/db/demo-users.js';
 
@@ -169,7 +170,9 @@ export async function freshDatabase(opts: { seeded: boolean }): Promise<{ target
 
 /** A browser test file's real server (its own database copy) and Chromium. */
 export async function startBrowserSuite(): Promise<{ s: TestServer; browser: Browser }> {
-  return { s: await startTestServer(), browser: await launchBrowser() };
+  const s = await startTestServer();
+  await gridWorkersOf(s.app.db)?.warm();
+  return { s, browser: await launchBrowser() };
 }
 
 export async function closeBrowserSuite(s: TestServer | undefined, browser: Browser | undefined): Promise<void> {

@@ -197,6 +197,9 @@ describe('refusals the server sends', () => {
     expect(keysOf(await s.gql(PREVIEW, { g: { indicator: 'workers', value: 10 } }))).toEqual(['plan.notAllocated']);
     expect(keysOf(await s.gql(PREVIEW, { g: { indicator: 'nope', value: 10 } }))).toEqual(['cell.unknownIndicator']);
     expect(keysOf(await s.gql(PREVIEW, { g: { indicator: 'members', value: -1 } }))).toEqual(['cell.negative']);
+    expect(keysOf(await s.gql(PREVIEW, { g: { indicator: 'coverage', value: 120 } }))).toEqual(['plan.ratioGoalRange']);
+    // No approved eligible enterprises here (the seed's arrive submitted): no forecast denominator, the reason named.
+    expect(keysOf(await s.gql(PREVIEW, { g: { indicator: 'coverage', value: 80 } }))).toEqual(['plan.noDenominatorForecast']);
     expect(keysOf(await s.gql(APPLY, { t: 'abc' }))).toEqual(['plan.previewNotFound']);
     const token = (await s.gql(PREVIEW, { g: { indicator: 'members', value: 1000 } })).data!.previewAllocation.token;
     expect((await s.gql(APPLY, { t: token })).errors).toBeUndefined();
@@ -258,6 +261,7 @@ describe('refusals the server sends', () => {
       'plan.unknownKey': 'the AllocationKey enum rejects it first over GraphQL; the domain keeps the check for other callers',
       'plan.unknownPath': 'the AllocationPath enum rejects it first over GraphQL',
       'plan.rootNotThroughPlan': 'needs a union that ends or starts inside 2018–2023',
+      'plan.ratioNotForecast': 'every ratio of the catalogue (coverage) has a forecast denominator',
       'plan.targetsChanged': 'a target changed between preview and apply (plan.test.ts)',
       'plan.targetChanged': 'a race inside the apply transaction',
     };

@@ -2,7 +2,9 @@
  * The "Kế hoạch 2018–2023" tab in a real browser against the real server and the built client: the
  * admin previews an allocation of 10.000.000 members typed with real keys, sees the preview's sum
  * below TLĐ equal the goal, applies it, and the gap view shows the allocated targets — nationally and
- * drilled into Bắc Kạn — with the flags where the API says, sortable. Numbers come from the API.
+ * drilled into Bắc Kạn — with the flags where the API says (in full for the target, short under each
+ * of allocated, proposed and approved), sortable; then previews a coverage goal of 80 % and sees each
+ * union's implied coverage. Numbers come from the API.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -11,18 +13,18 @@ import { SCREENSHOTS, setUpBrowserSuite } from './browser.js';
 
 const suite = setUpBrowserSuite();
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}/plan-${name}.png`, fullPage: true });
-type Gap = { union: { code: string }; allocated: number | null; flags: { code: string; textVi: string }[] };
-const gapOf = async (root: string) => (await suite.s.gql(`{ planGap(root: "${root}", year: 2023) { union { code } allocated flags { code textVi } } }`)).data!.planGap as Gap[];
+type Gap = { union: { code: string }; allocated: number | null; flags: { code: string; textVi: string }[]; columns: { column: string; flags: { shortVi: string }[] }[] };
+const gapOf = async (root: string) => (await suite.s.gql(`{ planGap(root: "${root}", year: 2023) { union { code } allocated flags { code textVi } columns { column flags { shortVi } } } }`)).data!.planGap as Gap[];
 
 beforeAll(async () => {
   // The plan reads approved actuals (the seed's arrive submitted), and the gap view stored forecasts.
-  await suite.s.sql(`update figure set status = 'approved' where scenario = 'actual' and indicator_id = (select id from indicator where code = 'members')`);
+  await suite.s.sql(`update figure set status = 'approved' where scenario = 'actual' and indicator_id in (select id from indicator where code in ('members', 'enterprises.eligible'))`);
   expect((await suite.s.gql('mutation { runForecasts(root: "TLD") { forecasts } }')).errors).toBeUndefined();
 }, 120_000);
 
-/** The text of a table row's cell (0: the union's name). */
-const cellText = (page: Page, section: string, union: string, col: number) =>
-  page.locator(`${section} tr[data-union="${union}"]`).locator('th, td').nth(col).innerText();
+/** The value shown in a gap row's target column (allocated, proposed, approved), without its badges. */
+const gapValue = (page: Page, union: string, column: string) =>
+  page.locator(`.plan-gap tr[data-union="${union}"] td[data-column="${column}"] .plan-value`).innerText();
 
 describe('the plan tab', () => {
   it('previews 10.000.000 members typed with real keys, the sum equals the goal, applies it; the gap view shows the allocation for Bắc Kạn with its flags', async () => {
@@ -50,8 +52,8 @@ describe('the plan tab', () => {
     const national = await gapOf('TLD');
     const p06 = national.find((g) => g.union.code === 'P06')!;
     expect(p06.allocated).toBeGreaterThan(0);
-    expect(await cellText(page, '.plan-gap', 'P06', 3)).toBe(formatViNumber(p06.allocated!));
-    expect(await cellText(page, '.plan-gap', 'TLD', 3)).toBe(formatViNumber(10_000_000));
+    expect(await gapValue(page, 'P06', 'allocated')).toBe(formatViNumber(p06.allocated!));
+    expect(await gapValue(page, 'TLD', 'allocated')).toBe(formatViNumber(10_000_000));
     await shot(page, 'gap-national');
 
     // Sorted by the allocation: ascending, the smallest first.
@@ -64,11 +66,16 @@ describe('the plan tab', () => {
     await page.locator('.plan-gap tr[data-union="P06-H01"]').waitFor();
     const backan = await gapOf('P06');
     for (const g of backan.slice(1)) {
-      expect(await cellText(page, '.plan-gap', g.union.code, 3), g.union.code).toBe(formatViNumber(g.allocated!));
+      expect(await gapValue(page, g.union.code, 'allocated'), g.union.code).toBe(formatViNumber(g.allocated!));
       const badges = await page.locator(`.plan-gap tr[data-union="${g.union.code}"] .plan-flag`).allTextContents();
       expect(badges, g.union.code).toEqual(g.flags.map((f) => f.textVi));
+      for (const c of g.columns) {
+        const short = await page.locator(`.plan-gap tr[data-union="${g.union.code}"] td[data-column="${c.column.toLowerCase()}"] .plan-colflag`).allTextContents();
+        expect(short, `${g.union.code} ${c.column}`).toEqual(c.flags.map((f) => f.shortVi));
+      }
     }
     expect(backan.some((g) => g.flags.length > 0), 'some union of Bắc Kạn is flagged').toBe(true);
+    expect(backan.some((g) => g.columns.some((c) => c.flags.length > 0)), 'some column of Bắc Kạn is flagged').toBe(true);
     await shot(page, 'gap-backan');
 
     // Bắc Kạn's forecasts: the method the backtest chose and why, as the API explains it.
@@ -78,5 +85,24 @@ describe('the plan tab', () => {
     expect(await page.locator('.plan-forecasts tr[data-union="P06"]').innerText()).toContain(api[0]!.explanationVi);
     expect(api.every((f) => !f.stale)).toBe(true);
     await shot(page, 'forecasts-backan');
+
+    // A coverage goal from Bắc Kạn (the root the tab is on): 80 % of its forecast eligible enterprises, allocated as enterprises with a union; each union's implied %.
+    await page.locator('[data-part="allocation"]').click();
+    await page.locator('select[name="indicator"]').selectOption('coverage');
+    await goal.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('80');
+    await page.keyboard.press('Enter');
+    await page.locator('.plan-ratio').waitFor();
+    const cov = (await suite.s.gql('mutation { previewAllocation(goal: { indicator: "coverage", value: 80 }, key: MEMBERS, root: "P06") { allocatedGoal rows { union { code } allocated impliedRatio } } }')).data!.previewAllocation as { allocatedGoal: number; rows: { union: { code: string }; allocated: number; impliedRatio: number | null }[] };
+    expect(await page.locator('.plan-sum').innerText()).toContain(`${formatViNumber(cov.allocatedGoal)} — bằng mục tiêu`);
+    expect(await page.locator('.plan-ratio').innerText()).toContain(formatViNumber(cov.allocatedGoal));
+    for (const code of ['P06', 'P06-H02']) {
+      const row = cov.rows.find((r) => r.union.code === code)!;
+      expect(row.impliedRatio, code).not.toBeNull();
+      expect(await page.locator(`.plan-preview tr[data-union="${code}"] td.plan-implied`).innerText()).toBe(`${formatViNumber(Math.round(row.impliedRatio! * 10) / 10)} %`);
+      expect(await page.locator(`.plan-preview tr[data-union="${code}"] td`).nth(2).innerText()).toBe(formatViNumber(row.allocated));
+    }
+    await shot(page, 'coverage-preview');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Readers beside the writer (server/src/db/readers.ts, issue 17): on a SQLite file the read-heavy
  * paths get read-only connections of their own — they see every committed write, can never write,
- * and a long read there does not hold the writer's connection.
+ * and a long read there does not hold the writer's connection. The grid is assembled in a worker
+ * thread (server/src/db/grid-workers.ts) on a connection of its own, the same cells for every caller.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
 import { readsOf } from '../server/src/db/readers.js';
+import { GridWorkers, gridWorkersOf } from '../server/src/db/grid-workers.js';
+import { Access, type Caller } from '../server/src/domain/access.js';
+import { DomainError } from '../server/src/domain/errors.js';
+import { readGrid } from '../server/src/domain/grid.js';
+import type { Role } from '@unionhub/schema';
+import { startTestServer, type TestServer } from './harness.js';
 
 const onSqlite = !process.env.DATABASE_URL?.startsWith('postgres');
 
@@ -52,5 +59,63 @@ describe.runIf(onSqlite)('SQLite readers', () => {
     } finally {
       await mem.close();
     }
+  });
+});
+
+describe.runIf(onSqlite)('grid reads in a worker thread', () => {
+  let s: TestServer;
+  let workers: GridWorkers;
+  beforeAll(async () => {
+    s = await startTestServer();
+    workers = new GridWorkers(s.file, 1);
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await s?.close();
+  });
+
+  const GRID = `query ($root: String!, $depth: Int!, $years: [Int!]!) {
+    grid(root: $root, depth: $depth, years: $years, scenarios: [ACTUAL, TARGET]) { rows { unionCode values statuses versions proposals } }
+  }`;
+  const callerOf = (role: Role, path: string): Caller => ({ userId: 0, username: `t-${role}`, displayName: role, grants: [{ id: 1, role, unionCode: path.split('/').at(-2)!, path }] });
+
+  it('the server answers the sheet from its worker, the same cells as a read on the main thread', async () => {
+    const before = gridWorkersOf(s.app.db)!.served;
+    const answer = await s.gql(GRID, { root: 'TLD', depth: 1, years: [2016, 2017] });
+    expect(answer.errors).toBeUndefined();
+    expect(gridWorkersOf(s.app.db)!.served).toBe(before + 1);
+    const here = await readGrid(s.app.db, { rootCode: 'TLD', depth: 1, years: [2016, 2017], scenarios: ['actual', 'target'] }, new Access(callerOf('admin', '/TLD/')));
+    const rows = answer.data!.grid.rows as { unionCode: string; values: unknown[]; statuses: unknown[] }[];
+    expect(rows.map((r) => r.unionCode)).toEqual(here.rows.map((r) => r.union.code));
+    expect(rows.map((r) => r.values)).toEqual(here.rows.map((r) => r.values));
+    expect(rows.length).toBeGreaterThan(60);
+  });
+
+  it('a worker sees what each caller may see: a viewer approved cells only, a province reporter its own subtree', async () => {
+    const [province] = await s.sql<{ path: string }>("select path from trade_union where level = 1 order by code limit 1");
+    for (const caller of [callerOf('viewer', '/TLD/'), callerOf('reporter', province!.path)]) {
+      const req = { rootCode: 'TLD', depth: 2, years: [2015, 2016, 2017], scenarios: ['actual' as const] };
+      const there = await workers.read(req, new Access(caller));
+      const here = await readGrid(s.app.db, req, new Access(caller));
+      expect(there).toEqual(here);
+      expect(there.rows.some((r) => r.readable)).toBe(true);
+    }
+  });
+
+  it('a refusal comes back as the domain error it is, coded, in the caller’s language', async () => {
+    const answer = await s.gql(GRID, { root: 'NO-SUCH-UNION', depth: 1, years: [2017] }, { headers: { 'accept-language': 'vi' } });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', key: 'union.unknown' });
+    await expect(workers.read({ rootCode: 'TLD', depth: 9, years: [2017], scenarios: ['actual'] }, new Access(callerOf('admin', '/TLD/')))).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it('a worker that dies fails the read it held and the next read gets a fresh one', async () => {
+    const req = { rootCode: 'TLD', depth: 2, years: [2013, 2014, 2015, 2016, 2017], scenarios: ['actual' as const, 'target' as const] };
+    const access = new Access(callerOf('admin', '/TLD/'));
+    await workers.warm();
+    const held = workers.read(req, access);
+    await (workers as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads[0]!.worker.terminate();
+    await expect(held).rejects.toThrow(/grid worker exited/);
+    const again = await workers.read({ ...req, depth: 1 }, access);
+    expect(again.rows.length).toBeGreaterThan(60);
   });
 });

@@ -3,7 +3,7 @@
  * hand-drawn SVG charts, the tables, what is not approved yet; issuing an edition with its stages
  * shown as they happen (reportProgress over SSE); editions with downloads and their changes.
  */
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Fragment, lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { formatViNumber } from '@unionhub/schema/numbers';
 import { roleOperations } from '@unionhub/schema/roles';
 import { downloadOnClick, run, subscribe } from './api.ts';
@@ -12,6 +12,7 @@ import { failureText } from './messages.ts';
 import { UnionPicker } from './UnionPicker.tsx';
 import { useReportRoot } from './useReportRoot.ts';
 import type { ReportTextData } from './writing/ReportTexts.tsx';
+import { PlanForecastCharts, type PlanForecastRow } from './PlanForecastCharts.tsx';
 import './report.css';
 
 // The written sections are shown through the editor's schema: loaded with it, when a report is open.
@@ -31,6 +32,7 @@ interface ReportData {
   charts: { years: number[]; members: Series[]; admitted: Series[]; grading: Series[] };
   pending: { label: string; year: number; scenario: string; count: number; expected: number }[];
   texts: ReportTextData[];
+  planForecast: PlanForecastRow[];
 }
 interface Edition { id: number; number: number; createdAt: string; actor: string; contentHash: string; changeCount: number; pendingTotal: number; xlsxUrl: string; docxUrl: string }
 interface Change { unionName: string; indicatorLabel: string; year: number; scenario: string; oldValue: number | null; newValue: number | null }
@@ -40,7 +42,8 @@ const REPORT_FIELDS = `rootName contentHash pendingTotal withProposal
   sentences { key text }
   charts { years members { key label values } admitted { key label values } grading { key label values } }
   pending { label year scenario count expected }
-  texts { section titleVi version document }`;
+  texts { section titleVi version document }
+  planForecast { indicator year forecast target state notes { code year vi en } }`;
 const EDITION_FIELDS = 'id number createdAt actor contentHash changeCount pendingTotal xlsxUrl docxUrl';
 const STAGES = ['load', 'assemble', 'xlsx', 'docx', 'save', 'done'] as const;
 
@@ -184,7 +187,13 @@ export function Report({ lang }: { lang: Lang }) {
                 <BarChart title={t('admittedVsTarget', lang)} years={report.charts.years} series={report.charts.admitted} lang={lang} />
                 <GradingChart title={t('gradingMix', lang)} years={report.charts.years} series={report.charts.grading} />
               </section>
-              {report.tables.map((tb) => <ReportTable key={tb.key} table={tb} />)}
+              {report.tables.map((tb) => (
+                <Fragment key={tb.key}>
+                  <ReportTable table={tb} />
+                  {/* The plan's forecast beside its target, drawn after its table (issue 16). */}
+                  {tb.key === 'planForecast' && <PlanForecastCharts rows={report.planForecast ?? []} lang={lang} />}
+                </Fragment>
+              ))}
               <Suspense fallback={<p className="loading">{t('loading', lang)}</p>}><ReportTexts texts={report.texts} lang={lang} /></Suspense>
             </>
           )}

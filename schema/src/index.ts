@@ -16,3 +16,4 @@ export * from './plan.js';
 export * from './regions.js';
 export * from './sections.js';
 export * from './commendations.js';
+export * from './report-chart.js';

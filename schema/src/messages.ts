@@ -9,6 +9,7 @@
  * value through one of WORD_TABLES (a transition, a status…), in the same language.
  */
 import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { FORECAST_SKIP_REASONS } from './forecast.js';
 import { formatViNumber } from './numbers.js';
 
 export type MessageLang = 'vi' | 'en';
@@ -43,6 +44,7 @@ export const WORD_TABLES: Record<string, Record<string, Template>> = {
     waived: { vi: 'đã bỏ qua', en: 'waived' },
     resolved: { vi: 'đã hết', en: 'resolved' },
   },
+  forecastSkip: FORECAST_SKIP_REASONS,
   withProposal: { true: { vi: ' có đề xuất sửa', en: ' with a proposal' }, false: { vi: '', en: '' } },
   withoutValue: { true: { vi: ' chưa có số', en: ' without a value' }, false: { vi: '', en: '' } },
   field: {
@@ -154,6 +156,9 @@ const BY_KEY = {
   'forecast.notForecast': { vi: '"{indicator}" không được dự báo', en: '"{indicator}" is not forecast' },
   'forecast.overrideForbidden': { vi: 'Chỉ người duyệt của {unionName} hoặc cấp trên mới điều chỉnh dự báo', en: 'Only a reviewer of {unionName} or above overrides its forecasts' },
   'forecast.overrideReason': { vi: 'Điều chỉnh dự báo cần ghi lý do', en: 'An override needs a reason' },
+  'plan.ratioGoalRange': { vi: 'Mục tiêu "{indicator}" là tỷ lệ từ 0 đến {max} {unit}: {value} nằm ngoài', en: 'A goal of "{indicator}" is a ratio from 0 to {max} {unit}: {value} is outside' },
+  'plan.ratioNotForecast': { vi: '"{indicator}" là tỷ lệ trên "{denominator}", chỉ tiêu này không được dự báo nên không phân bổ được', en: '"{indicator}" is a ratio of "{denominator}", which is not forecast: it cannot be allocated' },
+  'plan.noDenominatorForecast': { vi: '{unionName} không có dự báo "{indicator}" năm {year} ({reason|forecastSkip}): không tính được mục tiêu tỷ lệ', en: '{unionName} has no forecast of "{indicator}" for {year} ({reason|forecastSkip}): the ratio goal cannot be turned into a number' },
   'forecast.notRun': { vi: '{unionName} chưa có dự báo "{indicator}": hãy chạy dự báo trước', en: '{unionName} has no stored forecast of "{indicator}": run the forecasts first' },
   'forecast.readOnly': { vi: 'Số dự báo chỉ để xem: không dùng loại số liệu dự báo (FORECAST) ở {field}; dự báo do lệnh chạy dự báo tính ra và chỉ điều chỉnh bằng điều chỉnh dự báo', en: 'Forecasts are read-only: FORECAST cannot be used in {field}; forecasts are computed by runForecasts and changed only by overrideForecast' },
   // Report and exports

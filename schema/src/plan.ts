@@ -58,7 +58,7 @@ export const ALLOCATION_PATHS: readonly { code: AllocationPathCode; labelVi: str
  */
 export const ALLOCATION_YEARS = { base: 2017, from: 2018, to: 2023 } as const;
 
-export type AllocationNoteCode = 'noKeyData' | 'noKeyDataAll' | 'zeroKeyAll' | 'noBase' | 'belowZero' | 'compoundFromZero';
+export type AllocationNoteCode = 'noKeyData' | 'noKeyDataAll' | 'zeroKeyAll' | 'noBase' | 'belowZero' | 'compoundFromZero' | 'forecastNotRun' | 'forecastStale' | 'ratioOverMax';
 
 /** What an allocation says where it could not follow its key as stated; never a silent zero. */
 export const ALLOCATION_NOTES: Record<AllocationNoteCode, { vi: string; en: string }> = {
@@ -86,18 +86,42 @@ export const ALLOCATION_NOTES: Record<AllocationNoteCode, { vi: string; en: stri
     vi: 'năm gốc bằng 0: các năm giữa tăng đều mỗi năm',
     en: 'base of zero: the years between take equal steps',
   },
+  // The preview reads the stored forecasts (with reviewers' overrides in force); where one is missing or stale it computes it then.
+  forecastNotRun: {
+    vi: 'chưa có dự báo lưu (chưa chạy dự báo): dùng dự báo tính ngay từ số thực hiện đã duyệt; hãy chạy dự báo để lưu',
+    en: 'no stored forecast (the forecasts were not run): forecast now from the approved actuals; run the forecasts to store it',
+  },
+  // A ratio goal shared by a key other than its denominator can give a union more than its forecast denominator.
+  ratioOverMax: {
+    vi: 'phần phân bổ vượt dự báo mẫu số: tỷ lệ tương ứng trên mức tối đa',
+    en: 'the allocation exceeds the forecast denominator: the implied ratio is over its maximum',
+  },
+  forecastStale: {
+    vi: 'dự báo lưu đã cũ (số thực hiện đã duyệt thay đổi): dùng dự báo tính lại ngay; hãy chạy dự báo để lưu',
+    en: 'the stored forecast is stale (the approved actuals changed): forecast again now; run the forecasts to store it',
+  },
 };
 
 export type PlanGapFlagCode = 'overTwiceHistorical' | 'belowForecast';
 
-/** What the gap view flags in a union's target (the target: approved, else proposed, else allocated). */
-export const PLAN_GAP_FLAGS: Record<PlanGapFlagCode, { vi: string; en: string }> = {
+/**
+ * What the gap view flags: in a union's target (approved, else proposed, else allocated), and in each
+ * of those columns on its own (PLAN_GAP_COLUMNS); `short` is the badge, the text its explanation.
+ */
+export const PLAN_GAP_FLAGS: Record<PlanGapFlagCode, { vi: string; en: string; shortVi: string; shortEn: string }> = {
   overTwiceHistorical: {
     vi: 'cần tốc độ tăng hằng năm hơn gấp đôi tốc độ 2013–2017 của đơn vị',
     en: 'needs more than twice the union’s own 2013–2017 yearly growth',
+    shortVi: '> 2× tốc độ cũ',
+    shortEn: '> 2× past rate',
   },
-  belowForecast: { vi: 'chỉ tiêu thấp hơn dự báo', en: 'the target is below the forecast' },
+  belowForecast: { vi: 'chỉ tiêu thấp hơn dự báo', en: 'the target is below the forecast', shortVi: '< dự báo', shortEn: '< forecast' },
 };
+
+export type PlanGapColumnCode = 'allocated' | 'proposed' | 'approved';
+
+/** The gap view's target columns, each judged by the flags on its own (the order they are shown in). */
+export const PLAN_GAP_COLUMNS: readonly PlanGapColumnCode[] = ['allocated', 'proposed', 'approved'];
 
 export type ForecastOverrideState = 'inForce' | 'superseded' | 'lapsed';
 

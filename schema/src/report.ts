@@ -5,11 +5,13 @@
  * this; nothing here is code that branches on a label.
  */
 
+import { FORECAST_SERIES } from './forecast.js';
+
 /** The programme period reported on and the plan period that follows it. */
 export const REPORT_PERIOD = { from: 2013, to: 2017 } as const;
 export const REPORT_PLAN = { from: 2018, to: 2023 } as const;
-/** Bumped when the report's shape changes, so content hashes of different shapes never collide. */
-export const REPORT_SPEC_VERSION = 1;
+/** Bumped when the report's shape changes, so content hashes of different shapes never collide (2: the plan's forecast beside its targets). */
+export const REPORT_SPEC_VERSION = 2;
 
 /** One row of the national results table: an indicator, with its target and % achieved when `target`. */
 export interface ReportIndicatorRow {
@@ -39,6 +41,45 @@ export const UNGRADED = 'grade.ungraded';
 export const PLAN_ROWS: readonly string[] = [
   'members', 'members.admitted', 'grassroots', 'grassroots.founded', 'enterprises.eligible', 'enterprises.unionised', 'coverage', 'officials.trained',
 ];
+
+/**
+ * The plan's indicators shown with their forecast beside the target (issue 16): those of the plan
+ * table that the plan also forecasts (FORECAST_SERIES), in the plan table's order.
+ */
+export const PLAN_FORECAST_ROWS: readonly string[] = PLAN_ROWS.filter((code) => FORECAST_SERIES.some((s) => s.indicator === code));
+
+export type PlanForecastNoteCode = 'notRun' | 'skipped' | 'stale' | 'overridden' | 'targetIncomplete' | 'method';
+
+/**
+ * What the forecast-and-target table says of a forecast or target it cannot show as it stands —
+ * never a silent blank. `{name}` filled from the note's params (fillSentence).
+ */
+export const PLAN_FORECAST_NOTES: Record<PlanForecastNoteCode, { vi: string; en: string }> = {
+  notRun: { vi: '{indicator}: chưa chạy dự báo cho {unionName}, chưa có số dự báo.', en: '{indicator}: the forecasts were never run for {unionName}; there is no forecast.' },
+  skipped: { vi: '{indicator}: không dự báo được ({reason}).', en: '{indicator}: no forecast could be made ({reason}).' },
+  stale: {
+    vi: '{indicator}: dự báo đã cũ — số thực hiện đã duyệt thay đổi sau lần dự báo {computedAt}; cần chạy lại dự báo.',
+    en: '{indicator}: the forecast is stale — the approved actuals changed after it was computed on {computedAt}; run the forecasts again.',
+  },
+  overridden: { vi: '{indicator} năm {year}: số dự báo do người duyệt điều chỉnh ({by}: {reason}).', en: '{indicator} {year}: forecast overridden by a reviewer ({by}: {reason}).' },
+  targetIncomplete: { vi: '{indicator} năm {year}: chỉ tiêu còn ô chưa duyệt (tổng chưa đầy đủ).', en: '{indicator} {year}: some target cells are not approved (the total is incomplete).' },
+  method: { vi: '{indicator}: {explanation}', en: '{indicator}: {explanation}' },
+};
+
+/** Words of the forecast-and-target table and chart (the chart's legend follows the page's language). */
+export const PLAN_FORECAST_LABELS = {
+  forecast: { vi: 'Dự báo', en: 'Forecast' },
+  target: { vi: 'Chỉ tiêu giao', en: 'Target' },
+  targetVsForecast: { vi: 'Chỉ tiêu so với dự báo (%)', en: 'Target as % of forecast' },
+  chartTitle: { vi: '{indicator}: dự báo và chỉ tiêu {from}–{to}', en: '{indicator}: forecast and target {from}–{to}' },
+  noData: { vi: 'Chưa có số dự báo và chỉ tiêu đã duyệt', en: 'No forecast and no approved target' },
+  million: { vi: 'tr', en: 'M' },
+  thousand: { vi: 'nghìn', en: 'k' },
+  basis: {
+    vi: 'Dự báo của {unionName} lập từ số thực hiện đã duyệt 2013–2017 (điều chỉnh của người duyệt đang áp dụng được tính); chỉ tiêu là tổng chỉ tiêu đã duyệt của các đơn vị.',
+    en: 'The forecast of {unionName} is made from approved actuals 2013–2017 (with reviewers\' overrides in force); the target is the sum of the units\' approved targets.',
+  },
+} as const;
 
 /**
  * Ranking of level-1 units for commendation (khen thưởng): by % achieved of the first key over the
@@ -118,6 +159,7 @@ export const REPORT_TABLES = {
   ranking: { section: 'units', sheet: 'Xếp hạng thi đua', title: 'Bảng 7. Xếp hạng thi đua các đơn vị (căn cứ đề xuất khen thưởng)' },
   plan: { section: 'plan', sheet: 'Kế hoạch 2018-2023', title: 'Bảng 8. Chỉ tiêu giai đoạn 2018–2023 toàn quốc' },
   planUnits: { section: 'plan', sheet: 'Kế hoạch theo đơn vị', title: 'Bảng 9. Chỉ tiêu giai đoạn 2018–2023 theo đơn vị' },
+  planForecast: { section: 'plan', sheet: 'Dự báo và chỉ tiêu', title: 'Bảng 10. Dự báo và chỉ tiêu giao giai đoạn 2018–2023' },
 } as const satisfies Record<string, { section: ReportSection; sheet: string; title: string }>;
 export type ReportTableKey = keyof typeof REPORT_TABLES;
 

@@ -35,7 +35,7 @@ import { handleChaseDownload } from './round-http.js';
 import type { Logger } from 'pino';
 import { logger, yogaLogger } from './observability/log.js';
 import { createTraffic, useRequestLog, type Traffic } from './observability/request.js';
-import { createMetrics, METRICS_PATH, serveMetrics, type Metrics } from './observability/metrics.js';
+import { createMetrics, isScrape, METRICS_PATH, serveMetrics, type Metrics } from './observability/metrics.js';
 
 function toGraphQLError(error: Error, original: DomainError): GraphQLError {
   const located = error as Partial<GraphQLError>;
@@ -263,6 +263,9 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
   const server = createServer(serverTimeouts(limits), async (req, res) => {
     const path = traffic.begin(req, res).path;
     if (cors(req, res)) return;
+    // A scraper with the token is not charged: the bucket of its address is shared by every instance it
+    // scrapes (on PostgreSQL), and with its anonymous users. Without the token, limited as any request.
+    if (path === METRICS_PATH && isScrape(req, metricsToken)) return void serveMetrics(req, res, metricsToken, metrics.registry);
     if (await rateLimited(req, res, path)) return;
     // Uploads have their own (larger) limit, also counted as they stream by their handler.
     if (declaredTooLarge(req, res, path.startsWith('/imports/') ? limits.MAX_UPLOAD_BYTES : limits.MAX_BODY_BYTES)) return;

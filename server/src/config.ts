@@ -149,6 +149,8 @@ export const settingsSchema = z.object({
   DATABASE_POOL_SIZE: count(10),
   /** Read-only SQLite connections beside the one writer (db/readers.ts): grid, exports, report and progress read there. 0: everything on the writer. Kept under libuv's 4 threads, so a statement of the writer always finds one. */
   SQLITE_READERS: z.coerce.number().int().min(0).max(32).default(2),
+  /** Worker threads answering grid reads on SQLite, each with a read-only connection (db/grid-workers.ts); 0: on the main thread. */
+  SQLITE_GRID_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
   /** The federation hub's config file (hub/config.ts); unset: hub.config.json at the repository root, if any. */
   HUB_CONFIG: z.string().optional(),
   /** The mail server for notifications (`smtp://user:pass@host:587`, `smtps://…`); unset: notifications in the app only. */

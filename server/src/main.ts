@@ -7,6 +7,7 @@ import { databaseTarget, describeTarget, PORT, SETTINGS } from './config.js';
 import { knexOf, openDatabase } from './db/orm.js';
 import { isEmpty, loadSeed } from './db/load-seed.js';
 import { startApp } from './app.js';
+import { gridWorkersOf } from './db/grid-workers.js';
 import { loadHubConfig } from './hub/config.js';
 import { HUB_PATH, mountHub, type Hub } from './hub/index.js';
 import { DEMO_USERS } from './db/demo-users.js';
@@ -22,6 +23,8 @@ if (await isEmpty(orm)) {
   logger.info({ users: DEMO_USERS.map((u) => ({ username: u.username, role: u.role, union: u.unionCode })) }, 'demo users created (demo only: their passwords are in the README)');
 }
 const app = await startApp(knexOf(orm), PORT);
+// The grid worker loads the domain now, not on the first sheet someone opens.
+await gridWorkersOf(app.db)?.warm();
 const port = Number(new URL(app.url).port);
 logger.info({ url: `http://localhost:${port}/`, database: describeTarget(target) }, `UnionHub on http://localhost:${port}/ (GraphQL at /graphql) — database ${describeTarget(target)}`);
 

@@ -1,14 +1,16 @@
 /**
- * The allocation screen: a goal for 2023 (typed as in the sheet, "10.000.000"), a key and a root;
- * Preview shows per union today, forecast, allocated and the growth per year, the sum below the
- * root against the goal, and every union the key had no data for (stated, never a silent zero);
- * Apply writes exactly that preview, or says that targets changed and offers to preview again.
+ * The allocation screen: a goal for 2023 (typed as in the sheet, "10.000.000", or a coverage % such
+ * as "80"), a key and a root; Preview shows per union today, forecast, allocated and the growth per
+ * year — for a ratio goal also each union's forecast denominator and the ratio its allocation
+ * implies — the sum below the root against the goal, and every union with a note (no data for the
+ * key, a forecast not stored or stale: stated, never a silent zero); Apply writes exactly that
+ * preview, or says that targets changed and offers to preview again.
  */
 import { useState } from 'react';
-import { ALLOCATION_KEYS } from '@unionhub/schema';
+import { ALLOCATION_KEYS, indicator as catalogueIndicator, indicatorLabel } from '@unionhub/schema';
 import { t, notANumber, type Lang } from '../i18n.ts';
 import { failureText } from '../messages.ts';
-import { count, PLAN_INDICATORS, rate } from './format.ts';
+import { ALLOCATION_INDICATORS, count, rate } from './format.ts';
 import { useAllocation, type AllocationKey, type Preview } from './useAllocation.ts';
 
 const KEY_ENUM: Record<string, AllocationKey> = { forecastWorkers: 'FORECAST_WORKERS', members: 'MEMBERS', equalGrowth: 'EQUAL_GROWTH' };
@@ -23,7 +25,7 @@ export function AllocationView({ lang, root, rootName }: { lang: Lang; root: str
     <section className="plan-allocation" aria-label={t('plan.allocation', lang)}>
       <form className="plan-controls" onSubmit={(e) => { e.preventDefault(); run(); }}>
         <label>{t('plan.indicator', lang)}{' '}
-          <select value={indicator} onChange={(e) => setIndicator(e.target.value)}>{PLAN_INDICATORS.map((i) => <option key={i} value={i}>{t(`plan.indicator.${i}`, lang)}</option>)}</select>
+          <select name="indicator" value={indicator} onChange={(e) => setIndicator(e.target.value)}>{ALLOCATION_INDICATORS.map((i) => <option key={i} value={i}>{t(`plan.indicator.${i}`, lang)}</option>)}</select>
         </label>
         <label>{t('plan.goal', lang)}{' '}<input name="goal" inputMode="numeric" value={goal} onChange={(e) => setGoal(e.target.value)} /></label>
         <label>{t('plan.key', lang)}{' '}
@@ -50,17 +52,33 @@ export function AllocationView({ lang, root, rootName }: { lang: Lang; root: str
   );
 }
 
+const labelOf = (code: string, lang: Lang) => {
+  const def = catalogueIndicator(code);
+  return def ? indicatorLabel(def, 2023, lang) : code;
+};
+
+const noteText = (n: Preview['rows'][number]['notes'][number], lang: Lang) =>
+  `${lang === 'vi' ? n.textVi : n.textEn}${n.indicator ? ` (${labelOf(n.indicator, lang)})` : ''}`;
+
 function PreviewTable({ lang, preview }: { lang: Lang; preview: Preview }) {
   const shown = preview.rows.filter((r) => r.depth <= 1);
   const sum = preview.rows.filter((r) => r.depth === 1).reduce((s, r) => s + r.allocated, 0);
   const noted = preview.rows.filter((r) => r.notes.length > 0);
+  const ratio = preview.ratio;
+  const words = ['plan.union', 'plan.today', 'plan.forecast', 'plan.allocated', ...(ratio ? ['plan.denominatorForecast', 'plan.impliedRatio'] as const : []), 'plan.growthPerYear', 'plan.neededRate', 'plan.notes'] as const;
   return (
     <div className="plan-preview">
+      {ratio && (
+        <p className="plan-ratio" role="status">
+          {t('plan.ratioGoal', lang)}: <strong>{rate(preview.goal, lang)}</strong> {t('plan.ratioOf', lang)} {labelOf(ratio.denominator, lang)}{' '}
+          ({count(preview.rows[0]?.denominatorForecast, lang)}) = <strong>{count(preview.allocatedGoal, lang)}</strong>, {t('plan.ratioWrites', lang)} <em>{labelOf(preview.writes, lang)}</em>
+        </p>
+      )}
       <p className="plan-sum" role="status">
-        {t('plan.total', lang)}: <strong>{count(sum, lang)}</strong> — {sum === preview.goal ? t('plan.equalsGoal', lang) : t('plan.notGoal', lang)} ({count(preview.goal, lang)})
+        {t('plan.total', lang)}: <strong>{count(sum, lang)}</strong> — {sum === preview.allocatedGoal ? t('plan.equalsGoal', lang) : t('plan.notGoal', lang)} ({count(preview.allocatedGoal, lang)})
       </p>
       <table className="plan-table">
-        <thead><tr>{(['plan.union', 'plan.today', 'plan.forecast', 'plan.allocated', 'plan.growthPerYear', 'plan.neededRate', 'plan.notes'] as const).map((w) => <th key={w}>{t(w, lang)}</th>)}</tr></thead>
+        <thead><tr>{words.map((w) => <th key={w}>{t(w, lang)}</th>)}</tr></thead>
         <tbody>
           {shown.map((r) => (
             <tr key={r.union.code} className={r.depth === 0 ? 'plan-total' : undefined} data-union={r.union.code}>
@@ -68,9 +86,11 @@ function PreviewTable({ lang, preview }: { lang: Lang; preview: Preview }) {
               <td>{count(r.today, lang)}</td>
               <td>{count(r.forecast, lang)}</td>
               <td>{count(r.allocated, lang)}</td>
+              {ratio && <td>{count(r.denominatorForecast, lang)}</td>}
+              {ratio && <td className="plan-implied">{rate(r.impliedRatio, lang)}</td>}
               <td>{count(r.growthPerYear, lang)}</td>
               <td>{rate(r.growthRate, lang)}</td>
-              <td>{r.notes.map((n) => (lang === 'vi' ? n.textVi : n.textEn)).join('; ')}</td>
+              <td>{r.notes.map((n) => noteText(n, lang)).join('; ')}</td>
             </tr>
           ))}
         </tbody>
@@ -78,7 +98,7 @@ function PreviewTable({ lang, preview }: { lang: Lang; preview: Preview }) {
       {noted.length > 0 && (
         <details className="plan-notes" open={noted.length <= 10}>
           <summary>{t('plan.notesTitle', lang)}: {noted.length}</summary>
-          <ul>{noted.map((r) => <li key={r.union.code}><strong>{r.union.name}</strong> ({r.union.code}): {r.notes.map((n) => (lang === 'vi' ? n.textVi : n.textEn)).join('; ')}</li>)}</ul>
+          <ul>{noted.map((r) => <li key={r.union.code}><strong>{r.union.name}</strong> ({r.union.code}): {r.notes.map((n) => noteText(n, lang)).join('; ')}</li>)}</ul>
         </details>
       )}
     </div>

@@ -1,7 +1,8 @@
 /**
  * The gap view: a root (nationally: TLĐ) and its children in one plan year — forecast vs allocated
  * vs proposed vs approved target, the growth per year each needs against its own 2013–2017 growth,
- * and the flags as text badges. Sortable by any column; a level-1 union drills down.
+ * and the flags as text badges: short ones under each of allocated, proposed and approved (each
+ * judged on its own), and in full for the target in force. Sortable by any column; a level-1 union drills down.
  */
 import { useCallback } from 'react';
 import { t, type Lang, type Word } from '../i18n.ts';
@@ -45,6 +46,7 @@ export function GapView({ lang, root, year, indicator, onYear, onIndicator, onDr
       {gap.error !== null && <p role="alert">{failureText(gap.error, lang)}</p>}
       {!gap.data && gap.error === null && <p className="loading">{t('loading', lang)}</p>}
       {gap.data && rows.length === 0 && <p>{t('plan.noRows', lang)}</p>}
+      {gap.data && rows.length > 0 && <p className="muted">{t('plan.columnFlags', lang)}</p>}
       {gap.data && rows.length > 0 && (
         <table className="plan-table">
           <thead>
@@ -70,9 +72,12 @@ function GapLine({ row, lang, total, onDrill }: { row: GapRow; lang: Lang; total
       <th scope="row">{onDrill ? <button type="button" className="link" title={t('plan.drill', lang)} onClick={onDrill}>{row.union.name}</button> : row.union.name}</th>
       <td>{count(row.today, lang)}</td>
       <td>{count(row.forecast, lang)}</td>
-      <td>{count(row.allocated, lang)}</td>
-      <td>{count(row.proposed, lang)}</td>
-      <td>{count(row.approved, lang)}</td>
+      {row.columns.map((c) => (
+        <td key={c.column} data-column={c.column.toLowerCase()}>
+          <span className="plan-value">{count(c.value, lang)}</span>
+          {c.flags.map((f) => <span key={f.code} className={`plan-colflag flag-${f.code}`} title={lang === 'vi' ? f.textVi : f.textEn}>{lang === 'vi' ? f.shortVi : f.shortEn}</span>)}
+        </td>
+      ))}
       <td>{rate(row.neededRate, lang)}</td>
       <td>{rate(row.historicalRate, lang)}</td>
       <td>{row.flags.map((f) => <span key={f.code} className={`plan-flag flag-${f.code}`}>{lang === 'vi' ? f.textVi : f.textEn}</span>)}</td>

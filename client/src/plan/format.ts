@@ -7,3 +7,5 @@ export const rate = (r: number | null | undefined, lang: Lang): string => (r ===
 
 export const PLAN_YEARS = [2018, 2019, 2020, 2021, 2022, 2023] as const;
 export const PLAN_INDICATORS = ['members', 'grassroots'] as const;
+/** What can be allocated: the gap view's indicators, and a ratio goal (coverage %, allocated as its numerator). */
+export const ALLOCATION_INDICATORS = [...PLAN_INDICATORS, 'coverage'] as const;

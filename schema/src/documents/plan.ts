@@ -10,6 +10,7 @@ export const PlanGapQuery = graphql(`
       union { code name level }
       today forecast allocated proposed approved neededRate historicalRate
       flags { code textVi textEn }
+      columns { column value neededRate flags { code textVi textEn shortVi shortEn } }
     }
   }
 `);
@@ -17,8 +18,12 @@ export const PlanGapQuery = graphql(`
 export const PreviewAllocationMutation = graphql(`
   mutation PreviewAllocation($goal: AllocationGoalInput!, $key: AllocationKey!, $root: String!) {
     previewAllocation(goal: $goal, key: $key, root: $root) {
-      token root goal baseYear goalYear
-      rows { union { code name } parentCode depth today forecast allocated growthPerYear growthRate notes { code textVi textEn } }
+      token root indicator writes goal allocatedGoal baseYear goalYear
+      ratio { numerator denominator scale }
+      rows {
+        union { code name } parentCode depth today forecast allocated growthPerYear growthRate
+        denominatorForecast impliedRatio notes { code indicator textVi textEn }
+      }
     }
   }
 `);

@@ -9,6 +9,7 @@ import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { syncCatalogue } from './catalogue.js';
 import { DomainError } from '../domain/errors.js';
+import { closeGridWorkers, openGridWorkers } from './grid-workers.js';
 import { closeReaders, openReaders } from './readers.js';
 
 export type Orm = MikroORM;
@@ -45,14 +46,16 @@ class PgDriver extends AbstractSqlDriver<PgConnection> {
   }
 }
 
-/** MikroORM's SQLite connection with read-only connections beside it (readers.ts), closed with it. */
+/** MikroORM's SQLite connection with read-only connections and grid workers beside it (readers.ts, grid-workers.ts), closed with it. */
 class SqliteWithReaders extends SqliteConnection {
   override createKnex() {
     super.createKnex();
     openReaders(this.client, this.config.get('dbName') ?? '', SETTINGS.SQLITE_READERS);
+    openGridWorkers(this.client, this.config.get('dbName') ?? '', SETTINGS.SQLITE_GRID_WORKERS);
   }
 
   override async close(force?: boolean) {
+    await closeGridWorkers(this.client);
     await closeReaders(this.client);
     await super.close(force);
   }

@@ -15,10 +15,9 @@ export function readsOf(db: Knex): Knex {
   return READERS.get(db) ?? db;
 }
 
-/** Open `size` read-only connections to the SQLite file behind `writer`; none for `:memory:` or size 0. */
-export function openReaders(writer: Knex, filename: string, size: number): Knex | null {
-  if (size <= 0 || filename === ':memory:' || filename === '') return null;
-  const readers = knex({
+/** A pool of `size` read-only connections to a SQLite file. */
+export function openReaderPool(filename: string, size: number): Knex {
+  return knex({
     client: SqliteKnexDialect as unknown as Knex.Config['client'],
     connection: { filename },
     useNullAsDefault: true,
@@ -30,6 +29,12 @@ export function openReaders(writer: Knex, filename: string, size: number): Knex 
         conn.exec('pragma query_only = 1; pragma busy_timeout = 5000', (e) => done(e, conn)),
     },
   } as Knex.Config);
+}
+
+/** Open `size` read-only connections to the SQLite file behind `writer`; none for `:memory:` or size 0. */
+export function openReaders(writer: Knex, filename: string, size: number): Knex | null {
+  if (size <= 0 || filename === ':memory:' || filename === '') return null;
+  const readers = openReaderPool(filename, size);
   READERS.set(writer, readers);
   return readers;
 }

@@ -23,7 +23,7 @@ export interface PackedCell {
 }
 type Field = keyof PackedCell;
 
-/** How each field is written as text in SQL (over `figure as f`); null is written as '' (see `decode`). */
+/** How each field is written as text in SQL (over `figure as f`); null is written as '' (see SETTERS). */
 const FIELDS: { [K in Field]: (db: Db) => string } = {
   indicatorId: () => 'f.indicator_id',
   year: () => 'f.year',
@@ -37,24 +37,26 @@ const FIELDS: { [K in Field]: (db: Db) => string } = {
   proposed: () => "case when f.proposed_value is null then '' else '1' end",
 };
 
-/**
- * A cell's texts back to values; `at` is each field's position (-1: not read, left undefined).
- * Every cell gets the same shape, spelled out: hundreds of thousands of cells at national scale.
- */
-function decode(p: string[], at: Record<Field, number>): PackedCell {
-  const value = at.value < 0 ? undefined : p[at.value];
-  return {
-    indicatorId: at.indicatorId < 0 ? undefined : Number(p[at.indicatorId]),
-    year: at.year < 0 ? undefined : Number(p[at.year]),
-    scenario: at.scenario < 0 ? undefined : p[at.scenario],
-    value: value === undefined ? undefined : value === '' ? null : Number(value),
-    status: at.status < 0 ? undefined : p[at.status],
-    version: at.version < 0 ? undefined : Number(p[at.version]),
-    approvedAt: at.approvedAt < 0 ? undefined : p[at.approvedAt] || null,
-    approvedBy: at.approvedBy < 0 ? undefined : p[at.approvedBy] || null,
-    proposed: at.proposed < 0 ? undefined : p[at.proposed] === '1',
-  } as PackedCell;
-}
+/** One field's text (between `from` and `to` of the packed string) into the cell. */
+type Setter = (cell: PackedCell, text: string, from: number, to: number) => void;
+
+const SETTERS: { [K in Field]: Setter } = {
+  indicatorId: (c, t, a, b) => (c.indicatorId = Number(t.slice(a, b))),
+  year: (c, t, a, b) => (c.year = Number(t.slice(a, b))),
+  scenario: (c, t, a, b) => (c.scenario = t.slice(a, b) as Scenario),
+  value: (c, t, a, b) => (c.value = a === b ? null : Number(t.slice(a, b))),
+  status: (c, t, a, b) => (c.status = t.slice(a, b) as FigureStatus),
+  version: (c, t, a, b) => (c.version = Number(t.slice(a, b))),
+  approvedAt: (c, t, a, b) => (c.approvedAt = a === b ? null : t.slice(a, b)),
+  approvedBy: (c, t, a, b) => (c.approvedBy = a === b ? null : t.slice(a, b)),
+  proposed: (c, t, a, b) => (c.proposed = b - a === 1 && t.charCodeAt(a) === 49),
+};
+
+/** A cell with every field present (the unread ones undefined), so each visit sees one shape. */
+const blankCell = (): PackedCell => ({
+  indicatorId: undefined, year: undefined, scenario: undefined, value: undefined, status: undefined,
+  version: undefined, approvedAt: undefined, approvedBy: undefined, proposed: undefined,
+}) as unknown as PackedCell;
 
 /** Separators (ASCII record and unit separators): never in a code, a status or a username. */
 const RS = '\u001e';
@@ -71,7 +73,7 @@ export interface PackedRead<K extends Field, S extends string> {
 }
 
 export interface PackedUnion<K extends Field, S extends string> {
-  /** Visit the union's cells in order, each decoded as it is reached (not kept: 400 k at national scale). */
+  /** Visit the union's cells in order, each decoded as it is reached into one reused object: read it, don't keep it. */
   each(visit: (cell: Pick<PackedCell, K>) => void): void;
   sums: Record<S, number>;
 }
@@ -91,7 +93,7 @@ export async function packedCellsByUnion<K extends Field, S extends string = nev
   const rows: Record<string, unknown>[] = await from
     .select('f.union_id as u', db.raw(`${packed} as c`), ...sumNames.map((name, i) => db.raw(`sum(${read.sums![name]}) as s${i}`)))
     .groupBy('f.union_id');
-  const at = Object.fromEntries(Object.keys(FIELDS).map((f) => [f, read.fields.indexOf(f as K)])) as Record<Field, number>;
+  const setters = read.fields.map((f) => SETTERS[f]);
   const out = new Map<number, PackedUnion<K, S>>();
   for (const row of rows) {
     const packedText = (row.c as string | null) ?? '';
@@ -99,8 +101,22 @@ export async function packedCellsByUnion<K extends Field, S extends string = nev
     sumNames.forEach((name, i) => (sums[name] = Number(row[`s${i}`] ?? 0)));
     out.set(Number(row.u), {
       sums,
+      // One cell object per union, refilled for each cell, and the text scanned in place: the national
+      // sheet visits ~600,000 cells, and an array of parts plus an object per cell were most of its garbage.
       each(visit) {
-        if (packedText) for (const cell of packedText.split(RS)) visit(decode(cell.split(FS), at));
+        if (!packedText) return;
+        const cell = blankCell();
+        const end = packedText.length;
+        let at = 0;
+        while (at <= end) {
+          for (let i = 0; i < setters.length; i++) {
+            let stop = packedText.indexOf(i === setters.length - 1 ? RS : FS, at);
+            if (stop < 0) stop = end;
+            setters[i]!(cell, packedText, at, stop);
+            at = stop + 1;
+          }
+          visit(cell);
+        }
       },
     });
   }

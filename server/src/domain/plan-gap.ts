@@ -2,9 +2,11 @@
  * The plan's gap view (issue 16): for a union and its children in one plan year, the forecast
  * (stored, plan-forecasts.ts), the allocation last applied, the proposed and the approved target,
  * the yearly growth the target needs from the base year against the union's own 2013–2017 growth,
- * and the flags of PLAN_GAP_FLAGS. Proposals show only where the caller reads unapproved data.
+ * and the flags of PLAN_GAP_FLAGS — for the target in force, and for each of the allocated, proposed and
+ * approved columns on its own (an allocation may need twice the past growth while the union's own
+ * proposal is below the forecast). Proposals show only where the caller reads unapproved data.
  */
-import { ALLOCATION_YEARS, FORECAST_HORIZON, type PlanGapFlagCode } from '@unionhub/schema';
+import { ALLOCATION_YEARS, FORECAST_HORIZON, PLAN_GAP_COLUMNS, type PlanGapColumnCode, type PlanGapFlagCode } from '@unionhub/schema';
 import type { Access } from './access.js';
 import type { Db } from './db.js';
 import { DomainError, said } from './errors.js';
@@ -23,6 +25,16 @@ export interface GapRow {
   neededRate: number | null;
   /** The union's compound growth per year over its approved 2013–2017 actuals, in %. */
   historicalRate: number | null;
+  flags: PlanGapFlagCode[];
+  /** Each target column judged on its own, in PLAN_GAP_COLUMNS order. */
+  columns: GapColumn[];
+}
+
+export interface GapColumn {
+  column: PlanGapColumnCode;
+  value: number | null;
+  /** Compound growth per year from the base year to this column's value, in %. */
+  neededRate: number | null;
   flags: PlanGapFlagCode[];
 }
 
@@ -78,6 +90,11 @@ export async function planGap(db: Db, access: Access, rootCode: string, year: nu
     const goal = approved ?? proposed ?? alloc;
     const neededRate = rate(today, goal, year - ALLOCATION_YEARS.base);
     const historicalRate = rate(first, today, ALLOCATION_YEARS.base - FORECAST_HORIZON.actualFrom);
-    return { union: u, today, forecast, allocated: alloc, proposed, approved, neededRate, historicalRate, flags: gapFlags(goal, forecast, neededRate, historicalRate) };
+    const values: Record<PlanGapColumnCode, number | null> = { allocated: alloc, proposed, approved };
+    const columns = PLAN_GAP_COLUMNS.map((column): GapColumn => {
+      const needed = rate(today, values[column], year - ALLOCATION_YEARS.base);
+      return { column, value: values[column], neededRate: needed, flags: gapFlags(values[column], forecast, needed, historicalRate) };
+    });
+    return { union: u, today, forecast, allocated: alloc, proposed, approved, neededRate, historicalRate, flags: gapFlags(goal, forecast, neededRate, historicalRate), columns };
   });
 }

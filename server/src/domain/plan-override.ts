@@ -7,7 +7,7 @@
  */
 import { FORECAST_HORIZON, type ForecastOverrideState } from '@unionhub/schema';
 import type { Access } from './access.js';
-import { isoTime, type Db } from './db.js';
+import { isoTime, pathRange, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import { valueProblem } from './figures.js';
 import { approvedSeries, type ApprovedSeries, type Versions } from './plan-data.js';
@@ -98,6 +98,20 @@ export async function overridesOf(db: Db, unionIds: readonly number[], indicator
   for (const { unionId, override } of withStates(rows, (id, i) => current.get(`${id}|${i}`)?.versions ?? {})) {
     (out.get(unionId) ?? out.set(unionId, []).get(unionId)!).push(override);
   }
+  return out;
+}
+
+/** Every override of the indicators in the subtree under `rootPath` (one query), by "unionId|indicator", each with its state against `current`. */
+export async function overridesUnder(db: Db, rootPath: string, indicators: readonly string[], current: Map<string, ApprovedSeries>): Promise<Map<string, ForecastOverride[]>> {
+  const [lo, hi] = pathRange(rootPath);
+  const rows: OverrideRow[] = await db('forecast_override as o').join('trade_union as u', 'u.id', 'o.union_id').select('o.*')
+    .where('u.path', '>=', lo).andWhere('u.path', '<', hi).whereIn('o.indicator_code', [...indicators]).orderBy('o.id');
+  const out = new Map<string, ForecastOverride[]>();
+  // withStates keeps the rows' order: the i-th state is the i-th row's.
+  withStates(rows, (id, i) => current.get(`${id}|${i}`)?.versions ?? {}).forEach(({ unionId, override }, i) => {
+    const k = `${unionId}|${String(rows[i]!.indicator_code)}`;
+    (out.get(k) ?? out.set(k, []).get(k)!).push(override);
+  });
   return out;
 }
 

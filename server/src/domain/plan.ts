@@ -1,47 +1,58 @@
 /**
  * The plan's allocation against the database (issue 16): a preview reads the subtree, the approved
- * actuals and the target cells, allocates (allocation.ts) and keeps what it would write under a
- * token with the version of every target cell it read; applying the token writes exactly that as
+ * actuals, the stored forecasts with the reviewers' overrides in force (plan-forecast-read.ts) and
+ * the target cells, turns a ratio goal into its numerator's (plan-goal.ts), allocates (allocation.ts)
+ * and keeps what it would write under a token with the version of every target cell it read; applying the token writes exactly that as
  * proposed targets in one transaction — a proposal beside an approved target, a draft value where
  * nothing is approved — or, if any of those cells changed since, nothing at all (CONFLICT).
  * Only the department allocates: admin or reviewer granted at TLĐ (ALLOCATION_ROLES).
  */
 import { randomBytes } from 'node:crypto';
-import {
-  acceptsScenario, ALLOCATION_KEYS, ALLOCATION_PATHS, ALLOCATION_YEARS,
-  indicator as catalogueIndicator, type AllocationKeyCode, type AllocationPathCode,
-} from '@unionhub/schema';
+import { ALLOCATION_YEARS, type AllocationKeyCode, type AllocationNoteCode, type AllocationPathCode } from '@unionhub/schema';
 import type { Access } from './access.js';
 import { allocate, type AllocatedUnit, type AllocationUnit } from './allocation.js';
 import { insertChunked, pathRange, validIn, type Db } from './db.js';
 import { allocates, approvedSeries } from './plan-data.js';
 import { DomainError, said } from './errors.js';
 import { figuresChanged, type WithEvents } from './events.js';
-import { figuresByKeys, valueProblem, type CellKey } from './figures.js';
-import { chosenForecast, forecastSeries } from './forecast.js';
+import { figuresByKeys, type CellKey } from './figures.js';
+import { forecastsInForce, type ForecastInForce } from './plan-forecast-read.js';
+import { checkGoal, numeratorGoal, type AllocationGoal, type RatioGoal } from './plan-goal.js';
 import { recheck } from './reconcile.js';
 import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 
-export interface AllocationGoal {
-  indicator: string;
-  /** For the root, in the plan's last year (ALLOCATION_YEARS.to). */
-  value: number;
-  path?: AllocationPathCode | null;
+export type { AllocationGoal } from './plan-goal.js';
+
+/** A note on one union; `indicator` names the series a forecast note is about. */
+export interface PreviewNote {
+  code: AllocationNoteCode;
+  indicator: string | null;
 }
 
-export interface PreviewRow extends AllocatedUnit {
+export interface PreviewRow extends Omit<AllocatedUnit, 'notes'> {
   union: UnionRow;
-  /** The chosen method's forecast of the goal indicator for the goal year, from approved actuals; null without one. */
+  /** The forecast of the written indicator for the goal year (stored, overrides in force); null without one. */
   forecast: number | null;
+  /** For a ratio goal: the union's forecast denominator for the goal year, and the ratio its allocation implies. */
+  denominatorForecast: number | null;
+  impliedRatio: number | null;
+  notes: PreviewNote[];
 }
 
 export interface AllocationPreview {
   token: string;
   root: string;
+  /** The goal's indicator as asked (members, coverage…). */
   indicator: string;
+  /** The indicator whose targets the preview writes: the goal's own, or its ratio's numerator. */
+  writes: string;
+  ratio: RatioGoal | null;
   key: AllocationKeyCode;
   path: AllocationPathCode;
+  /** The goal as asked (for a ratio, in its unit). */
   goal: number;
+  /** The whole number allocated from the root: the goal, or a ratio goal's numerator. */
+  allocatedGoal: number;
   rows: PreviewRow[];
 }
 
@@ -57,21 +68,6 @@ export interface AllocationApplied extends WithEvents {
 function requireDepartment(access: Access): void {
   if (!allocates(access)) throw new DomainError('FORBIDDEN', 'Only the department (an administrator or reviewer at TLĐ) allocates the plan', said('plan.forbidden'));
 }
-
-function checkGoal(goal: AllocationGoal, key: string): void {
-  const def = catalogueIndicator(goal.indicator);
-  if (!def) throw new DomainError('NOT_FOUND', `Unknown indicator "${goal.indicator}"`, said('cell.unknownIndicator', { indicator: goal.indicator }));
-  if (def.aggregation.type !== 'sum' || !acceptsScenario(def, 'target')) {
-    throw new DomainError('VALIDATION', `"${def.code}" is not allocated: only targeted indicators that add up along the tree are`, said('plan.notAllocated', { indicator: def.code }));
-  }
-  const problem = valueProblem(def.code, goal.value);
-  if (problem) throw new DomainError('VALIDATION', `Goal: ${problem.text}`, { indicator: def.code, value: goal.value, ...said(problem.key, problem.params) });
-  if (!ALLOCATION_KEYS.some((k) => k.code === key)) throw new DomainError('VALIDATION', `Unknown allocation key "${key}"`, said('plan.unknownKey', { key }));
-  if (goal.path && !ALLOCATION_PATHS.some((p) => p.code === goal.path)) throw new DomainError('VALIDATION', `Unknown path "${goal.path}"`, said('plan.unknownPath', { path: goal.path }));
-}
-
-const forecastFor = (series: { year: number; value: number | null }[] | undefined): number | null =>
-  series ? (chosenForecast(forecastSeries(series)).find((p) => p.year === ALLOCATION_YEARS.to)?.value ?? null) : null;
 
 const baseOf = (series: { year: number; value: number | null }[] | undefined): number | null =>
   series?.find((p) => p.year === ALLOCATION_YEARS.base)?.value ?? null;
@@ -122,41 +118,58 @@ interface StoredCell {
   version: number;
 }
 
+const FORECAST_NOTES: Record<Exclude<ForecastInForce['source'], 'stored'>, AllocationNoteCode> = { notRun: 'forecastNotRun', stale: 'forecastStale' };
+
 export async function previewAllocation(db: Db, access: Access, goal: AllocationGoal, key: AllocationKeyCode, rootCode: string): Promise<AllocationPreview> {
   requireDepartment(access);
-  checkGoal(goal, key);
+  const { writes, ratio } = checkGoal(goal, key);
   const path = goal.path ?? 'linear';
   const root = await unionByCode(db, rootCode);
   const unions = await planUnions(db, root);
   if (!unions.some((u) => u.id === root.id)) throw new DomainError('VALIDATION', `${root.name} does not exist through the whole plan (${PLAN_SPAN.from}–${PLAN_SPAN.to})`, said('plan.rootNotThroughPlan', { unionName: root.name, ...PLAN_SPAN }));
   const keyIndicator = key === 'forecastWorkers' ? 'workers' : 'members';
-  const actuals = await approvedSeries(db, root, [goal.indicator, keyIndicator]);
+  // The forecasts the preview reads: the written indicator's (shown), the key's, a ratio's denominator.
+  const forecastUsed = [...new Set([writes, ...(key === 'forecastWorkers' ? [keyIndicator] : []), ...(ratio ? [ratio.denominator] : [])])];
+  const actuals = await approvedSeries(db, root, [...new Set([writes, keyIndicator, ...forecastUsed])]);
+  const forecasts = await forecastsInForce(db, root, unions, forecastUsed, ALLOCATION_YEARS.to, actuals);
+  const forecastOf = (u: UnionRow, indicator: string) => forecasts.get(`${u.id}|${indicator}`);
+  const allocatedGoal = ratio ? numeratorGoal(goal, ratio, root, forecastOf(root, ratio.denominator)) : goal.value;
+
   const byId = new Map(unions.map((u) => [u.id, u]));
-  const forecasts = new Map<number, number | null>();
   const units: AllocationUnit[] = unions.map((u) => {
     const series = (indicator: string) => actuals.get(`${u.id}|${indicator}`)?.series;
-    const forecast = forecastFor(series(goal.indicator));
-    forecasts.set(u.id, forecast);
-    const keyValue = key === 'forecastWorkers'
-      ? (keyIndicator === goal.indicator ? forecast : forecastFor(series(keyIndicator)))
-      : key === 'members' ? baseOf(series('members')) : null;
+    const keyValue = key === 'forecastWorkers' ? (forecastOf(u, keyIndicator)?.value ?? null) : key === 'members' ? baseOf(series('members')) : null;
     const parent = u.parentId === null ? undefined : byId.get(u.parentId);
-    return { code: u.code, parentCode: u.id === root.id ? null : (parent?.code ?? null), base: baseOf(series(goal.indicator)), keyValue };
+    return { code: u.code, parentCode: u.id === root.id ? null : (parent?.code ?? null), base: baseOf(series(writes)), keyValue };
   });
   const byCode = new Map(unions.map((u) => [u.code, u]));
-  const allocated = allocate({ units, root: root.code, goal: goal.value, key, path });
-  const rows: PreviewRow[] = allocated.map((a) => ({ ...a, union: byCode.get(a.code)!, forecast: forecasts.get(byCode.get(a.code)!.id) ?? null }));
+  const allocated = allocate({ units, root: root.code, goal: allocatedGoal, key, path });
+  const rows: PreviewRow[] = allocated.map((a) => {
+    const u = byCode.get(a.code)!;
+    const denominatorForecast = ratio ? (forecastOf(u, ratio.denominator)?.value ?? null) : null;
+    const forecastNotes = forecastUsed.flatMap((i): PreviewNote[] => {
+      const f = forecastOf(u, i);
+      return f && f.source !== 'stored' ? [{ code: FORECAST_NOTES[f.source], indicator: i }] : [];
+    });
+    const impliedRatio = ratio && denominatorForecast ? (a.allocated / denominatorForecast) * ratio.scale : null;
+    const over: PreviewNote[] = ratio && impliedRatio !== null && impliedRatio > ratio.max ? [{ code: 'ratioOverMax', indicator: ratio.denominator }] : [];
+    return {
+      ...a, union: u, forecast: forecastOf(u, writes)?.value ?? null, denominatorForecast, impliedRatio,
+      notes: [...a.notes.map((code) => ({ code, indicator: null })), ...forecastNotes, ...over],
+    };
+  });
 
-  const targets = await targetCells(db, root.path, goal.indicator);
+  const targets = await targetCells(db, root.path, writes);
   const cells: StoredCell[] = rows.flatMap((r) => r.years.map((y) => ({ unionCode: r.code, year: y.year, value: y.value, version: targets.get(`${r.code}|${y.year}`)?.version ?? 0 })));
   const token = randomBytes(16).toString('hex');
   // A national preview keeps ~8,500 cells: unapplied ones go after a day (applied ones stay: the gap view reads them).
   await db('allocation_preview').whereNull('applied_at').where('created_at', '<', new Date(Date.now() - PREVIEW_KEPT_MS)).delete();
+  // Kept under the indicator written (a ratio's numerator): applying and the gap view read that.
   await db('allocation_preview').insert({
-    token, root_code: root.code, indicator_code: goal.indicator, allocation_key: key, path, goal: goal.value,
+    token, root_code: root.code, indicator_code: writes, allocation_key: key, path, goal: allocatedGoal,
     cells: JSON.stringify(cells), created_by: access.caller!.username, created_at: new Date(),
   });
-  return { token, root: root.code, indicator: goal.indicator, key, path, goal: goal.value, rows };
+  return { token, root: root.code, indicator: goal.indicator, writes, ratio, key, path, goal: goal.value, allocatedGoal, rows };
 }
 
 /** Write a preview's cells as proposed targets, all or nothing. */

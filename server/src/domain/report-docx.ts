@@ -4,9 +4,13 @@
  * approved yet and what changed since the previous edition. Numbers are written the vi-VN way.
  */
 import {
-  AlignmentType, Document, HeadingLevel, PageOrientation, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType,
+  AlignmentType, Document, HeadingLevel, ImageRun, PageOrientation, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType,
 } from 'docx';
-import { cellFormat, COMMENDATION_ANNEX, commendationKindLabel, formatViNumber, REPORT_LABELS as L, REPORT_SECTIONS, ROUND_COVER, type ReportFormat, type ReportSection, type ReportTableData } from '@unionhub/schema';
+import {
+  cellFormat, COMMENDATION_ANNEX, commendationKindLabel, formatViNumber, PLAN_FORECAST_LABELS, planChartGeometry, REPORT_LABELS as L, REPORT_SECTIONS, ROUND_COVER,
+  type ReportFormat, type ReportSection, type ReportTableData,
+} from '@unionhub/schema';
+import { chartPng } from './report-chart-png.js';
 import type { Report } from './report.js';
 import type { AnnexEntry } from './commendations.js';
 import type { EditionMeta } from './editions.js';
@@ -47,25 +51,41 @@ function table(t: ReportTableData): (Paragraph | Table)[] {
  * What a section of the document holds, in order. Today generated sentences then tables; the written
  * sections' approved text (issue 15) joins as another kind of block, placed among these.
  */
-export type DocBlock = { kind: 'sentence'; text: string } | { kind: 'table'; table: ReportTableData };
+export type DocBlock = { kind: 'sentence'; text: string } | { kind: 'table'; table: ReportTableData } | { kind: 'chart'; title: string; png: Buffer; width: number; height: number };
+
+/** The plan's forecast-and-target charts (issue 16) as PNG, one per indicator: the page's geometry, in Vietnamese. */
+export async function planChartBlocks(report: Pick<Report, 'planForecast'>): Promise<DocBlock[]> {
+  return Promise.all((report.planForecast ?? []).map(async (s): Promise<DocBlock> => {
+    const g = planChartGeometry({ indicator: s.indicator, years: s.years, forecast: s.forecast, target: s.target, lang: 'vi' });
+    return { kind: 'chart', title: g.title, png: await chartPng(g, PLAN_FORECAST_LABELS.noData.vi), width: g.width, height: g.height };
+  }));
+}
 
 const SENTENCES_BY: Record<ReportSection, string[]> = {
   results: ['members', 'admitted', 'founded', 'coverage'], grading: ['grading'], units: ['leaders'], plan: ['plan'], pending: [],
 };
 
 /** The blocks of each section of part II, in the order they are printed. */
-export function reportBlocks(report: Pick<Report, 'sentences' | 'tables'>): Record<ReportSection, DocBlock[]> {
+export function reportBlocks(report: Pick<Report, 'sentences' | 'tables'>, charts: DocBlock[] = []): Record<ReportSection, DocBlock[]> {
   const out = {} as Record<ReportSection, DocBlock[]>;
   for (const section of Object.keys(REPORT_SECTIONS) as ReportSection[]) {
     out[section] = [
       ...report.sentences.filter((x) => SENTENCES_BY[section].includes(x.key)).map((x): DocBlock => ({ kind: 'sentence', text: x.text })),
-      ...report.tables.filter((x) => x.section === section).map((x): DocBlock => ({ kind: 'table', table: x })),
+      // The forecast charts follow their table.
+      ...report.tables.filter((x) => x.section === section).flatMap((x): DocBlock[] => [{ kind: 'table', table: x }, ...(x.key === 'planForecast' ? charts : [])]),
     ];
   }
   return out;
 }
 
 function renderBlock(b: DocBlock): (Paragraph | Table)[] {
+  if (b.kind === 'chart') {
+    return [new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { before: 120, after: 120 },
+      children: [new ImageRun({ type: 'png', data: b.png, transformation: { width: b.width, height: b.height }, altText: { name: b.title, title: b.title, description: b.title } })],
+    })];
+  }
   return b.kind === 'sentence' ? [para(b.text)] : table(b.table);
 }
 
@@ -91,8 +111,8 @@ function commendationAnnex(list: AnnexEntry[]): (Paragraph | Table)[] {
 }
 
 /** The generated part alone (a report with no written sections): part II's figure sections with their headings. */
-function figuresBody(report: Report): (Paragraph | Table)[] {
-  const blocks = reportBlocks(report);
+function figuresBody(report: Report, charts: DocBlock[]): (Paragraph | Table)[] {
+  const blocks = reportBlocks(report, charts);
   return (Object.keys(REPORT_SECTIONS) as ReportSection[]).filter((s) => s !== 'pending').flatMap((section) => [
     heading(REPORT_SECTIONS[section], HeadingLevel.HEADING_1), ...blocks[section].flatMap(renderBlock),
   ]);
@@ -102,8 +122,8 @@ function figuresBody(report: Report): (Paragraph | Table)[] {
  * The written sections in part II's order, each its approved text only, the figures printed where their
  * section stands (the units' ranking after the results); what is not approved is named, never shown.
  */
-function writtenBody(report: Report): (Paragraph | Table)[] {
-  const blocks = reportBlocks(report);
+function writtenBody(report: Report, charts: DocBlock[]): (Paragraph | Table)[] {
+  const blocks = reportBlocks(report, charts);
   const missing = report.texts.filter((t) => t.version === null);
   const out: (Paragraph | Table)[] = [
     para(missing.length ? `${L.textsMissing}: ${missing.map((t) => t.titleVi).join('; ')}.` : L.textsAllApproved, { italics: true }),
@@ -144,7 +164,8 @@ export async function renderDocx(report: Report, meta: EditionMeta): Promise<Buf
       body.push(para(`${ROUND_COVER.missingHeading}: ${report.round.missing.map((m) => (m.status === 'RETURNED' ? `${m.name} (${ROUND_COVER.returnedNote})` : m.name)).join('; ')}.`));
     }
   }
-  body.push(...(report.texts.length ? writtenBody(report) : figuresBody(report)));
+  const charts = await planChartBlocks(report);
+  body.push(...(report.texts.length ? writtenBody(report, charts) : figuresBody(report, charts)));
   if (report.commendations) body.push(...commendationAnnex(report.commendations));
   body.push(heading(REPORT_SECTIONS.pending, HeadingLevel.HEADING_1));
   if (report.pending.length === 0) body.push(para(L.nothingPending));

@@ -21,6 +21,7 @@ import { DomainError, said } from './errors.js';
 import { coveredSentence, def, FIRST, LAST, PLAN_YEARS, sentenceCoverage, storedParts, YEARS } from './report-coverage.js';
 import { unionByCode, unionQuery, type UnionRow } from './unions.js';
 import { pct, reportValues } from './report-values.js';
+import { planForecastHashPart, planForecastSeries, planForecastTable, type PlanForecastSeries } from './report-plan.js';
 import {
   coverageTable, flowTable, gradeCounts, gradingTable, label, membersTable, nationalTable, planTables, ranking, type Group, type TableContext,
 } from './report-tables.js';
@@ -72,6 +73,11 @@ export interface Report {
   commendations?: AnnexEntry[] | null;
   /** The root's written sections in part II's order, each its approved version or none (issue 15); hashed with the figures. */
   texts: ReportText[];
+  /**
+   * The plan section's forecast beside the approved target, per indicator and plan year (issue 16);
+   * hashed with the figures, being printed. Absent in editions issued before it existed.
+   */
+  planForecast?: PlanForecastSeries[];
 }
 
 export type ProgressFn = (stage: string, fraction: number) => void;
@@ -267,19 +273,21 @@ export async function assembleReport(db: Db, rootCode: string, access: Access, o
   const ranked = ranking(ctx);
   const units = [membersTable(ctx), coverageTable(ctx), ranked.table];
   onProgress('assemble', 0.85);
-  const tables = [...national, ...flows, ...units, ...planTables(ctx)];
+  const planForecast = await planForecastSeries(db, access, ctx);
+  const tables = [...national, ...flows, ...units, ...planTables(ctx), planForecastTable(planForecast, root.name)];
   const charts = chartsOf(ctx, grades);
   const sentences = sentencesOf(ctx, grades, ranked, approved);
 
   const texts = await approvedTexts(db, root);
-  const contentHash = createHash('sha256').update(JSON.stringify([REPORT_SPEC_VERSION, root.code, figures, textsHashPart(texts)])).digest('hex');
+  const contentHash = createHash('sha256').update(JSON.stringify([REPORT_SPEC_VERSION, root.code, figures, textsHashPart(texts), planForecastHashPart(planForecast)])).digest('hex');
   onProgress('assemble', 1);
   // A sum of huge values stored before the range check is not a number a file or GraphQL can carry: no value.
   const finite = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
   for (const row of [...tables.flatMap((t) => t.rows), ...charts.members, ...charts.admitted, ...charts.grading]) row.values = row.values.map(finite);
+  for (const s of planForecast) [s.forecast, s.target] = [s.forecast.map(finite), s.target.map(finite)];
   return {
     rootCode: root.code, rootName: root.name,
     tables,
-    sentences, charts, pending, pendingTotal: pending.reduce((a, p) => a + p.count, 0), withProposal, figures, contentHash, texts,
+    sentences, charts, pending, pendingTotal: pending.reduce((a, p) => a + p.count, 0), withProposal, figures, contentHash, texts, planForecast,
   };
 }

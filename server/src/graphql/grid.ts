@@ -1,12 +1,12 @@
 import type { UnionKind } from '@unionhub/schema';
 import { builder, FigureStatusEnum, ScenarioEnum } from './builder.js';
 import { UnionKindEnum } from './union.js';
-import { readGrid, type GridColumn, type GridRow } from '../domain/grid.js';
+import { type GridColumn, type GridRow } from '../domain/grid.js';
 import { z } from 'zod';
 import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.js';
 import { len, maxItems, subtreeOf } from '../hardening/cost.js';
 import { INDICATORS, READ_SCENARIOS, YEARS, packGridCells, type ReadScenario } from '@unionhub/schema';
-import { readsOf } from '../db/readers.js';
+import { readGridOffThread } from '../db/grid-workers.js';
 
 /** Expanded unions one sheet can show: every union of levels 0–2 nationally (~1,500) with room to spare. */
 export const MAX_EXPANDED = 5_000;
@@ -111,8 +111,8 @@ builder.queryFields((t) => ({
     },
     resolve: (_, args, ctx) => {
       checkArgs(GridArgs, args);
-      return readGrid(
-        readsOf(ctx.db),
+      return readGridOffThread(
+        ctx.db,
         { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenarios: scenariosOf(args), expanded: args.expanded },
         ctx.access,
       );

@@ -3,16 +3,16 @@
  * preview is a mutation because it keeps what it computed under its token (domain/plan.ts).
  */
 import { z } from 'zod';
-import { ALLOCATION_NOTES, ALLOCATION_YEARS, FORECAST_OVERRIDE_STATES, PLAN_GAP_FLAGS, type AllocationNoteCode, type PlanGapFlagCode } from '@unionhub/schema';
+import { ALLOCATION_NOTES, ALLOCATION_YEARS, FORECAST_OVERRIDE_STATES, PLAN_GAP_FLAGS, type PlanGapFlagCode } from '@unionhub/schema';
 import { builder } from './builder.js';
 import { UnionRef } from './union.js';
 import { FigureRef } from './figure.js';
-import { applyAllocation, previewAllocation, type AllocationApplied, type AllocationPreview, type PreviewRow } from '../domain/plan.js';
+import { applyAllocation, previewAllocation, type AllocationApplied, type AllocationPreview, type PreviewNote, type PreviewRow } from '../domain/plan.js';
 import { checkArgs, importToken, indicatorCode, text, unionCode, year } from '../hardening/input.js';
 import { maxItems, subtreeOf } from '../hardening/cost.js';
 import { runForecasts, storedForecasts, type ForecastRun, type StoredForecast } from '../domain/plan-forecasts.js';
 import { overrideForecast, REASON_MAX, type ForecastOverride } from '../domain/plan-override.js';
-import { planGap, type GapRow } from '../domain/plan-gap.js';
+import { planGap, type GapColumn, type GapRow } from '../domain/plan-gap.js';
 
 const AllocationKeyEnum = builder.enumType('AllocationKey', {
   values: {
@@ -28,21 +28,31 @@ const AllocationPathEnum = builder.enumType('AllocationPath', {
 
 const GoalInput = builder.inputType('AllocationGoalInput', {
   fields: (t) => ({
-    indicator: t.string({ required: true, description: 'A targeted indicator that adds up along the tree (members, grassroots…).' }),
-    value: t.float({ required: true, description: `The root’s goal for ${ALLOCATION_YEARS.to}: a whole number ≥ 0, at most the indicator unit’s maximum.` }),
+    indicator: t.string({ required: true, description: 'A targeted indicator that adds up along the tree (members, grassroots…), or a targeted ratio of one over a forecast series (coverage).' }),
+    value: t.float({
+      required: true,
+      description: `The root’s goal for ${ALLOCATION_YEARS.to}: a whole number ≥ 0, at most the indicator unit’s maximum; for a ratio, in its unit (coverage: 0–100 %), ` +
+        'turned into its numerator’s goal by the root’s forecast denominator.',
+    }),
     path: t.field({ type: AllocationPathEnum, defaultValue: 'linear', description: 'How the years between the base year and the goal are interpolated.' }),
   }),
 });
 
 const PreviewArgs = z.object({ goal: z.object({ indicator: indicatorCode }), root: unionCode });
 
-const NoteRef = builder.objectRef<AllocationNoteCode>('AllocationNote').implement({
-  description: 'Where the allocation could not follow its key as stated (never a silent zero).',
+const NoteRef = builder.objectRef<PreviewNote>('AllocationNote').implement({
+  description: 'Where the allocation could not follow its key as stated, or used a forecast that was not stored or stale (never a silent zero).',
   fields: (t) => ({
-    code: t.string({ resolve: (c) => c }),
-    textVi: t.string({ resolve: (c) => ALLOCATION_NOTES[c].vi }),
-    textEn: t.string({ resolve: (c) => ALLOCATION_NOTES[c].en }),
+    code: t.string({ resolve: (n) => n.code }),
+    indicator: t.string({ nullable: true, description: 'The forecast series a forecast note is about.', resolve: (n) => n.indicator }),
+    textVi: t.string({ resolve: (n) => ALLOCATION_NOTES[n.code].vi }),
+    textEn: t.string({ resolve: (n) => ALLOCATION_NOTES[n.code].en }),
   }),
+});
+
+const RatioRef = builder.objectRef<NonNullable<AllocationPreview['ratio']>>('AllocationRatio').implement({
+  description: 'A ratio goal’s parts, from the catalogue: the numerator is allocated and written, the denominator is forecast.',
+  fields: (t) => ({ numerator: t.exposeString('numerator'), denominator: t.exposeString('denominator'), scale: t.exposeFloat('scale') }),
 });
 
 const YearRef = builder.objectRef<{ year: number; value: number }>('AllocationYear').implement({
@@ -56,7 +66,9 @@ const RowRef = builder.objectRef<PreviewRow>('AllocationRow').implement({
     parentCode: t.exposeString('parentCode', { nullable: true }),
     depth: t.exposeInt('depth', { description: '0 for the root.' }),
     today: t.float({ nullable: true, description: `Approved actual of ${ALLOCATION_YEARS.base}; null when none is approved.`, resolve: (r) => r.base }),
-    forecast: t.exposeFloat('forecast', { nullable: true, description: `Forecast for ${ALLOCATION_YEARS.to} from approved actuals (best backtested method); null without one.` }),
+    forecast: t.exposeFloat('forecast', { nullable: true, description: `The written indicator’s stored forecast for ${ALLOCATION_YEARS.to}, overrides in force (computed then where none is stored or it is stale, said in notes); null without one.` }),
+    denominatorForecast: t.exposeFloat('denominatorForecast', { nullable: true, description: 'For a ratio goal: the denominator’s forecast for the goal year, as `forecast`.' }),
+    impliedRatio: t.exposeFloat('impliedRatio', { nullable: true, description: 'For a ratio goal: allocated ÷ the union’s forecast denominator × scale (e.g. coverage %); null without a forecast denominator.' }),
     allocated: t.exposeFloat('allocated', { description: `Allocated for ${ALLOCATION_YEARS.to}: whole, the children sum to it exactly.` }),
     years: t.field({ type: [YearRef], description: `${ALLOCATION_YEARS.from}–${ALLOCATION_YEARS.to}, each year summing exactly along the tree.`, resolve: (r) => r.years }),
     growthPerYear: t.exposeFloat('growthPerYear', { nullable: true, description: 'Mean change needed per year from today.' }),
@@ -69,10 +81,13 @@ const PreviewRef = builder.objectRef<AllocationPreview>('AllocationPreview').imp
   fields: (t) => ({
     token: t.exposeString('token', { description: 'Give it to applyAllocation to write exactly this.' }),
     root: t.exposeString('root'),
-    indicator: t.exposeString('indicator'),
+    indicator: t.exposeString('indicator', { description: 'The goal’s indicator as asked.' }),
+    writes: t.exposeString('writes', { description: 'The indicator whose targets applyAllocation writes: the goal’s own, or its ratio’s numerator.' }),
+    ratio: t.field({ type: RatioRef, nullable: true, description: 'Set for a ratio goal.', resolve: (p) => p.ratio }),
     key: t.field({ type: AllocationKeyEnum, resolve: (p) => p.key }),
     path: t.field({ type: AllocationPathEnum, resolve: (p) => p.path }),
-    goal: t.exposeFloat('goal'),
+    goal: t.exposeFloat('goal', { description: 'The goal as asked (a ratio in its unit).' }),
+    allocatedGoal: t.exposeFloat('allocatedGoal', { description: 'The whole number allocated from the root: the goal, or a ratio’s numerator = round(goal ÷ scale × the root’s forecast denominator).' }),
     baseYear: t.int({ resolve: () => ALLOCATION_YEARS.base }),
     goalYear: t.int({ resolve: () => ALLOCATION_YEARS.to }),
     rows: t.field({
@@ -97,6 +112,7 @@ builder.mutationFields((t) => ({
     type: PreviewRef,
     description:
       'Allocate a goal for the plan’s last year from `root` down its tree by `key`: per union today, forecast, allocated and the growth needed. ' +
+      'A ratio goal (coverage %) is allocated as its numerator (see `writes`, `allocatedGoal`, each row’s `impliedRatio`). Reads the stored forecasts, overrides in force. ' +
       'Writes no figure; keeps the preview (and the target versions it read) for applyAllocation. The department only (admin or reviewer at TLĐ).',
     args: {
       goal: t.arg({ type: GoalInput, required: true }),
@@ -244,6 +260,22 @@ const GapFlagRef = builder.objectRef<PlanGapFlagCode>('PlanGapFlag').implement({
     code: t.string({ resolve: (c) => c }),
     textVi: t.string({ resolve: (c) => PLAN_GAP_FLAGS[c].vi }),
     textEn: t.string({ resolve: (c) => PLAN_GAP_FLAGS[c].en }),
+    shortVi: t.string({ description: 'The badge.', resolve: (c) => PLAN_GAP_FLAGS[c].shortVi }),
+    shortEn: t.string({ description: 'The badge.', resolve: (c) => PLAN_GAP_FLAGS[c].shortEn }),
+  }),
+});
+
+const GapColumnEnum = builder.enumType('PlanGapColumnKind', {
+  values: { ALLOCATED: { value: 'allocated' as const }, PROPOSED: { value: 'proposed' as const }, APPROVED: { value: 'approved' as const } },
+});
+
+const GapColumnRef = builder.objectRef<GapColumn>('PlanGapColumn').implement({
+  description: 'One target column of a gap row judged on its own: its value, the growth it needs and its flags.',
+  fields: (t) => ({
+    column: t.field({ type: GapColumnEnum, resolve: (c) => c.column }),
+    value: t.exposeFloat('value', { nullable: true }),
+    neededRate: t.exposeFloat('neededRate', { nullable: true, description: 'Growth per year this value needs from today, in %.' }),
+    flags: t.field({ type: [GapFlagRef], resolve: (c) => c.flags }),
   }),
 });
 
@@ -258,7 +290,8 @@ const GapRowRef = builder.objectRef<GapRow>('PlanGapRow').implement({
     approved: t.exposeFloat('approved', { nullable: true }),
     neededRate: t.exposeFloat('neededRate', { nullable: true, description: 'Growth per year the target (approved, else proposed, else allocated) needs from today, in %.' }),
     historicalRate: t.exposeFloat('historicalRate', { nullable: true, description: 'The union’s own growth per year over 2013–2017, in %.' }),
-    flags: t.field({ type: [GapFlagRef], resolve: (r) => r.flags }),
+    flags: t.field({ type: [GapFlagRef], description: 'The flags of the target in force (approved, else proposed, else allocated).', resolve: (r) => r.flags }),
+    columns: t.field({ type: [GapColumnRef], description: 'Allocated, proposed and approved, each flagged on its own (in that order).', resolve: (r) => r.columns }),
   }),
 });
 

@@ -7,6 +7,7 @@ import {
 import type { ReportColumn, ReportRow, ReportTableData } from '@unionhub/schema';
 import type { ReportText } from '../domain/report-text.js';
 import { readsOf } from '../db/readers.js';
+import type { PlanForecastSeries, PlanNote } from '../domain/report-plan.js';
 
 type FrozenReport = Omit<Report, 'figures'>;
 
@@ -93,6 +94,33 @@ const ReportTextRef = builder.objectRef<ReportText>('ReportText').implement({
   }),
 });
 
+const PlanNoteRef = builder.objectRef<PlanNote>('ReportPlanNote').implement({
+  description: 'What the plan section says of a forecast or target it cannot show as it stands (never a silent blank), or how the forecast was made.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'notRun | skipped | stale | overridden | targetIncomplete | method' }),
+    year: t.exposeInt('year', { nullable: true, description: 'The plan year it is about; null: the whole series.' }),
+    vi: t.exposeString('vi'),
+    en: t.exposeString('en'),
+  }),
+});
+
+interface PlanForecastRow { series: PlanForecastSeries; index: number }
+const PlanForecastRowRef = builder.objectRef<PlanForecastRow>('ReportPlanForecastRow').implement({
+  description: 'One plan indicator in one plan year: the root\'s stored forecast (reviewers\' overrides in force) beside the approved target.',
+  fields: (t) => ({
+    indicator: t.string({ resolve: (r) => r.series.indicator }),
+    label: t.string({ resolve: (r) => r.series.label }),
+    year: t.int({ resolve: (r) => r.series.years[r.index]! }),
+    forecast: t.float({ nullable: true, description: 'null: no forecast (never run, or none could be made: see notes).', resolve: (r) => r.series.forecast[r.index] ?? null }),
+    target: t.float({ nullable: true, description: 'The approved targets of the root\'s units summed; null when none is approved.', resolve: (r) => r.series.target[r.index] ?? null }),
+    state: t.string({ description: 'ok | stale | notRun | skipped (of the indicator\'s forecast)', resolve: (r) => r.series.state }),
+    notes: t.field({
+      type: [PlanNoteRef], description: 'The indicator\'s notes and this year\'s.',
+      resolve: (r) => r.series.notes.filter((n) => n.year === null || n.year === r.series.years[r.index]),
+    }),
+  }),
+});
+
 const ReportRef = builder.objectRef<FrozenReport>('Report').implement({
   description: 'The consolidated report (Báo cáo tổng kết), from approved figures only.',
   fields: (t) => ({
@@ -104,6 +132,11 @@ const ReportRef = builder.objectRef<FrozenReport>('Report').implement({
     charts: t.field({ type: ChartsRef, resolve: (r) => r.charts }),
     pending: t.field({ type: [PendingRef], resolve: (r) => r.pending }),
     texts: t.field({ type: [ReportTextRef], description: 'The union\'s written sections (approved text only); empty in an edition issued before written sections existed.', resolve: (r) => r.texts ?? [] }),
+    planForecast: t.field({
+      type: [PlanForecastRowRef],
+      description: 'The plan section\'s forecast beside the approved target, per indicator and plan year (empty in an edition issued before it existed).',
+      resolve: (r) => (r.planForecast ?? []).flatMap((series) => series.years.map((_, index) => ({ series, index }))),
+    }),
     pendingTotal: t.exposeInt('pendingTotal', { description: 'Cells not approved yet, left out.' }),
     withProposal: t.exposeInt('withProposal', { description: 'Approved cells with a correction proposed: the approved value is used. Counted only where you read unapproved figures.' }),
   }),

@@ -104,6 +104,12 @@ export function createMetrics({ db, streams }: MetricsSources): Metrics {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** Does the request carry the scrape token? (Then the app serves it before charging any rate bucket.) */
+export function isScrape(req: IncomingMessage, token: string | null | undefined): boolean {
+  const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  return Boolean(token && given && timingSafeEqual(digest(given), digest(token)));
+}
+
 /**
  * GET /metrics: 404 when no token is configured (the endpoint does not exist), 401 without the
  * right `Authorization: Bearer <METRICS_TOKEN>`, else the registry's text.

@@ -1,0 +1,39 @@
+/**
+ * A worker thread that answers grid reads (grid-workers.ts) on a read-only SQLite connection of its
+ * own, so that assembling a national sheet — tens of thousands of cells decoded and placed in
+ * JavaScript — runs beside the main thread's writes instead of between them.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Access, type AccessPolicy, type Caller } from '../domain/access.js';
+import { DomainError } from '../domain/errors.js';
+import { readGrid, type GridRequest } from '../domain/grid.js';
+import { openReaderPool } from './readers.js';
+
+export interface GridAsk {
+  id: number;
+  req: GridRequest;
+  caller: Caller | null;
+  policy: AccessPolicy;
+}
+
+export type GridAnswer =
+  | { id: number; grid: Awaited<ReturnType<typeof readGrid>> }
+  | { id: number; error: { domain: boolean; code?: string; message: string; details?: Record<string, unknown> } };
+
+const { filename } = workerData as { filename: string };
+const db = openReaderPool(filename, 1);
+const port = parentPort!;
+
+port.on('message', (ask: GridAsk) => {
+  readGrid(db, ask.req, new Access(ask.caller, ask.policy)).then(
+    (grid) => port.postMessage({ id: ask.id, grid } satisfies GridAnswer),
+    (e: unknown) =>
+      port.postMessage({
+        id: ask.id,
+        error: e instanceof DomainError
+          ? { domain: true, code: e.code, message: e.message, details: e.details }
+          : { domain: false, message: e instanceof Error ? e.message : String(e) },
+      } satisfies GridAnswer),
+  );
+});
+port.postMessage({ ready: true });
