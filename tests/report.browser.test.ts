@@ -40,7 +40,9 @@ describe('report page', () => {
     await expect.poll(() => national.locator('tbody tr').first().locator('td').nth(1).textContent()).toBe(new Intl.NumberFormat('vi-VN').format(members2014));
     expect(await national.locator('tbody tr').first().locator('td').nth(4).textContent()).toBe(''); // 2017 not approved
     expect(await page.getByTestId('report-pending').textContent()).toMatch(/Chưa được duyệt/);
-    expect(await page.locator('.report-chart svg').count()).toBe(3);
+    // The results' three charts; the plan's forecast-beside-target charts are counted on their own.
+    expect(await page.locator('.report-charts .report-chart svg').count()).toBe(3);
+    expect(await page.locator('.plan-forecast-chart svg').count()).toBe(3);
     await page.screenshot({ path: `${SCREENSHOTS}/report-page.png`, fullPage: false });
 
     await page.getByTestId('generate-report').click();
