@@ -24,16 +24,35 @@ const { filename } = workerData as { filename: string };
 const db = openReaderPool(filename, 1);
 const port = parentPort!;
 
-port.on('message', (ask: GridAsk) => {
-  readGrid(db, ask.req, new Access(ask.caller, ask.policy)).then(
-    (grid) => port.postMessage({ id: ask.id, grid } satisfies GridAnswer),
-    (e: unknown) =>
-      port.postMessage({
-        id: ask.id,
-        error: e instanceof DomainError
-          ? { domain: true, code: e.code, message: e.message, details: e.details }
-          : { domain: false, message: e instanceof Error ? e.message : String(e) },
-      } satisfies GridAnswer),
-  );
+// Closed by a message, never terminated in the middle of a statement: node-sqlite3 calling back into
+// a thread being torn down aborts the whole process (seen in CI). The reads in flight finish first.
+let inFlight = 0;
+let closing = false;
+const finish = async () => {
+  await db.destroy();
+  port.close();
+};
+
+port.on('message', (ask: GridAsk | { close: true }) => {
+  if ('close' in ask) {
+    closing = true;
+    if (inFlight === 0) void finish();
+    return;
+  }
+  inFlight++;
+  readGrid(db, ask.req, new Access(ask.caller, ask.policy))
+    .then(
+      (grid) => port.postMessage({ id: ask.id, grid } satisfies GridAnswer),
+      (e: unknown) =>
+        port.postMessage({
+          id: ask.id,
+          error: e instanceof DomainError
+            ? { domain: true, code: e.code, message: e.message, details: e.details }
+            : { domain: false, message: e instanceof Error ? e.message : String(e) },
+        } satisfies GridAnswer),
+    )
+    .finally(() => {
+      if (--inFlight === 0 && closing) void finish();
+    });
 });
 port.postMessage({ ready: true });

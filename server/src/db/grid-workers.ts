@@ -25,8 +25,11 @@ interface Thread {
   waiting: Map<number, Waiting>;
   /** Resolved when the worker has loaded the domain and listens. */
   ready: Promise<void>;
+  /** Resolved when the thread has ended. */
+  exited: Promise<void>;
 }
 
+const CLOSE_GRACE_MS = 10_000;
 const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 const ENTRY = new URL('./grid-worker.ts', import.meta.url).href;
 
@@ -47,7 +50,8 @@ export class GridWorkers {
   private spawn(): Thread {
     const worker = new Worker(BOOT, { workerData: { entry: ENTRY, filename: this.filename } });
     let listening = () => {};
-    const thread: Thread = { worker, waiting: new Map(), ready: new Promise<void>((ok) => (listening = ok)) };
+    let ended = () => {};
+    const thread: Thread = { worker, waiting: new Map(), ready: new Promise<void>((ok) => (listening = ok)), exited: new Promise<void>((ok) => (ended = ok)) };
     worker.on('message', (m: GridAnswer | { ready: true }) => {
       if (!('id' in m)) return listening();
       const w = thread.waiting.get(m.id);
@@ -67,7 +71,10 @@ export class GridWorkers {
       if (!this.closed && at >= 0) this.threads[at] = this.spawn();
     };
     thread.worker.on('error', fail);
-    thread.worker.on('exit', (code) => fail(new Error(`grid worker exited (${code})`)));
+    thread.worker.on('exit', (code) => {
+      ended();
+      fail(new Error(`grid worker exited (${code})`));
+    });
     // It must not keep the process alive (a server that is closing waits for nothing of it).
     thread.worker.unref();
     return thread;
@@ -95,9 +102,18 @@ export class GridWorkers {
     });
   }
 
+  /**
+   * Each worker finishes the reads it holds, closes its connection and ends; one that has not ended
+   * after CLOSE_GRACE_MS is terminated (a statement stuck that long is the lesser harm).
+   */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    await Promise.all(this.threads.map(async (t) => {
+      const timer = setTimeout(() => void t.worker.terminate(), CLOSE_GRACE_MS);
+      t.worker.postMessage({ close: true });
+      await t.exited;
+      clearTimeout(timer);
+    }));
   }
 }
 
