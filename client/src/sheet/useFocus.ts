@@ -19,6 +19,20 @@ export function useFocus(store: SheetStore, api: GridApi<Row> | null, indicators
     api.ensureNodeVisible(node, 'middle');
     api.ensureColumnVisible(column, 'start');
     api.setFocusedCell(node.rowIndex, column);
+    // The scroll above draws the cell a frame or two later: focused before it exists, it shows as
+    // focused but the page's focus stays where it was and typed keys go nowhere (seen in CI). Focus it
+    // again once drawn, unless the user has moved on.
+    const rowIndex = node.rowIndex;
+    const again = (tries: number) =>
+      requestAnimationFrame(() => {
+        const f = api.getFocusedCell();
+        if (!f || f.rowIndex !== rowIndex || f.column !== column) return;
+        const cell = document.querySelector(`.ag-row[row-index="${rowIndex}"] [col-id="${CSS.escape(column.getColId())}"]`);
+        if (cell?.contains(document.activeElement)) return;
+        if (cell) api.setFocusedCell(rowIndex, column);
+        else if (tries > 0) again(tries - 1);
+      });
+    again(10);
   }, [store, api]);
 
   // A request made while the row is already shown is applied at once (after the grid has drawn it).
