@@ -37,7 +37,7 @@ export class GridWorkers {
   private readonly threads: Thread[] = [];
   private nextId = 1;
   private closed = false;
-  /** Grid reads answered by a worker (tests and /metrics see that the main thread was spared). */
+  /** Grid reads answered by a worker (tests see from it that the main thread was spared). */
   served = 0;
 
   // Started on the first read, not with the connection: a process that never reads the grid (a
