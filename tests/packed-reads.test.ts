@@ -10,6 +10,8 @@ import { SYSTEM_ACCESS } from '../server/src/domain/access.js';
 import { assembleReport } from '../server/src/domain/report.js';
 import { reconcileAll } from '../server/src/domain/reconcile.js';
 import { UNITS } from '@unionhub/schema';
+import { packedCellsByUnion } from '../server/src/domain/packed.js';
+import { isoTime } from '../server/src/domain/db.js';
 
 /** 17 significant digits, within funding's bounds (million VND, at most 1e9 per unit). */
 const EXACT = 123456789.12345678;
@@ -79,5 +81,34 @@ describe('packed per-union reads keep every digit', () => {
        where u.code = 'P06' and d.rule_id = 'hierarchy.sum' and d.indicator_code = 'funding' and d.year = 2016 and d.scenario = 'actual'`,
     );
     expect(rows.map((r) => Number(r.left_value))).toEqual([EXACT]);
+  });
+
+  it('every field of every cell as stored: key fields (indicator, year, scenario, status, proposal) and the rest', async () => {
+    // Mixed cells in one union: a pending correction, a draft, a negative and a fractional value, targets.
+    const [u] = await s.sql<{ id: number }>("select id from trade_union where code = 'P06-H04'");
+    const ids = await s.sql<{ id: number }>('select id from figure where union_id = ? order by id', [u!.id]);
+    expect(ids.length).toBeGreaterThan(100);
+    await s.sql("update figure set proposed_value = 1, proposed_by = 'x', status = 'approved', approved_by = 'r', approved_at = ? where id = ?", [new Date(1480000000000), ids[3]!.id]);
+    await s.sql("update figure set status = 'draft', value = -7 where id = ?", [ids[5]!.id]);
+    await s.sql("update figure set value = 0.1 where id = ?", [ids[7]!.id]);
+    await s.sql("update figure set version = 1234567 where id = ?", [ids[9]!.id]);
+    const db = knexOf(s.orm);
+    const packed = await packedCellsByUnion(db, db('figure as f').where('f.union_id', u!.id), {
+      fields: ['indicatorId', 'year', 'scenario', 'value', 'status', 'version', 'proposed', 'approvedAt', 'approvedBy'],
+    });
+    const read: unknown[] = [];
+    packed.get(u!.id)!.each((c) => read.push({ ...c, approvedAt: c.approvedAt === null ? null : isoTime(c.approvedAt) }));
+    const stored = await s.sql('select indicator_id, year, scenario, value, status, version, proposed_value, approved_at, approved_by from figure where union_id = ?', [u!.id]);
+    const asStored = stored.map((r) => ({
+      indicatorId: Number(r.indicator_id), year: Number(r.year), scenario: r.scenario, value: r.value === null ? null : Number(r.value),
+      status: r.status, version: Number(r.version), proposed: r.proposed_value !== null,
+      approvedAt: r.approved_at === null ? null : isoTime(r.approved_at), approvedBy: r.approved_by,
+    }));
+    const order = (x: any) => `${x.indicatorId}|${x.year}|${x.scenario}`;
+    const sorted = (xs: any[]) => [...xs].sort((a, b) => order(a).localeCompare(order(b)));
+    expect(new Set(asStored.map((c) => c.scenario))).toEqual(new Set(['actual', 'target']));
+    expect(new Set(asStored.map((c) => c.status))).toEqual(new Set(['draft', 'submitted', 'approved']));
+    expect(asStored.filter((c) => c.proposed)).toHaveLength(1);
+    expect(sorted(read)).toEqual(sorted(asStored));
   });
 });

@@ -34,8 +34,9 @@ export function groupConcat(db: Db, expr: string, separator: string, orderBy?: s
  */
 export function numberText(db: Db, column: string): string {
   if (dialectOf(db) === 'postgresql') return `cast(${column} as text)`;
-  // Whole numbers (nearly every count) through the integer's text: exact, and half the cost of printf.
-  return `case when ${column} is null then null when ${column} = cast(${column} as integer) and abs(${column}) < 9e15 then cast(cast(${column} as integer) as text) else printf('%!.17g', ${column}) end`;
+  // Whole numbers (nearly every count) tested first and given as the integer (text once concatenated):
+  // exact, and a fraction of printf's cost. NULL fails the first test and must not reach printf.
+  return `case when ${column} = cast(${column} as integer) and abs(${column}) < 9e15 then cast(${column} as integer) when ${column} is null then null else printf('%!.17g', ${column}) end`;
 }
 
 /** A datetime column as text inside SQL (to pack it into a string): epoch ms on SQLite, timestamptz text on PostgreSQL; `isoTime` reads both. */
