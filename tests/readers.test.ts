@@ -13,8 +13,8 @@ import { readsOf } from '../server/src/db/readers.js';
 import { GridWorkers, gridWorkersOf } from '../server/src/db/grid-workers.js';
 import { Access, type Caller } from '../server/src/domain/access.js';
 import { DomainError } from '../server/src/domain/errors.js';
-import { readGrid } from '../server/src/domain/grid.js';
-import type { Role } from '@unionhub/schema';
+import { readGrid, type GridRow } from '../server/src/domain/grid.js';
+import { packGridCells, type Role } from '@unionhub/schema';
 import { startTestServer, type TestServer } from './harness.js';
 
 const onSqlite = !process.env.DATABASE_URL?.startsWith('postgres');
@@ -75,8 +75,10 @@ describe.runIf(onSqlite)('grid reads in a worker thread', () => {
   });
 
   const GRID = `query ($root: String!, $depth: Int!, $years: [Int!]!) {
-    grid(root: $root, depth: $depth, years: $years, scenarios: [ACTUAL, TARGET]) { rows { unionCode values statuses versions proposals } }
+    grid(root: $root, depth: $depth, years: $years, scenarios: [ACTUAL, TARGET]) { rows { unionCode values statuses versions proposals stale cells } }
   }`;
+  /** A row's fields as values (a row from a worker reads its lists from the moved block). */
+  const plain = ({ union, hasChildren, readable, approvedOnly, values, statuses, versions, proposals, stale }: GridRow) => ({ union, hasChildren, readable, approvedOnly, values, statuses, versions, proposals, stale });
   const callerOf = (role: Role, path: string): Caller => ({ userId: 0, username: `t-${role}`, displayName: role, grants: [{ id: 1, role, unionCode: path.split('/').at(-2)!, path }] });
 
   it('the server answers the sheet from its worker, the same cells as a read on the main thread', async () => {
@@ -85,9 +87,14 @@ describe.runIf(onSqlite)('grid reads in a worker thread', () => {
     expect(answer.errors).toBeUndefined();
     expect(gridWorkersOf(s.app.db)!.served).toBe(before + 1);
     const here = await readGrid(s.app.db, { rootCode: 'TLD', depth: 1, years: [2016, 2017], scenarios: ['actual', 'target'] }, new Access(callerOf('admin', '/TLD/')));
-    const rows = answer.data!.grid.rows as { unionCode: string; values: unknown[]; statuses: unknown[] }[];
+    const rows = answer.data!.grid.rows as Record<string, unknown>[];
     expect(rows.map((r) => r.unionCode)).toEqual(here.rows.map((r) => r.union.code));
-    expect(rows.map((r) => r.values)).toEqual(here.rows.map((r) => r.values));
+    // Every list and the packed cells, as they crossed from the worker (grid-transfer.ts).
+    const statusOf = (x: string | null) => x?.toUpperCase() ?? null;
+    expect(rows.map(({ values, statuses, versions, proposals, stale, cells }) => ({ values, statuses, versions, proposals, stale, cells }))).toEqual(
+      here.rows.map((r) => ({ values: r.values, statuses: r.statuses.map(statusOf), versions: r.versions, proposals: r.proposals, stale: r.stale, cells: packGridCells(r) })),
+    );
+    expect(here.rows.flatMap((r) => r.statuses).filter(Boolean).length).toBeGreaterThan(1000);
     expect(rows.length).toBeGreaterThan(60);
   });
 
@@ -97,7 +104,8 @@ describe.runIf(onSqlite)('grid reads in a worker thread', () => {
       const req = { rootCode: 'TLD', depth: 2, years: [2015, 2016, 2017], scenarios: ['actual' as const] };
       const there = await workers.read(req, new Access(caller));
       const here = await readGrid(s.app.db, req, new Access(caller));
-      expect(there).toEqual(here);
+      expect(there.rows.map(plain)).toEqual(here.rows.map(plain));
+      expect(there.columns).toEqual(here.columns);
       expect(there.rows.some((r) => r.readable)).toBe(true);
     }
   });

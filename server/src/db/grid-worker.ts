@@ -8,6 +8,7 @@ import { Access, type AccessPolicy, type Caller } from '../domain/access.js';
 import { DomainError } from '../domain/errors.js';
 import { readGrid, type GridRequest } from '../domain/grid.js';
 import { openReaderPool } from './readers.js';
+import { toTransfer, type GridTransfer } from './grid-transfer.js';
 
 export interface GridAsk {
   id: number;
@@ -17,7 +18,7 @@ export interface GridAsk {
 }
 
 export type GridAnswer =
-  | { id: number; grid: Awaited<ReturnType<typeof readGrid>> }
+  | { id: number; grid: GridTransfer }
   | { id: number; error: { domain: boolean; code?: string; message: string; details?: Record<string, unknown> } };
 
 const { filename } = workerData as { filename: string };
@@ -42,7 +43,10 @@ port.on('message', (ask: GridAsk | { close: true }) => {
   inFlight++;
   readGrid(db, ask.req, new Access(ask.caller, ask.policy))
     .then(
-      (grid) => port.postMessage({ id: ask.id, grid } satisfies GridAnswer),
+      (grid) => {
+        const { message, transfer } = toTransfer(grid);
+        port.postMessage({ id: ask.id, grid: message } satisfies GridAnswer, transfer);
+      },
       (e: unknown) =>
         port.postMessage({
           id: ask.id,

@@ -13,6 +13,7 @@ import type { ErrorCode } from '@unionhub/schema';
 import { DomainError } from '../domain/errors.js';
 import { readGrid, type Grid, type GridRequest } from '../domain/grid.js';
 import type { GridAnswer, GridAsk } from './grid-worker.js';
+import { fromTransfer } from './grid-transfer.js';
 import { readsOf } from './readers.js';
 
 interface Waiting {
@@ -59,7 +60,7 @@ export class GridWorkers {
       if (!w) return;
       if ('grid' in m) {
         this.served++;
-        w.ok(m.grid);
+        w.ok(fromTransfer(m.grid));
       } else w.bad(m.error.domain ? new DomainError(m.error.code as ErrorCode, m.error.message, m.error.details) : new Error(m.error.message));
     });
     // A worker that dies fails what it held and is replaced: the next read goes to a fresh one.

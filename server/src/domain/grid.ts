@@ -4,7 +4,7 @@
  * union with parallel value arrays). Ratios are recomputed per row from their summed parts, never
  * stored or summed. What the caller cannot read at all is left out, but for the way down to what it can.
  */
-import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type ReadScenario } from '@unionhub/schema';
+import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type PackedGridCells, type ReadScenario } from '@unionhub/schema';
 import { DomainError, said } from './errors.js';
 import { indicatorIds, pathRange, validIn, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
@@ -43,6 +43,8 @@ export interface GridRow {
   proposals: boolean[];
   /** A FORECAST cell whose approved actuals changed since it was computed (false in other columns). */
   stale: boolean[];
+  /** The row's cells already packed as `GridRow.cells` has them (a row from a grid worker). */
+  readonly packedCells?: PackedGridCells;
 }
 
 export interface Grid {

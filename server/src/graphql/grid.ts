@@ -52,7 +52,7 @@ const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
     cells: t.field({
       type: 'GridCells',
       description: 'The four lists above in one value (see GridCells): what the sheet reads for a whole country.',
-      resolve: (r) => packGridCells(r),
+      resolve: (r) => r.packedCells ?? packGridCells(r),
     }),
     proposals: t.booleanList({
       description: 'A correction is pending beside the approved value (`Figure.proposedValue`). Always false where the caller reads approved figures only.',
