@@ -4,7 +4,7 @@
  * and a long read there does not hold the writer's connection. The grid is assembled in a worker
  * thread (server/src/db/grid-workers.ts) on a connection of its own, the same cells for every caller.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,25 @@ describe.runIf(onSqlite)('grid reads in a worker thread', () => {
       expect(there.rows.map(plain)).toEqual(here.rows.map(plain));
       expect(there.columns).toEqual(here.columns);
       expect(there.rows.some((r) => r.readable)).toBe(true);
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('a worker thread runs at its nice value (readers yield the CPU to writes); the main thread keeps its own', async () => {
+    const niceOf = (task: string) => {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const threads = () => new Map(readdirSync('/proc/self/task').map((t) => [t, niceOf(t)]));
+    const before = threads();
+    const yielding = new GridWorkers(s.file, 1, 7);
+    try {
+      await yielding.warm();
+      const added = [...threads()].filter(([t]) => !before.has(t));
+      expect(added.map(([, nice]) => nice)).toContain(7);
+      expect(niceOf(String(process.pid))).toBe(before.get(String(process.pid)));
+      expect(niceOf(String(process.pid))).not.toBe(7);
+    } finally {
+      await yielding.close();
     }
   });
 

@@ -151,6 +151,8 @@ export const settingsSchema = z.object({
   SQLITE_READERS: z.coerce.number().int().min(0).max(32).default(2),
   /** Worker threads answering grid reads on SQLite, each with a read-only connection (db/grid-workers.ts); 0: on the main thread. */
   SQLITE_GRID_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
+  /** How much the grid workers yield the CPU to the main thread (writes) on Linux: their threads' nice value, 0–19. */
+  SQLITE_GRID_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** The federation hub's config file (hub/config.ts); unset: hub.config.json at the repository root, if any. */
   HUB_CONFIG: z.string().optional(),
   /** The mail server for notifications (`smtp://user:pass@host:587`, `smtps://…`); unset: notifications in the app only. */

@@ -4,6 +4,7 @@
  * JavaScript — runs beside the main thread's writes instead of between them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { setPriority } from 'node:os';
 import { Access, type AccessPolicy, type Caller } from '../domain/access.js';
 import { DomainError } from '../domain/errors.js';
 import { readGrid, type GridRequest } from '../domain/grid.js';
@@ -21,7 +22,11 @@ export type GridAnswer =
   | { id: number; grid: GridTransfer }
   | { id: number; error: { domain: boolean; code?: string; message: string; details?: Record<string, unknown> } };
 
-const { filename } = workerData as { filename: string };
+const { filename, nice } = workerData as { filename: string; nice: number };
+// Readers must not hold writers up: with both busy on a small machine, the scheduler gives the main
+// thread (writes) the CPU first. On Linux a thread has its own nice value and setpriority(0) names the
+// calling thread; elsewhere it would renice the whole server, so it is left alone there.
+if (nice > 0 && process.platform === 'linux') setPriority(nice);
 const db = openReaderPool(filename, 1);
 const port = parentPort!;
 

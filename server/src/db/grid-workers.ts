@@ -46,10 +46,12 @@ export class GridWorkers {
   constructor(
     private readonly filename: string,
     private readonly size: number,
+    /** The workers' threads' nice value (grid-worker.ts): readers yield to the writes of the main thread. */
+    private readonly nice = 0,
   ) {}
 
   private spawn(): Thread {
-    const worker = new Worker(BOOT, { workerData: { entry: ENTRY, filename: this.filename } });
+    const worker = new Worker(BOOT, { workerData: { entry: ENTRY, filename: this.filename, nice: this.nice } });
     let listening = () => {};
     let ended = () => {};
     const thread: Thread = { worker, waiting: new Map(), ready: new Promise<void>((ok) => (listening = ok)), exited: new Promise<void>((ok) => (ended = ok)) };
@@ -121,9 +123,9 @@ export class GridWorkers {
 const WORKERS = new WeakMap<Knex, GridWorkers>();
 
 /** Start `size` grid workers on the SQLite file behind `writer`; none for `:memory:` or size 0. */
-export function openGridWorkers(writer: Knex, filename: string, size: number): GridWorkers | null {
+export function openGridWorkers(writer: Knex, filename: string, size: number, nice = 0): GridWorkers | null {
   if (size <= 0 || filename === ':memory:' || filename === '') return null;
-  const workers = new GridWorkers(filename, size);
+  const workers = new GridWorkers(filename, size, nice);
   WORKERS.set(writer, workers);
   return workers;
 }
