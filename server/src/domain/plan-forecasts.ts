@@ -90,11 +90,24 @@ export async function runForecasts(db: Db, access: Access, rootCode: string): Pr
 
 /** The stored forecasts of one indicator for `root` and its children, each marked stale or not; only where the caller reads figures. */
 export async function storedForecasts(db: Db, access: Access, rootCode: string, indicator: string): Promise<StoredForecast[]> {
-  if (!FORECAST_INDICATORS.includes(indicator)) throw new DomainError('VALIDATION', `"${indicator}" is not forecast (${FORECAST_INDICATORS.join(', ')})`, said('forecast.notForecast', { indicator }));
-  const root = await unionByCode(db, rootCode);
-  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading figures here', said('plan.readForbidden', { unionName: root.name }));
+  const root = await readableRoot(db, access, rootCode, [indicator]);
   const unions: UnionRow[] = await unionQuery(db).where((w) => w.where('u.id', root.id).orWhere('u.parent_id', root.id)).orderBy('u.path');
   return forecastsOf(db, unions, [indicator]);
+}
+
+/** The stored forecasts of one union alone (the report's plan section), for several indicators in one read. */
+export async function ownForecasts(db: Db, access: Access, unionCode: string, indicators: readonly string[]): Promise<StoredForecast[]> {
+  const union = await readableRoot(db, access, unionCode, indicators);
+  return forecastsOf(db, [union], indicators);
+}
+
+async function readableRoot(db: Db, access: Access, rootCode: string, indicators: readonly string[]): Promise<UnionRow> {
+  for (const indicator of indicators) {
+    if (!FORECAST_INDICATORS.includes(indicator)) throw new DomainError('VALIDATION', `"${indicator}" is not forecast (${FORECAST_INDICATORS.join(', ')})`, said('forecast.notForecast', { indicator }));
+  }
+  const root = await unionByCode(db, rootCode);
+  if (!access.reads(root.path)) throw new DomainError('FORBIDDEN', 'Your roles do not allow reading figures here', said('plan.readForbidden', { unionName: root.name }));
+  return root;
 }
 
 /** Unions named in one query of forecastsOf (well under every driver's parameter limit). */

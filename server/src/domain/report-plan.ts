@@ -1,7 +1,7 @@
 /**
  * The plan section's forecast beside its target (issue 16): for the report's root, per plan year and
  * per indicator of PLAN_FORECAST_ROWS, the root's stored forecast (reviewers' overrides in force,
- * as `storedForecasts` gives it) and the approved target (the children's approved targets summed,
+ * as `ownForecasts` gives it) and the approved target (the children's approved targets summed,
  * as the plan table has them). A forecast that was never run, could not be made or is stale, an
  * override and a target year not wholly approved each carry a note: never a silent blank.
  */
@@ -11,7 +11,7 @@ import {
 } from '@unionhub/schema';
 import type { Access } from './access.js';
 import type { Db } from './db.js';
-import { storedForecasts, type StoredForecast } from './plan-forecasts.js';
+import { ownForecasts, type StoredForecast } from './plan-forecasts.js';
 import { def, PLAN_YEARS, storedParts } from './report-coverage.js';
 import { pct } from './report-values.js';
 import type { TableContext } from './report-tables.js';
@@ -67,8 +67,9 @@ function forecastNotes(code: string, stored: StoredForecast | undefined, unionNa
 /** The forecast and target series of the root for every indicator of PLAN_FORECAST_ROWS. */
 export async function planForecastSeries(db: Db, access: Access, ctx: TableContext): Promise<PlanForecastSeries[]> {
   const out: PlanForecastSeries[] = [];
+  const own = await ownForecasts(db, access, ctx.root.code, PLAN_FORECAST_ROWS);
   for (const code of PLAN_FORECAST_ROWS) {
-    const stored = (await storedForecasts(db, access, ctx.root.code, code)).find((f) => f.union.id === ctx.root.id);
+    const stored = own.find((f) => f.indicator === code);
     const { state, notes } = forecastNotes(code, stored, ctx.root.name);
     const byYear = new Map((stored?.method ? stored.values : []).map((v) => [v.year, v.value]));
     const parts = storedParts(code);
