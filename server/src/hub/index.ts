@@ -20,6 +20,7 @@ import { SELF_NAME, type HubConfig } from './config.js';
 import { logger } from '../observability/log.js';
 import { REQUEST_ID_HEADER, useRequestLog } from '../observability/request.js';
 import type { InProcessFetch } from '../in-process.js';
+import { useOwnQueries, type Answer } from './shortcut.js';
 
 /** The gateway's own messages (warnings and up) as lines of our JSON log. */
 function hubLogger(): HiveLogger {
@@ -53,6 +54,29 @@ function useInProcessSelf(url: string, inProcess: InProcessFetch): GatewayPlugin
   };
 }
 
+/** What the hub sends every subgraph of a client's request (propagateHeaders, below). */
+function departmentHeaders(request: Request): Record<string, string | null> {
+  return {
+    authorization: request.headers.get('authorization'),
+    'x-graphql-yoga-csrf': '1',
+    // The app gave every request an id: the subgraphs log the hub's request under the same one.
+    [REQUEST_ID_HEADER]: request.headers.get(REQUEST_ID_HEADER),
+  };
+}
+
+/** What the hub sends our own subgraph: the session too, and the client's address (propagateHeaders, below). */
+function selfHeaders(request: Request): Record<string, string | null> {
+  return { ...departmentHeaders(request), cookie: request.headers.get('cookie'), [CSRF_HEADER]: request.headers.get(CSRF_HEADER), ...hubSelfHeaders(request) };
+}
+
+/** A query wholly ours (shortcut.ts), sent to our subgraph in this process as the gateway would call it. */
+async function callSelf(inProcess: InProcessFetch, url: string, request: Request, body: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  for (const [k, v] of Object.entries(selfHeaders(request))) if (v !== null) headers[k] = v;
+  const res = await inProcess(url, { method: 'POST', headers, body, signal: request.signal });
+  return (await res.json()) as Answer;
+}
+
 /**
  * `selfUrl`: where our own subgraph answers (this server's /graphql unless the config says
  * otherwise, e.g. a load balancer in front of several instances). `inProcess`: this server's
@@ -65,7 +89,9 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
     ...config.subgraphs,
   ]);
   // Elsewhere (a balancer, another instance) our subgraph is called over HTTP, as any subgraph.
-  const local = inProcess && isThisServer(self, selfUrl) ? [useInProcessSelf(self, inProcess)] : [];
+  const local = inProcess && isThisServer(self, selfUrl)
+    ? [useInProcessSelf(self, inProcess), useOwnQueries(composed.supergraphSdl, SELF_NAME, (request, body) => callSelf(inProcess, self, request, body))]
+    : [];
   const gateway = createGatewayRuntime({
     supergraph: composed.supergraphSdl,
     graphqlEndpoint: HUB_PATH,
@@ -90,13 +116,7 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
       // session of UnionHub, not a credential to hand to departments. Our subgraph also gets the
       // client's address, vouched for by this process's secret (sign-in throttling, rate limits).
       // The hub checked CSRF prevention at its own door, so its calls (subscriptions are GETs) say so.
-      fromClientToSubgraphs: ({ request, subgraphName }) => ({
-        authorization: request.headers.get('authorization'),
-        'x-graphql-yoga-csrf': '1',
-        // The app gave every request an id: the subgraphs log the hub's request under the same one.
-        [REQUEST_ID_HEADER]: request.headers.get(REQUEST_ID_HEADER),
-        ...(subgraphName === SELF_NAME ? { cookie: request.headers.get('cookie'), [CSRF_HEADER]: request.headers.get(CSRF_HEADER), ...hubSelfHeaders(request) } : {}),
-      }),
+      fromClientToSubgraphs: ({ request, subgraphName }) => (subgraphName === SELF_NAME ? selfHeaders(request) : departmentHeaders(request)),
     },
   });
   return {
