@@ -49,12 +49,17 @@ async function startDepartment(): Promise<string> {
   return `http://127.0.0.1:${(dept.address() as AddressInfo).port}/graphql`;
 }
 
-/** Calls the hub made to our subgraph (they carry its secret). */
+/** Calls the hub made to our subgraph: in this process (in-process.ts), or over HTTP (they carry its secret). */
 let hubCalls = 0;
 
 beforeAll(async () => {
   s = await startTestServer({ limits: STRICT });
   s.app.server.on('request', (req) => void (req.headers[HUB_SECRET_HEADER] && hubCalls++));
+  const inProcess = s.app.inProcess;
+  s.app.inProcess = (url, init) => {
+    hubCalls++;
+    return inProcess(url, init);
+  };
   hub = await mountHub(s.app, parseHubConfig({ subgraphs: [{ name: 'dept', url: await startDepartment() }] }));
 });
 afterAll(async () => {

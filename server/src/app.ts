@@ -35,6 +35,8 @@ import { handleChaseDownload } from './round-http.js';
 import type { Logger } from 'pino';
 import { logger, yogaLogger } from './observability/log.js';
 import { createTraffic, useRequestLog, type Traffic } from './observability/request.js';
+import { inProcessDoor, type InProcessFetch } from './in-process.js';
+import { clientAddress } from './hardening/address.js';
 import { createMetrics, isScrape, METRICS_PATH, serveMetrics, type Metrics } from './observability/metrics.js';
 
 function toGraphQLError(error: Error, original: DomainError): GraphQLError {
@@ -88,14 +90,20 @@ const clientError = (a: unknown) => {
 const isFault = (args: unknown[]) =>
   !args.some((a) => a instanceof DomainError || a instanceof CellBatchError || clientError(a) || (a instanceof Error && 'originalError' in a && (a.originalError instanceof DomainError || a.originalError instanceof CellBatchError)));
 
+/**
+ * What Yoga is handed besides the request: the Node request and response at the HTTP door, or, for
+ * our hub's calls in this process (in-process.ts), the client's address the hub vouched for.
+ */
+type ServerContext = { req: IncomingMessage; res: ServerResponse } | { address: string };
+
 export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limits: Limits = LIMITS, now: () => Date = clockOf(), log: Logger = logger) {
-  return createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
+  return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // CORS is answered for every path at the server's door (hardening/cors.ts); Yoga's own echoes any origin.
     cors: false,
-    context: ({ request, req }) => createContext(db, bus, request, req, { fourEyes: limits.FOUR_EYES }, now),
+    context: (initial) => createContext(db, bus, initial.request, 'address' in initial ? initial.address : clientAddress(initial.req), { fourEyes: limits.FOUR_EYES }, now),
     plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }), ...limitPlugins(limits), domainErrors, setCookies, codedErrors,
       useStreamCap(limits.MAX_STREAMS_PER_CALLER),
       // GraphQL over SSE's single connection mode: one stream per page for all its subscriptions.
@@ -158,6 +166,8 @@ export interface App {
   db: Knex;
   /** Serve another handler at an exact path (the federation hub at /hub/graphql). */
   mount(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void;
+  /** Our /graphql without a socket, for the hub's calls to its own subgraph in this process (in-process.ts). */
+  inProcess: InProcessFetch;
   /** The app's one event bus: a job outside a request (reminders) publishes its write's events here after the commit. */
   bus: EventBus;
   /** Scheduled work, one instance at a time (the mail outbox is its job "mail"; register reminders here). */
@@ -306,6 +316,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     limits,
     db,
     mount: (path, handler) => void mounted.set(path, handler),
+    inProcess: inProcessDoor(yoga, traffic),
     bus,
     scheduler: schedule.scheduler,
     mail: schedule.mail,

@@ -1,12 +1,10 @@
 import type { Knex } from '@mikro-orm/knex';
 import { DomainError } from './domain/errors.js';
-import type { IncomingMessage } from 'node:http';
 import { figuresByCells, type CellKey, type FigureRow } from './domain/figures.js';
 import type { UnionRow } from './domain/unions.js';
 import { childrenOf, unionsByCodes, unionsByIds, yearSpan } from './domain/unions.js';
 import { Access, type AccessPolicy } from './domain/access.js';
 import { callerFromSession, callerFromToken } from './domain/auth.js';
-import { clientAddress } from './hardening/address.js';
 import { Loader } from './loader.js';
 import type { EventBus } from './events.js';
 
@@ -62,7 +60,8 @@ function refuse(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, status: 
  * Who is calling: a bearer token (programs) or a session cookie (the client). A cookie request
  * must carry the CSRF token of its session in a header; a bad token is refused, never anonymous.
  */
-export async function createContext(db: Knex, bus: EventBus, request: Request, req?: IncomingMessage, policy?: AccessPolicy, now: () => Date = () => new Date()): Promise<Context> {
+/** `address`: the client's, as `clientAddress` (hardening/address.ts) works it out. */
+export async function createContext(db: Knex, bus: EventBus, request: Request, address = 'unknown', policy?: AccessPolicy, now: () => Date = () => new Date()): Promise<Context> {
   let access = new Access(null, policy);
   let sessionToken: string | null = null;
   const authorization = request.headers.get('authorization');
@@ -89,7 +88,7 @@ export async function createContext(db: Knex, bus: EventBus, request: Request, r
     bus,
     access,
     actor: access.caller?.username ?? 'anonymous',
-    address: req ? clientAddress(req) : 'unknown',
+    address,
     sessionToken,
     cookies: [],
     now: () => new Date(at),

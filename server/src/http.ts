@@ -10,6 +10,7 @@ import { CellBatchError, DomainError } from './domain/errors.js';
 import { Access } from './domain/access.js';
 import { callerOf } from './domain/auth.js';
 import { TICKET_PARAM, verifyDownloadTicket } from './hardening/tickets.js';
+import { clientAddress } from './hardening/address.js';
 
 /** The HTTP status of each refusal code (others: 400). */
 const STATUS: Record<string, number> = {
@@ -75,12 +76,12 @@ export async function callerContext(db: Knex, bus: EventBus, req: IncomingMessag
     // The ticket is the credential: whatever cookie the browser adds is not looked at.
     headers.delete('authorization');
     headers.delete('cookie');
-    const ctx = await createContext(db, bus, new Request(url, { headers }), req);
+    const ctx = await createContext(db, bus, new Request(url, { headers }), clientAddress(req));
     ctx.access = new Access(caller);
     ctx.actor = caller.username;
     return ctx;
   }
-  const ctx = await createContext(db, bus, new Request(url, { headers }), req);
+  const ctx = await createContext(db, bus, new Request(url, { headers }), clientAddress(req));
   if (!ctx.access.authenticated) throw new DomainError('UNAUTHENTICATED', 'Sign in first (a bearer token or the session cookie)');
   return ctx;
 }

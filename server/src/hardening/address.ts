@@ -7,10 +7,10 @@
  *   127.0.0.0/8 and ::1). The client is then the right-most address that is not a trusted proxy
  *   (entries left of it are whatever the client wrote, so they are never taken). Off by default:
  *   a header anyone can send is not believed unless the operator says who wrote it.
- * - The hub calls our own /graphql over loopback, so every hub caller would be one address. The hub
- *   adds the real client's address and this process's random secret; only a request carrying that
- *   secret has its address header believed (a config pointing the hub at another instance is then
- *   seen as the hub's own address, the safe side).
+ * - The hub calls our own /graphql (in this process, or over HTTP when its config points elsewhere),
+ *   so every hub caller would be one address. The hub adds the real client's address and this
+ *   process's random secret; only a request carrying that secret has its address header believed (a
+ *   config pointing the hub at another instance is then seen as the hub's own address, the safe side).
  */
 import { BlockList, isIP } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -65,11 +65,23 @@ export const HUB_SECRET_HEADER = 'x-unionhub-hub-secret';
 /** Made at start, never leaves the process except on the hub's loopback calls to ourselves. */
 const HUB_SECRET = randomBytes(32).toString('base64url');
 
-/** Does the request carry this process's hub secret? */
-export function fromOwnHub(req: IncomingMessage): boolean {
-  const sent = req.headers[HUB_SECRET_HEADER];
+function isHubSecret(sent: unknown): boolean {
   if (typeof sent !== 'string' || sent.length !== HUB_SECRET.length) return false;
   return timingSafeEqual(Buffer.from(sent), Buffer.from(HUB_SECRET));
+}
+
+/** Does the request carry this process's hub secret? */
+export function fromOwnHub(req: IncomingMessage): boolean {
+  return isHubSecret(req.headers[HUB_SECRET_HEADER]);
+}
+
+/**
+ * A call of our own hub made in this process (no socket, app.ts): the client address it vouches for
+ * with the secret, as `clientAddress` believes it over HTTP; null without the secret.
+ */
+export function vouchedClient(headers: Headers): string | null {
+  if (!isHubSecret(headers.get(HUB_SECRET_HEADER))) return null;
+  return normalise(headers.get(HUB_CLIENT_HEADER) ?? '') ?? 'unknown';
 }
 
 /** The hub, on a request it received: put the client's address on it (overwriting whatever the client sent). */

@@ -22,6 +22,7 @@ import type { EventBus } from '../events.js';
 import type { AccessPolicy } from '../domain/access.js';
 import { DomainError } from '../domain/errors.js';
 import { codeResult } from './coded-errors.js';
+import { clientAddress } from './address.js';
 import type { Knex } from '@mikro-orm/knex';
 
 export const STREAM_ENDPOINT = '/graphql/stream';
@@ -65,7 +66,8 @@ export function streamEndpoint(db: Knex, bus: EventBus, policy: AccessPolicy, ma
     }
     let ctx: Context;
     try {
-      ctx = await createContext(db, bus, req.raw, nodeRequests.get(req.raw), policy);
+      const node = nodeRequests.get(req.raw);
+      ctx = await createContext(db, bus, req.raw, node && clientAddress(node), policy);
     } catch (e) {
       if (e instanceof DomainError) {
         const status = (e.details as { http?: { status?: number } }).http?.status ?? 403;

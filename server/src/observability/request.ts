@@ -45,6 +45,12 @@ export interface Finished {
 export interface Traffic {
   /** Start a request's record: its id is set on the response and on the request (for the hub to forward). */
   begin(req: IncomingMessage, res: ServerResponse): RequestRecord;
+  /**
+   * The record of a request made in this process, without a socket (the hub's calls to our own
+   * /graphql, app.ts): logged and measured as `begin`'s when `end` is called. It lives inside the
+   * hub's request, which `inFlight` and `closeStreams` see: it is not counted or closed apart.
+   */
+  beginInProcess(request: Request, path: string, fromHub: boolean): { record: RequestRecord; end(status: number, aborted: boolean): void };
   /** Requests in flight, SSE streams excluded. */
   inFlight(): number;
   streams(): number;
@@ -80,6 +86,26 @@ export function createTraffic(log: Logger, onFinished: (f: Finished) => void = (
     waiters = [];
     for (const f of w) f();
   };
+  const track = (record: RequestRecord) => {
+    (openById.get(record.id) ?? openById.set(record.id, new Set()).get(record.id)!).add(record);
+  };
+  const finish = (record: RequestRecord, status: number, aborted: boolean) => {
+    const same = openById.get(record.id);
+    same?.delete(record);
+    if (same?.size === 0) openById.delete(record.id);
+    const seconds = (performance.now() - record.started) / 1000;
+    const line = {
+      reqId: record.id, method: record.method, path: record.path, status,
+      caller: record.caller, operation: record.operations.size ? [...record.operations].join(',') : null,
+      durationMs: Math.round(seconds * 10_000) / 10, codes: [...record.codes],
+      ...(record.stream ? { stream: true } : {}), ...(aborted ? { aborted: true } : {}),
+    };
+    if (status >= 500) log.error(line, 'request');
+    // A balancer's health checks and Prometheus' scrapes every few seconds would drown the requests.
+    else if (QUIET_PATHS.has(record.path) && status < 400) log.debug(line, 'request');
+    else log.info(line, 'request');
+    onFinished({ record, status, seconds });
+  };
   return {
     begin(req, res) {
       const record: RequestRecord = {
@@ -99,28 +125,38 @@ export function createTraffic(log: Logger, onFinished: (f: Finished) => void = (
       records.set(req, record);
       byResponse.set(res, record);
       open.set(res, record);
-      (openById.get(record.id) ?? openById.set(record.id, new Set()).get(record.id)!).add(record);
+      track(record);
       res.once('close', () => {
         open.delete(res);
-        const same = openById.get(record.id);
-        same?.delete(record);
-        if (same?.size === 0) openById.delete(record.id);
-        const seconds = (performance.now() - record.started) / 1000;
-        const status = res.statusCode;
-        const line = {
-          reqId: record.id, method: record.method, path: record.path, status,
-          caller: record.caller, operation: record.operations.size ? [...record.operations].join(',') : null,
-          durationMs: Math.round(seconds * 10_000) / 10, codes: [...record.codes],
-          ...(record.stream ? { stream: true } : {}), ...(res.writableFinished ? {} : { aborted: true }),
-        };
-        if (status >= 500) log.error(line, 'request');
-        // A balancer's health checks and Prometheus' scrapes every few seconds would drown the requests.
-        else if (QUIET_PATHS.has(record.path) && status < 400) log.debug(line, 'request');
-        else log.info(line, 'request');
-        onFinished({ record, status, seconds });
+        finish(record, res.statusCode, !res.writableFinished);
         settle();
       });
       return record;
+    },
+    beginInProcess(request, path, fromHub) {
+      const record: RequestRecord = {
+        id: requestIdOf(request.headers.get(REQUEST_ID_HEADER) ?? undefined),
+        method: request.method,
+        path,
+        started: performance.now(),
+        operations: new Set(),
+        caller: null,
+        codes: new Set(),
+        stream: /text\/event-stream/.test(request.headers.get('accept') ?? ''),
+        fromHub,
+      };
+      // useRequestLog finds it by the Request Yoga is given (there is no Node request).
+      byRequest.set(request, record);
+      track(record);
+      let ended = false;
+      return {
+        record,
+        end: (status, aborted) => {
+          if (ended) return;
+          ended = true;
+          finish(record, status, aborted);
+        },
+      };
     },
     inFlight: busy,
     streams: () => [...open.values()].filter((r) => r.stream).length,
