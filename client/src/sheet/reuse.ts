@@ -32,7 +32,11 @@ export function cutColumns(columns: Column[], years: number[]): { columns: Colum
   return { columns: at.map((i) => columns[i]!), at };
 }
 
-const pick = <T,>(list: readonly T[], at: number[]): T[] => at.map((i) => list[i]!);
+/**
+ * The list's items at `at` (ascending, from cutColumns): as many as the list holds is all of them, in
+ * order, and the list itself is kept (nothing cut; a country's rows hold ~320k cells).
+ */
+const pick = <T,>(list: readonly T[], at: number[]): T[] => (at.length === list.length ? (list as T[]) : at.map((i) => list[i]!));
 
 /** A held row with only the columns at `at`; `targets` as given (null: not % achieved). */
 export function cutRow(row: Row, at: number[], targets: (number | null)[] | null): Row {
