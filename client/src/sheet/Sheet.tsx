@@ -15,7 +15,7 @@ import { yearsOf, type Years } from '../YearRange.tsx';
 import { t, type Lang } from '../i18n.ts';
 import { createSheetStore, useSheet } from './store.ts';
 import { ancestorsOf, can, canAnywhere } from './permissions.ts';
-import { buildColumns, columnIndex } from './columns.tsx';
+import { buildColumns, columnId, columnIndex } from './columns.tsx';
 import { keepTreeOrder, visibleRows } from './tree.ts';
 import { useSetup } from './useSetup.ts';
 import { useTree } from './useTree.ts';
@@ -137,9 +137,12 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: Sheet
   // Rows the caller cannot read are only the path down to its own unions: say so once.
   const unreadable = useMemo(() => [...rows.values()].some((r) => !r.readable), [rows]);
   const visible = useMemo(() => visibleRows(rows, expanded, todo, filter), [rows, expanded, todo, filter]);
+  // The loaded columns of the years shown, as one key: a load that only cuts the held columns to the
+  // years shown changes where they are in the rows, not which the grid shows, and keeps its columns.
+  const shownKey = useMemo(() => columns.flatMap((c) => (years.includes(c.year) ? [columnId(c)] : [])).join(' '), [columns, years]);
   const colDefs = useMemo(
-    () => buildColumns({ indicators, columns, lang, mode, years, store, canEdit: (r) => allowed('edit', r.unionCode), onToggle: (u) => void toggle(u), onParsed: badInput.onParsed }),
-    [indicators, columns, lang, mode, years, store, allowed, toggle, badInput.onParsed],
+    () => buildColumns({ indicators, shown: new Set(shownKey ? shownKey.split(' ') : []), lang, mode, years, store, canEdit: (r) => allowed('edit', r.unionCode), onToggle: (u) => void toggle(u), onParsed: badInput.onParsed }),
+    [indicators, shownKey, lang, mode, years, store, allowed, toggle, badInput.onParsed],
   );
 
   const onCellEditingStarted = useCallback(
