@@ -32,11 +32,23 @@ export function cutColumns(columns: Column[], years: number[]): { columns: Colum
   return { columns: at.map((i) => columns[i]!), at };
 }
 
-const pick = <T,>(list: readonly T[], at: number[]): T[] => at.map((i) => list[i]!);
+/**
+ * The list's items at `at` (ascending, from cutColumns): as many as the list holds is all of them, in
+ * order, and the list itself is kept (nothing cut; a country's rows hold ~320k cells).
+ */
+function pick<T>(list: readonly T[], at: number[]): T[] {
+  if (at.length === list.length) return list as T[];
+  const out = new Array<T>(at.length);
+  for (let k = 0; k < at.length; k++) out[k] = list[at[k]!]!;
+  return out;
+}
 
-/** A held row with only the columns at `at`; `targets` as given (null: not % achieved). */
-export function cutRow(row: Row, at: number[], targets: (number | null)[] | null): Row {
-  return { ...row, values: pick(row.values, at), statuses: pick(row.statuses, at), versions: pick(row.versions, at), proposals: pick(row.proposals, at), targets };
+/** What a new load says of a held row: its chevron and what the caller may read there. */
+type Flags = Pick<Row, 'hasChildren' | 'readable' | 'approvedOnly'>;
+
+/** A held row with only the columns at `at`; `targets` as given (null: not % achieved); `flags` from a new load. */
+export function cutRow(row: Row, at: number[], targets: (number | null)[] | null, flags?: Flags): Row {
+  return { ...row, ...flags, values: pick(row.values, at), statuses: pick(row.statuses, at), versions: pick(row.versions, at), proposals: pick(row.proposals, at), targets };
 }
 
 /**
@@ -49,8 +61,8 @@ export function joinRows(reuse: Exclude<Reuse, null>, held: Map<string, Row>, fr
     const old = held.get(r.unionCode);
     if (!old) return null;
     const kept = { hasChildren: r.hasChildren, readable: r.readable, approvedOnly: r.approvedOnly };
-    if (reuse === 'narrow') out.push({ ...cutRow(old, at, mode === 'achieved' && old.targets ? pick(old.targets, at) : null), ...kept });
-    else if (reuse === 'targets') out.push({ ...cutRow(old, at, r.values), ...kept });
+    if (reuse === 'narrow') out.push(cutRow(old, at, mode === 'achieved' && old.targets ? pick(old.targets, at) : null, kept));
+    else if (reuse === 'targets') out.push(cutRow(old, at, r.values, kept));
     else out.push({ ...r, targets: pick(old.values, at) });
   }
   return out;

@@ -6,57 +6,28 @@
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { SheetGridQuery, UnionAncestorsQuery } from '@unionhub/schema/documents';
-import { unpackProposals, unpackStatuses } from '@unionhub/schema';
 import { request } from '../api.ts';
 import { yearsOf } from '../YearRange.tsx';
 import type { SheetStore } from './store.ts';
 import { useSheet } from './store.ts';
-import type { Column, Mode, Row, Status } from './types.ts';
+import type { Column, Mode, Row } from './types.ts';
+import { unpackAnswer, type Loaded } from './answer.ts';
 import { cutColumns, joinRows, reuseOf, type Held, type Reuse } from './reuse.ts';
 
 /** Past this many opened provinces, the whole second level loads (depth 2) instead of a list of them. */
 const LISTED_PARENTS = 20;
 
-interface Loaded {
-  columns: Column[];
-  rows: Row[];
-}
-
 /**
  * One request for a subtree to `depth` plus the children of each `expanded` union, with both
  * scenarios for % achieved; the answer's columns (indicator × year × scenario) are split into the
- * shown scenario's and, for % achieved, the targets aligned with them. `listOnly`: the rows without
- * their cells (no columns), for a load that keeps the cells it holds.
+ * shown scenario's and, for % achieved, the targets aligned with them (answer.ts). `listOnly`: the
+ * rows without their cells (no columns), for a load that keeps the cells it holds.
  */
 async function fetchRows(at: Where, years: number[], mode: Mode, listOnly = false): Promise<Loaded> {
   const shown = mode === 'target' ? 'TARGET' : 'ACTUAL';
   const scenarios = mode === 'achieved' ? (['ACTUAL', 'TARGET'] as const) : ([shown] as const);
   const d = await request(SheetGridQuery, { ...at, years, scenarios: [...scenarios], indicators: listOnly ? [] : null });
-  const cols = d.grid.columns.map((c, i) => ({ ...c, i }));
-  const own = cols.filter((c) => c.scenario === shown);
-  const target = new Map(cols.filter((c) => c.scenario === 'TARGET').map((c) => [`${c.indicatorCode}|${c.year}`, c.i]));
-  const pick = <T,>(list: readonly T[]) => own.map((c) => list[c.i]!);
-  return {
-    columns: own.map(({ indicatorCode, year }) => ({ indicatorCode, year })),
-    rows: d.grid.rows.map((r) => {
-      const statuses = unpackStatuses(r.cells);
-      return {
-        unionCode: r.unionCode,
-        name: r.name,
-        level: r.level,
-        parentCode: r.parentCode ?? null,
-        hasChildren: r.hasChildren,
-        readable: r.readable,
-        approvedOnly: r.approvedOnly,
-        values: pick(r.cells.values),
-        statuses: pick(statuses).map((x) => (x ? (x.toUpperCase() as Status) : null)),
-        versions: pick(r.cells.versions),
-        proposals: pick(unpackProposals(r.cells)),
-        targets: mode === 'achieved' ? own.map((c) => r.cells.values[target.get(`${c.indicatorCode}|${c.year}`) ?? -1] ?? null) : null,
-        open: false,
-      };
-    }),
-  };
+  return unpackAnswer(d.grid, shown, mode === 'achieved');
 }
 
 /** Which rows a load asks for: a subtree to a depth, plus the children of the `expanded` unions. */
