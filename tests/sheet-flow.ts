@@ -25,6 +25,9 @@ export interface GraphqlWatch {
 const isStream = (r: Request) => (r.headers()['accept'] ?? '').split(',')[0]!.trim().startsWith('text/event-stream');
 const isGraphql = (r: Request) => new URL(r.url()).pathname.endsWith('/graphql');
 
+/** Bytes above which an answer is a sheet's data, never a refusal or a write's answer. */
+const LARGE_ANSWER = 64 * 1024;
+
 export function watchGraphql(page: Page): GraphqlWatch {
   let sent = 0;
   let streams = 0;
@@ -51,7 +54,10 @@ export function watchGraphql(page: Page): GraphqlWatch {
       refused++;
       return;
     }
-    // A refusal can also come inside a 200 (a GraphQL error with the rate limit's code).
+    // A refusal can also come inside a 200 (a GraphQL error with the rate limit's code): such an answer is
+    // small. A sheet's answer (megabytes) is not read here: fetching its body from the page held the page's
+    // main thread ~80 ms just as it drew the rows the step waits for.
+    if (Number(res.headers()['content-length'] ?? 0) > LARGE_ANSWER) return;
     reading.push(
       res.text().then(
         (text) => {
@@ -146,8 +152,9 @@ export async function untilComplete(page: Page, watch: GraphqlWatch, want: Expec
   let idleSince: number | null = null;
   let present: number;
   for (;;) {
-    const now = performance.now();
     const s = await missingRows(page, want);
+    // The moment the check answered: a check that began before the rows landed and saw them must not date them earlier.
+    const now = performance.now();
     present = s.present;
     const idle = watch.inFlight() === 0 && !s.loading;
     if (s.complete && watch.inFlight() === 0) {
