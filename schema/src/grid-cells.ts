@@ -32,8 +32,8 @@ export function packGridCells(row: { values: (number | null)[]; versions: number
 }
 
 /** The statuses of a packed row, one per column (null where there is no cell). */
-export function unpackStatuses(packed: PackedGridCells): (FigureStatus | null)[] {
+export function unpackStatuses(packed: Pick<PackedGridCells, 'statuses'>): (FigureStatus | null)[] {
   return Array.from(packed.statuses, (letter) => STATUS_OF_LETTER.get(letter) ?? null);
 }
 
-export const unpackProposals = (packed: PackedGridCells): boolean[] => Array.from(packed.proposals, (letter) => letter === '1');
+export const unpackProposals = (packed: Pick<PackedGridCells, 'proposals'>): boolean[] => Array.from(packed.proposals, (letter) => letter === '1');

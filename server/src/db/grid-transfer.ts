@@ -5,7 +5,7 @@
  * The rows on the other side read from that block: the sheet's `cells` are cut from it as they are
  * (no re-packing), and the four lists are built only if a query asks for them.
  */
-import { packGridCells, STATUS_LETTERS, type FigureStatus, type PackedGridCells } from '@unionhub/schema';
+import { packGridCells, unpackProposals, unpackStatuses, type FigureStatus, type PackedGridCells } from '@unionhub/schema';
 import type { Grid, GridColumn, GridRow } from '../domain/grid.js';
 import type { UnionRow } from '../domain/unions.js';
 
@@ -54,8 +54,6 @@ function lettersOf(rows: GridRow[]): Pick<GridTransfer, 'statuses' | 'proposals'
   };
 }
 
-const STATUS_OF_LETTER = new Map(Object.entries(STATUS_LETTERS).map(([status, letter]) => [letter, status as FigureStatus]));
-
 /** A row of a transferred grid: its lists are read from the block when asked (each at most once). */
 class TransferredRow implements GridRow {
   readonly union: UnionRow;
@@ -91,11 +89,11 @@ class TransferredRow implements GridRow {
   }
 
   get statuses(): (FigureStatus | null)[] {
-    return (this.cache.statuses ??= Array.from(this.t.statuses[this.r]!, (letter) => STATUS_OF_LETTER.get(letter) ?? null));
+    return (this.cache.statuses ??= unpackStatuses({ statuses: this.t.statuses[this.r]! }));
   }
 
   get proposals(): boolean[] {
-    return (this.cache.proposals ??= Array.from(this.t.proposals[this.r]!, (x) => x === '1'));
+    return (this.cache.proposals ??= unpackProposals({ proposals: this.t.proposals[this.r]! }));
   }
 
   get stale(): boolean[] {

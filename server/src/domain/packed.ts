@@ -52,7 +52,7 @@ function keyCode(fields: KeyField[]): string {
 
 /** The key segment into the cell. `& mask` is exact however large the key: it keeps the low 32 bits. */
 function setKey(cell: PackedCell, text: string, from: number, to: number): void {
-  const key = wholeNumber(text, from, to);
+  const key = numberAt(text, from, to);
   const low = key & 0xffff;
   cell.proposed = (low & 1) === 1;
   cell.status = FIGURE_STATUSES[(low >> 1) & 3]!;
@@ -76,7 +76,7 @@ type Setter = (cell: PackedCell, text: string, from: number, to: number) => void
 
 const SETTERS: { [K in TextField]: Setter } = {
   value: (c, t, a, b) => (c.value = a === b ? null : numberAt(t, a, b)),
-  version: (c, t, a, b) => (c.version = wholeNumber(t, a, b)),
+  version: (c, t, a, b) => (c.version = numberAt(t, a, b)),
   approvedAt: (c, t, a, b) => (c.approvedAt = a === b ? null : t.slice(a, b)),
   approvedBy: (c, t, a, b) => (c.approvedBy = a === b ? null : t.slice(a, b)),
 };
@@ -92,12 +92,6 @@ function numberAt(text: string, from: number, to: number): number {
   return n;
 }
 
-/** The digits between `from` and `to` as a number, without a substring. */
-function wholeNumber(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
-  return n;
-}
 
 /** A cell with every field present (the unread ones undefined), so each visit sees one shape. */
 const blankCell = (): PackedCell => ({
