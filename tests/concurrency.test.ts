@@ -5,7 +5,12 @@
  * refusal is a CONFLICT. Plain SQL through the harness, so it runs on PostgreSQL too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { databaseKind, startTestServer, type TestServer } from './harness.js';
+import { knexOf } from '../server/src/db/orm.js';
+import { SYSTEM_ACCESS } from '../server/src/domain/access.js';
+import { CellBatchError } from '../server/src/domain/errors.js';
+import { figuresByKeys, writeFigures, type CellWrite } from '../server/src/domain/figures.js';
+import { writeQueueStats } from '../server/src/domain/write-queue.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -111,5 +116,92 @@ describe('concurrent writers', () => {
     );
     expect(Number(created!.n)).toBe(1);
     console.log(`${writes} write batches: ${accepted.length} cell writes accepted, ${refusals.get('CONFLICT') ?? 0} CONFLICT refusals`);
+  });
+});
+
+/**
+ * On PostgreSQL another instance's transaction can change or create a cell between a write's read
+ * and its update (on SQLite transactions do not overlap). The version-guarded update and the
+ * insert that skips an existing cell then leave it alone: the write is a CONFLICT and nothing of it
+ * is kept; in a group, the group runs again batch by batch and only the raced batch is refused.
+ */
+describe.skipIf(databaseKind() !== 'postgresql')('another transaction racing a write (PostgreSQL)', () => {
+  const cell = (indicatorCode: string, year: number) => ({ unionCode: 'P06-H06', indicatorCode, year, scenario: 'actual' as const });
+  const stored = async (c: ReturnType<typeof cell>) => (await figuresByKeys(knexOf(s.orm), [c]))[0];
+  const write = (c: ReturnType<typeof cell>, value: number, expectedVersion: number) =>
+    writeFigures(knexOf(s.orm), [{ ...c, value, expectedVersion } satisfies CellWrite], { access: SYSTEM_ACCESS });
+  /** Until `n` statements wait for a lock (the write reached the row the other transaction holds). */
+  const lockWaits = async (n: number) => {
+    for (let i = 0; i < 200; i++) {
+      const [w] = await s.sql<{ n: number }>("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock'");
+      if (Number(w!.n) >= n) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error('no statement waited for the lock');
+  };
+  const refusalOf = async (p: Promise<unknown>) => {
+    const e = await p.then(() => null, (x: unknown) => x);
+    expect(e).toBeInstanceOf(CellBatchError);
+    return (e as CellBatchError).errors.map((x) => [x.code, x.details.key, x.details.index]);
+  };
+  const revisionsOf = async (id: number) => Number((await s.sql<{ n: number }>('select count(*) as n from figure_revision where figure_id = ?', [id]))[0]!.n);
+
+  it('a cell changed meanwhile: CONFLICT, the other value kept, no revision of ours', async () => {
+    const c = cell('members', 2017);
+    const before = (await stored(c))!;
+    const revisions = await revisionsOf(before.id);
+    const other = await knexOf(s.orm).transaction();
+    await other('figure').where({ id: before.id }).update({ value: 424_242, version: before.version + 1 });
+    const ours = write(c, 1, before.version);
+    await lockWaits(1);
+    await other.commit();
+    expect(await refusalOf(ours)).toEqual([['CONFLICT', 'cell.changedMeanwhile', 0]]);
+    expect(await stored(c)).toMatchObject({ value: 424_242, version: before.version + 1 });
+    expect(await revisionsOf(before.id)).toBe(revisions);
+  });
+
+  it('a cell created meanwhile: CONFLICT, one row', async () => {
+    const c = cell('members', 2019);
+    expect(await stored(c)).toBeUndefined();
+    const other = await knexOf(s.orm).transaction();
+    const [u] = await other('trade_union').where({ code: c.unionCode }).select('id');
+    const [i] = await other('indicator').where({ code: c.indicatorCode }).select('id');
+    await other('figure').insert({ union_id: u.id, indicator_id: i.id, year: c.year, scenario: 'actual', value: 7, status: 'draft', version: 1, updated_by: 'other', updated_at: new Date() });
+    const ours = write(c, 8, 0);
+    await lockWaits(1);
+    await other.commit();
+    expect(await refusalOf(ours)).toEqual([['CONFLICT', 'cell.createdMeanwhile', 0]]);
+    const now = (await stored(c))!;
+    expect(now).toMatchObject({ value: 7, version: 1, updatedBy: 'other' });
+    expect(await revisionsOf(now.id)).toBe(0);
+  });
+
+  it('in a group: the group runs again batch by batch, only the raced batch is refused', async () => {
+    const [a, b, c] = [cell('funding', 2017), cell('officials.trained', 2017), cell('members.women', 2017)];
+    const [fa, fb, fc] = [(await stored(a))!, (await stored(b))!, (await stored(c))!];
+    const revisionsOfC = await revisionsOf(fc.id);
+    const stats = writeQueueStats(knexOf(s.orm));
+    const fallbacks = stats.fallbacks;
+    // One transaction holds `a` (a first write waits on it and keeps the queue busy), another changes `b`.
+    const holdsA = await knexOf(s.orm).transaction();
+    await holdsA('figure').where({ id: fa.id }).update({ value: 1, version: fa.version + 1 });
+    const changesB = await knexOf(s.orm).transaction();
+    await changesB('figure').where({ id: fb.id }).update({ value: 515_151, version: fb.version + 1 });
+    const first = write(a, 2, fa.version);
+    await lockWaits(1);
+    // These two queue behind it and form one group, which reads `b` before `changesB` commits.
+    const raced = write(b, 3, fb.version);
+    const clean = write(c, 4, fc.version);
+    await holdsA.commit();
+    expect(await refusalOf(first)).toEqual([['CONFLICT', 'cell.changedMeanwhile', 0]]);
+    await lockWaits(1);
+    await changesB.commit();
+    // Alone again, the raced batch reads the new version: the ordinary stale-version CONFLICT.
+    expect(await refusalOf(raced)).toEqual([['CONFLICT', 'cell.changed', 0]]);
+    expect((await clean).figures).toMatchObject([{ value: 4, version: fc.version + 1 }]);
+    expect(stats.fallbacks).toBe(fallbacks + 1);
+    expect(await stored(b)).toMatchObject({ value: 515_151, version: fb.version + 1 });
+    expect(await stored(c)).toMatchObject({ value: 4, version: fc.version + 1 });
+    expect(await revisionsOf(fc.id)).toBe(revisionsOfC + 1);
   });
 });

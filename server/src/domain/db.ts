@@ -107,6 +107,19 @@ export async function insertChunked<T extends Record<string, unknown>>(
   }
 }
 
+/** The SQL type a VALUES column is cast to on PostgreSQL, whose parameters are otherwise untyped text. */
+export type ValuesType = 'integer' | 'bigint' | 'double precision' | 'text' | 'timestamptz';
+
+/**
+ * Rows as an SQL `values (…), (…)` list for a CTE or a join, each column cast on PostgreSQL (SQLite
+ * takes the bound values as they are). Callers keep rows × columns under `rowsPerInsert`'s bound.
+ */
+export function valuesList(db: Db, types: readonly ValuesType[], rows: readonly (readonly unknown[])[]): { sql: string; bindings: unknown[] } {
+  const pg = dialectOf(db) === 'postgresql';
+  const row = `(${types.map((t) => (pg ? `cast(? as ${t})` : '?')).join(', ')})`;
+  return { sql: `values ${rows.map(() => row).join(', ')}`, bindings: rows.flat() };
+}
+
 /**
  * What per-database caches are keyed on: the connection's config, which a transaction shares with
  * the knex it came from (keying on the knex object itself would miss inside every transaction).

@@ -9,7 +9,8 @@ import {
   type FigureStatus, type Scenario,
 } from '@unionhub/schema';
 import { CellBatchError, DomainError, said, type Said } from './errors.js';
-import { existsIn, indicatorIds, insertChunked, isoTime, type Db } from './db.js';
+import type { Knex } from '@mikro-orm/knex';
+import { existsIn, indicatorIds, insertChunked, isoTime, rawRows, rowsPerInsert, valuesList, type Db } from './db.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
 import { recheckGroup, type ChangedCell, type SyncReport } from './reconcile.js';
@@ -107,9 +108,9 @@ export async function figuresByCells(db: Db, keys: readonly CellKey[]): Promise<
   const out: FigureRow[] = [];
   for (let at = 0; at < keys.length; at += CELLS_PER_QUERY) {
     const part = keys.slice(at, at + CELLS_PER_QUERY);
-    const values = db.raw(part.map(() => '(?, ?, cast(? as integer), ?)').join(', '), part.flatMap((k) => [k.unionCode, k.indicatorCode, k.year, k.scenario]));
+    const values = valuesList(db, ['text', 'text', 'integer', 'text'], part.map((k) => [k.unionCode, k.indicatorCode, k.year, k.scenario]));
     const rows = await figureQuery(db)
-      .with('wanted', ['union_code', 'indicator_code', 'year', 'scenario'], db.raw('values ?', [values]))
+      .with('wanted', ['union_code', 'indicator_code', 'year', 'scenario'], db.raw(values.sql, values.bindings as Knex.RawBinding[]))
       .join('wanted as k', (j) => j.on('k.union_code', 'u.code').andOn('k.indicator_code', 'i.code').andOn('k.year', 'f.year').andOn('k.scenario', 'f.scenario'));
     out.push(...rows.map(toFigure));
   }
@@ -196,15 +197,24 @@ interface Prepared {
 /** What the batches of one transaction read once and share. */
 interface GroupState {
   unions: Map<string, UnionRow>;
-  /** The cells as they stand, kept up to date as each batch is applied; `known` ones absent here have no row. */
+  /** The cells as they stand, kept up to date as each batch is judged; `known` ones absent here have no row. */
   cells: Map<string, FigureRow>;
   known: Set<string>;
+  /** The stored rows as read (id and version), which the group's one update is guarded by. */
+  stored: Map<string, { id: number; version: number }>;
+}
+
+/** A cell write judged good: the row it leaves and its revision (new cells get their id when stored). */
+interface Written {
+  figure: FigureRow;
+  at: Date;
+  before: FigureRow | undefined;
+  reason: string | null;
 }
 
 interface Applied {
-  figures: FigureRow[];
+  written: Written[];
   changed: ChangedCell[];
-  revisions: Record<string, unknown>[];
 }
 
 function refusal(index: number, e: DomainError, w: CellWrite): DomainError {
@@ -230,33 +240,36 @@ function prepare(writes: readonly CellWrite[], opts: WriteOptions): Prepared {
 function writeAlone(db: Db, p: Prepared): Promise<WriteResult> {
   return db.transaction(async (trx) => {
     const state = await GROUP_WORK.begin(trx, [p]);
-    return (await GROUP_WORK.finish(trx, state, [await apply(trx, p, state)], [p]))[0]!;
+    return (await GROUP_WORK.finish(trx, state, [await judge(trx, p, state)], [p]))[0]!;
   });
 }
 
 /** A group's cells read in one query unless the query's cross product would read far more rows than named. */
 const MAX_CROSS_READ = 2_000;
 
-/** Batches queued together: each applied in its savepoint, the accepted ones' revisions and re-check done once. */
+/**
+ * Batches queued together: each judged in turn against the cells as the batches before it left
+ * them, then the accepted ones stored at once — one update, one insert, one revision insert and one
+ * re-check for the group, however many batches it holds.
+ */
 const GROUP_WORK: GroupWork<Prepared, GroupState, Applied, WriteResult> = {
   async begin(trx, batches) {
     const writes = batches.flatMap((b) => b.writes);
     const unions = new Map((await unionsByCodes(trx, writes.map((w) => w.unionCode))).map((u) => [u.code, u]));
-    const state: GroupState = { unions, cells: new Map(), known: new Set() };
+    const state: GroupState = { unions, cells: new Map(), known: new Set(), stored: new Map() };
     const distinct = (f: (w: CellWrite) => unknown) => new Set(writes.map(f)).size;
     const cross = distinct((w) => w.unionCode) * distinct((w) => w.indicatorCode) * distinct((w) => w.year) * distinct((w) => w.scenario);
     if (batches.length === 1 || cross <= Math.max(MAX_CROSS_READ, writes.length)) await readCells(trx, state, writes);
     return state;
   },
-  apply,
-  async finish(trx, _state, applied, batches) {
-    const revisions = applied.flatMap((a) => a.revisions);
-    await insertChunked(trx, 'figure_revision', revisions);
+  apply: judge,
+  async finish(trx, state, applied, batches) {
+    await store(trx, state, applied, batches);
     const reports = await timed(trx, 'recheck', () => recheckGroup(trx, applied.map((a) => a.changed), batches.map((b) => b.actor)));
-    return applied.map((a, i) => ({
-      figures: a.figures, reconciliation: reports[i]!,
-      events: [...figuresChanged(batches[i]!.actor, a.figures), ...discrepanciesChanged(reports[i])],
-    }));
+    return applied.map((a, i) => {
+      const figures = a.written.map((w) => w.figure);
+      return { figures, reconciliation: reports[i]!, events: [...figuresChanged(batches[i]!.actor, figures), ...discrepanciesChanged(reports[i])] };
+    });
   },
   alone: writeAlone,
   isRefusal: (e) => e instanceof CellBatchError || e instanceof DomainError,
@@ -266,12 +279,19 @@ const GROUP_WORK: GroupWork<Prepared, GroupState, Applied, WriteResult> = {
 async function readCells(trx: Db, state: GroupState, keys: readonly CellKey[]): Promise<void> {
   const missing = keys.filter((k) => !state.known.has(cellId(k)));
   if (missing.length === 0) return;
-  for (const f of await figuresByKeys(trx, missing)) state.cells.set(cellId(f), f);
+  for (const f of await figuresByKeys(trx, missing)) {
+    state.cells.set(cellId(f), f);
+    state.stored.set(cellId(f), { id: f.id, version: f.version });
+  }
   for (const k of missing) state.known.add(cellId(k));
 }
 
-/** Checks and writes of one batch, inside a transaction; a refused batch throws CellBatchError. */
-async function apply(trx: Db, p: Prepared, state: GroupState): Promise<Applied> {
+/**
+ * The verdict on one batch, inside the transaction but writing nothing (so a refused batch needs no
+ * savepoint to undo): every cell checked against the cells as they stand after the batches before
+ * it; a refused batch throws CellBatchError, an accepted one moves the group's cells on.
+ */
+async function judge(trx: Db, p: Prepared, state: GroupState): Promise<Applied> {
   const { writes, actor, at } = p;
   const { unions } = state;
   const errors = [...p.errors];
@@ -301,55 +321,99 @@ async function apply(trx: Db, p: Prepared, state: GroupState): Promise<Applied> 
   });
   if (errors.length > 0) throw new CellBatchError(sortByIndex(errors));
 
-  const ids = await indicatorIds(trx);
-  const revisions: Record<string, unknown>[] = [];
-  // The rows as written, built from what is known rather than read back.
-  const figures: FigureRow[] = [];
+  // The rows as written, built from what is known rather than read back; a new cell's id comes when it is stored.
   const updatedAt = at.toISOString();
-  for (const [i, w] of writes.entries()) {
-    const f = current.get(cellId(w));
-    if (f) {
-      const changed = await trx('figure')
-        .where({ id: f.id, version: f.version })
-        .update({ value: w.value, status: 'draft', version: f.version + 1, updated_by: actor, updated_at: at });
-      if (changed !== 1) {
-        // Another writer got in between our read and this update: refuse the batch.
-        refuse(i, new DomainError('CONFLICT', 'the cell changed meanwhile', { currentVersion: f.version + 1, ...said('cell.changedMeanwhile') }), w);
-        throw new CellBatchError(errors as never);
-      }
-      revisions.push(revision(f.id, f.value, w.value, f.status, 'draft', f.version + 1, actor, p.reason, at));
-      figures.push({ ...f, value: w.value, status: 'draft', version: f.version + 1, updatedBy: actor, updatedAt });
-    } else {
-      const u = unions.get(w.unionCode)!;
-      const [inserted] = await trx('figure')
-        .insert({
-          union_id: u.id, indicator_id: ids.get(w.indicatorCode)!, year: w.year, scenario: w.scenario,
-          value: w.value, status: 'draft', version: 1, updated_by: actor, updated_at: at,
-        })
-        .returning('id')
-        .catch((e: unknown) => {
-          // Another writer created the cell between our read and this insert (the cell's unique index
-          // says so; PostgreSQL lets two transactions race here): the same CONFLICT as a stale version.
-          if (!isUniqueViolation(e)) throw e;
-          refuse(i, new DomainError('CONFLICT', 'the cell was created meanwhile', { currentVersion: 1, ...said('cell.createdMeanwhile') }), w);
-          throw new CellBatchError(errors as never);
-        });
-      const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
-      revisions.push(revision(id, null, w.value, null, 'draft', 1, actor, p.reason, at));
-      figures.push({
-        id, unionId: u.id, unionPath: u.path, unionCode: w.unionCode, indicatorCode: w.indicatorCode, year: w.year, scenario: w.scenario,
-        value: w.value, status: 'draft', version: 1, updatedBy: actor, updatedAt,
-        proposedValue: null, proposedBy: null, proposedAt: null, approvedBy: null, approvedAt: null,
-      });
+  const written = writes.map((w): Written => {
+    const before = current.get(cellId(w));
+    const u = unions.get(w.unionCode)!;
+    const base: FigureRow = before ?? {
+      id: 0, unionId: u.id, unionPath: u.path, unionCode: w.unionCode, indicatorCode: w.indicatorCode, year: w.year, scenario: w.scenario,
+      value: null, status: 'draft', version: 0, updatedBy: actor, updatedAt,
+      proposedValue: null, proposedBy: null, proposedAt: null, approvedBy: null, approvedAt: null,
+    };
+    return { figure: { ...base, value: w.value, status: 'draft', version: base.version + 1, updatedBy: actor, updatedAt }, at, before, reason: p.reason ?? null };
+  });
+  // The batch is whole: the next batch of the group sees its cells as they now stand.
+  for (const w of written) current.set(cellId(w.figure), w.figure);
+  return { written, changed: writes.map((w) => ({ unionId: unions.get(w.unionCode)!.id, indicatorCode: w.indicatorCode, year: w.year, scenario: w.scenario })) };
+}
+
+/**
+ * The accepted batches' cells, stored at once: each cell's last state in one version-guarded update
+ * (stored cells) or one insert (new ones), then every write's revision. A cell another transaction
+ * changed or created since the group read it (possible on PostgreSQL) is not touched by either
+ * statement; the group then throws CONFLICT for those cells, nothing of it is kept, and the queue
+ * runs each batch alone for its own verdict.
+ */
+async function store(trx: Db, state: GroupState, applied: Applied[], batches: Prepared[]): Promise<void> {
+  const last = new Map<string, Written>();
+  for (const a of applied) for (const w of a.written) last.set(cellId(w.figure), w);
+  const updates: Written[] = [];
+  const inserts: Written[] = [];
+  for (const [id, w] of last) (state.stored.has(id) ? updates : inserts).push(w);
+  const missed = new Set<string>();
+
+  const perStatement = rowsPerInsert(trx, 6);
+  for (let at = 0; at < updates.length; at += perStatement) {
+    const part = updates.slice(at, at + perStatement);
+    const values = valuesList(trx, ['bigint', 'integer', 'double precision', 'integer', 'text', 'timestamptz'], part.map((w) => {
+      const stored = state.stored.get(cellId(w.figure))!;
+      return [stored.id, stored.version, w.figure.value, w.figure.version, w.figure.updatedBy, w.at];
+    }));
+    const done = await rawRows<{ id: number }>(trx,
+      `with v(id, old_version, value, version, actor, at) as (${values.sql})
+       update figure set value = v.value, status = 'draft', version = v.version, updated_by = v.actor, updated_at = v.at
+       from v where figure.id = v.id and figure.version = v.old_version returning figure.id`, values.bindings);
+    const hit = new Set(done.map((r) => Number(r.id)));
+    for (const w of part) if (!hit.has(state.stored.get(cellId(w.figure))!.id)) missed.add(cellId(w.figure));
+  }
+
+  const ids = await indicatorIds(trx);
+  const rowsPer = rowsPerInsert(trx, 9);
+  for (let at = 0; at < inserts.length; at += rowsPer) {
+    const part = inserts.slice(at, at + rowsPer);
+    // A cell created meanwhile by another transaction meets the cell's unique index: skipped, not an error (which would abort a PostgreSQL transaction).
+    const made: { id: number; union_id: number; indicator_id: number; year: number; scenario: string }[] = await trx('figure')
+      .insert(part.map(({ figure: f, at: when }) => ({
+        union_id: f.unionId, indicator_id: ids.get(f.indicatorCode)!, year: f.year, scenario: f.scenario,
+        value: f.value, status: 'draft', version: f.version, updated_by: f.updatedBy, updated_at: when,
+      })))
+      .onConflict(['union_id', 'scenario', 'year', 'indicator_id'])
+      .ignore()
+      .returning(['id', 'union_id', 'indicator_id', 'year', 'scenario']);
+    const idOf = new Map(made.map((r) => [`${r.union_id}|${r.indicator_id}|${Number(r.year)}|${r.scenario}`, Number(r.id)]));
+    for (const { figure: f } of part) {
+      const id = idOf.get(`${f.unionId}|${ids.get(f.indicatorCode)}|${f.year}|${f.scenario}`);
+      if (id === undefined) missed.add(cellId(f));
+      else state.stored.set(cellId(f), { id, version: f.version });
     }
   }
-  // The batch is whole: the next batch of the group sees its cells as they now stand.
-  for (const f of figures) current.set(cellId(f), f);
-  return {
-    figures,
-    revisions,
-    changed: writes.map((w) => ({ unionId: unions.get(w.unionCode)!.id, indicatorCode: w.indicatorCode, year: w.year, scenario: w.scenario })),
-  };
+  if (missed.size > 0) throw conflictsOf(missed, batches);
+
+  const revisions: Record<string, unknown>[] = [];
+  for (const a of applied) {
+    for (const w of a.written) {
+      const f = w.figure;
+      f.id = state.stored.get(cellId(f))!.id;
+      revisions.push(revision(f.id, w.before?.value ?? null, f.value, w.before?.status ?? null, 'draft', f.version, f.updatedBy, w.reason, w.at));
+    }
+  }
+  await insertChunked(trx, 'figure_revision', revisions);
+}
+
+/** The refusal of the cells another transaction changed or created between the group's read and its writes. */
+function conflictsOf(missed: Set<string>, batches: Prepared[]): CellBatchError {
+  const errors: DomainError[] = [];
+  for (const b of batches) {
+    b.writes.forEach((w, i) => {
+      if (!missed.has(cellId(w))) return;
+      const made = w.expectedVersion === 0;
+      errors.push(refusal(i, new DomainError('CONFLICT', made ? 'the cell was created meanwhile' : 'the cell changed meanwhile', {
+        currentVersion: made ? 1 : w.expectedVersion + 1, ...said(made ? 'cell.createdMeanwhile' : 'cell.changedMeanwhile'),
+      }), w));
+    });
+  }
+  return new CellBatchError(sortByIndex(errors));
 }
 
 function revision(
@@ -360,12 +424,6 @@ function revision(
     figure_id: figureId, change: 'value', before_value: before, after_value: after, before_status: beforeStatus,
     after_status: afterStatus, version, actor, at, reason: reason ?? null,
   };
-}
-
-/** A unique index refused the row (SQLite SQLITE_CONSTRAINT_UNIQUE, PostgreSQL 23505). */
-function isUniqueViolation(e: unknown): boolean {
-  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
-  return code === '23505' || (code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(String(message)));
 }
 
 function sortByIndex(errors: DomainError[]) {

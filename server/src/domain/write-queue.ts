@@ -1,10 +1,10 @@
 /**
  * Group commit. SQLite runs one transaction at a time, so concurrent cell writes queue and each
  * pays for its own transaction and its own re-check of the rules. Here one worker per database
- * drains the queue: every batch waiting at that moment goes into ONE transaction, each batch in
- * its own savepoint (a refused batch rolls back only itself and refuses only its caller), and
- * what the accepted batches share — the re-check — runs once for the group. The outcome is that
- * of running the batches one after another in queue order. If the shared part or the commit
+ * drains the queue: every batch waiting at that moment goes into ONE transaction, each batch is
+ * judged in turn without writing (a refused batch refuses only its caller and leaves nothing to
+ * undo), and the accepted batches' writes and re-check are done once for the group. The outcome is
+ * that of running the batches one after another in queue order. If the shared part or the commit
  * fails, every batch of the group runs again alone, so no caller fails for another's problem.
  */
 import { cacheKey, type Db } from './db.js';
@@ -13,9 +13,9 @@ import { SETTINGS } from '../config.js';
 export interface GroupWork<B, S, A, R> {
   /** What the group reads once for all its batches (the cells and unions they name). */
   begin(trx: Db, batches: B[]): Promise<S>;
-  /** One batch's writes inside its savepoint; throwing a refusal refuses only this batch. */
+  /** The verdict on one batch, reading but not writing; throwing a refusal refuses only this batch. */
   apply(trx: Db, batch: B, state: S): Promise<A>;
-  /** What the accepted batches share (the re-check), once per group: one result per accepted batch, in order. */
+  /** The accepted batches' writes and what they share (the re-check), once per group: one result per accepted batch, in order. */
   finish(trx: Db, state: S, applied: A[], batches: B[]): Promise<R[]>;
   /** One batch in a transaction of its own (a group of one, and the fallback). */
   alone(db: Db, batch: B): Promise<R>;
@@ -87,7 +87,7 @@ export class WriteQueue<B, S, A, R> {
         const state = await this.work.begin(trx, group.map((w) => w.batch));
         for (const [at, w] of group.entries()) {
           try {
-            accepted.push({ at, applied: await trx.transaction((sp) => this.work.apply(sp, w.batch, state)) });
+            accepted.push({ at, applied: await this.work.apply(trx, w.batch, state) });
           } catch (error) {
             // Anything but a verdict on the batch (the database failing) fails the group: all run alone.
             if (!this.work.isRefusal(error)) throw error;
