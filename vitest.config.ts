@@ -26,6 +26,8 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, BROWSER],
           // Two files at once: most of a server test's time is a server and its database waiting on each other.
           maxWorkers: 2,
+          // A worker keeps the modules it imported for its next file (each file its own server and database).
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
@@ -36,6 +38,7 @@ export default defineConfig({
           include: onPostgres ? [] : [BROWSER],
           // One file at a time, after the server's: with two, the sheet's fill test lost keystrokes under load.
           maxWorkers: 1,
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
