@@ -9,7 +9,8 @@ import { databaseKind, startTestServer, type TestServer } from './harness.js';
 import { knexOf } from '../server/src/db/orm.js';
 import { SYSTEM_ACCESS } from '../server/src/domain/access.js';
 import { CellBatchError } from '../server/src/domain/errors.js';
-import { figuresByKeys, writeFigures, type CellWrite } from '../server/src/domain/figures.js';
+import { figuresByKeys } from '../server/src/domain/figures.js';
+import { writeFigures, type CellWrite } from '../server/src/domain/figure-writes.js';
 import { writeQueueStats } from '../server/src/domain/write-queue.js';
 
 let s: TestServer;
@@ -133,7 +134,8 @@ describe.skipIf(databaseKind() !== 'postgresql')('another transaction racing a w
   /** Until `n` statements wait for a lock (the write reached the row the other transaction holds). */
   const lockWaits = async (n: number) => {
     for (let i = 0; i < 200; i++) {
-      const [w] = await s.sql<{ n: number }>("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock'");
+      // This test's database only: other test files run beside it on the same PostgreSQL.
+      const [w] = await s.sql<{ n: number }>("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
       if (Number(w!.n) >= n) return;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -13,7 +13,7 @@ import { startTestServer, type As, type TestServer } from './harness.js';
 import { entryFlood, sharedStringFlood, zipBomb } from './zip-files.js';
 import { knexOf } from '../server/src/db/orm.js';
 import { recheck } from '../server/src/domain/reconcile.js';
-import { writeFigures } from '../server/src/domain/figures.js';
+import { writeFigures } from '../server/src/domain/figure-writes.js';
 import { SYSTEM_ACCESS } from '../server/src/domain/access.js';
 import { CellBatchError } from '../server/src/domain/errors.js';
 import { LIMITS } from '../server/src/config.js';

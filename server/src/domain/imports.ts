@@ -16,7 +16,8 @@ import {
 import type { Access } from './access.js';
 import { existsIn, type Db } from './db.js';
 import { CellBatchError, DomainError, said, type Said } from './errors.js';
-import { cellId, valueProblem, figuresByKeys, writeFigures, type CellKey, type CellWrite, type FigureRow, type WriteResult } from './figures.js';
+import { cellId, valueProblem, figuresByKeys, type CellKey, type FigureRow } from './figures.js';
+import { writeFigures, type CellWrite, type WriteResult } from './figure-writes.js';
 import { propose } from './approval.js';
 import { discrepanciesChanged, figuresChanged, type WithEvents } from './events.js';
 import { unionsByCodes, type UnionRow } from './unions.js';

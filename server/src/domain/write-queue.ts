@@ -14,7 +14,7 @@ export interface GroupWork<B, S, A, R> {
   /** What the group reads once for all its batches (the cells and unions they name). */
   begin(trx: Db, batches: B[]): Promise<S>;
   /** The verdict on one batch, reading but not writing; throwing a refusal refuses only this batch. */
-  apply(trx: Db, batch: B, state: S): Promise<A>;
+  judge(trx: Db, batch: B, state: S): Promise<A>;
   /** The accepted batches' writes and what they share (the re-check), once per group: one result per accepted batch, in order. */
   finish(trx: Db, state: S, applied: A[], batches: B[]): Promise<R[]>;
   /** One batch in a transaction of its own (a group of one, and the fallback). */
@@ -87,7 +87,7 @@ export class WriteQueue<B, S, A, R> {
         const state = await this.work.begin(trx, group.map((w) => w.batch));
         for (const [at, w] of group.entries()) {
           try {
-            accepted.push({ at, applied: await this.work.apply(trx, w.batch, state) });
+            accepted.push({ at, applied: await this.work.judge(trx, w.batch, state) });
           } catch (error) {
             // Anything but a verdict on the batch (the database failing) fails the group: all run alone.
             if (!this.work.isRefusal(error)) throw error;

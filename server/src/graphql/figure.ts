@@ -2,7 +2,8 @@ import { indicator, INDICATORS, SKIP_REASONS, YEARS, type ReadScenario } from '@
 import { builder, FigureStatusEnum, requireCaller, ScenarioEnum } from './builder.js';
 import { UnionRef } from './union.js';
 import { IndicatorRef } from './indicator.js';
-import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, writeFigures, type FigureRow, type RevisionRow } from '../domain/figures.js';
+import { figuresByKeys, figuresOfUnion, revisionsOf, visibleTo, type FigureRow, type RevisionRow } from '../domain/figures.js';
+import { writeFigures } from '../domain/figure-writes.js';
 import { DomainError, said } from '../domain/errors.js';
 import { forecastFiguresOf, storedCells, storedScenario, type ForecastFigure } from '../domain/forecast-cells.js';
 import { MessageParamRef, paramList } from './message.js';
