@@ -17,7 +17,7 @@ export interface PackedGridCells {
 }
 
 export const STATUS_LETTERS: Record<FigureStatus, string> = { draft: 'd', submitted: 's', approved: 'a' };
-const NO_STATUS = ' ';
+export const NO_STATUS = ' ';
 const STATUS_OF_LETTER = new Map(Object.entries(STATUS_LETTERS).map(([status, letter]) => [letter, status as FigureStatus]));
 
 export function packGridCells(row: { values: (number | null)[]; versions: number[]; statuses: (FigureStatus | null)[]; proposals: boolean[] }): PackedGridCells {

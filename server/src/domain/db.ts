@@ -143,3 +143,18 @@ export function indicatorIds(db: Db): Promise<Map<string, number>> {
   }
   return ids;
 }
+
+/**
+ * PostgreSQL breaks a deadlock by aborting one of the transactions (40P01): two instances writing
+ * cells of the same unions' years in opposite orders can meet on figure_pack's rows. The aborted
+ * one wrote nothing; it runs again, a few times.
+ */
+export async function againOnDeadlock<T>(run: () => Promise<T>, tries = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= tries || (e as { code?: unknown }).code !== '40P01') throw e;
+    }
+  }
+}

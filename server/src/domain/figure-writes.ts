@@ -7,7 +7,7 @@
  */
 import { acceptsScenario, FIRST_YEAR, indicator as catalogueIndicator, LAST_YEAR, SCENARIOS } from '@unionhub/schema';
 import { CellBatchError, DomainError, said } from './errors.js';
-import { existsIn, indicatorIds, insertChunked, rawRows, rowsPerInsert, valuesList, type Db } from './db.js';
+import { againOnDeadlock, existsIn, indicatorIds, insertChunked, rawRows, rowsPerInsert, valuesList, type Db } from './db.js';
 import { cellId, figuresByKeys, valueProblem, type CellKey, type FigureRow } from './figures.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
@@ -124,10 +124,12 @@ function prepare(writes: readonly CellWrite[], opts: WriteOptions): Prepared {
 
 /** One batch in its own transaction: the writes, then the re-check of the rules they touch. */
 function writeAlone(db: Db, p: Prepared): Promise<WriteResult> {
-  return db.transaction(async (trx) => {
-    const state = await GROUP_WORK.begin(trx, [p]);
-    return (await GROUP_WORK.finish(trx, state, [await judge(trx, p, state)], [p]))[0]!;
-  });
+  return againOnDeadlock(() =>
+    db.transaction(async (trx) => {
+      const state = await GROUP_WORK.begin(trx, [p]);
+      return (await GROUP_WORK.finish(trx, state, [await judge(trx, p, state)], [p]))[0]!;
+    }),
+  );
 }
 
 /** A group's cells read in one query unless the query's cross product would read far more rows than named. */

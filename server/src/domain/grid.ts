@@ -4,13 +4,16 @@
  * union with parallel value arrays). Ratios are recomputed per row from their summed parts, never
  * stored or summed. What the caller cannot read at all is left out, but for the way down to what it can.
  */
-import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type PackedGridCells, type ReadScenario } from '@unionhub/schema';
+import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type ReadScenario } from '@unionhub/schema';
 import { DomainError, said } from './errors.js';
 import { indicatorIds, pathRange, validIn, type Db } from './db.js';
-import { packedCellsByUnion } from './packed.js';
+import { keptCellsByUnion, type KeptField, type PackedUnion } from './packed.js';
 import { treeOrder, unionByCode, unionQuery, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
 import { forecastCells } from './forecast-cells.js';
+import { emptyBlock, flagByte, rowsOf, STATUS_BYTE, type GridBlock, type GridHead, type GridRow } from './grid-block.js';
+
+export type { GridRow } from './grid-block.js';
 
 export interface GridRequest {
   rootCode: string;
@@ -30,25 +33,12 @@ export interface GridColumn {
   scenario: ReadScenario;
 }
 
-export interface GridRow {
-  union: UnionRow;
-  hasChildren: boolean;
-  /** The caller may read the union's figures (approved ones only when `approvedOnly`); else the row is only on the way down. */
-  readable: boolean;
-  approvedOnly: boolean;
-  values: (number | null)[];
-  statuses: (FigureStatus | null)[];
-  versions: number[];
-  /** A correction is pending on the cell (never shown to who reads approved figures only). */
-  proposals: boolean[];
-  /** A FORECAST cell whose approved actuals changed since it was computed (false in other columns). */
-  stale: boolean[];
-  /** The row's cells already packed as `GridRow.cells` has them (a row from a grid worker). */
-  readonly packedCells?: PackedGridCells;
-}
-
 export interface Grid {
   columns: GridColumn[];
+  heads: GridHead[];
+  /** The cells, row after row (what a grid worker moves to the main thread). */
+  block: GridBlock;
+  /** One per head, reading its cells from the block. */
   rows: GridRow[];
 }
 
@@ -102,64 +92,63 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
     } else needed.add(d.code);
   }
   const ids = await indicatorIds(db);
-  // Packed one string per unit (the national view: ~19,000 cells).
-  const figureQuery = db('figure as f')
-    .whereIn('f.scenario', scenarios.filter((x) => x !== 'forecast'))
-    .whereIn('f.year', years)
-    .whereIn('f.indicator_id', [...needed].map((c) => ids.get(c)!));
-  // The units are known: name them, so SQLite seeks the (union, scenario, year, indicator) index per
-  // unit. A very large subtree (stress scale) keeps the path range rather than binding 100,000 parameters.
-  const packed = await packedCellsByUnion(
-    db,
-    ordered.length <= MAX_UNITS_BY_ID
-      ? figureQuery.whereIn('f.union_id', ordered.map((u) => u.id))
-      : inSubtree(figureQuery.join('trade_union as u', 'u.id', 'f.union_id')),
-    { fields: ['indicatorId', 'year', 'scenario', 'value', 'status', 'version', 'proposed'] },
-  );
+  // Kept packed per union, scenario and year (figure_pack): the national view joins ~7,000 texts of
+  // every indicator; those not asked for are skipped as the cells are placed.
+  const keptQuery = db('figure_pack as p')
+    .whereIn('p.scenario', scenarios.filter((x) => x !== 'forecast'))
+    .whereIn('p.year', years);
+  // The units are known: name them, so the key (union, scenario, year) is sought per unit. A very
+  // large subtree (stress scale) keeps the path range rather than binding 100,000 parameters.
+  // No stored indicator asked (the rows' list alone): no cell to read.
+  const packed = needed.size === 0
+    ? new Map<number, PackedUnion<KeptField, never>>()
+    : await keptCellsByUnion(
+      db,
+      ordered.length <= MAX_UNITS_BY_ID
+        ? keptQuery.whereIn('p.union_id', ordered.map((u) => u.id))
+        : inSubtree(keptQuery.join('trade_union as u', 'u.id', 'p.union_id')),
+    );
   // Column (indicator d, year y, scenario s) is at (d × years + y) × scenarios + s: one scenario keeps the old order.
   const columns: GridColumn[] = defs.flatMap((d) => years.flatMap((year) => scenarios.map((scenario) => ({ indicatorCode: d.code, year, scenario }))));
   const width = columns.length;
   const [Y, S] = [years.length, scenarios.length];
-  // Numeric lookups only: this loop runs once per cell (tens of thousands for the national view).
-  const yearAt = new Map(years.map((y, i) => [y, i]));
+  // Numeric lookups only: this loop runs once per cell (hundreds of thousands for the national view).
+  const yearAt = (year: number) => years.indexOf(year);
   const scenarioAt = new Map(scenarios.map((x, i) => [x, i]));
-  const defAt = new Map(defs.flatMap((d, i): [number, number][] => (d.aggregation.type === 'ratio' ? [] : [[ids.get(d.code)!, i]])));
+  const defAt: number[] = [];
+  defs.forEach((d, i) => d.aggregation.type !== 'ratio' && (defAt[ids.get(d.code)!] = i));
   const rowOf = new Map(ordered.map((u, i) => [u.id, i]));
   const visibility = ordered.map((u) => access.visibility(u.path));
-  const rows: GridRow[] = ordered.map((u, r) => ({
+  const heads: GridHead[] = ordered.map((u, r) => ({
     union: { ...u, hasChildren: undefined } as unknown as UnionRow,
     // Closed where nothing below would be shown (a root the caller neither reads nor passes through).
     hasChildren: Boolean(u.hasChildren) && onTheWay(u),
     readable: visibility[r] !== 'none',
     approvedOnly: visibility[r] === 'approved',
-    values: new Array<number | null>(width).fill(null),
-    statuses: new Array<FigureStatus | null>(width).fill(null),
-    versions: new Array<number>(width).fill(0),
-    proposals: new Array<boolean>(width).fill(false),
-    stale: new Array<boolean>(width).fill(false),
   }));
-  // Parts of asked ratios, kept aside (by row, part and year) for the recomputation.
+  const block = emptyBlock(heads.length, width);
+  // Parts of asked ratios, kept aside (by row, part, year and scenario; NaN: none) for the recomputation.
   const ratios = defs.filter((d) => d.aggregation.type === 'ratio');
   const parts = [...new Set(ratios.flatMap((d) => (d.aggregation.type === 'ratio' ? [d.aggregation.numerator, d.aggregation.denominator] : [])))];
-  const partAt = new Map(parts.map((c, i) => [ids.get(c), i]));
+  const partAt: number[] = [];
+  parts.forEach((c, i) => (partAt[ids.get(c)!] = i));
   const stride = parts.length * Y * S;
-  const aside = new Map<number, number | null>();
+  const aside = new Float64Array(heads.length * stride).fill(NaN);
   // One cell into its row: its column if asked, aside if it is a part of an asked ratio.
   type Cell = { indicatorId: number; year: number; scenario: ReadScenario; value: number | null; status: FigureStatus | null; version: number; proposed: boolean };
   const put = (r: number, cell: Cell, stale: boolean) => {
-    const row = rows[r]!;
-    const ys = yearAt.get(cell.year)! * S + scenarioAt.get(cell.scenario)!;
-    const d = defAt.get(cell.indicatorId);
+    const ys = yearAt(cell.year) * S + scenarioAt.get(cell.scenario)!;
+    const d = defAt[cell.indicatorId];
     if (d !== undefined) {
-      const c = d * Y * S + ys;
-      row.values[c] = cell.value;
-      row.statuses[c] = cell.status;
-      row.versions[c] = cell.version;
-      row.proposals[c] = cell.proposed && visibility[r] === 'all';
-      row.stale[c] = stale;
+      const at = r * width + d * Y * S + ys;
+      block.values[at] = cell.value ?? NaN;
+      if (cell.status) block.statuses[at] = STATUS_BYTE[cell.status];
+      block.versions[at] = cell.version;
+      block.proposals[at] = flagByte(cell.proposed && visibility[r] === 'all');
+      block.stale[at] = flagByte(stale);
     }
-    const part = partAt.get(cell.indicatorId);
-    if (part !== undefined) aside.set(r * stride + part * Y * S + ys, cell.value);
+    const part = partAt[cell.indicatorId];
+    if (part !== undefined) aside[r * stride + part * Y * S + ys] = cell.value ?? NaN;
   };
   for (const [unionId, cells] of packed) {
     const r = rowOf.get(unionId);
@@ -167,6 +156,7 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
     const seen = visibility[r];
     if (seen === 'none') continue;
     cells.each((cell) => {
+      // Years outside the asked ones come with a kept group only if asked; indicators not asked are skipped by put.
       if (seen === 'all' || cell.status === 'approved') put(r, cell, false);
     });
   }
@@ -178,17 +168,17 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   for (const d of ratios) {
     if (d.aggregation.type !== 'ratio') continue;
     const { numerator, denominator, scale } = d.aggregation;
-    const [num, den, at] = [partAt.get(ids.get(numerator))!, partAt.get(ids.get(denominator))!, defs.indexOf(d)];
-    rows.forEach((row, r) => {
+    const [num, den, at] = [partAt[ids.get(numerator)!]!, partAt[ids.get(denominator)!]!, defs.indexOf(d)];
+    for (let r = 0; r < heads.length; r++) {
       for (let ys = 0; ys < Y * S; ys++) {
-        const n = aside.get(r * stride + num * Y * S + ys);
-        const dv = aside.get(r * stride + den * Y * S + ys);
-        if (n === undefined || n === null || !dv) continue;
-        row.values[at * Y * S + ys] = Math.round((n / dv) * scale * 100) / 100;
+        const n = aside[r * stride + num * Y * S + ys]!;
+        const dv = aside[r * stride + den * Y * S + ys]!;
+        if (Number.isNaN(n) || !dv) continue; // !dv: no denominator, NaN or 0
+        block.values[r * width + at * Y * S + ys] = Math.round((n / dv) * scale * 100) / 100;
       }
-    });
+    }
   }
-  return { columns, rows };
+  return { columns, heads, block, rows: rowsOf(block, heads) };
 }
 
 function fail(code: string): never {

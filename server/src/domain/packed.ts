@@ -30,14 +30,15 @@ type Field = keyof PackedCell;
  * the read does not ask for is left out of the sum in SQL and reads as 0 (the read's type hides it).
  */
 type KeyField = 'indicatorId' | 'year' | 'scenario' | 'status' | 'proposed';
-const KEY_PARTS: Record<KeyField, { at: number; code: string }> = {
-  proposed: { at: 0, code: 'case when f.proposed_value is null then 0 else 1 end' },
-  status: { at: 1, code: caseOf('f.status', FIGURE_STATUSES) }, // 2 bits
-  scenario: { at: 3, code: caseOf('f.scenario', SCENARIOS) }, // 1 bit
+/** Each part's bit place and its SQL over the figure row `r` (`f` in a read, `new`/`old` in figure_pack's triggers). */
+const KEY_PARTS: Record<KeyField, { at: number; code: (r: string) => string }> = {
+  proposed: { at: 0, code: (r) => `case when ${r}.proposed_value is null then 0 else 1 end` },
+  status: { at: 1, code: (r) => caseOf(`${r}.status`, FIGURE_STATUSES) }, // 2 bits
+  scenario: { at: 3, code: (r) => caseOf(`${r}.scenario`, SCENARIOS) }, // 1 bit
   // Years are validated to a few decades around 2000 (schema's YEARS): 12 bits leave room for any.
-  year: { at: 4, code: 'f.year' },
+  year: { at: 4, code: (r) => `${r}.year` },
   // Above bit 16: the ids are the catalogue's rows, so the key stays far below 2^53.
-  indicatorId: { at: 16, code: 'cast(f.indicator_id as bigint)' },
+  indicatorId: { at: 16, code: (r) => `cast(${r}.indicator_id as bigint)` },
 };
 
 /** `column`'s place in `values` as a whole number in SQL. */
@@ -46,8 +47,8 @@ function caseOf(column: string, values: readonly string[]): string {
 }
 
 /** The key of the asked key fields in SQL, parenthesised (SQLite's || binds tighter than + and *). */
-function keyCode(fields: KeyField[]): string {
-  return `(${fields.map((f) => `${KEY_PARTS[f].code} * ${2 ** KEY_PARTS[f].at}`).join(' + ')})`;
+function keyCode(fields: KeyField[], r: string): string {
+  return `(${fields.map((f) => `${KEY_PARTS[f].code(r)} * ${2 ** KEY_PARTS[f].at}`).join(' + ')})`;
 }
 
 /** The key segment into the cell. `& mask` is exact however large the key: it keeps the low 32 bits. */
@@ -61,14 +62,14 @@ function setKey(cell: PackedCell, text: string, from: number, to: number): void 
   cell.indicatorId = (key - low) / 0x10000;
 }
 
-/** The other fields, each as its own text (over `figure as f`); null is written as '' (see SETTERS). */
+/** The other fields, each as its own text (over the figure row `r`); null is written as '' (see SETTERS). */
 type TextField = Exclude<Field, KeyField>;
-const TEXT_FIELDS: { [K in TextField]: (db: Db) => string } = {
+const TEXT_FIELDS: { [K in TextField]: (db: Db, r: string) => string } = {
   // Exact on both databases: a plain REAL-to-text on SQLite keeps 15 significant digits, a double needs 17.
-  value: (db) => `coalesce(${numberText(db, 'f.value')}, '')`,
-  version: () => 'f.version',
-  approvedAt: (db) => `coalesce(${timeText(db, 'f.approved_at')}, '')`,
-  approvedBy: () => "coalesce(f.approved_by, '')",
+  value: (db, r) => `coalesce(${numberText(db, `${r}.value`)}, '')`,
+  version: (_, r) => `${r}.version`,
+  approvedAt: (db, r) => `coalesce(${timeText(db, `${r}.approved_at`)}, '')`,
+  approvedBy: (_, r) => `coalesce(${r}.approved_by, '')`,
 };
 
 /** One field's text (between `from` and `to` of the packed string) into the cell. */
@@ -119,6 +120,21 @@ export interface PackedUnion<K extends Field, S extends string> {
   sums: Record<S, number>;
 }
 
+/** Which of `fields` travel in the key and which as texts, in the order a packed cell has them. */
+function layout<K extends Field>(fields: readonly K[]) {
+  const keyFields = fields.filter((f): f is K & KeyField => f in KEY_PARTS);
+  const textFields = fields.filter((f): f is K & TextField => f in TEXT_FIELDS);
+  const setters = [...(keyFields.length ? [setKey] : []), ...textFields.map((f) => SETTERS[f])];
+  return { keyFields, textFields, setters };
+}
+
+/** One cell's packed text in SQL, over the figure row `r`. */
+export function cellText(db: Db, fields: readonly Field[], r = 'f'): string {
+  const { keyFields, textFields } = layout(fields);
+  const segments = [...(keyFields.length ? [keyCode(keyFields, r)] : []), ...textFields.map((f) => TEXT_FIELDS[f](db, r))];
+  return segments.join(` || '${FS}' || `);
+}
+
 /**
  * The cells of `from` (a filtered `figure as f` query) grouped by union: union id → its cells and
  * its sums. A union with rows but no cell passing `only` has no cells.
@@ -128,16 +144,36 @@ export async function packedCellsByUnion<K extends Field, S extends string = nev
   from: Knex.QueryBuilder,
   read: PackedRead<K, S>,
 ): Promise<Map<number, PackedUnion<K, S>>> {
-  const keyFields = read.fields.filter((f): f is K & KeyField => f in KEY_PARTS);
-  const textFields = read.fields.filter((f): f is K & TextField => f in TEXT_FIELDS);
-  const segments = [...(keyFields.length ? [keyCode(keyFields)] : []), ...textFields.map((f) => TEXT_FIELDS[f](db))];
-  const text = segments.join(` || '${FS}' || `);
+  const text = cellText(db, read.fields);
   const packed = groupConcat(db, read.only ? `case when ${read.only} then ${text} end` : text, RS, read.orderBy);
   const sumNames = Object.keys(read.sums ?? {}) as S[];
   const rows: Record<string, unknown>[] = await from
     .select('f.union_id as u', db.raw(`${packed} as c`), ...sumNames.map((name, i) => db.raw(`sum(${read.sums![name]}) as s${i}`)))
     .groupBy('f.union_id');
-  const setters = [...(keyFields.length ? [setKey] : []), ...textFields.map((f) => SETTERS[f])];
+  return decodeRows(rows, read.fields, sumNames);
+}
+
+/**
+ * The fields `figure_pack` keeps for each cell: what the grid reads. Its triggers (migration
+ * Migration20261203010000_figure_pack) write each cell as `cellText(db, KEPT_FIELDS, 'new')`:
+ * changing these fields or the key's layout needs a migration that rebuilds the table.
+ */
+export const KEPT_FIELDS = ['indicatorId', 'year', 'scenario', 'value', 'status', 'version', 'proposed'] as const;
+export type KeptField = (typeof KEPT_FIELDS)[number];
+
+/**
+ * The cells of `from` (a filtered `figure_pack as p` query) grouped by union, as `packedCellsByUnion`
+ * gives them: the table keeps each union's cells packed per scenario and year, so a read joins a few
+ * thousand texts instead of packing hundreds of thousands of rows.
+ */
+export async function keptCellsByUnion(db: Db, from: Knex.QueryBuilder): Promise<Map<number, PackedUnion<KeptField, never>>> {
+  const rows: Record<string, unknown>[] = await from.select('p.union_id as u', db.raw(`${groupConcat(db, 'p.cells', RS)} as c`)).groupBy('p.union_id');
+  return decodeRows(rows, KEPT_FIELDS, []);
+}
+
+/** `{ u, c, s0… }` rows of packed text into each union's cells and sums. */
+function decodeRows<K extends Field, S extends string>(rows: Record<string, unknown>[], fields: readonly K[], sumNames: S[]): Map<number, PackedUnion<K, S>> {
+  const { setters } = layout(fields);
   const out = new Map<number, PackedUnion<K, S>>();
   for (const row of rows) {
     const packedText = (row.c as string | null) ?? '';
@@ -166,3 +202,6 @@ export async function packedCellsByUnion<K extends Field, S extends string = nev
   }
   return out;
 }
+
+/** The separators as SQL literals (for figure_pack's triggers). */
+export const SEPARATORS_SQL = { cell: `'${RS}'`, field: `'${FS}'` };

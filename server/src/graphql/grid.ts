@@ -5,7 +5,7 @@ import { type GridColumn, type GridRow } from '../domain/grid.js';
 import { z } from 'zod';
 import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.js';
 import { len, maxItems, subtreeOf } from '../hardening/cost.js';
-import { INDICATORS, READ_SCENARIOS, YEARS, packGridCells, type ReadScenario } from '@unionhub/schema';
+import { INDICATORS, READ_SCENARIOS, YEARS, type ReadScenario } from '@unionhub/schema';
 import { readGridOffThread } from '../db/grid-workers.js';
 
 /** Expanded unions one sheet can show: every union of levels 0–2 nationally (~1,500) with room to spare. */
@@ -52,7 +52,7 @@ const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
     cells: t.field({
       type: 'GridCells',
       description: 'The four lists above in one value (see GridCells): what the sheet reads for a whole country.',
-      resolve: (r) => r.packedCells ?? packGridCells(r),
+      resolve: (r) => r.cells,
     }),
     proposals: t.booleanList({
       description: 'A correction is pending beside the approved value (`Figure.proposedValue`). Always false where the caller reads approved figures only.',

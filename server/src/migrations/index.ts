@@ -11,6 +11,7 @@ import { Migration20261202100000 } from './Migration20261202100000_plan.js';
 import { Migration20261202110000 } from './Migration20261202110000_sections.js';
 import { Migration20261202120000 } from './Migration20261202120000_commendations.js';
 import { Migration20261202130000 } from './Migration20261202130000_forecast_override.js';
+import { Migration20261203010000 } from './Migration20261203010000_figure_pack.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124162435_initial', class: Migration20261124162435 },
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202110000_sections', class: Migration20261202110000 },
   { name: 'Migration20261202120000_commendations', class: Migration20261202120000 },
   { name: 'Migration20261202130000_forecast_override', class: Migration20261202130000 },
+  { name: 'Migration20261203010000_figure_pack', class: Migration20261203010000 },
 ];
