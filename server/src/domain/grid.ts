@@ -156,7 +156,7 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
     const seen = visibility[r];
     if (seen === 'none') continue;
     cells.each((cell) => {
-      // Years outside the asked ones come with a kept group only if asked; indicators not asked are skipped by put.
+      // Only the asked years and scenarios were read; an indicator not asked is skipped by put.
       if (seen === 'all' || cell.status === 'approved') put(r, cell, false);
     });
   }
