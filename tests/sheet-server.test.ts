@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { print } from 'graphql';
 import { startTestServer, type As, type TestServer } from './harness.js';
 import { ApproveCellsMutation, SheetGridQuery, SubmitCellsMutation } from '../schema/src/documents/index.js';
-import { unpackProposals, unpackStatuses } from '../schema/src/grid-cells.js';
+import { unpackProposals, unpackStatuses, unpackValues, unpackVersions } from '../schema/src/grid-cells.js';
 
 let s: TestServer;
 /** The same server with MAX_COMPLEXITY 1: every query is refused with its estimate in the message. */
@@ -48,7 +48,7 @@ async function strictMove(mutation: 'submitFigures' | 'approveFigures', cells: K
 const grid = async (vars: Record<string, unknown>, as: As = 'admin') => {
   const r = await s.gql(GRID, { depth: 1, years: [2016], scenarios: ['ACTUAL'], ...vars }, { as });
   for (const row of r.data?.grid.rows ?? []) {
-    Object.assign(row, { values: row.cells.values, versions: row.cells.versions, statuses: unpackStatuses(row.cells).map((x) => x?.toUpperCase() ?? null), proposals: unpackProposals(row.cells) });
+    Object.assign(row, { values: unpackValues(row.cells), versions: unpackVersions(row.cells), statuses: unpackStatuses(row.cells).map((x) => x?.toUpperCase() ?? null), proposals: unpackProposals(row.cells) });
   }
   return r;
 };

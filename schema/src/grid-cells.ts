@@ -1,15 +1,21 @@
 /**
  * A grid row's cells in one value (`GridRow.cells`), for reads of a whole country: one value per row
  * instead of four lists of ~450 items spares the server's GraphQL execution a step per item, and a
- * letter per status spares ~10 bytes per cell on the wire. Both sides pack and unpack through here.
+ * letter per status spares ~10 bytes per cell on the wire. The numbers travel as text written where
+ * the grid is read (a grid worker), so the server's main thread, which also serves the writes, does
+ * not turn ~640,000 numbers into text for each national sheet. Both sides pack and unpack through here.
  */
 import type { FigureStatus } from './periods.js';
 
 export interface PackedGridCells {
-  /** Parallel to `Grid.columns`; null where nothing is held (or the caller may not see it). */
-  values: (number | null)[];
-  /** 0 where the cell does not exist yet. */
-  versions: number[];
+  /**
+   * Parallel to `Grid.columns`, each number followed by a comma (as JavaScript writes it: the
+   * shortest text that reads back as the same double); nothing before the comma where no value is
+   * held (or the caller may not see it).
+   */
+  values: string;
+  /** The same way; 0 where the cell does not exist yet. */
+  versions: string;
   /** One letter per column: `STATUS_LETTERS`, or a space where there is no cell. */
   statuses: string;
   /** One letter per column: '1' where a correction is pending beside the approved value, else '0'. */
@@ -28,7 +34,44 @@ export function packGridCells(row: { values: (number | null)[]; versions: number
     statuses += s ? STATUS_LETTERS[s] : NO_STATUS;
     proposals += row.proposals[i] ? '1' : '0';
   }
-  return { values: row.values, versions: row.versions, statuses, proposals };
+  return { values: numbersText(row.values), versions: numbersText(row.versions), statuses, proposals };
+}
+
+/** Numbers as `PackedGridCells` carries them: each followed by a comma, nothing for null. */
+export function numbersText(numbers: ArrayLike<number | null>): string {
+  let text = '';
+  for (let i = 0; i < numbers.length; i++) {
+    const n = numbers[i];
+    text += n === null || n === undefined || Number.isNaN(n) ? ',' : `${n},`;
+  }
+  return text;
+}
+
+/** The values of a packed row, one per column (null where none is held). */
+export const unpackValues = (packed: Pick<PackedGridCells, 'values'>): (number | null)[] => numbersOf(packed.values);
+
+/** The versions of a packed row, one per column. */
+export const unpackVersions = (packed: Pick<PackedGridCells, 'versions'>): number[] => numbersOf(packed.versions) as number[];
+
+/**
+ * `numbersText` read back: whole numbers (nearly every cell) from their digits as they are scanned,
+ * anything else (a sign, a fraction, an exponent) by Number — a quarter faster than split and map
+ * over a national sheet's ~640,000 numbers.
+ */
+function numbersOf(text: string): (number | null)[] {
+  const out: (number | null)[] = [];
+  const end = text.length;
+  for (let i = 0; i < end; i++) {
+    const from = i;
+    let n = 0;
+    let whole = true;
+    for (let c = text.charCodeAt(i); c !== 44; c = text.charCodeAt(++i)) {
+      if (c >= 48 && c <= 57) n = n * 10 + (c - 48);
+      else whole = false;
+    }
+    out.push(i === from ? null : whole ? n : Number(text.slice(from, i)));
+  }
+  return out;
 }
 
 /** The statuses of a packed row, one per column (null where there is no cell). */

@@ -4,6 +4,7 @@
  * columns in its own order, and an indicator may have no target column).
  */
 import { describe, expect, it } from 'vitest';
+import { numbersText, unpackValues, unpackVersions } from '@unionhub/schema';
 import { unpackAnswer, type Answer } from './answer.ts';
 
 const row = (cells: Answer['rows'][number]['cells']): Answer['rows'][number] => ({ unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: true, readable: true, approvedOnly: false, cells });
@@ -18,7 +19,7 @@ describe('unpackAnswer', () => {
         { indicatorCode: 'members', year: 2014, scenario: 'ACTUAL' },
         { indicatorCode: 'members', year: 2014, scenario: 'TARGET' },
       ],
-      rows: [row({ values: [200, 150, 7, null, 0], versions: [1, 2, 3, 0, 4], statuses: 'asd a', proposals: '01001' })],
+      rows: [row({ values: '200,150,7,,0,', versions: '1,2,3,0,4,', statuses: 'asd a', proposals: '01001' })],
     };
     const { columns, rows } = unpackAnswer(answer, 'ACTUAL', true);
     expect(columns).toEqual([
@@ -44,10 +45,21 @@ describe('unpackAnswer', () => {
         { indicatorCode: 'members', year: 2013, scenario: 'TARGET' },
         { indicatorCode: 'workers', year: 2013, scenario: 'TARGET' },
       ],
-      rows: [{ ...row({ values: [5, null], versions: [3, 0], statuses: 'a ', proposals: '10' }), parentCode: null }],
+      rows: [{ ...row({ values: '5,,', versions: '3,0,', statuses: 'a ', proposals: '10' }), parentCode: null }],
     };
     const { columns, rows } = unpackAnswer(answer, 'TARGET', false);
     expect(columns).toEqual([{ indicatorCode: 'members', year: 2013 }, { indicatorCode: 'workers', year: 2013 }]);
     expect(rows[0]).toMatchObject({ parentCode: null, values: [5, null], versions: [3, 0], statuses: ['APPROVED', null], proposals: [true, false], targets: null });
+  });
+});
+
+describe('GridCells numbers as text', () => {
+  it('round-trip every double exactly, an empty value as null, and no cell as no item', () => {
+    const values = [0, -0.5, 123456789.12345678, 1e-7, 8558063, null, 2 ** 53 - 1];
+    const text = numbersText(values);
+    expect(unpackValues({ values: text })).toEqual(values);
+    expect(unpackValues({ values: numbersText([null]) })).toEqual([null]);
+    expect(unpackValues({ values: numbersText([]) })).toEqual([]);
+    expect(unpackVersions({ versions: numbersText(new Float64Array([3, 0, 12])) })).toEqual([3, 0, 12]);
   });
 });

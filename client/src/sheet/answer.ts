@@ -4,7 +4,7 @@
  * cells, so each row is unpacked in one pass over where its shown columns are (found once per answer),
  * and the answer's own arrays are kept as they are when the shown columns are all of them.
  */
-import { STATUS_LETTERS } from '@unionhub/schema';
+import { STATUS_LETTERS, unpackValues, unpackVersions } from '@unionhub/schema';
 import type { SheetGridQuery } from '@unionhub/schema/documents';
 import type { ResultOf } from '@unionhub/schema/graphql';
 import type { Column, Row, Scenario, Status } from './types.ts';
@@ -41,7 +41,8 @@ export function unpackAnswer(grid: Answer, shown: Scenario, withTargets: boolean
   const { at, own, targets, whole } = layoutOf(grid.columns, shown, withTargets);
   const n = at.length;
   const rows = grid.rows.map((r): Row => {
-    const { values, versions, statuses: letters, proposals: pending } = r.cells;
+    const { statuses: letters, proposals: pending } = r.cells;
+    const [values, versions] = [unpackValues(r.cells), unpackVersions(r.cells)];
     const statuses = new Array<Status>(n);
     const proposals = new Array<boolean>(n);
     for (let k = 0; k < n; k++) {

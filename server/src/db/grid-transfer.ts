@@ -2,9 +2,10 @@
  * A grid as it crosses from a grid worker to the main thread. Structured cloning a national sheet's
  * per-row arrays (~320,000 cells) cost the main thread more than the read saved it; the cells are
  * already in typed blocks (grid-block.ts), whose buffers are moved, not copied, and the rows on the
- * other side read from them.
+ * other side read from them. The numbers' texts of `GridRow.cells` are written here too, so the main
+ * thread, which serves the writes, passes them on as they are.
  */
-import { blockBuffers, rowsOf, type GridBlock, type GridHead } from '../domain/grid-block.js';
+import { blockBuffers, rowsOf, rowTexts, type GridBlock, type GridHead, type RowTexts } from '../domain/grid-block.js';
 import type { Grid, GridColumn } from '../domain/grid.js';
 
 /** The grid as posted. */
@@ -12,14 +13,16 @@ export interface GridTransfer {
   columns: GridColumn[];
   heads: GridHead[];
   block: GridBlock;
+  /** Each row's numbers as GridCells carries them, written here rather than on the main thread. */
+  texts: RowTexts[];
 }
 
 /** In the worker: the grid as one message, and the buffers to move with it. */
 export function toTransfer({ columns, heads, block }: Grid): { message: GridTransfer; transfer: ArrayBuffer[] } {
-  return { message: { columns, heads, block }, transfer: blockBuffers(block) };
+  return { message: { columns, heads, block, texts: heads.map((_, r) => rowTexts(block, r)) }, transfer: blockBuffers(block) };
 }
 
 /** On the main thread: the grid back, its rows reading from the moved block. */
 export function fromTransfer(t: GridTransfer): Grid {
-  return { ...t, rows: rowsOf(t.block, t.heads) };
+  return { columns: t.columns, heads: t.heads, block: t.block, rows: rowsOf(t.block, t.heads, t.texts) };
 }

@@ -4,7 +4,7 @@
  * packed `cells` are read from them when a query asks. A national sheet is ~320,000 cells: five JS
  * arrays per row and a status string built letter by letter were most of its read's garbage.
  */
-import { NO_STATUS, STATUS_LETTERS, unpackProposals, unpackStatuses, type FigureStatus, type PackedGridCells } from '@unionhub/schema';
+import { NO_STATUS, numbersText, STATUS_LETTERS, unpackProposals, unpackStatuses, type FigureStatus, type PackedGridCells } from '@unionhub/schema';
 import type { UnionRow } from './unions.js';
 
 export interface GridBlock {
@@ -47,6 +47,17 @@ export function emptyBlock(rows: number, width: number): GridBlock {
   };
 }
 
+/** A row's numbers as GridCells carries them (written in the grid worker, off the main thread). */
+export interface RowTexts {
+  values: string;
+  versions: string;
+}
+
+export function rowTexts(block: GridBlock, r: number): RowTexts {
+  const [from, to] = [r * block.width, (r + 1) * block.width];
+  return { values: numbersText(block.values.subarray(from, to)), versions: numbersText(block.versions.subarray(from, to)) };
+}
+
 /** The buffers a worker moves with the block. */
 export const blockBuffers = (b: GridBlock): ArrayBuffer[] => [b.values, b.versions, b.statuses, b.proposals, b.stale].map((a) => a.buffer as ArrayBuffer);
 
@@ -62,6 +73,7 @@ export class GridRow implements GridHead {
     private readonly block: GridBlock,
     head: GridHead,
     private readonly r: number,
+    private texts?: RowTexts,
   ) {
     ({ union: this.union, hasChildren: this.hasChildren, readable: this.readable, approvedOnly: this.approvedOnly } = head);
   }
@@ -90,7 +102,8 @@ export class GridRow implements GridHead {
 
   /** The four lists in one value, as `GridRow.cells` answers them. */
   get cells(): PackedGridCells {
-    return { values: this.values, versions: this.versions, statuses: this.letters(this.block.statuses), proposals: this.letters(this.block.proposals) };
+    this.texts ??= rowTexts(this.block, this.r);
+    return { ...this.texts, statuses: this.letters(this.block.statuses), proposals: this.letters(this.block.proposals) };
   }
 
   /** The row's part of a block as a plain array (a loop: Array.from with a callback cost twice as much). */
@@ -110,5 +123,5 @@ export class GridRow implements GridHead {
   }
 }
 
-/** Rows over a block. */
-export const rowsOf = (block: GridBlock, heads: GridHead[]): GridRow[] => heads.map((h, r) => new GridRow(block, h, r));
+/** Rows over a block (with their numbers' texts when a worker wrote them). */
+export const rowsOf = (block: GridBlock, heads: GridHead[], texts?: RowTexts[]): GridRow[] => heads.map((h, r) => new GridRow(block, h, r, texts?.[r]));

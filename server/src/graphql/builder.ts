@@ -41,8 +41,8 @@ builder.scalarType('DateTime', {
 
 builder.scalarType('GridCells', {
   description:
-    'A grid row\'s cells in one value, for large reads: `{ values: [Float], versions: [Int], statuses: String, proposals: String }`, ' +
-    'each parallel to `Grid.columns`; `statuses` has one letter per column (d draft, s submitted, a approved, space: no cell) and ' +
+    'A grid row\'s cells in one value, for large reads: `{ values: String, versions: String, statuses: String, proposals: String }`, ' +
+    'each parallel to `Grid.columns`; `values` and `versions` have each number followed by a comma (nothing before it: no value), `statuses` has one letter per column (d draft, s submitted, a approved, space: no cell) and ' +
     '`proposals` one per column (1: a correction is pending). The same cells as `values`, `versions`, `statuses` and `proposals`.',
   serialize: (v) => v,
   parseValue: () => {
