@@ -261,9 +261,9 @@ describe('Báo cáo viết', () => {
     // A triple click selects the paragraph under the pointer: while the entries are still laying out
     // (seen once in CI) it can land on the neighbouring one, so it is tried again until the bar names ours.
     const selected = async () => (await page.getByTestId('selection-bar').textContent({ timeout: 2_000 }).catch(() => '')) ?? '';
-    for (let attempt = 0; attempt < 3 && !(await selected()).includes('Tuyên truyền buổi tối'); attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       await passage.click({ clickCount: 3 });
-      await page.waitForTimeout(300);
+      if ((await selected()).includes('Tuyên truyền buổi tối')) break;
     }
     await expect.poll(selected).toContain('Tuyên truyền buổi tối');
     await page.getByRole('button', { name: 'Đánh dấu "cách làm mới, có hiệu quả"' }).click();

@@ -13,12 +13,12 @@
  * triggers (one per row) and fills the table once afterwards.
  */
 import type { Knex } from '@mikro-orm/knex';
-import { cellText, KEPT_FIELDS, SEPARATORS_SQL } from '../domain/packed.js';
+import { CELL_SEPARATOR, cellText, KEPT_FIELDS } from '../domain/packed.js';
 import { dialectOf, groupConcat } from '../domain/db.js';
 
 export function figurePackSql(knex: Knex) {
   const pg = dialectOf(knex) === 'postgresql';
-  const { cell: RS } = SEPARATORS_SQL;
+  const RS = `'${CELL_SEPARATOR}'`;
   const text = (r: string) => cellText(knex, KEPT_FIELDS, r);
   const group = (r: string) => `union_id = ${r}.union_id and scenario = ${r}.scenario and year = ${r}.year`;
   const trim = (x: string) => (pg ? `btrim(${x}, ${RS})` : `trim(${x}, ${RS})`);
@@ -37,7 +37,7 @@ export function figurePackSql(knex: Knex) {
       `primary key (union_id, scenario, year))${pg ? '' : ' without rowid'}`,
     /** Every group packed afresh from the figures (into an empty table). */
     fill:
-      `insert into figure_pack (union_id, scenario, year, cells) select f.union_id, f.scenario, f.year, ${groupConcat(knex, text('f'), RS.slice(1, -1))} ` +
+      `insert into figure_pack (union_id, scenario, year, cells) select f.union_id, f.scenario, f.year, ${groupConcat(knex, text('f'), CELL_SEPARATOR)} ` +
       'from figure f group by f.union_id, f.scenario, f.year',
     triggers: pg
       ? [

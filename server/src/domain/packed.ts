@@ -154,9 +154,9 @@ export async function packedCellsByUnion<K extends Field, S extends string = nev
 }
 
 /**
- * The fields `figure_pack` keeps for each cell: what the grid reads. Its triggers (migration
- * Migration20261203010000_figure_pack) write each cell as `cellText(db, KEPT_FIELDS, 'new')`:
- * changing these fields or the key's layout needs a migration that rebuilds the table.
+ * The fields `figure_pack` keeps for each cell: what the grid reads. Its triggers (db/figure-pack.ts)
+ * write each cell as `cellText(db, KEPT_FIELDS, 'new')`: changing these fields or the key's layout
+ * needs a migration that rebuilds the table.
  */
 export const KEPT_FIELDS = ['indicatorId', 'year', 'scenario', 'value', 'status', 'version', 'proposed'] as const;
 export type KeptField = (typeof KEPT_FIELDS)[number];
@@ -203,5 +203,5 @@ function decodeRows<K extends Field, S extends string>(rows: Record<string, unkn
   return out;
 }
 
-/** The separators as SQL literals (for figure_pack's triggers). */
-export const SEPARATORS_SQL = { cell: `'${RS}'`, field: `'${FS}'` };
+/** Between two cells of a packed text (figure_pack's triggers join and cut cells with it). */
+export const CELL_SEPARATOR = RS;

@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 import { figurePackSql } from '../db/figure-pack.js';
 
 /**
- * Each union's cells kept packed per scenario and year (issue 13): the national sheet read ~230,000
+ * Each union's cells kept packed per scenario and year (issue 13): the national sheet read ~313,000
  * figure rows and packed each one in SQL on every load; it now joins ~7,000 texts. The table, its
  * fill and its triggers: db/figure-pack.ts.
  */
