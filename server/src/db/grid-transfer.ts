@@ -5,7 +5,7 @@
  * other side read from them. The numbers' texts of `GridRow.cells` are written here too, so the main
  * thread, which serves the writes, passes them on as they are.
  */
-import { blockBuffers, rowsOf, rowTexts, type GridBlock, type GridHead, type RowTexts } from '../domain/grid-block.js';
+import { blockBuffers, blockTexts, rowsOf, type BlockTexts, type GridBlock, type GridHead } from '../domain/grid-block.js';
 import type { Grid, GridColumn } from '../domain/grid.js';
 
 /** The grid as posted. */
@@ -14,12 +14,13 @@ export interface GridTransfer {
   heads: GridHead[];
   block: GridBlock;
   /** Each row's numbers as GridCells carries them, written here rather than on the main thread. */
-  texts: RowTexts[];
+  texts: BlockTexts;
 }
 
 /** In the worker: the grid as one message, and the buffers to move with it. */
 export function toTransfer({ columns, heads, block }: Grid): { message: GridTransfer; transfer: ArrayBuffer[] } {
-  return { message: { columns, heads, block, texts: heads.map((_, r) => rowTexts(block, r)) }, transfer: blockBuffers(block) };
+  const texts = blockTexts(block, heads.length);
+  return { message: { columns, heads, block, texts }, transfer: [...blockBuffers(block), texts.bytes.buffer as ArrayBuffer, texts.ends.buffer as ArrayBuffer] };
 }
 
 /** On the main thread: the grid back, its rows reading from the moved block. */
