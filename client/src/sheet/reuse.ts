@@ -1,7 +1,7 @@
 /**
- * Loads the sheet can spare: what the rows already hold is cut down (fewer years, % achieved back to
- * actual) or completed with one scenario (actual → % achieved), instead of loaded again. Only the rows'
- * list is asked again where the years change (unions valid in the new years, their chevrons). The
+ * Loads the sheet can spare: what the rows already hold is shown in part (fewer years, % achieved back
+ * to actual) or completed with one scenario (actual → % achieved), instead of loaded again. Only the
+ * rows' list is asked again where the years change (unions valid in the new years, their chevrons). The
  * rows kept are the store's current ones, live updates included.
  */
 import type { Column, Mode, Row } from './types.ts';
@@ -13,7 +13,7 @@ export interface Held {
 }
 
 /**
- * 'narrow': cut the held columns down (a rows' list is asked for the years); 'targets': add the target
+ * 'narrow': show fewer of the held columns (a rows' list is asked for the years); 'targets': add the target
  * scenario's values for % achieved; 'actuals': load actuals and keep the held targets as % achieved's;
  * null: load everything.
  */
@@ -51,17 +51,21 @@ export function cutRow(row: Row, at: number[], targets: (number | null)[] | null
   return { ...row, ...flags, values: pick(row.values, at), statuses: pick(row.statuses, at), versions: pick(row.versions, at), proposals: pick(row.proposals, at), targets };
 }
 
+const sameFlags = (a: Flags, b: Flags) => a.hasChildren === b.hasChildren && a.readable === b.readable && a.approvedOnly === b.approvedOnly;
+
 /**
  * The rows of a new load (`fresh`: its list, and its cells where loaded) joined with the held ones.
- * Null when a fresh row has no held one to join (the held rows are not what the load expected).
+ * 'narrow' keeps every held column in the rows (the grid shows the years' own): a held row whose flags
+ * did not change is kept as it is, so the grid has nothing to redraw, and years held come back without
+ * a load. Null when a fresh row has no held one to join (the held rows are not what the load expected).
  */
-export function joinRows(reuse: Exclude<Reuse, null>, held: Map<string, Row>, fresh: Row[], at: number[], mode: Mode): Row[] | null {
+export function joinRows(reuse: Exclude<Reuse, null>, held: Map<string, Row>, fresh: Row[], at: number[]): Row[] | null {
   const out: Row[] = [];
   for (const r of fresh) {
     const old = held.get(r.unionCode);
     if (!old) return null;
     const kept = { hasChildren: r.hasChildren, readable: r.readable, approvedOnly: r.approvedOnly };
-    if (reuse === 'narrow') out.push(cutRow(old, at, mode === 'achieved' && old.targets ? pick(old.targets, at) : null, kept));
+    if (reuse === 'narrow') out.push(sameFlags(old, kept) ? old : { ...old, ...kept });
     else if (reuse === 'targets') out.push(cutRow(old, at, r.values, kept));
     else out.push({ ...r, targets: pick(old.values, at) });
   }

@@ -72,12 +72,14 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       const scenario: Mode = reuse === 'targets' ? 'target' : reuse === 'actuals' ? 'actual' : mode;
       const fresh = await fetchRows(at, years, scenario, reuse === 'narrow');
       if (ticket !== ticketRef.current) return true;
-      const { columns, rows } = store.get();
+      const { columns, rows, held, expanded } = store.get();
       const cut = cutColumns(columns, years);
       if (reuse !== 'narrow' && !sameColumns(cut.columns, fresh.columns)) return false;
-      const joined = joinRows(reuse, rows, fresh.rows, cut.at, mode);
+      const joined = joinRows(reuse, rows, fresh.rows, cut.at);
       if (!joined) return false;
-      land(ticket, [{ columns: cut.columns, rows: joined }], store.get().expanded, { mode, years });
+      // Narrowed, the rows still hold what they held (every column, the targets): the grid shows the years'.
+      if (reuse === 'narrow') land(ticket, [{ columns, rows: joined }], expanded, held!);
+      else land(ticket, [{ columns: cut.columns, rows: joined }], expanded, { mode, years });
       return true;
     },
     [store, land],
@@ -113,7 +115,7 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
 
   const toggle = useCallback(
     async (code: string) => {
-      const { expanded, rows, range: r, mode: m } = store.get();
+      const { expanded, rows, range: r, mode: m, held } = store.get();
       const next = new Set(expanded);
       if (next.has(code)) {
         next.delete(code);
@@ -123,7 +125,9 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       const childrenLoaded = [...rows.values()].some((row) => row.parentCode === code);
       if (!rows.get(code)?.hasChildren || childrenLoaded) return store.set({ expanded: next });
       try {
-        const part = await fetchRows({ root: code, depth: 1, expanded: null }, yearsOf(r), m);
+        // The children's cells line up with the held rows': the years and scenarios those were loaded for.
+        const part = await fetchRows({ root: code, depth: 1, expanded: null }, held?.years ?? yearsOf(r), held?.mode ?? m);
+        if (!sameColumns(part.columns, store.get().columns)) return void (await reload(new Set([...store.get().expanded, code])));
         store.set((s) => {
           const merged = new Map(s.rows);
           for (const row of part.rows) merged.set(row.unionCode, row);
@@ -133,7 +137,7 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
         onError(e);
       }
     },
-    [store, onError],
+    [store, reload, onError],
   );
 
   /** Every union down to the direct superior level, in one request. */
