@@ -56,6 +56,27 @@ describe('grid read', () => {
     expect(split.values[col2016]).toBeGreaterThan(0);
   });
 
+  it('says in which asked years each union exists and has children, as the unions table has them', async () => {
+    const years = [2013, 2014, 2015, 2016, 2017];
+    const r = await s.gql<{ grid: { rows: { unionCode: string; hasChildren: boolean; validYears: number[]; childYears: number[] }[] } }>(
+      'query ($y: [Int!]!) { grid(root: "TLD", depth: 2, years: $y, scenario: ACTUAL, indicators: []) { rows { unionCode hasChildren validYears childYears } } }',
+      { y: years },
+    );
+    expect(r.errors).toBeUndefined();
+    const unions = await s.sql<{ id: number; code: string; parent_id: number | null; valid_from: number; valid_to: number | null }>('select id, code, parent_id, valid_from, valid_to from trade_union where level <= 3');
+    const exists = (u: (typeof unions)[number], y: number) => u.valid_from <= y && (u.valid_to === null || u.valid_to >= y);
+    const byCode = new Map(unions.map((u) => [u.code, u]));
+    const rows = r.data!.grid.rows;
+    for (const row of rows) {
+      const u = byCode.get(row.unionCode)!;
+      expect(row.validYears, row.unionCode).toEqual(years.filter((y) => exists(u, y)));
+      expect(row.childYears, row.unionCode).toEqual(years.filter((y) => unions.some((c) => c.parent_id === u.id && exists(c, y))));
+      expect(row.hasChildren).toBe(row.childYears.length > 0);
+    }
+    // The seed's split districts exist for part of the years.
+    expect(rows.filter((x) => x.validYears.length > 0 && x.validYears.length < years.length).length).toBeGreaterThan(0);
+  });
+
   it('recomputes coverage from its parts instead of summing it', async () => {
     const r = await s.gql(GRID, { root: 'TLD', depth: 1, years: [2016], indicators: ['coverage', 'enterprises.unionised'], scenario: 'ACTUAL' });
     const tld = r.data!.grid.rows[0];

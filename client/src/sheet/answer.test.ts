@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { numbersText, unpackValues, unpackVersions } from '@unionhub/schema';
 import { unpackAnswer, type Answer } from './answer.ts';
 
-const row = (cells: Answer['rows'][number]['cells']): Answer['rows'][number] => ({ unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: true, readable: true, approvedOnly: false, cells });
+const row = (cells: Answer['rows'][number]['cells']): Answer['rows'][number] => ({ unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: true, validYears: [2013, 2014], childYears: [2013, 2014], readable: true, approvedOnly: false, cells });
 
 describe('unpackAnswer', () => {
   it('% achieved: the actual columns, with each one’s target found by indicator and year', () => {
@@ -29,7 +29,7 @@ describe('unpackAnswer', () => {
     ]);
     expect(rows).toEqual([
       {
-        unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: true, readable: true, approvedOnly: false, open: false,
+        unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: true, validYears: [2013, 2014], childYears: [2013, 2014], readable: true, approvedOnly: false, open: false,
         values: [150, 7, null],
         statuses: ['SUBMITTED', 'DRAFT', null],
         versions: [2, 3, 0],

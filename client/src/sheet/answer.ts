@@ -61,6 +61,8 @@ export function unpackAnswer(grid: Answer, shown: Scenario, withTargets: boolean
       level: r.level,
       parentCode: r.parentCode ?? null,
       hasChildren: r.hasChildren,
+      validYears: r.validYears,
+      childYears: r.childYears,
       readable: r.readable,
       approvedOnly: r.approvedOnly,
       values: whole ? values : at.map((i) => values[i]!),

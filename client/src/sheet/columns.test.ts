@@ -10,7 +10,7 @@ import type { Column, Indicator, Row, SheetState } from './types.ts';
 
 const members: Indicator = { code: 'members', label: 'Members', computed: false, targeted: true, category: { code: 'c', labelVi: 'c', labelEn: 'c' } };
 const rowOf = (values: (number | null)[]): Row => ({
-  unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: false, readable: true, approvedOnly: false, open: false,
+  unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: false, validYears: [2017], childYears: [], readable: true, approvedOnly: false, open: false,
   values, statuses: values.map(() => 'SUBMITTED'), versions: values.map(() => 1), proposals: values.map(() => false), targets: null,
 });
 const held = (years: number[]): Column[] => years.map((year) => ({ indicatorCode: 'members', year }));

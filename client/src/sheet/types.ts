@@ -26,6 +26,9 @@ export interface Row {
   level: number;
   parentCode: string | null;
   hasChildren: boolean;
+  /** The loaded years in which the union exists, and those in which it has children to show (fewer years shown without a load). */
+  validYears: number[];
+  childYears: number[];
   /** Whether the caller may read the row's figures (a row it cannot read is only the path to one it can). */
   readable: boolean;
   /** The caller reads approved figures only here (a viewer). */
@@ -97,7 +100,7 @@ export interface SheetState {
   /** A load that failed: the sheet says so and offers to retry instead of showing a partial tree. */
   loadFailed: string | null;
   /** The mode and years the rows were loaded for (a later load may cut them down or complete them: reuse.ts). */
-  held: { mode: Mode; years: number[] } | null;
+  held: { mode: Mode; years: number[]; rowsFor: number[] } | null;
   message: Message | null;
   conflict: Conflict | null;
   selection: Selection;

@@ -12,7 +12,7 @@ import type { SheetStore } from './store.ts';
 import { useSheet } from './store.ts';
 import type { Column, Mode, Row } from './types.ts';
 import { unpackAnswer, type Loaded } from './answer.ts';
-import { cutColumns, joinRows, reuseOf, type Held, type Reuse } from './reuse.ts';
+import { cutColumns, joinRows, narrowRows, reuseOf, type Held, type Reuse } from './reuse.ts';
 
 /** Past this many opened provinces, the whole second level loads (depth 2) instead of a list of them. */
 const LISTED_PARENTS = 20;
@@ -64,22 +64,27 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
   );
 
   /**
-   * Load only what the held rows lack (reuse.ts) and join it with them as they are when the answer
-   * lands (live updates included). False when they do not fit together: the caller loads everything.
+   * Load only what the held rows lack (reuse.ts), if anything, and join it with them as they are when
+   * the answer lands (live updates included). False when they do not fit together: the caller loads everything.
    */
   const landReused = useCallback(
     async (ticket: number, reuse: Exclude<Reuse, null>, at: Where, years: number[], mode: Mode): Promise<boolean> => {
+      // Shown in part, the rows still hold what they held (every column, the targets): the grid shows the years'.
+      if (reuse === 'narrow') {
+        const { columns, rows, held, expanded } = store.get();
+        land(ticket, [{ columns, rows: narrowRows(rows, years) }], expanded, { ...held!, rowsFor: years });
+        return true;
+      }
       const scenario: Mode = reuse === 'targets' ? 'target' : reuse === 'actuals' ? 'actual' : mode;
-      const fresh = await fetchRows(at, years, scenario, reuse === 'narrow');
+      const fresh = await fetchRows(at, years, scenario, reuse === 'list');
       if (ticket !== ticketRef.current) return true;
       const { columns, rows, held, expanded } = store.get();
       const cut = cutColumns(columns, years);
-      if (reuse !== 'narrow' && !sameColumns(cut.columns, fresh.columns)) return false;
+      if (reuse !== 'list' && !sameColumns(cut.columns, fresh.columns)) return false;
       const joined = joinRows(reuse, rows, fresh.rows, cut.at);
       if (!joined) return false;
-      // Narrowed, the rows still hold what they held (every column, the targets): the grid shows the years'.
-      if (reuse === 'narrow') land(ticket, [{ columns, rows: joined }], expanded, held!);
-      else land(ticket, [{ columns: cut.columns, rows: joined }], expanded, { mode, years });
+      if (reuse === 'list') land(ticket, [{ columns, rows: joined }], expanded, { ...held!, rowsFor: years });
+      else land(ticket, [{ columns: cut.columns, rows: joined }], expanded, { mode, years, rowsFor: years });
       return true;
     },
     [store, land],
@@ -99,7 +104,7 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       store.set({ loading: true });
       try {
         if (reuse && (await landReused(ticket, reuse, at, years, m))) return;
-        land(ticket, [await fetchRows(at, years, m)], next ?? expanded, { mode: m, years });
+        land(ticket, [await fetchRows(at, years, m)], next ?? expanded, { mode: m, years, rowsFor: years });
       } catch (e) {
         if (ticket !== ticketRef.current) return;
         store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e) });
@@ -125,12 +130,14 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       const childrenLoaded = [...rows.values()].some((row) => row.parentCode === code);
       if (!rows.get(code)?.hasChildren || childrenLoaded) return store.set({ expanded: next });
       try {
-        // The children's cells line up with the held rows': the years and scenarios those were loaded for.
+        // The children's cells line up with the held rows': the years and scenarios those were loaded for;
+        // the children shown are those of the years the rows are for.
         const part = await fetchRows({ root: code, depth: 1, expanded: null }, held?.years ?? yearsOf(r), held?.mode ?? m);
         if (!sameColumns(part.columns, store.get().columns)) return void (await reload(new Set([...store.get().expanded, code])));
+        const shown = narrowRows(new Map(part.rows.map((row) => [row.unionCode, row])), held?.rowsFor ?? yearsOf(r));
         store.set((s) => {
           const merged = new Map(s.rows);
-          for (const row of part.rows) merged.set(row.unionCode, row);
+          for (const row of shown) merged.set(row.unionCode, row);
           return { rows: merged, expanded: new Set([...s.expanded, code]) };
         });
       } catch (e) {
@@ -148,7 +155,7 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
     try {
       const years = yearsOf(r);
       const part = await fetchRows({ root: 'TLD', depth: 2, expanded: null }, years, m);
-      land(ticket, [part], new Set(part.rows.filter((row) => row.hasChildren && row.level < 2).map((row) => row.unionCode)), { mode: m, years });
+      land(ticket, [part], new Set(part.rows.filter((row) => row.hasChildren && row.level < 2).map((row) => row.unionCode)), { mode: m, years, rowsFor: years });
     } catch (e) {
       if (ticket === ticketRef.current) store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e) });
       onError(e);

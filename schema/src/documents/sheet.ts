@@ -82,7 +82,7 @@ export const SheetGridQuery = graphql(`
   query SheetGrid($root: String!, $depth: Int!, $years: [Int!]!, $scenarios: [Scenario!]!, $expanded: [String!], $indicators: [String!]) {
     grid(root: $root, depth: $depth, years: $years, scenarios: $scenarios, expanded: $expanded, indicators: $indicators) {
       columns { indicatorCode year scenario }
-      rows { unionCode name level parentCode hasChildren readable approvedOnly cells }
+      rows { unionCode name level parentCode hasChildren validYears childYears readable approvedOnly cells }
     }
   }
 `);

@@ -24,6 +24,10 @@ export interface GridHead {
   union: UnionRow;
   /** Children would be shown if it were expanded. */
   hasChildren: boolean;
+  /** The asked years in which the union exists. */
+  validYears: number[];
+  /** The asked years in which it has children to show (`hasChildren` for any part of them). */
+  childYears: number[];
   /** The caller may read the union's figures (approved ones only when `approvedOnly`); else the row is only on the way down. */
   readable: boolean;
   approvedOnly: boolean;
@@ -94,6 +98,8 @@ export const blockBuffers = (b: GridBlock): ArrayBuffer[] => [b.values, b.versio
 export class GridRow implements GridHead {
   readonly union: UnionRow;
   readonly hasChildren: boolean;
+  readonly validYears: number[];
+  readonly childYears: number[];
   readonly readable: boolean;
   readonly approvedOnly: boolean;
   private cache: { values?: (number | null)[]; versions?: number[]; statuses?: (FigureStatus | null)[]; proposals?: boolean[]; stale?: boolean[] } = {};
@@ -104,7 +110,7 @@ export class GridRow implements GridHead {
     private readonly r: number,
     private readonly written: () => BlockTexts,
   ) {
-    ({ union: this.union, hasChildren: this.hasChildren, readable: this.readable, approvedOnly: this.approvedOnly } = head);
+    ({ union: this.union, hasChildren: this.hasChildren, validYears: this.validYears, childYears: this.childYears, readable: this.readable, approvedOnly: this.approvedOnly } = head);
   }
 
   get values(): (number | null)[] {

@@ -6,7 +6,7 @@
  */
 import { INDICATORS, indicator as catalogueIndicator, type FigureStatus, type IndicatorDef, type ReadScenario } from '@unionhub/schema';
 import { DomainError, said } from './errors.js';
-import { indicatorIds, pathRange, validIn, type Db } from './db.js';
+import { existsIn, indicatorIds, pathRange, validIn, type Db } from './db.js';
 import { keptCellsByUnion, type KeptField, type PackedUnion } from './packed.js';
 import { treeOrder, unionByCode, unionQuery, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
@@ -77,8 +77,9 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
       span,
     );
 
-  const childOf = validIn(db('trade_union as c').select(db.raw('1')).whereRaw('c.parent_id = u.id'), span, 'c');
-  const unitRows: (UnionRow & { hasChildren: number })[] = await inSubtree(unionQuery(db)).select(db.raw(`exists ? as "hasChildren"`, [childOf]));
+  // Per asked year whether a child exists then: the sheet shows fewer of the years without asking again.
+  const childIn = (year: number) => validIn(db('trade_union as c').select(db.raw('1')).whereRaw('c.parent_id = u.id'), { from: year, to: year }, 'c');
+  const unitRows: (UnionRow & Record<string, unknown>)[] = await inSubtree(unionQuery(db)).select(years.map((y, i) => db.raw('exists ? as ??', [childIn(y), `child${i}`])));
   // A union the caller neither reads nor passes through to one it reads is left out (the root stays: it was asked for).
   const onTheWay = (u: UnionRow) => access.reads(u.path) || access.readsBelow(u.path);
   const ordered = treeOrder(unitRows.filter((u) => u.id === root.id || onTheWay(u)), root.id);
@@ -119,13 +120,18 @@ export async function readGrid(db: Db, req: GridRequest, access: Access): Promis
   defs.forEach((d, i) => d.aggregation.type !== 'ratio' && (defAt[ids.get(d.code)!] = i));
   const rowOf = new Map(ordered.map((u, i) => [u.id, i]));
   const visibility = ordered.map((u) => access.visibility(u.path));
-  const heads: GridHead[] = ordered.map((u, r) => ({
-    union: { ...u, hasChildren: undefined } as unknown as UnionRow,
+  const heads: GridHead[] = ordered.map((u, r) => {
     // Closed where nothing below would be shown (a root the caller neither reads nor passes through).
-    hasChildren: Boolean(u.hasChildren) && onTheWay(u),
-    readable: visibility[r] !== 'none',
-    approvedOnly: visibility[r] === 'approved',
-  }));
+    const childYears = onTheWay(u) ? years.filter((_, i) => Boolean(u[`child${i}`])) : [];
+    return {
+      union: Object.fromEntries(Object.entries(u).filter(([k]) => !k.startsWith('child'))) as unknown as UnionRow,
+      hasChildren: childYears.length > 0,
+      validYears: years.filter((y) => existsIn(u, y)),
+      childYears,
+      readable: visibility[r] !== 'none',
+      approvedOnly: visibility[r] === 'approved',
+    };
+  });
   const block = emptyBlock(heads.length, width);
   // Parts of asked ratios, kept aside (by row, part, year and scenario; NaN: none) for the recomputation.
   const ratios = defs.filter((d) => d.aggregation.type === 'ratio');

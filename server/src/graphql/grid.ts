@@ -36,6 +36,8 @@ const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
     level: t.int({ resolve: (r) => r.union.level }),
     parentCode: t.string({ nullable: true, resolve: (r) => r.union.path.split('/').filter(Boolean).at(-2) ?? null }),
     hasChildren: t.exposeBoolean('hasChildren', { description: 'Children would be shown if it were expanded (false where the caller may read nothing below it).' }),
+    validYears: t.exposeIntList('validYears', { description: 'The asked years in which the union exists (one founded or dissolved among them is there for part).' }),
+    childYears: t.exposeIntList('childYears', { description: 'The asked years in which it has children to show: `hasChildren` for any part of the asked years.' }),
     readable: t.exposeBoolean('readable', {
       description:
         'The caller may read this union\'s figures. A row it may not read is only on the way down to unions it may read ' +
