@@ -161,14 +161,14 @@ export async function benchLoad(file: string): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'unionhub-load-'));
   const hubConfig = join(dir, 'hub.json');
   writeFileSync(hubConfig, JSON.stringify({ subgraphs: [] }));
-  // A token, and 41 cells no one else writes (20 for the write run, 20 for the mixed run, 1 for the lone writer), with their versions.
+  // A token, and 61 cells no one else writes (20 for the write run, 20 for each run of ten writers, alone and mixed, 1 for the lone writer), with their versions.
   const target = databaseTarget(file);
   const orm = await openDatabase(target);
   const db = knexOf(orm);
   const { token } = await issueToken(db, { username: 'admin', name: 'load bench' });
-  const cells = await writableCells(db, CONNECTIONS * 2 + 1);
+  const cells = await writableCells(db, CONNECTIONS * 3 + 1);
   await orm.close();
-  if (cells.length < CONNECTIONS * 2 + 1) throw new Error(`only ${cells.length} writable cells`);
+  if (cells.length < CONNECTIONS * 3 + 1) throw new Error(`only ${cells.length} writable cells`);
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -203,16 +203,18 @@ export async function benchLoad(file: string): Promise<string[]> {
     await settle();
 
     // One writer alone: a write's own time, which 20 writers queue behind (SQLite has one writer at a time).
-    const alone = await load(url, token, writer(cells.slice(CONNECTIONS * 2)), 1);
+    const alone = await load(url, token, writer(cells.slice(CONNECTIONS * 3)), 1);
     await settle();
     const writes = await load(url, token, writer(cells.slice(0, CONNECTIONS)), CONNECTIONS);
     await settle();
     // The same 10 writers alone: the baseline of the mixed run's writes (readers must not hold writers up).
     const tenWriters = await load(url, token, writer(cells.slice(CONNECTIONS)), CONNECTIONS / 2);
     await settle();
+    // Cells of their own: a write the last run left in flight answered after it ended, so its
+    // connection's next version was never read (each such cell's first write was refused as stale).
     const [mixedReads, mixedWrites] = await Promise.all([
       load(url, token, reader, CONNECTIONS / 2),
-      load(url, token, writer(cells.slice(CONNECTIONS)), CONNECTIONS / 2),
+      load(url, token, writer(cells.slice(CONNECTIONS * 2)), CONNECTIONS / 2),
     ]);
     await settle();
     const ratio = (s: Stats) => `${(s.p50 / health.p50).toFixed(1)}× /healthz at p50, ${(s.p95 / health.p95).toFixed(1)}× at p95`;
