@@ -5,6 +5,7 @@
  * complete sheet and says so — never a partial sheet shown as whole.
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { INDICATORS } from '@unionhub/schema';
 import { SheetGridQuery, UnionAncestorsQuery } from '@unionhub/schema/documents';
 import { request } from '../api.ts';
 import { yearsOf } from '../YearRange.tsx';
@@ -23,11 +24,21 @@ const LISTED_PARENTS = 20;
  * shown scenario's and, for % achieved, the targets aligned with them (answer.ts). `listOnly`: the
  * rows without their cells (no columns), for a load that keeps the cells it holds.
  */
-async function fetchRows(at: Where, years: number[], mode: Mode, listOnly = false): Promise<Loaded> {
+async function fetchRows(at: Where, years: number[], mode: Mode, indicators: string[] | null = null): Promise<Loaded> {
   const shown = mode === 'target' ? 'TARGET' : 'ACTUAL';
   const scenarios = mode === 'achieved' ? (['ACTUAL', 'TARGET'] as const) : ([shown] as const);
-  const d = await request(SheetGridQuery, { ...at, years, scenarios: [...scenarios], indicators: listOnly ? [] : null });
+  const d = await request(SheetGridQuery, { ...at, years, scenarios: [...scenarios], indicators });
   return unpackAnswer(d.grid, shown, mode === 'achieved');
+}
+
+/** The indicators the plan sets targets for: the only ones % achieved shows, so the only targets it asks for. */
+const TARGETED = INDICATORS.filter((i) => i.targeted).map((i) => i.code);
+
+/** Each row's values placed at `columns` by indicator and year (null where the answer has none). */
+function alignedTo(columns: Column[], fresh: Loaded): Row[] {
+  const at = new Map(fresh.columns.map((c, j) => [`${c.indicatorCode}|${c.year}`, j]));
+  const from = columns.map((c) => at.get(`${c.indicatorCode}|${c.year}`) ?? -1);
+  return fresh.rows.map((r) => ({ ...r, values: from.map((j) => (j < 0 ? null : (r.values[j] ?? null))) }));
 }
 
 /** Which rows a load asks for: a subtree to a depth, plus the children of the `expanded` unions. */
@@ -76,12 +87,12 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
         return true;
       }
       const scenario: Mode = reuse === 'targets' ? 'target' : reuse === 'actuals' ? 'actual' : mode;
-      const fresh = await fetchRows(at, years, scenario, reuse === 'list');
+      const fresh = await fetchRows(at, years, scenario, reuse === 'list' ? [] : reuse === 'targets' ? TARGETED : null);
       if (ticket !== ticketRef.current) return true;
       const { columns, rows, held, expanded } = store.get();
       const cut = cutColumns(columns, years);
-      if (reuse !== 'list' && !sameColumns(cut.columns, fresh.columns)) return false;
-      const joined = joinRows(reuse, rows, fresh.rows, cut.at);
+      if (reuse === 'actuals' && !sameColumns(cut.columns, fresh.columns)) return false;
+      const joined = joinRows(reuse, rows, reuse === 'targets' ? alignedTo(cut.columns, fresh) : fresh.rows, cut.at);
       if (!joined) return false;
       if (reuse === 'list') land(ticket, [{ columns, rows: joined }], expanded, { ...held!, rowsFor: years });
       else land(ticket, [{ columns: cut.columns, rows: joined }], expanded, { mode, years, rowsFor: years });
