@@ -21,8 +21,8 @@ const LISTED_PARENTS = 20;
 /**
  * One request for a subtree to `depth` plus the children of each `expanded` union, with both
  * scenarios for % achieved; the answer's columns (indicator × year × scenario) are split into the
- * shown scenario's and, for % achieved, the targets aligned with them (answer.ts). `listOnly`: the
- * rows without their cells (no columns), for a load that keeps the cells it holds.
+ * shown scenario's and, for % achieved, the targets aligned with them (answer.ts). `indicators`: only
+ * these (none: the rows without their cells, for a load that keeps the cells it holds; null: all).
  */
 async function fetchRows(at: Where, years: number[], mode: Mode, indicators: string[] | null = null): Promise<Loaded> {
   const shown = mode === 'target' ? 'TARGET' : 'ACTUAL';

@@ -90,7 +90,6 @@ export function textsAt({ bytes, ends }: BlockTexts, r: number): RowTexts {
   return { values: text.toString('latin1', from, middle), versions: text.toString('latin1', middle, to) };
 }
 
-
 /** The buffers a worker moves with the block. */
 export const blockBuffers = (b: GridBlock): ArrayBuffer[] => [b.values, b.versions, b.statuses, b.proposals, b.stale].map((a) => a.buffer as ArrayBuffer);
 
