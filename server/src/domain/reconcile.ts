@@ -7,6 +7,7 @@
 import { RULES, type Scenario } from '@unionhub/schema';
 import { indicatorIds, insertChunked, isoTime, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
+import type { Knex } from '@mikro-orm/knex';
 import { discrepanciesChanged, type WithEvents } from './events.js';
 import { allChecks, checksAfterWrite, covers, evaluate, instanceKey, type Check, type Found } from './rules.js';
 import { DenseCells, loadTree, MapCells, type UnionTree } from './rule-sources.js';
@@ -196,21 +197,28 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
   const ids = await indicatorIds(db);
   const codeOf = new Map([...ids].map(([code, id]) => [id, code]));
   const cells = new MapCells();
-  const columns = ['union_id as u', 'indicator_id as i', 'year as y', 'scenario as s', 'value as v'];
-  const put = (rows: { u: number; i: number; y: number; s: string; v: number | null }[]) => rows.forEach((r) => cells.set(r.u, codeOf.get(r.i)!, r.y, r.s, r.v));
-  // A union's own rules read its cell group in the written year-scenario and the balance and
-  // plausibility indicators over the years around it; sums read one indicator of parents and
-  // children. Two narrow queries (one OR-ed query plans worse in SQLite).
+  // Packed one string per union: node-sqlite3 building an object per row was most of a group's time.
+  const put = async (from: Knex.QueryBuilder) => {
+    for (const [u, p] of await packedCellsByUnion(db, from.whereNotNull('f.value'), { fields: ['indicatorId', 'year', 'scenario', 'value'] })) {
+      p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value));
+    }
+  };
+  // A union's own rules read its cell group in the written year-scenario, the written indicators'
+  // actual history (history, year over year) and the balance indicators in the years a balance
+  // check of the written years reads (the year before to the year after); sums read one indicator
+  // of parents and children. Two narrow queries (one OR-ed query plans worse in SQLite).
   const groups = [...new Set(changed.map((c) => `${c.year}|${c.scenario}`))].map((k) => k.split('|'));
-  const overYears = [...new Set([...changed.map((c) => c.indicatorCode), ...BALANCE_CODES])].map((c) => ids.get(c)).filter((x) => x !== undefined);
+  const actual = changed.filter((c) => c.scenario === 'actual');
+  const history = [...new Set(actual.map((c) => ids.get(c.indicatorCode)))].filter((x) => x !== undefined);
+  const balanceYears = [...new Set(actual.flatMap((c) => [c.year - 1, c.year, c.year + 1]))];
   if (own.size) {
-    put(
-      await db('figure')
-        .select(columns)
-        .whereIn('union_id', [...own])
+    await put(
+      db('figure as f')
+        .whereIn('f.union_id', [...own])
         .andWhere((x) => {
-          for (const [y, sc] of groups) x.orWhere({ year: Number(y), scenario: sc });
-          x.orWhereIn('indicator_id', overYears);
+          for (const [y, sc] of groups) x.orWhere({ 'f.year': Number(y), 'f.scenario': sc });
+          if (history.length) x.orWhere((h) => h.where('f.scenario', 'actual').whereIn('f.indicator_id', history));
+          if (balanceYears.length) x.orWhere((b) => b.where('f.scenario', 'actual').whereIn('f.year', balanceYears).whereIn('f.indicator_id', balanceIds(ids)));
         }),
     );
   }
@@ -221,13 +229,12 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
   const onlySummed = [...summed].filter((id) => !own.has(id));
   if (onlySummed.length && sumCodes.length) {
     // Naming the scenario lets SQLite seek the (union, scenario, year, indicator) index per union.
-    put(
-      await db('figure')
-        .select(columns)
-        .whereIn('union_id', onlySummed)
-        .whereIn('scenario', sumScenarios)
-        .whereIn('year', sumYears)
-        .whereIn('indicator_id', sumCodes.map((c) => ids.get(c)!)),
+    await put(
+      db('figure as f')
+        .whereIn('f.union_id', onlySummed)
+        .whereIn('f.scenario', sumScenarios)
+        .whereIn('f.year', sumYears)
+        .whereIn('f.indicator_id', sumCodes.map((c) => ids.get(c)!)),
     );
   }
 
@@ -243,6 +250,7 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
 }
 
 const BALANCE_CODES = RULES.flatMap((r) => (r.kind === 'balance' ? [r.stock, ...r.inflows, ...r.outflows] : []));
+const balanceIds = (ids: Map<string, number>) => [...new Set(BALANCE_CODES)].map((c) => ids.get(c)).filter((x) => x !== undefined);
 
 // ---------- reading discrepancies ----------
 
