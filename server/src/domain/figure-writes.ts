@@ -143,11 +143,13 @@ const MAX_CROSS_READ = 2_000;
 const GROUP_WORK: GroupWork<Prepared, GroupState, Applied, WriteResult> = {
   async begin(trx, batches) {
     const writes = batches.flatMap((b) => b.writes);
-    const unions = new Map((await unionsByCodes(trx, writes.map((w) => w.unionCode))).map((u) => [u.code, u]));
-    const state: GroupState = { unions, cells: new Map(), known: new Set(), stored: new Map() };
+    const state: GroupState = { unions: new Map(), cells: new Map(), known: new Set(), stored: new Map() };
     const distinct = (f: (w: CellWrite) => unknown) => new Set(writes.map(f)).size;
     const cross = distinct((w) => w.unionCode) * distinct((w) => w.indicatorCode) * distinct((w) => w.year) * distinct((w) => w.scenario);
-    if (batches.length === 1 || cross <= Math.max(MAX_CROSS_READ, writes.length)) await readCells(trx, state, writes);
+    // Sent together: the connection runs both back to back (see recheckGroup).
+    const readsCells = batches.length === 1 || cross <= Math.max(MAX_CROSS_READ, writes.length);
+    const [unions] = await Promise.all([unionsByCodes(trx, writes.map((w) => w.unionCode)), readsCells ? readCells(trx, state, writes) : null]);
+    for (const u of unions) state.unions.set(u.code, u);
     return state;
   },
   judge,
@@ -240,7 +242,32 @@ async function store(trx: Db, state: GroupState, applied: Applied[], batches: Pr
   const inserts: Written[] = [];
   for (const [id, w] of last) (state.stored.has(id) ? updates : inserts).push(w);
   const missed = new Set<string>();
+  const revisions = () => {
+    const rows: Record<string, unknown>[] = [];
+    for (const a of applied) {
+      for (const w of a.written) {
+        const f = w.figure;
+        f.id = state.stored.get(cellId(f))!.id;
+        rows.push(revision(f.id, w.before?.value ?? null, f.value, w.before?.status ?? null, 'draft', f.version, f.updatedBy, w.reason, new Date(f.updatedAt)));
+      }
+    }
+    return rows;
+  };
+  if (inserts.length === 0) {
+    // Every id is known: the revisions go with the update (sent together, as recheckGroup's reads);
+    // a missed cell throws below and the transaction takes both back.
+    await Promise.all([updateStored(trx, state, updates, missed), insertChunked(trx, 'figure_revision', revisions())]);
+    if (missed.size > 0) throw conflictsOf(missed, batches);
+    return;
+  }
+  await updateStored(trx, state, updates, missed);
+  await insertNew(trx, state, inserts, missed);
+  if (missed.size > 0) throw conflictsOf(missed, batches);
+  await insertChunked(trx, 'figure_revision', revisions());
+}
 
+/** Stored cells' new state, each guarded by the version the group read; a cell not updated goes into `missed`. */
+async function updateStored(trx: Db, state: GroupState, updates: Written[], missed: Set<string>): Promise<void> {
   const perStatement = rowsPerInsert(trx, 6);
   for (let at = 0; at < updates.length; at += perStatement) {
     const part = updates.slice(at, at + perStatement);
@@ -255,7 +282,10 @@ async function store(trx: Db, state: GroupState, applied: Applied[], batches: Pr
     const hit = new Set(done.map((r) => Number(r.id)));
     for (const w of part) if (!hit.has(state.stored.get(cellId(w.figure))!.id)) missed.add(cellId(w.figure));
   }
+}
 
+/** New cells, their ids kept in `state.stored`; a cell another transaction created meanwhile goes into `missed`. */
+async function insertNew(trx: Db, state: GroupState, inserts: Written[], missed: Set<string>): Promise<void> {
   const ids = await indicatorIds(trx);
   const rowsPer = rowsPerInsert(trx, 9);
   for (let at = 0; at < inserts.length; at += rowsPer) {
@@ -276,17 +306,6 @@ async function store(trx: Db, state: GroupState, applied: Applied[], batches: Pr
       else state.stored.set(cellId(f), { id, version: f.version });
     }
   }
-  if (missed.size > 0) throw conflictsOf(missed, batches);
-
-  const revisions: Record<string, unknown>[] = [];
-  for (const a of applied) {
-    for (const w of a.written) {
-      const f = w.figure;
-      f.id = state.stored.get(cellId(f))!.id;
-      revisions.push(revision(f.id, w.before?.value ?? null, f.value, w.before?.status ?? null, 'draft', f.version, f.updatedBy, w.reason, new Date(f.updatedAt)));
-    }
-  }
-  await insertChunked(trx, 'figure_revision', revisions);
 }
 
 /** The refusal of the cells another transaction changed or created between the group's read and its writes. */

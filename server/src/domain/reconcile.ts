@@ -198,11 +198,7 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
   const codeOf = new Map([...ids].map(([code, id]) => [id, code]));
   const cells = new MapCells();
   // Packed one string per union: node-sqlite3 building an object per row was most of a group's time.
-  const put = async (from: Knex.QueryBuilder) => {
-    for (const [u, p] of await packedCellsByUnion(db, from.whereNotNull('f.value'), { fields: ['indicatorId', 'year', 'scenario', 'value'] })) {
-      p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value));
-    }
-  };
+  const read = (from: Knex.QueryBuilder) => packedCellsByUnion(db, from.whereNotNull('f.value'), { fields: ['indicatorId', 'year', 'scenario', 'value'] });
   // A union's own rules read its cell group in the written year-scenario, the written indicators'
   // actual history (history, year over year) and the balance indicators in the years a balance
   // check of the written years reads (the year before to the year after); sums read one indicator
@@ -211,36 +207,42 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
   const actual = changed.filter((c) => c.scenario === 'actual');
   const history = [...new Set(actual.map((c) => ids.get(c.indicatorCode)))].filter((x) => x !== undefined);
   const balanceYears = [...new Set(actual.flatMap((c) => [c.year - 1, c.year, c.year + 1]))];
-  if (own.size) {
-    await put(
-      db('figure as f')
-        .whereIn('f.union_id', [...own])
-        .andWhere((x) => {
-          for (const [y, sc] of groups) x.orWhere({ 'f.year': Number(y), 'f.scenario': sc });
-          if (history.length) x.orWhere((h) => h.where('f.scenario', 'actual').whereIn('f.indicator_id', history));
-          if (balanceYears.length) x.orWhere((b) => b.where('f.scenario', 'actual').whereIn('f.year', balanceYears).whereIn('f.indicator_id', balanceIds(ids)));
-        }),
-    );
-  }
   const sumCodes = [...new Set(list.filter((c) => c.kind === 'hierarchy').map((c) => (c as { code: string }).code))];
   const sums = list.filter((c) => c.kind === 'hierarchy');
   const sumYears = [...new Set(sums.map((c) => c.year))];
   const sumScenarios = [...new Set(sums.map((c) => c.scenario))];
   const onlySummed = [...summed].filter((id) => !own.has(id));
-  if (onlySummed.length && sumCodes.length) {
+  const unions = [...new Set(list.map((c) => c.unionId))];
+  // The three reads are sent together: the connection runs them back to back instead of waiting,
+  // between each, for this thread to take the answer and send the next (a group's statements are
+  // serial, and under load each such wait cost more than the statement).
+  const [ownCells, summedCells, stored] = await Promise.all([
+    own.size
+      ? read(
+          db('figure as f')
+            .whereIn('f.union_id', [...own])
+            .andWhere((x) => {
+              for (const [y, sc] of groups) x.orWhere({ 'f.year': Number(y), 'f.scenario': sc });
+              if (history.length) x.orWhere((h) => h.where('f.scenario', 'actual').whereIn('f.indicator_id', history));
+              if (balanceYears.length) x.orWhere((b) => b.where('f.scenario', 'actual').whereIn('f.year', balanceYears).whereIn('f.indicator_id', balanceIds(ids)));
+            }),
+        )
+      : null,
     // Naming the scenario lets SQLite seek the (union, scenario, year, indicator) index per union.
-    await put(
-      db('figure as f')
-        .whereIn('f.union_id', onlySummed)
-        .whereIn('f.scenario', sumScenarios)
-        .whereIn('f.year', sumYears)
-        .whereIn('f.indicator_id', sumCodes.map((c) => ids.get(c)!)),
-    );
-  }
+    onlySummed.length && sumCodes.length
+      ? read(
+          db('figure as f')
+            .whereIn('f.union_id', onlySummed)
+            .whereIn('f.scenario', sumScenarios)
+            .whereIn('f.year', sumYears)
+            .whereIn('f.indicator_id', sumCodes.map((c) => ids.get(c)!)),
+        )
+      : null,
+    db('discrepancy').select(STORED_COLUMNS).whereIn('union_id', unions) as Promise<StoredDiscrepancy[]>,
+  ]);
+  for (const packed of [ownCells, summedCells]) for (const [u, p] of packed ?? []) p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value));
 
   const found = owned.flatMap(({ check, owner }) => evaluate(check, cells, tree).map((f) => ({ ...f, owner })));
-  const unions = [...new Set(list.map((c) => c.unionId))];
-  const stored: StoredDiscrepancy[] = await db('discrepancy').select(STORED_COLUMNS).whereIn('union_id', unions);
   const coveredBy = (d: StoredDiscrepancy) => {
     let owner = -1;
     for (const o of owned) if (o.owner > owner && covers(o.check, d)) owner = o.owner;
