@@ -71,7 +71,6 @@ const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
 
 const GridRef = builder.objectRef<{ columns: GridColumn[]; rows: GridRow[] }>('Grid').implement({
   fields: (t) => ({
-    // Bounds from `grid`'s own arguments: one column per indicator × year, one row per union of the subtree.
     // Bounds from `grid`'s own arguments: one column per indicator × year × scenario, one row per union
     // of the subtree to `depth` plus the children of each expanded union, never more than the root's whole subtree.
     columns: t.field({
