@@ -19,4 +19,6 @@ await mountHub(app, parseHubConfig({ subgraphs: [{ name: 'finance', url: finance
 const { token } = await issueToken(knex, { username: 'viewer.taichinh', name: 'bench' });
 console.log(JSON.stringify({ url: app.url, token }));
 // The gateway runtime listens for SIGTERM itself (to dispose), which keeps Node from exiting on it.
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
+// The database is closed first: exiting while the grid worker's statement is in flight aborts the
+// process (node-sqlite3 calling back into a thread torn down), which printed a fatal error here.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void orm.close().finally(() => process.exit(0)));
