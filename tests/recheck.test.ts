@@ -6,6 +6,7 @@
  * changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Random } from '@unionhub/seeds';
 import { startTestServer, type TestServer } from './harness.js';
 
 let s: TestServer;
@@ -18,26 +19,21 @@ const SET = `mutation ($cells: [CellWrite!]!) { setFigures(cells: $cells) { figu
 const READ = `query ($u: String!, $i: String!, $y: Int!) { figure(unionCode: $u, indicatorCode: $i, year: $y, scenario: ACTUAL) { value version } }`;
 const FULL = 'mutation { runReconciliation { opened reopened resolved } }';
 
-/** A small fixed-seed generator: the same writes on every run. */
-function random(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
-
 describe('the re-check after a write', () => {
   it('leaves what a full reconciliation finds, for stocks and flows written in any year', async () => {
     expect((await s.gql(FULL)).errors).toBeUndefined();
-    const pick = random(20261203);
-    const of = <T>(xs: T[]) => xs[Math.floor(pick() * xs.length)]!;
+    // A fixed seed: the same writes on every run.
+    const random = new Random('recheck');
     const unions = ['P06-H01', 'P06-H02', 'P06'];
     const indicators = ['members', 'members.admitted', 'members.left', 'grassroots', 'grassroots.founded', 'grassroots.dissolved', 'officials.trained', 'workers'];
     const reached = new Set<string>();
     for (let i = 0; i < 12; i++) {
-      const cell = { unionCode: of(unions), indicatorCode: of(indicators), year: 2013 + Math.floor(pick() * 5) };
+      const cell = { unionCode: random.pick(unions), indicatorCode: random.pick(indicators), year: random.int(2013, 2017) };
       const now = await s.gql(READ, { u: cell.unionCode, i: cell.indicatorCode, y: cell.year });
       expect(now.errors).toBeUndefined();
       const current = now.data!.figure as { value: number | null; version: number } | null;
       // Mostly a nudge off balance, sometimes a jump far off the cell's history: discrepancies open and resolve.
-      const value = Math.max(0, Math.round((current?.value ?? 100) * (pick() < 0.3 ? 6 : 0.9 + pick() * 0.2)));
+      const value = Math.max(0, Math.round((current?.value ?? 100) * (random.next() < 0.3 ? 6 : random.between(0.9, 1.1))));
       const written = await s.gql(SET, { cells: [{ ...cell, scenario: 'ACTUAL', value, expectedVersion: current?.version ?? 0 }] });
       expect(written.errors, JSON.stringify(cell)).toBeUndefined();
       for (const r of await s.sql<{ rule: string }>("select distinct rule_id as rule from discrepancy where state = 'open'")) reached.add(r.rule);

@@ -38,3 +38,4 @@ export { CellBlock, STORED, CALIBRATION, ACTUAL_LAST_YEAR } from './figures.js';
 export { PLANTS, type Plant, type ExpectedDiscrepancy } from './planted.js';
 export { buildRoundHistory, ROUND_2017, type SeedRoundHistory, type SeedRound, type SeedRoundEvent } from './round.js';
 export { SEED_COMMENDATIONS, type SeedCommendation } from './commendations.js';
+export { Random } from './random.js';
