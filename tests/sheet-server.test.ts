@@ -44,17 +44,33 @@ async function strictMove(mutation: 'submitFigures' | 'approveFigures', cells: K
   expect(r.errors).toBeUndefined();
 }
 
-/** The sheet's read (rows' cells packed in one value: GridCells), each row unpacked to the four lists. */
+/** The sheet's read (its rows in one value, `table`, each row's cells packed: GridCells), as `rows` with each row unpacked to the four lists. */
 const grid = async (vars: Record<string, unknown>, as: As = 'admin') => {
   const r = await s.gql(GRID, { depth: 1, years: [2016], scenarios: ['ACTUAL'], ...vars }, { as });
+  if (r.data) r.data.grid.rows = r.data.grid.table;
   for (const row of r.data?.grid.rows ?? []) {
     Object.assign(row, { values: unpackValues(row.cells), versions: unpackVersions(row.cells), statuses: unpackStatuses(row.cells).map((x) => x?.toUpperCase() ?? null), proposals: unpackProposals(row.cells) });
   }
   return r;
 };
-/** The same read with the four lists, as the departments read it. */
-const LISTS = GRID.replace('cells', 'values statuses versions proposals');
-const listed = (vars: Record<string, unknown>) => s.gql(LISTS, { depth: 1, years: [2016], scenarios: ['ACTUAL'], ...vars });
+/** The same read as GraphQL objects with the four lists, as the departments read it. */
+const LISTS = GRID.replace(/\btable\b/, 'rows { unionCode name level parentCode hasChildren validYears childYears readable approvedOnly values statuses versions proposals }');
+const listed = (vars: Record<string, unknown>, as: As = 'admin') => s.gql(LISTS, { depth: 1, years: [2016], scenarios: ['ACTUAL'], ...vars }, { as });
+
+describe('the sheet reads its rows as one value (GridTable)', () => {
+  it('holds the same rows as `rows`, for an admin, a provincial reporter and a viewer', async () => {
+    expect(LISTS).not.toBe(GRID);
+    const vars = { root: 'TLD', years: [2015, 2016], indicators: ['members', 'grassroots'], expanded: ['P06', 'P01'], scenarios: ['ACTUAL', 'TARGET'] };
+    for (const as of ['admin', 'reporter', 'viewer'] as const) {
+      const [packed, lists] = [await grid(vars, as), await listed(vars, as)];
+      expect(packed.errors ?? lists.errors).toBeUndefined();
+      // The packed cells left out: the helper put them back as the four lists, which `rows` has.
+      const table = packed.data!.grid.rows.map((r: any) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'cells')));
+      expect(table.length).toBeGreaterThan(as === 'reporter' ? 2 : 80);
+      expect(table).toEqual(lists.data!.grid.rows);
+    }
+  });
+});
 
 describe('a mixed range moves what can move (item 8)', () => {
   it('submits the drafts of a list, skipping an approved cell and one outside the reporter’s grant, each with a code', async () => {

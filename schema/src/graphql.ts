@@ -5,7 +5,7 @@
  */
 import { initGraphQLTada } from 'gql.tada';
 import type { introspection } from './graphql-env.js';
-import type { PackedGridCells } from './grid-cells.js';
+import type { GridTableRow, PackedGridCells } from './grid-cells.js';
 
-export const graphql = initGraphQLTada<{ introspection: introspection; scalars: { DateTime: string; GridCells: PackedGridCells }; disableMasking: true }>();
+export const graphql = initGraphQLTada<{ introspection: introspection; scalars: { DateTime: string; GridCells: PackedGridCells; GridTable: GridTableRow[] }; disableMasking: true }>();
 export type { ResultOf, VariablesOf, TadaDocumentNode } from 'gql.tada';

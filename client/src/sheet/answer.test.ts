@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { numbersText, unpackValues, unpackVersions } from '@unionhub/schema';
 import { unpackAnswer, type Answer } from './answer.ts';
 
-const row = (cells: Answer['rows'][number]['cells']): Answer['rows'][number] => ({ unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: true, validYears: [2013, 2014], childYears: [2013, 2014], readable: true, approvedOnly: false, cells });
+const row = (cells: Answer['table'][number]['cells']): Answer['table'][number] => ({ unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: true, validYears: [2013, 2014], childYears: [2013, 2014], readable: true, approvedOnly: false, cells });
 
 describe('unpackAnswer', () => {
   it('% achieved: the actual columns, with each one’s target found by indicator and year', () => {
@@ -19,7 +19,7 @@ describe('unpackAnswer', () => {
         { indicatorCode: 'members', year: 2014, scenario: 'ACTUAL' },
         { indicatorCode: 'members', year: 2014, scenario: 'TARGET' },
       ],
-      rows: [row({ values: '200,150,7,,0,', versions: '1,2,3,0,4,', statuses: 'asd a', proposals: '01001' })],
+      table: [row({ values: '200,150,7,,0,', versions: '1,2,3,0,4,', statuses: 'asd a', proposals: '01001' })],
     };
     const { columns, rows } = unpackAnswer(answer, 'ACTUAL', true);
     expect(columns).toEqual([
@@ -45,7 +45,7 @@ describe('unpackAnswer', () => {
         { indicatorCode: 'members', year: 2013, scenario: 'TARGET' },
         { indicatorCode: 'workers', year: 2013, scenario: 'TARGET' },
       ],
-      rows: [{ ...row({ values: '5,,', versions: '3,0,', statuses: 'a ', proposals: '10' }), parentCode: null }],
+      table: [{ ...row({ values: '5,,', versions: '3,0,', statuses: 'a ', proposals: '10' }), parentCode: null }],
     };
     const { columns, rows } = unpackAnswer(answer, 'TARGET', false);
     expect(columns).toEqual([{ indicatorCode: 'members', year: 2013 }, { indicatorCode: 'workers', year: 2013 }]);

@@ -40,7 +40,7 @@ function layoutOf(columns: Answer['columns'], shown: Scenario, withTargets: bool
 export function unpackAnswer(grid: Answer, shown: Scenario, withTargets: boolean): Loaded {
   const { at, own, targets, whole } = layoutOf(grid.columns, shown, withTargets);
   const n = at.length;
-  const rows = grid.rows.map((r): Row => {
+  const rows = grid.table.map((r): Row => {
     const { statuses: letters, proposals: pending } = r.cells;
     const [values, versions] = [unpackValues(r.cells), unpackVersions(r.cells)];
     const statuses = new Array<Status>(n);

@@ -76,13 +76,15 @@ export const DiscrepanciesChangedSubscription = graphql(`
  * What the sheet shows, in one request: `root` to `depth`, plus the children of each `expanded`
  * union, for every scenario in `scenarios` (ACTUAL and TARGET for "% achieved"). Columns carry their
  * scenario; `proposals` marks cells with a correction pending; `readable` / `approvedOnly` say what
- * the caller may read of each row (unreadable rows are only the path down to what it may read).
+ * the caller may read of each row (unreadable rows are only the path down to what it may read). The
+ * rows come as one value (`table`): a country's ~1,400 rows as GraphQL objects cost the server's
+ * main thread, which also serves the writes, most of the read.
  */
 export const SheetGridQuery = graphql(`
   query SheetGrid($root: String!, $depth: Int!, $years: [Int!]!, $scenarios: [Scenario!]!, $expanded: [String!], $indicators: [String!]) {
     grid(root: $root, depth: $depth, years: $years, scenarios: $scenarios, expanded: $expanded, indicators: $indicators) {
       columns { indicatorCode year scenario }
-      rows { unionCode name level parentCode hasChildren validYears childYears readable approvedOnly cells }
+      table
     }
   }
 `);

@@ -2,7 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
-import type { PackedGridCells } from '@unionhub/schema';
+import type { GridTableRow, PackedGridCells } from '@unionhub/schema';
 import type { Context } from '../context.js';
 import { DomainError, said } from '../domain/errors.js';
 
@@ -13,6 +13,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: string; Output: string };
     GridCells: { Input: never; Output: PackedGridCells };
+    GridTable: { Input: never; Output: GridTableRow[] };
     /** A written-report section's editor document (graphql/section.ts); checked by domain/section-document.ts. */
     SectionDocument: { Input: unknown; Output: unknown };
   };
@@ -47,6 +48,16 @@ builder.scalarType('GridCells', {
   serialize: (v) => v,
   parseValue: () => {
     throw new TypeError('GridCells is output only');
+  },
+});
+
+builder.scalarType('GridTable', {
+  description:
+    'A grid\'s rows in one value, for large reads (the sheet\'s): a list of `{ unionCode, name, level, parentCode, hasChildren, validYears, ' +
+    'childYears, readable, approvedOnly, cells }`, each as the `GridRow` field of that name (`cells` a GridCells). The same rows as `Grid.rows`.',
+  serialize: (v) => v,
+  parseValue: () => {
+    throw new TypeError('GridTable is output only');
   },
 });
 

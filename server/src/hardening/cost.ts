@@ -128,8 +128,12 @@ function costOf(walk: Walk, set: SelectionSetNode, parent: GraphQLCompositeType 
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) {
       total += 1;
-      if (!sel.selectionSet) continue;
       const def = fieldsOf(parent)?.[sel.name.value];
+      if (!sel.selectionSet) {
+        // A leaf with a bound holds that many fields' worth in one value (Grid.table): counted as them.
+        if (def?.extensions?.maxItems && parent) total += Math.max(0, listSize(walk, parent, def, argsOf(sel, def, walk.variables), parentArgs) - 1);
+        continue;
+      }
       if (!def || !parent) {
         // Introspection and unknown fields: unknown ones are refused by validation; count the rest plainly.
         const meta = sel.name.value === '__schema' ? schema.getType('__Schema') : sel.name.value === '__type' ? schema.getType('__Type') : undefined;
