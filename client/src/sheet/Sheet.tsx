@@ -140,9 +140,12 @@ export function Sheet({ lang, at = null, onSignedOut }: { lang: Lang; at?: Sheet
   // The loaded columns of the years shown, as one key: a load that only cuts the held columns to the
   // years shown changes where they are in the rows, not which the grid shows, and keeps its columns.
   const shownKey = useMemo(() => columns.flatMap((c) => (years.includes(c.year) ? [columnId(c)] : [])).join(' '), [columns, years]);
+  // Kept as they are while what they say stays the same: the column definitions built with them are reused (columns.tsx).
+  const canEdit = useCallback((r: Row) => allowed('edit', r.unionCode), [allowed]);
+  const onToggle = useCallback((u: string) => void toggle(u), [toggle]);
   const colDefs = useMemo(
-    () => buildColumns({ indicators, shown: new Set(shownKey ? shownKey.split(' ') : []), lang, mode, years, store, canEdit: (r) => allowed('edit', r.unionCode), onToggle: (u) => void toggle(u), onParsed: badInput.onParsed }),
-    [indicators, shownKey, lang, mode, years, store, allowed, toggle, badInput.onParsed],
+    () => buildColumns({ indicators, shown: new Set(shownKey ? shownKey.split(' ') : []), lang, mode, years, store, canEdit, onToggle, onParsed: badInput.onParsed }),
+    [indicators, shownKey, lang, mode, years, store, canEdit, onToggle, badInput.onParsed],
   );
 
   const onCellEditingStarted = useCallback(

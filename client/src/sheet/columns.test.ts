@@ -27,4 +27,26 @@ describe('buildColumns', () => {
     store.set({ columns: held([2014, 2015]) });
     expect(value(rowOf([14, 15]))).toBe(15);
   });
+
+  it('gives the grid the same definition for a column kept across a change of the years, a new one when what it says changes', () => {
+    const store = createSheetStore({ columns: held([2013, 2014, 2015]), rows: new Map() } as unknown as SheetState);
+    const [canEdit, onToggle, onParsed] = [() => true, () => {}, () => {}];
+    const build = (years: number[], over: Partial<Parameters<typeof buildColumns>[0]> = {}) => {
+      const defs = buildColumns({ indicators: [members], shown: new Set(years.map((y) => `members|${y}`)), lang: 'vi', mode: 'actual', years, store, canEdit, onToggle, onParsed, ...over });
+      const byId = new Map(((defs[1] as ColGroupDef<Row>).children[0] as ColGroupDef<Row>).children.map((d) => [(d as ColDef<Row>).colId, d]));
+      return { unit: defs[0], byId };
+    };
+    const three = build([2013, 2014, 2015]);
+    const two = build([2014, 2015]);
+    expect(two.byId.get('members|2015')).toBe(three.byId.get('members|2015'));
+    expect(two.unit).toBe(three.unit);
+    // One year shown: wider columns, so new definitions; so too in another mode, language or with other rights.
+    expect(build([2015]).byId.get('members|2015')).not.toBe(three.byId.get('members|2015'));
+    expect(build([2014, 2015], { mode: 'achieved' }).byId.get('members|2015')).not.toBe(two.byId.get('members|2015'));
+    expect(build([2014, 2015], { lang: 'en' }).unit).not.toBe(two.unit);
+    expect(build([2014, 2015], { canEdit: () => false }).byId.get('members|2015')).not.toBe(two.byId.get('members|2015'));
+    // Another sheet (its own store) builds its own.
+    const other = createSheetStore({ columns: held([2014, 2015]), rows: new Map() } as unknown as SheetState);
+    expect(build([2014, 2015], { store: other }).byId.get('members|2015')).not.toBe(two.byId.get('members|2015'));
+  });
 });
