@@ -55,6 +55,19 @@ describe('sheet loading', () => {
       await expect.poll(async () => JSON.stringify(await cellsOf(page, units)), { timeout: 20_000 }).toBe(want);
     };
     await shownAsServer('2015', 'achieved'); // the edit came live, shown as its % of the target
+    // The sheet's live figures stay one subscription through every change of mode (sent again, it
+    // could miss a write made in between): none is sent from here on, and a colleague writes right
+    // after each change of mode.
+    let subscribed = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/graphql/stream') && (r.postData() ?? '').includes('figuresChanged')) subscribed++;
+    });
+    let value = 424_242;
+    const colleagueWrites = async () => {
+      const now = await s.gql<{ figure: { version: number } }>('query ($u: String!) { figure(unionCode: $u, indicatorCode: "members", year: 2016, scenario: ACTUAL) { version } }', { u: edited.unionCode });
+      const w = await s.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', { c: [{ ...edited, scenario: 'ACTUAL', value: ++value, expectedVersion: now.data!.figure.version }] });
+      expect(w.errors).toBeUndefined();
+    };
     // Each step's mode, then its year: the mode's load is overtaken by the year's.
     for (const step of [
       { mode: 'Thực hiện', from: '2015', shown: 'actual' }, // % achieved → actual: the held rows shown in part
@@ -66,9 +79,11 @@ describe('sheet loading', () => {
       { mode: MODE_ACHIEVED, from: '2014' }, // held years back: shown again, only the rows' list asked
     ] as const) {
       await page.getByRole('radio', { name: step.mode, exact: true }).check();
+      await colleagueWrites();
       await page.getByLabel('Từ năm').selectOption(step.from);
       await shownAsServer(step.from, ('shown' in step && step.shown) || 'achieved');
     }
+    expect(subscribed).toBe(0);
     await page.close();
   }, 240_000);
 

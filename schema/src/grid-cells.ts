@@ -28,17 +28,25 @@ export interface PackedGridCells {
  * row spares the server's GraphQL execution ~14,000 steps for a national sheet (the server's main
  * thread, which also serves the writes, did most of a sheet read's work there).
  */
-export interface GridTableRow {
+export interface GridTableRow extends GridRowHead {
+  cells: PackedGridCells;
+}
+
+/** What a grid row says of its union beside its cells (the sheet's rows carry it too). */
+export interface GridRowHead {
   unionCode: string;
   name: string;
   level: number;
   parentCode: string | null;
+  /** Children would be shown if it were expanded. */
   hasChildren: boolean;
+  /** The asked years in which the union exists, and those in which it has children to show (fewer years shown without a load). */
   validYears: number[];
   childYears: number[];
+  /** Whether the caller may read the row's figures (a row it cannot read is only the path to one it can). */
   readable: boolean;
+  /** The caller reads approved figures only here (a viewer). */
   approvedOnly: boolean;
-  cells: PackedGridCells;
 }
 
 /** Keys of a table row as a response counts them (its ten and the four of its cells): the cost estimate's weight of a row. */

@@ -69,6 +69,7 @@ const initialState = (at: SheetAt | null): SheetState => ({
   loading: true,
   loadFailed: null,
   held: null,
+  liveDuringLoad: [],
   message: null,
   conflict: null,
   selection: { ranges: [], anchor: null, corner: null, drag: null, fillTo: null },

@@ -5,9 +5,9 @@
  * "once-seen" case: the reporter's sheet lost the admin's value written right after the reporter's edit).
  */
 import { describe, expect, it } from 'vitest';
-import { patchRows } from './patch.ts';
+import { liveChanges, patchRows } from './patch.ts';
 import { createSheetStore } from './store.ts';
-import type { Row, SheetState } from './types.ts';
+import type { LiveFigure, Mode, Row, SheetState } from './types.ts';
 
 function storeWith(version: number, value: number) {
   const row = { unionCode: 'P06', name: 'Bắc Kạn', level: 1, parentCode: 'TLD', hasChildren: true, readable: true, approvedOnly: false, values: [value], statuses: ['DRAFT'], versions: [version], proposals: [false] } as unknown as Row;
@@ -30,5 +30,35 @@ describe('patchRows', () => {
     expect(cell(store)).toEqual({ value: 111, version: 6 });
     patchRows(store, [{ unionCode: 'P06', col: 0, value: 112 }]);
     expect(cell(store)).toEqual({ value: 112, version: 6 });
+  });
+});
+
+describe('liveChanges', () => {
+  const figure = (scenario: 'ACTUAL' | 'TARGET', value: number, version: number): LiveFigure => ({ unionCode: 'P06', indicatorCode: 'members', year: 2016, scenario, value, status: 'DRAFT', version, proposedValue: null });
+  const held = (mode: Mode, value: number, version: number) => {
+    const store = storeWith(version, value);
+    store.set((s) => ({ columns: [{ indicatorCode: 'members', year: 2016 }], held: { mode, years: [2016], rowsFor: [2016] }, rows: new Map([['P06', { ...s.rows.get('P06')!, targets: mode === 'achieved' ? [50] : null }]]) }));
+    return store;
+  };
+
+  it('reads a figure against the mode the rows were loaded for, not the one asked since', () => {
+    // The rows hold targets (the user just asked for % achieved; its load is in flight): an actual is not theirs.
+    const targets = held('target', 50, 3);
+    targets.set({ mode: 'achieved' });
+    expect(liveChanges(targets.get(), [figure('ACTUAL', 424_242, 9)])).toEqual([]);
+    expect(liveChanges(targets.get(), [figure('TARGET', 60, 4)])).toMatchObject([{ value: 60, version: 4 }]);
+    // Loaded for % achieved: an actual is the value, a target the target beside it.
+    const achieved = held('achieved', 100, 3);
+    expect(liveChanges(achieved.get(), [figure('ACTUAL', 424_242, 9), figure('TARGET', 60, 4)])).toMatchObject([{ value: 424_242, version: 9 }, { value: 60, target: true }]);
+  });
+
+  it('replayed onto rows that landed, keeps what the load read when it is newer and takes what it missed', () => {
+    const meanwhile = [figure('ACTUAL', 424_242, 9), figure('ACTUAL', 424_243, 10)];
+    const missed = held('achieved', 100, 8); // the load read the cell before both writes
+    patchRows(missed, liveChanges(missed.get(), meanwhile));
+    expect(cell(missed)).toEqual({ value: 424_243, version: 10 });
+    const read = held('achieved', 424_244, 11); // it read a later one
+    patchRows(read, liveChanges(read.get(), meanwhile));
+    expect(cell(read)).toEqual({ value: 424_244, version: 11 });
   });
 });

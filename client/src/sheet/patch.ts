@@ -1,6 +1,6 @@
 /** Changes to cells of loaded rows, applied to the store at once (the next queued write reads its versions there). */
 import type { SheetStore } from './store.ts';
-import type { Row, Status } from './types.ts';
+import { cellKey, type LiveFigure, type Row, type SheetState, type Status } from './types.ts';
 
 export interface CellChange {
   unionCode: string;
@@ -38,5 +38,26 @@ export function patchRows(store: SheetStore, changes: CellChange[]): void {
       rows.set(r.unionCode, r);
     }
     return { rows };
+  });
+}
+
+/**
+ * What live figures change in the rows held: read against the mode the rows were loaded for (their
+ * values are that mode's scenario, with the targets beside them for % achieved), not the mode asked
+ * since — until its load lands, the rows still hold the old one. `key` names a shown cell (for its flash).
+ */
+export function liveChanges(state: Pick<SheetState, 'rows' | 'columns' | 'held'>, figures: LiveFigure[]): (CellChange & { key: string })[] {
+  const mode = state.held?.mode;
+  if (!mode) return [];
+  const shown = mode === 'target' ? 'TARGET' : 'ACTUAL';
+  return figures.flatMap((f): (CellChange & { key: string })[] => {
+    const col = state.columns.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year);
+    const row = state.rows.get(f.unionCode);
+    if (col < 0 || !row) return [];
+    if (f.scenario === shown && row.versions[col]! < f.version) {
+      return [{ unionCode: f.unionCode, col, value: f.value, status: f.status as Status, version: f.version, proposal: !row.approvedOnly && f.proposedValue !== null, key: cellKey(f.unionCode, f.indicatorCode, f.year) }];
+    }
+    if (mode === 'achieved' && f.scenario === 'TARGET') return [{ unionCode: f.unionCode, col, value: f.value, target: true, key: '' }];
+    return [];
   });
 }

@@ -2,6 +2,9 @@
 import type { Range, Point } from '../ranges.ts';
 import type { Years } from '../YearRange.tsx';
 import type { CellRef } from '../CellPanel.tsx';
+import type { GridRowHead } from '@unionhub/schema';
+import type { FiguresChangedSubscription } from '@unionhub/schema/documents';
+import type { ResultOf } from '@unionhub/schema/graphql';
 
 export type Mode = 'actual' | 'target' | 'achieved';
 export type Status = 'DRAFT' | 'SUBMITTED' | 'APPROVED' | null;
@@ -20,19 +23,8 @@ export interface Indicator {
   category: { code: string; labelVi: string; labelEn: string };
 }
 
-export interface Row {
-  unionCode: string;
-  name: string;
-  level: number;
-  parentCode: string | null;
-  hasChildren: boolean;
-  /** The loaded years in which the union exists, and those in which it has children to show (fewer years shown without a load). */
-  validYears: number[];
-  childYears: number[];
-  /** Whether the caller may read the row's figures (a row it cannot read is only the path to one it can). */
-  readable: boolean;
-  /** The caller reads approved figures only here (a viewer). */
-  approvedOnly: boolean;
+/** A union of the tree (what the grid says of it, GridRowHead) and its shown cells. */
+export interface Row extends GridRowHead {
   values: (number | null)[];
   statuses: Status[];
   versions: number[];
@@ -89,6 +81,9 @@ export interface Selection {
   fillTo: Range | null;
 }
 
+/** A cell as a live update tells it (FiguresChanged). */
+export type LiveFigure = ResultOf<typeof FiguresChangedSubscription>['figuresChanged']['figures'][number];
+
 export interface SheetState {
   mode: Mode;
   range: Years;
@@ -101,6 +96,11 @@ export interface SheetState {
   loadFailed: string | null;
   /** The mode and years the rows were loaded for (a later load may cut them down or complete them: reuse.ts). */
   held: { mode: Mode; years: number[]; rowsFor: number[] } | null;
+  /**
+   * Figures that came live while a load was in flight, in order: applied to the rows held then and
+   * again to the rows that land (the load may have read the cells before they were written).
+   */
+  liveDuringLoad: LiveFigure[];
   message: Message | null;
   conflict: Conflict | null;
   selection: Selection;

@@ -4,29 +4,25 @@ import { FiguresChangedSubscription } from '@unionhub/schema/documents';
 import type { ResultOf } from '@unionhub/schema/graphql';
 import { subscribe } from '../api.ts';
 import type { SheetStore } from './store.ts';
-import { useSheet } from './store.ts';
-import { patchRows, type CellChange } from './patch.ts';
-import { cellKey, type Status } from './types.ts';
+import { liveChanges, patchRows } from './patch.ts';
 
 const FLASH_MS = 1500;
 
+/**
+ * One subscription for the sheet's life: each event is read against the rows held at that moment and the
+ * mode they were loaded for (patch.ts).
+ * Opened again at each change of mode, it sent a new subscription each time and could miss a write made between the two.
+ */
 export function useLive(store: SheetStore) {
-  const mode = useSheet(store, (s) => s.mode);
   useEffect(() => {
     const controller = new AbortController();
-    const shown = mode === 'target' ? 'TARGET' : 'ACTUAL';
     void subscribe<ResultOf<typeof FiguresChangedSubscription>>(
       FiguresChangedSubscription,
       (d) => {
-        const { rows, columns } = store.get();
-        const changes = d.figuresChanged.figures.flatMap((f): (CellChange & { key: string })[] => {
-          const col = columns.findIndex((c) => c.indicatorCode === f.indicatorCode && c.year === f.year);
-          const row = rows.get(f.unionCode);
-          if (col < 0 || !row) return [];
-          if (f.scenario === shown && row.versions[col]! < f.version) return [{ unionCode: f.unionCode, col, value: f.value ?? null, status: f.status as Status, version: f.version, proposal: !row.approvedOnly && f.proposedValue !== null, key: cellKey(f.unionCode, f.indicatorCode, f.year) }];
-          if (mode === 'achieved' && f.scenario === 'TARGET') return [{ unionCode: f.unionCode, col, value: f.value ?? null, target: true, key: '' }];
-          return [];
-        });
+        const figures = d.figuresChanged.figures;
+        // A load in flight may have read these cells before they were written: they go again onto the rows it lands (useTree).
+        if (store.get().loading) store.set((s) => ({ liveDuringLoad: [...s.liveDuringLoad, ...figures] }));
+        const changes = liveChanges(store.get(), figures);
         if (!changes.length) return;
         const now = Date.now();
         const flashing = new Map(store.get().flashing);
@@ -39,5 +35,5 @@ export function useLive(store: SheetStore) {
       controller.signal,
     ).catch(() => undefined); // closed on unmount or sign-out
     return () => controller.abort();
-  }, [store, mode]);
+  }, [store]);
 }

@@ -14,6 +14,7 @@ import { useSheet } from './store.ts';
 import type { Column, Mode, Row } from './types.ts';
 import { unpackAnswer, type Loaded } from './answer.ts';
 import { cutColumns, joinRows, narrowRows, reuseOf, type Held, type Reuse } from './reuse.ts';
+import { liveChanges, patchRows } from './patch.ts';
 
 /** Past this many opened provinces, the whole second level loads (depth 2) instead of a list of them. */
 const LISTED_PARENTS = 20;
@@ -69,7 +70,10 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       if (ticket !== ticketRef.current) return;
       const rows = new Map<string, Row>();
       for (const part of parts) for (const r of part.rows) rows.set(r.unionCode, r);
-      store.set((s) => ({ rows, expanded, held, columns: sameColumns(s.columns, parts[0]!.columns) ? s.columns : parts[0]!.columns, loading: false, loadFailed: null }));
+      const meanwhile = store.get().liveDuringLoad;
+      store.set((s) => ({ rows, expanded, held, columns: sameColumns(s.columns, parts[0]!.columns) ? s.columns : parts[0]!.columns, loading: false, loadFailed: null, liveDuringLoad: [] }));
+      // What came live meanwhile goes onto the rows landed, in order (version-guarded: a newer cell the load read is kept).
+      patchRows(store, liveChanges(store.get(), meanwhile));
     },
     [store],
   );
@@ -118,7 +122,7 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
         land(ticket, [await fetchRows(at, years, m)], next ?? expanded, { mode: m, years, rowsFor: years });
       } catch (e) {
         if (ticket !== ticketRef.current) return;
-        store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e) });
+        store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e), liveDuringLoad: [] });
         onError(e);
       }
     },
