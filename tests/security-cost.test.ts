@@ -216,6 +216,15 @@ describe('the response cap behind the estimate', () => {
     expect(sql.filter((q) => /parent_id[`"]? in \(/i.test(q))).toEqual([]);
   });
 
+  it('counts the rows of a grid answered as one value (Grid.table) as it counts those of `rows`', async () => {
+    const q = (field: string) => `{ grid(root: "TLD", depth: 2, years: [2016], indicators: ["members"]) { ${field} } }`;
+    for (const field of ['rows { unionCode }', 'table']) expect(codes(await capped.gql(q(field))), field).toEqual(['RESPONSE_TOO_LARGE']);
+    // Under the cap, the same read of one province goes through.
+    const province = await capped.gql('{ grid(root: "P06", depth: 1, years: [2016], indicators: ["members"]) { table } }');
+    expect(province.errors).toBeUndefined();
+    expect((province.data as { grid: { table: unknown[] } }).grid.table.length).toBeGreaterThan(1);
+  });
+
   it('counts a subscription one event at a time: an event over the cap is replaced by RESPONSE_TOO_LARGE, the next one comes through', async () => {
     const drafts = await capped.sql<{ unionCode: string; indicatorCode: string; year: number; scenario: string; version: number }>(
       "select u.code as \"unionCode\", i.code as \"indicatorCode\", f.year, f.scenario, f.version from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id where f.status = 'submitted' order by f.id limit 601",

@@ -13,7 +13,7 @@ const counted = new WeakSet<object>();
 const tooLarge = (cap: number) => refusal('RESPONSE_TOO_LARGE', `The answer would hold more than ${cap} objects; ask for less (a smaller limit, depth or subtree)`);
 
 /**
- * Wrap each resolver of a list of objects (once per schema) to count the items it returns against
+ * Wrap each resolver of a list of objects, or of a scalar holding one (once per schema), to count the items it returns against
  * the operation's budget; past it, this and every later list resolver throws at once, so the work
  * below stops early (each list is counted before anything under it is resolved).
  */
@@ -24,7 +24,9 @@ function countListItems(schema: GraphQLSchema): void {
     if (type.name.startsWith('__') || !('isTypeOf' in type) || !('getFields' in type)) continue;
     for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
       const item = namedType(field.type);
-      if (!isList(field.type) || !('getFields' in item || 'getTypes' in item)) continue;
+      // A scalar holding a list of objects (Grid.table, bounded in the estimate like a list) counts its items too.
+      const objectList = isList(field.type) && ('getFields' in item || 'getTypes' in item);
+      if (!objectList && (isList(field.type) || !field.extensions?.maxItems)) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context, info) => {
         const budget = budgets.get(context as object);
