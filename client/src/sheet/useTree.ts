@@ -172,7 +172,7 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       const part = await fetchRows({ root: 'TLD', depth: 2, expanded: null }, years, m);
       land(ticket, [part], new Set(part.rows.filter((row) => row.hasChildren && row.level < 2).map((row) => row.unionCode)), { mode: m, years, rowsFor: years });
     } catch (e) {
-      if (ticket === ticketRef.current) store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e) });
+      if (ticket === ticketRef.current) store.set({ loading: false, loadFailed: e instanceof Error ? e.message : String(e), liveDuringLoad: [] });
       onError(e);
     }
   }, [store, land, onError]);
