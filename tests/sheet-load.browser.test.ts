@@ -43,11 +43,14 @@ describe('sheet loading', () => {
     // The later steps show in part or complete what the sheet held (client/src/sheet/reuse.ts): what
     // it shows must still be the server's cells, a colleague's edit made meanwhile included.
     const edited = { unionCode: 'P01-H02', indicatorCode: 'members', year: 2016 };
-    const held = await s.gql<{ figure: { version: number } | null }>('query ($u: String!) { figure(unionCode: $u, indicatorCode: "members", year: 2016, scenario: ACTUAL) { version } }', { u: edited.unionCode });
-    const write = await s.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', {
-      c: [{ ...edited, scenario: 'ACTUAL', value: 424_242, expectedVersion: held.data!.figure?.version ?? 0 }],
-    });
-    expect(write.errors).toBeUndefined();
+    let value = 424_241;
+    /** A colleague writes the edited cell (a new value each time) over the version it reads first. */
+    const colleagueWrites = async () => {
+      const now = await s.gql<{ figure: { version: number } | null }>('query ($u: String!) { figure(unionCode: $u, indicatorCode: "members", year: 2016, scenario: ACTUAL) { version } }', { u: edited.unionCode });
+      const w = await s.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', { c: [{ ...edited, scenario: 'ACTUAL', value: ++value, expectedVersion: now.data!.figure?.version ?? 0 }] });
+      expect(w.errors).toBeUndefined();
+    };
+    await colleagueWrites();
     const units = ['TLD', 'P01', edited.unionCode, 'P38-H10', 'N01'];
     const shownAsServer = async (from: string, shown: Shown) => {
       const years = Array.from({ length: 2017 - Number(from) + 1 }, (_, i) => Number(from) + i);
@@ -62,12 +65,6 @@ describe('sheet loading', () => {
     page.on('request', (r) => {
       if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/graphql/stream') && (r.postData() ?? '').includes('figuresChanged')) subscribed++;
     });
-    let value = 424_242;
-    const colleagueWrites = async () => {
-      const now = await s.gql<{ figure: { version: number } }>('query ($u: String!) { figure(unionCode: $u, indicatorCode: "members", year: 2016, scenario: ACTUAL) { version } }', { u: edited.unionCode });
-      const w = await s.gql('mutation ($c: [CellWrite!]!) { setFigures(cells: $c) { figures { version } } }', { c: [{ ...edited, scenario: 'ACTUAL', value: ++value, expectedVersion: now.data!.figure.version }] });
-      expect(w.errors).toBeUndefined();
-    };
     // Each step's mode, then its year: the mode's load is overtaken by the year's.
     for (const step of [
       { mode: 'Thực hiện', from: '2015', shown: 'actual' }, // % achieved → actual: the held rows shown in part

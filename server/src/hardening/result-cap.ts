@@ -26,7 +26,8 @@ function countListItems(schema: GraphQLSchema): void {
       const item = namedType(field.type);
       // A scalar holding a list of objects (Grid.table, bounded in the estimate like a list) counts its items too.
       const objectList = isList(field.type) && ('getFields' in item || 'getTypes' in item);
-      if (!objectList && (isList(field.type) || !field.extensions?.maxItems)) continue;
+      const scalarOfItems = !isList(field.type) && Boolean(field.extensions?.maxItems);
+      if (!objectList && !scalarOfItems) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context, info) => {
         const budget = budgets.get(context as object);
