@@ -98,6 +98,23 @@ describe.runIf(onSqlite)('grid reads in a worker thread', () => {
     expect(rows.length).toBeGreaterThan(60);
   });
 
+  it('the sheet\'s read (columns and table only) comes from the worker as the JSON it wrote; asking `rows` too, through a fragment, gets both', async () => {
+    const vars = { root: 'TLD', depth: 1, years: [2016, 2017] };
+    const TABLE = 'query ($root: String!, $depth: Int!, $years: [Int!]!) { grid(root: $root, depth: $depth, years: $years) { columns { year } table } }';
+    const BOTH = 'query ($root: String!, $depth: Int!, $years: [Int!]!) { grid(root: $root, depth: $depth, years: $years) { ...Rows table } } fragment Rows on Grid { rows { unionCode } }';
+    const before = gridWorkersOf(s.app.db)!.served;
+    const [table, both] = [await s.gql(TABLE, vars), await s.gql(BOTH, vars)];
+    expect(gridWorkersOf(s.app.db)!.served).toBe(before + 2);
+    expect(table.errors).toBeUndefined();
+    expect(both.errors).toBeUndefined();
+    const written = table.data!.grid.table as { unionCode: string; name: string }[];
+    expect(written.length).toBeGreaterThan(60);
+    expect(written.some((r) => [...r.name].some((ch) => ch.charCodeAt(0) > 127))).toBe(true);
+    // The fragment's `rows` were answered (the whole grid crossed), and the table built from them is the worker's.
+    expect((both.data!.grid.rows as { unionCode: string }[]).map((r) => r.unionCode)).toEqual(written.map((r) => r.unionCode));
+    expect(both.data!.grid.table).toEqual(written);
+  });
+
   it('a worker sees what each caller may see: a viewer approved cells only, a province reporter its own subtree', async () => {
     const [province] = await s.sql<{ path: string }>("select path from trade_union where level = 1 order by code limit 1");
     for (const caller of [callerOf('viewer', '/TLD/'), callerOf('reporter', province!.path)]) {

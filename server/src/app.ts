@@ -11,6 +11,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
+import { useRawJson } from './graphql/raw-json.js';
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES } from '@unionhub/schema';
 import { schema } from './graphql/index.js';
@@ -109,7 +110,9 @@ export function createGraphQL(db: Knex, bus: EventBus = createEventBus(db), limi
       // GraphQL over SSE's single connection mode: one stream per page for all its subscriptions.
       ...streamEndpoint(db, bus, { fourEyes: limits.FOUR_EYES }, limits.MAX_STREAMS_PER_CALLER),
       // ftv1 in `extensions` only when a gateway sends `apollo-federation-include-trace: ftv1`.
-      useApolloInlineTrace(), useRequestLog()],
+      useApolloInlineTrace(), useRequestLog(),
+      // Last, so that the result it marks is the one answered: a grid worker's table goes out as the bytes it wrote.
+      useRawJson()],
     batching: { limit: limits.MAX_BATCH_OPERATIONS },
     // The door reads and counts the body (MAX_BODY_BYTES, 413) before Yoga sees it, and the hub's
     // in-process calls carry bodies the gateway made: Yoga's own count re-streams every body

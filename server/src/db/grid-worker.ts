@@ -7,19 +7,33 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setPriority } from 'node:os';
 import { Access, type AccessPolicy, type Caller } from '../domain/access.js';
 import { DomainError } from '../domain/errors.js';
-import { readGrid, type GridRequest } from '../domain/grid.js';
+import { readGrid, type Grid, type GridRequest } from '../domain/grid.js';
 import { openReaderPool } from './readers.js';
 import { toTransfer, type GridTransfer } from './grid-transfer.js';
+import { tableJson } from '../domain/grid-table.js';
 
 export interface GridAsk {
   id: number;
   req: GridRequest;
   caller: Caller | null;
   policy: AccessPolicy;
+  /** 'table': only the columns and the rows as `Grid.table`'s JSON (the sheet's read); 'grid': the whole grid. */
+  form: GridForm;
+}
+
+export type GridForm = 'grid' | 'table';
+
+/** A grid read in the form 'table'. */
+export interface GridTableTransfer {
+  columns: Grid['columns'];
+  /** `Grid.table`'s UTF-8 JSON. */
+  json: Uint8Array;
+  rows: number;
 }
 
 export type GridAnswer =
   | { id: number; grid: GridTransfer }
+  | { id: number; table: GridTableTransfer }
   | { id: number; error: { domain: boolean; code?: string; message: string; details?: Record<string, unknown> } };
 
 const { filename, nice } = workerData as { filename: string; nice: number };
@@ -49,6 +63,11 @@ port.on('message', (ask: GridAsk | { close: true }) => {
   readGrid(db, ask.req, new Access(ask.caller, ask.policy))
     .then(
       (grid) => {
+        if (ask.form === 'table') {
+          const json = tableJson(grid.rows);
+          port.postMessage({ id: ask.id, table: { columns: grid.columns, json, rows: grid.rows.length } } satisfies GridAnswer, [json.buffer as ArrayBuffer]);
+          return;
+        }
         const { message, transfer } = toTransfer(grid);
         port.postMessage({ id: ask.id, grid: message } satisfies GridAnswer, transfer);
       },

@@ -12,12 +12,12 @@ import type { Access } from '../domain/access.js';
 import type { ErrorCode } from '@unionhub/schema';
 import { DomainError } from '../domain/errors.js';
 import { readGrid, type Grid, type GridRequest } from '../domain/grid.js';
-import type { GridAnswer, GridAsk } from './grid-worker.js';
+import type { GridAnswer, GridAsk, GridForm, GridTableTransfer } from './grid-worker.js';
 import { fromTransfer } from './grid-transfer.js';
 import { readsOf } from './readers.js';
 
 interface Waiting {
-  ok(grid: Grid): void;
+  ok(answer: Grid | GridTableTransfer): void;
   bad(e: Error): void;
 }
 
@@ -60,9 +60,9 @@ export class GridWorkers {
       const w = thread.waiting.get(m.id);
       thread.waiting.delete(m.id);
       if (!w) return;
-      if ('grid' in m) {
+      if ('grid' in m || 'table' in m) {
         this.served++;
-        w.ok(fromTransfer(m.grid));
+        w.ok('grid' in m ? fromTransfer(m.grid) : m.table);
       } else w.bad(m.error.domain ? new DomainError(m.error.code as ErrorCode, m.error.message, m.error.details) : new Error(m.error.message));
     });
     // A worker that dies fails what it held and is replaced: the next read goes to a fresh one.
@@ -94,14 +94,23 @@ export class GridWorkers {
   }
 
   read(req: GridRequest, access: Access): Promise<Grid> {
+    return this.ask(req, access, 'grid') as Promise<Grid>;
+  }
+
+  /** The columns and the rows as `Grid.table`'s JSON, written in the worker. */
+  readTable(req: GridRequest, access: Access): Promise<GridTableTransfer> {
+    return this.ask(req, access, 'table') as Promise<GridTableTransfer>;
+  }
+
+  private ask(req: GridRequest, access: Access, form: GridForm): Promise<Grid | GridTableTransfer> {
     this.start();
     if (this.threads.length === 0) return Promise.reject(new Error('The grid workers are closed'));
     // The least busy thread: a national read does not queue behind another when a second is free.
     const thread = this.threads.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
     const id = this.nextId++;
-    return new Promise<Grid>((ok, bad) => {
+    return new Promise<Grid | GridTableTransfer>((ok, bad) => {
       thread.waiting.set(id, { ok, bad });
-      thread.worker.postMessage({ id, req, caller: access.caller, policy: access.policy } satisfies GridAsk);
+      thread.worker.postMessage({ id, req, caller: access.caller, policy: access.policy, form } satisfies GridAsk);
     });
   }
 
@@ -142,3 +151,10 @@ export const gridWorkersOf = (db: Knex): GridWorkers | undefined => WORKERS.get(
 export function readGridOffThread(db: Knex, req: GridRequest, access: Access): Promise<Grid> {
   return WORKERS.get(db)?.read(req, access) ?? readGrid(readsOf(db), req, access);
 }
+
+/** The same, where only the columns and `Grid.table` are asked: written as JSON in a worker where there is one. */
+export function readGridTableOffThread(db: Knex, req: GridRequest, access: Access): Promise<Grid | GridTableTransfer> {
+  return WORKERS.get(db)?.readTable(req, access) ?? readGrid(readsOf(db), req, access);
+}
+
+export type { GridTableTransfer };

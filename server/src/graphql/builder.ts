@@ -3,6 +3,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import type { GridTableRow, PackedGridCells } from '@unionhub/schema';
+import type { RawJson } from './raw-json.js';
 import type { Context } from '../context.js';
 import { DomainError, said } from '../domain/errors.js';
 
@@ -13,7 +14,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: string; Output: string };
     GridCells: { Input: never; Output: PackedGridCells };
-    GridTable: { Input: never; Output: GridTableRow[] };
+    GridTable: { Input: never; Output: GridTableRow[] | RawJson };
     /** A written-report section's editor document (graphql/section.ts); checked by domain/section-document.ts. */
     SectionDocument: { Input: unknown; Output: unknown };
   };

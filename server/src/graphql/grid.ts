@@ -2,11 +2,14 @@ import type { UnionKind } from '@unionhub/schema';
 import { builder, FigureStatusEnum, ScenarioEnum } from './builder.js';
 import { UnionKindEnum } from './union.js';
 import { type GridColumn, type GridRow } from '../domain/grid.js';
+import { parentCodeOf, tableRow } from '../domain/grid-table.js';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { z } from 'zod';
 import { checkArgs, indicatorCode, unionCode, years } from '../hardening/input.js';
 import { len, maxItems, subtreeOf, type ItemBound } from '../hardening/cost.js';
-import { GRID_TABLE_ROW_FIELDS, INDICATORS, READ_SCENARIOS, YEARS, type GridTableRow, type ReadScenario } from '@unionhub/schema';
-import { readGridOffThread } from '../db/grid-workers.js';
+import { GRID_TABLE_ROW_FIELDS, INDICATORS, READ_SCENARIOS, YEARS, type ReadScenario } from '@unionhub/schema';
+import { readGridOffThread, readGridTableOffThread } from '../db/grid-workers.js';
+import { RawJson } from './raw-json.js';
 
 /** Expanded unions one sheet can show: every union of levels 0–2 nationally (~1,500) with room to spare. */
 export const MAX_EXPANDED = 5_000;
@@ -69,7 +72,10 @@ const GridRowRef = builder.objectRef<GridRow>('GridRow').implement({
   }),
 });
 
-const GridRef = builder.objectRef<{ columns: GridColumn[]; rows: GridRow[] }>('Grid').implement({
+/** A grid as read: its rows, or (the sheet's read, in a grid worker) only `table`, already written as JSON. */
+type GridSource = { columns: GridColumn[]; rows: GridRow[] } | { columns: GridColumn[]; table: RawJson };
+
+const GridRef = builder.objectRef<GridSource>('Grid').implement({
   fields: (t) => ({
     // Bounds from `grid`'s own arguments: one column per indicator × year × scenario, one row per union
     // of the subtree to `depth` plus the children of each expanded union, never more than the root's whole subtree.
@@ -81,7 +87,8 @@ const GridRef = builder.objectRef<{ columns: GridColumn[]; rows: GridRow[] }>('G
     rows: t.field({
       type: [GridRowRef],
       extensions: maxItems(rowsBound),
-      resolve: (g) => g.rows,
+      // Read as a table only when `rows` is not asked (asksRows).
+      resolve: (g) => ('rows' in g ? g.rows : []),
     }),
     table: t.field({
       type: 'GridTable',
@@ -89,7 +96,7 @@ const GridRef = builder.objectRef<{ columns: GridColumn[]; rows: GridRow[] }>('G
         'The same rows in one value, for large reads: what the sheet reads (see GridTable). A national sheet is ~1,400 rows; ' +
         'as one value, GraphQL resolves one field for them instead of one per row and field.',
       extensions: maxItems((a, s, g) => rowsBound(a, s, g) * GRID_TABLE_ROW_FIELDS),
-      resolve: (g) => g.rows.map(tableRow),
+      resolve: (g) => ('table' in g ? g.table : g.rows.map(tableRow)),
     }),
   }),
 });
@@ -118,13 +125,12 @@ builder.queryFields((t) => ({
           'A union is answered only if its parent is (within `depth` or itself expanded); codes outside `root`\'s subtree add nothing.',
       }),
     },
-    resolve: (_, args, ctx) => {
+    resolve: async (_, args, ctx, info): Promise<GridSource> => {
       checkArgs(GridArgs, args);
-      return readGridOffThread(
-        ctx.db,
-        { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenarios: scenariosOf(args), expanded: args.expanded },
-        ctx.access,
-      );
+      const req = { rootCode: args.root, depth: args.depth, years: args.years, indicatorCodes: args.indicators, scenarios: scenariosOf(args), expanded: args.expanded };
+      if (asksRows(info)) return readGridOffThread(ctx.db, req, ctx.access);
+      const read = await readGridTableOffThread(ctx.db, req, ctx.access);
+      return 'json' in read ? { columns: read.columns, table: new RawJson(read.json, read.rows) } : read;
     },
   }),
 }));
@@ -132,11 +138,18 @@ builder.queryFields((t) => ({
 /** Rows a grid read can answer: the subtree of `depth` plus the children of each expanded union, never more than the root's whole subtree. */
 const rowsBound: ItemBound = (_, s, g) => Math.min(subtreeOf(g.depth, s, g.root) + len(g.expanded, 0) * s.fanOut, subtreeOf(Infinity, s, g.root));
 
-const parentCodeOf = (r: GridRow): string | null => r.union.path.split('/').filter(Boolean).at(-2) ?? null;
-
-function tableRow(r: GridRow): GridTableRow {
-  const { union, hasChildren, validYears, childYears, readable, approvedOnly } = r;
-  return { unionCode: union.code, name: union.name, level: union.level, parentCode: parentCodeOf(r), hasChildren, validYears, childYears, readable, approvedOnly, cells: r.cells };
+/** Whether the grid's selection (its fragments too) asks for `rows`; if not, a worker writes the rows as `table`'s JSON. */
+function asksRows(info: GraphQLResolveInfo): boolean {
+  const seen = new Set<string>();
+  const asks = (set: SelectionSetNode | undefined): boolean =>
+    set?.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === 'rows';
+      if (s.kind === Kind.INLINE_FRAGMENT) return asks(s.selectionSet);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      return asks(info.fragments[s.name.value]?.selectionSet);
+    }) ?? false;
+  return info.fieldNodes.some((f) => asks(f.selectionSet));
 }
 
 /** `scenarios` when given, else `[scenario]` (the default ACTUAL when neither is). */

@@ -4,6 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.js';
 import { refusal } from './coded-errors.js';
 import { isList, namedType, operationOf } from './cost.js';
+import { RawJson } from '../graphql/raw-json.js';
 
 /** Per operation: list items its answer may still hold. */
 interface Budget { left: number; cap: number; over: boolean }
@@ -34,7 +35,8 @@ function countListItems(schema: GraphQLSchema): void {
         if (!budget) return resolve(source, args, context, info);
         if (budget.over) throw tooLarge(budget.cap);
         const spend = (items: unknown) => {
-          if (Array.isArray(items) && (budget.left -= items.length) < 0) {
+          const n = Array.isArray(items) ? items.length : items instanceof RawJson ? items.items : 0;
+          if ((budget.left -= n) < 0) {
             budget.over = true;
             throw tooLarge(budget.cap);
           }
