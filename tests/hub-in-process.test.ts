@@ -56,7 +56,8 @@ describe('the hub calls our subgraph in this process', () => {
   it('answers without an HTTP request to /graphql; the subgraph logs its line under the hub request id, with the caller', async () => {
     const id = `in-process-${Date.now()}`;
     const from = received.length;
-    const r = await post(HUB_PATH, 'query WhoAmI { me { username } }', { ...s.auth('reviewer'), 'x-request-id': id });
+    // With introspection beside `me` the query is the gateway's (a query wholly ours is served at the door, below).
+    const r = await post(HUB_PATH, 'query WhoAmI { me { username } __schema { queryType { name } } }', { ...s.auth('reviewer'), 'x-request-id': id });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.me.username).toBe('reviewer.backan');
     expect(r.headers.get('x-request-id')).toBe(id);
@@ -85,15 +86,37 @@ describe('the hub calls our subgraph in this process', () => {
 });
 
 describe('a query only our subgraph answers goes to it whole', () => {
-  it('is sent as the client wrote it, in one call, and answered as /graphql answers it', async () => {
-    const query = 'query Grid {  grid(root: "P06", depth: 1, years: [2016]) { ...G } }\nfragment G on Grid { columns { indicatorCode year } rows { unionCode values statuses } }';
-    const from = calls.length;
-    const viaHub = await post(HUB_PATH, query, s.auth('viewer'));
-    expect(calls.slice(from).map((b) => JSON.parse(b).query)).toEqual([query]);
+  const query = 'query Grid {  grid(root: "P06", depth: 1, years: [2016]) { ...G } }\nfragment G on Grid { columns { indicatorCode year } rows { unionCode values statuses } }';
+
+  it('posted: served at the hub\'s door by our /graphql (no call from the gateway), the same answer as /graphql\'s', async () => {
+    const [from, sockets] = [calls.length, received.length];
+    const id = `door-${Date.now()}`;
+    const viaHub = await post(HUB_PATH, query, { ...s.auth('viewer'), 'x-request-id': id });
     const direct = await post('/graphql', query, s.auth('viewer'));
+    expect(calls.length - from).toBe(0);
+    expect(received.slice(sockets)).toEqual([HUB_PATH, '/graphql']);
     expect(viaHub.body.errors).toBeUndefined();
     expect(viaHub.body).toEqual(direct.body);
-    // A refusal of our subgraph too: its code, its message, its path.
+    await expect.poll(() => requestLines(id).map((l) => l.path)).toEqual([HUB_PATH]);
+    expect(requestLines(id)[0]).toMatchObject({ status: 200, caller: 'viewer.taichinh', operation: 'Grid' });
+    // Not ours: a mutation, and a query with the supergraph's introspection, go through the gateway, which calls us.
+    const before = calls.length;
+    await post(HUB_PATH, '{ me { username } __schema { queryType { name } } }', s.auth('viewer'));
+    await post(HUB_PATH, 'mutation { signOut }', s.auth('viewer'));
+    expect(calls.length - before).toBe(2);
+  });
+
+  it('sent otherwise (a GET): by the gateway, as the client wrote it, in one call, and answered as /graphql answers it', async () => {
+    const from = calls.length;
+    const res = await fetch(`${s.url}${HUB_PATH}?query=${encodeURIComponent(query)}`, { headers: { ...s.auth('viewer'), 'x-graphql-yoga-csrf': '1' } });
+    const viaHub = (await res.json()) as { data?: unknown; errors?: unknown };
+    expect(calls.slice(from).map((b) => JSON.parse(b).query)).toEqual([query]);
+    const direct = await post('/graphql', query, s.auth('viewer'));
+    expect(viaHub.errors).toBeUndefined();
+    expect(viaHub).toEqual(direct.body);
+  });
+
+  it('a refusal of our subgraph is the same through the hub: its code, its message, its path', async () => {
     const unknown = '{ union(code: "NOPE") { name children { code } } grid(root: "NOPE", years: [2016]) { columns { year } } }';
     const [u1, u2] = [await post(HUB_PATH, unknown, s.auth('viewer')), await post('/graphql', unknown, s.auth('viewer'))];
     expect(u1.body.errors?.map((e) => e.extensions?.code)).toEqual(u2.body.errors?.map((e) => e.extensions?.code));

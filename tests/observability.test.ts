@@ -134,7 +134,9 @@ describe('request logs', () => {
 
   it('carries the hub request id to the subgraph it calls: one id in both lines', async () => {
     const id = `obs-hub-${Date.now()}`;
-    const r = await post('/hub/graphql', { query: FIND_UNIONS, variables: { text: 'Bắc Kạn', limit: 5 } }, { 'x-request-id': id });
+    // With a field of the supergraph's own (introspection) the query is the gateway's, which calls our subgraph for the rest.
+    const viaGateway = FIND_UNIONS.replace('findUnions(', '__schema { queryType { name } } findUnions(');
+    const r = await post('/hub/graphql', { query: viaGateway, variables: { text: 'Bắc Kạn', limit: 5 } }, { 'x-request-id': id });
     expect(r.body.errors).toBeUndefined();
     expect(r.res.headers.get('x-request-id')).toBe(id);
     await expect.poll(() => requestLines(id).map((l) => l.path).sort()).toEqual(['/graphql', '/hub/graphql']);
@@ -142,6 +144,15 @@ describe('request logs', () => {
     // The hub authenticates nobody itself: its line names the caller our subgraph found.
     expect(requestLines(id).find((l) => l.path === '/hub/graphql')).toMatchObject({ caller: 'admin', operation: 'FindUnions' });
     expect(output).not.toContain(session.token);
+  });
+
+  it('a query wholly ours is served at the hub\'s door by our /graphql: one line, at /hub/graphql, with the caller and the operation', async () => {
+    const id = `obs-hub-own-${Date.now()}`;
+    const r = await post('/hub/graphql', { query: FIND_UNIONS, variables: { text: 'Bắc Kạn', limit: 5 } }, { 'x-request-id': id });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.res.headers.get('x-request-id')).toBe(id);
+    await expect.poll(() => requestLines(id).map((l) => l.path)).toEqual(['/hub/graphql']);
+    expect(requestLines(id)[0]).toMatchObject({ caller: 'admin', operation: 'FindUnions', status: 200 });
   });
 });
 

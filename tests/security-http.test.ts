@@ -111,8 +111,14 @@ describe('the hub is as strict as /graphql', () => {
     ['syntax', { query: '{ union(' }, 'BAD_REQUEST'],
     ['unknown field', { query: '{ nope }' }, 'BAD_REQUEST'],
   ];
-  for (const [name, body, code] of REFUSED) {
-    it(`refuses ${name} at ${HUB_PATH} with the status and code of /graphql, without reaching a subgraph`, async () => {
+  /**
+   * The same body with a field of the supergraph's own beside the rest: the hub's door serves a query
+   * wholly ours by our /graphql (hub/shortcut.ts), so this one tests the gateway's own limits.
+   */
+  const viaGateway = (body: unknown) =>
+    Array.isArray(body) ? body : { ...(body as { query: string }), query: (body as { query: string }).query.replace('{', '{ __schema { queryType { name } } ') };
+  for (const [name, asSent, code] of REFUSED) for (const [path, body] of [['the door', asSent], ['the gateway', viaGateway(asSent)]] as const) {
+    it(`refuses ${name} at ${HUB_PATH} (${path}) with the status and code of /graphql, without reaching a subgraph`, async () => {
       const direct = await post('/graphql', body);
       const before = hubCalls;
       const viaHub = await post(HUB_PATH, body);
@@ -135,6 +141,11 @@ describe('the hub is as strict as /graphql', () => {
     const before = hubCalls;
     const q = await post(HUB_PATH, { query: nested(STRICT.MAX_QUERY_DEPTH - 3) });
     expect(q.body.errors).toBeUndefined();
+    // Wholly ours: served at the door, no call from the gateway; beside the supergraph's own field, the gateway calls us.
+    expect(hubCalls - before).toBe(0);
+    const g = await post(HUB_PATH, viaGateway({ query: nested(STRICT.MAX_QUERY_DEPTH - 3) }));
+    expect(g.body.errors).toBeUndefined();
+    expect(g.body.data.union).toEqual(q.body.data.union);
     expect(hubCalls - before).toBeGreaterThan(0);
   });
 

@@ -12,7 +12,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { useRawJson } from './graphql/raw-json.js';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ERROR_CODES } from '@unionhub/schema';
 import { schema } from './graphql/index.js';
 import { createContext, CSRF_HEADER, type Context } from './context.js';
@@ -165,6 +165,12 @@ function serveClient(req: IncomingMessage, res: ServerResponse): void {
   createReadStream(file).pipe(res);
 }
 
+/** Our /graphql, for a request the hub's door hands over whole (its body already read), and its schema. */
+export interface OwnGraphQL {
+  schema: GraphQLSchema;
+  serve(req: IncomingMessage, res: ServerResponse): void;
+}
+
 export interface App {
   server: Server;
   url: string;
@@ -175,6 +181,8 @@ export interface App {
   mount(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void;
   /** Our /graphql without a socket, for the hub's calls to its own subgraph in this process (in-process.ts). */
   inProcess: InProcessFetch;
+  /** Our /graphql for a request already at the door, and its schema: the hub hands over a query wholly ours (hub/shortcut.ts). */
+  graphql: OwnGraphQL;
   /** The app's one event bus: a job outside a request (reminders) publishes its write's events here after the commit. */
   bus: EventBus;
   /** Scheduled work, one instance at a time (the mail outbox is its job "mail"; register reminders here). */
@@ -324,6 +332,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
     db,
     mount: (path, handler) => void mounted.set(path, handler),
     inProcess: inProcessDoor(yoga, traffic),
+    graphql: { schema, serve: (req, res) => void yoga(req, res, { req, res }) },
     bus,
     scheduler: schedule.scheduler,
     mail: schedule.mail,

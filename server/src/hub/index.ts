@@ -3,7 +3,7 @@
  * at start-up and served by Hive Gateway's runtime at /hub/graphql on the same server.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app.js';
+import type { App, OwnGraphQL } from '../app.js';
 import { createGatewayRuntime, Logger as HiveLogger, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES } from '@unionhub/schema';
@@ -20,7 +20,7 @@ import { SELF_NAME, type HubConfig } from './config.js';
 import { logger } from '../observability/log.js';
 import { REQUEST_ID_HEADER, useRequestLog } from '../observability/request.js';
 import type { InProcessFetch } from '../in-process.js';
-import { useOwnQueries, type Answer } from './shortcut.js';
+import { ownQueryAtDoor, useOwnQueries, type Answer } from './shortcut.js';
 
 /** The gateway's own messages (warnings and up) as lines of our JSON log. */
 function hubLogger(): HiveLogger {
@@ -82,7 +82,7 @@ async function callSelf(inProcess: InProcessFetch, url: string, request: Request
  * otherwise, e.g. a load balancer in front of several instances). `inProcess`: this server's
  * /graphql without a socket, used when our subgraph is this very server.
  */
-export async function createHub(config: HubConfig, selfUrl: string, limits: Limits = LIMITS, db?: Knex, inProcess?: InProcessFetch): Promise<Hub> {
+export async function createHub(config: HubConfig, selfUrl: string, limits: Limits = LIMITS, db?: Knex, inProcess?: InProcessFetch, own?: OwnGraphQL): Promise<Hub> {
   const self = config.self ?? selfUrl;
   const composed = await composeSupergraph([
     { name: SELF_NAME, url: self },
@@ -119,9 +119,14 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
       fromClientToSubgraphs: ({ request, subgraphName }) => (subgraphName === SELF_NAME ? selfHeaders(request) : departmentHeaders(request)),
     },
   });
+  // A query wholly ours is served by our /graphql from the door (shortcut.ts), when our subgraph is this server.
+  const ours = local.length > 0 && own ? ownQueryAtDoor(composed.supergraphSdl, SELF_NAME, own.schema, limits.MAX_TOKENS) : () => false;
   return {
     ...composed,
-    handle: (req, res) => void gateway(markHubClient(req), res),
+    handle: (req, res) => {
+      if (req.method === 'POST' && ours((req as IncomingMessage & { body?: Buffer }).body)) return own!.serve(req, res);
+      void gateway(markHubClient(req), res);
+    },
     close: async () => {
       await gateway.dispose();
     },
@@ -130,7 +135,7 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
 
 /** Compose and serve the hub on a running app, at HUB_PATH. */
 export async function mountHub(app: App, config: HubConfig): Promise<Hub> {
-  const hub = await createHub(config, `${app.url}/graphql`, app.limits, app.db, app.inProcess);
+  const hub = await createHub(config, `${app.url}/graphql`, app.limits, app.db, app.inProcess, app.graphql);
   app.mount(HUB_PATH, hub.handle);
   return hub;
 }

@@ -12,6 +12,10 @@
  * its door (rate limit, body size), CSRF prevention, the limits at validation (with our bounds),
  * the result cap and the errors' coding and masking on the answer. The call itself is the one the
  * gateway makes (the same headers: identity, request id, the client's address).
+ *
+ * A POSTed query is judged earlier still, at the hub's door (`ownQueryAtDoor`): our /graphql serves
+ * it as it serves its own clients (the same limits, CSRF prevention, coded errors), and the gateway
+ * never sees it. `useOwnQueries` is for what the door does not read: a GET, a batch.
  */
 import {
   getOperationAST, GraphQLError, Kind, parse, print,
@@ -123,5 +127,49 @@ export function useOwnQueries(supergraphSdl: string, graph: string, call: (reque
         } as ExecutionResult;
       });
     },
+  };
+}
+
+/** Bodies larger than this go to the gateway unread here (a sheet's largest read is well below it). */
+const DOOR_BODY_MAX = 256 * 1024;
+/** Verdicts kept by query text; past it the cache starts again (a client sending endless new texts costs one parse each). */
+const DOOR_VERDICTS_MAX = 1_000;
+
+/**
+ * The same verdict at the hub's door, before the gateway: does this POST body hold one query wholly
+ * ours? Then our /graphql serves the request itself, as for a client of /graphql — the gateway would
+ * only parse and validate it again over the supergraph, call us in this process and copy our answer.
+ * `schema` is our subgraph's (its types are the supergraph's for every field in `fields`).
+ * Anything it cannot read (a batch, a GET, bad JSON, a query over `maxTokens`) is the gateway's.
+ */
+export function ownQueryAtDoor(supergraphSdl: string, graph: string, schema: GraphQLSchema, maxTokens: number): (body: Buffer | undefined) => boolean {
+  const fields = fieldsResolvedBy(supergraphSdl, graph);
+  const verdicts = new Map<string, boolean>();
+  const verdictOf = (query: string, operationName: string | undefined) => {
+    const key = `${operationName ?? ''}\n${query}`;
+    let v = verdicts.get(key);
+    if (v === undefined) {
+      try {
+        v = answeredBy(schema, parse(query, { maxTokens }), operationName, fields);
+      } catch {
+        v = false;
+      }
+      if (verdicts.size >= DOOR_VERDICTS_MAX) verdicts.clear();
+      verdicts.set(key, v);
+    }
+    return v;
+  };
+  return (body) => {
+    if (!body || body.length > DOOR_BODY_MAX) return false;
+    let params: unknown;
+    try {
+      params = JSON.parse(body.toString('utf8'));
+    } catch {
+      return false;
+    }
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) return false;
+    const { query, operationName } = params as { query?: unknown; operationName?: unknown };
+    if (typeof query !== 'string' || (operationName !== undefined && operationName !== null && typeof operationName !== 'string')) return false;
+    return verdictOf(query, operationName ?? undefined);
   };
 }
