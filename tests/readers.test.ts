@@ -127,6 +127,22 @@ describe.runIf(onSqlite)('grid reads in a worker thread', () => {
     }
   });
 
+  it('while writes are busy, reads yield: the second waits for the first and its rest (read-pacer.ts); both answered alike', async () => {
+    const paced = new GridWorkers(s.file, 1, 0, 0.5, () => true);
+    try {
+      await paced.warm();
+      const req = { rootCode: 'TLD', depth: 1, years: [2017], scenarios: ['actual' as const] };
+      const access = new Access(callerOf('admin', '/TLD/'));
+      const [a, b] = [paced.read(req, access), paced.read(req, access)];
+      expect(paced.pacer.held).toBe(1);
+      const [ga, gb] = await Promise.all([a, b]);
+      expect(gb.rows.map(plain)).toEqual(ga.rows.map(plain));
+      expect(paced.served).toBe(2);
+    } finally {
+      await paced.close();
+    }
+  });
+
   it.runIf(process.platform === 'linux')('a worker thread runs at its nice value (readers yield the CPU to writes); the main thread keeps its own', async () => {
     const niceOf = (task: string) => {
       const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');

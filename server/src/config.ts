@@ -153,6 +153,8 @@ export const settingsSchema = z.object({
   SQLITE_GRID_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
   /** How much the grid workers yield the CPU to the main thread (writes) on Linux: their threads' nice value, 0–19. */
   SQLITE_GRID_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /** While writes are busy, the part of the time grid reads may take (db/read-pacer.ts), 0.05–1; 1: no pacing. */
+  SQLITE_GRID_READ_SHARE: z.coerce.number().min(0.05).max(1).default(0.5),
   /** The federation hub's config file (hub/config.ts); unset: hub.config.json at the repository root, if any. */
   HUB_CONFIG: z.string().optional(),
   /** The mail server for notifications (`smtp://user:pass@host:587`, `smtps://…`); unset: notifications in the app only. */

@@ -15,6 +15,8 @@ import { readGrid, type Grid, type GridRequest } from '../domain/grid.js';
 import type { GridAnswer, GridAsk, GridForm, GridTableTransfer } from './grid-worker.js';
 import { fromTransfer } from './grid-transfer.js';
 import { readsOf } from './readers.js';
+import { ReadPacer } from './read-pacer.js';
+import { writesBusy } from '../domain/write-queue.js';
 
 interface Waiting {
   ok(answer: Grid | GridTableTransfer): void;
@@ -40,6 +42,8 @@ export class GridWorkers {
   private closed = false;
   /** Grid reads answered by a worker (tests see from it that the main thread was spared). */
   served = 0;
+  /** Reads yield to writes: while they are busy, reads go one at a time with rests. */
+  readonly pacer: ReadPacer;
 
   // Started on the first read, not with the connection: a process that never reads the grid (a
   // migration, a backup, most tests) does not pay for loading the domain a second time.
@@ -48,7 +52,12 @@ export class GridWorkers {
     private readonly size: number,
     /** The workers' threads' nice value (grid-worker.ts): readers yield to the writes of the main thread. */
     private readonly nice = 0,
-  ) {}
+    /** While `writing()`, the part of the time reads may take (read-pacer.ts); 1: no pacing. */
+    share = 1,
+    writing: () => boolean = () => false,
+  ) {
+    this.pacer = new ReadPacer(share, writing);
+  }
 
   private spawn(): Thread {
     const worker = new Worker(BOOT, { workerData: { entry: ENTRY, filename: this.filename, nice: this.nice } });
@@ -103,6 +112,10 @@ export class GridWorkers {
   }
 
   private ask(req: GridRequest, access: Access, form: GridForm): Promise<Grid | GridTableTransfer> {
+    return this.pacer.run(() => this.send(req, access, form));
+  }
+
+  private send(req: GridRequest, access: Access, form: GridForm): Promise<Grid | GridTableTransfer> {
     this.start();
     if (this.threads.length === 0) return Promise.reject(new Error('The grid workers are closed'));
     // The least busy thread: a national read does not queue behind another when a second is free.
@@ -131,10 +144,10 @@ export class GridWorkers {
 
 const WORKERS = new WeakMap<Knex, GridWorkers>();
 
-/** Start `size` grid workers on the SQLite file behind `writer`; none for `:memory:` or size 0. */
-export function openGridWorkers(writer: Knex, filename: string, size: number, nice = 0): GridWorkers | null {
+/** Start `size` grid workers on the SQLite file behind `writer`; none for `:memory:` or size 0. Reads yield to the writer's writes (`share`). */
+export function openGridWorkers(writer: Knex, filename: string, size: number, nice = 0, share = 1): GridWorkers | null {
   if (size <= 0 || filename === ':memory:' || filename === '') return null;
-  const workers = new GridWorkers(filename, size, nice);
+  const workers = new GridWorkers(filename, size, nice, share, () => writesBusy(writer));
   WORKERS.set(writer, workers);
   return workers;
 }

@@ -51,7 +51,7 @@ class SqliteWithReaders extends SqliteConnection {
   override createKnex() {
     super.createKnex();
     openReaders(this.client, this.config.get('dbName') ?? '', SETTINGS.SQLITE_READERS);
-    openGridWorkers(this.client, this.config.get('dbName') ?? '', SETTINGS.SQLITE_GRID_WORKERS, SETTINGS.SQLITE_GRID_WORKER_NICE);
+    openGridWorkers(this.client, this.config.get('dbName') ?? '', SETTINGS.SQLITE_GRID_WORKERS, SETTINGS.SQLITE_GRID_WORKER_NICE, SETTINGS.SQLITE_GRID_READ_SHARE);
   }
 
   override async close(force?: boolean) {

@@ -67,6 +67,11 @@ export class WriteQueue<B, S, A, R> {
     }
   }
 
+  /** A group is running or batches are waiting. */
+  get busy(): boolean {
+    return this.draining || this.waiting.length > 0;
+  }
+
   /** Resolves once the queue has no group running or waiting (a shutdown lets the current group finish). */
   idle(): Promise<void> {
     return this.draining ? new Promise((resolve) => this.idleWaiters.push(resolve)) : Promise.resolve();
@@ -155,6 +160,11 @@ export function queueOf<B, S, A, R>(db: Db, work: GroupWork<B, S, A, R>): WriteQ
     queues.set(cacheKey(db), q as never);
   }
   return q;
+}
+
+/** Are writes of this database running or waiting in its queue now? (Grid reads yield to them, db/read-pacer.ts.) */
+export function writesBusy(db: Db): boolean {
+  return queues.get(cacheKey(db))?.busy ?? false;
 }
 
 /** Resolves once this database's write queue (if any) has finished its groups. */
