@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEnNumber, formatViNumber } from '../schema/src/numbers.js';
 import { FORECAST_HORIZON, forecastMethod } from '../schema/src/forecast.js';
 import { chosenForecast, forecastSeries, type SeriesForecast } from '../server/src/domain/forecast.js';
+import { fitHolt } from '../server/src/domain/forecast-methods.js';
 import { freshDatabase } from './harness.js';
 import { knexOf, openDatabase, type Orm } from '../server/src/db/orm.js';
 import { rawRows } from '../server/src/domain/db.js';
@@ -135,6 +136,37 @@ describe('methods and the choice between them', () => {
       expect(r.explanation.vi).toContain(`${forecastMethod(m.method).labelVi} ${formatViNumber(m.mape!, 1)} %`);
     }
     expect(r.explanation.vi).toMatch(/\d,\d %/);
+  });
+
+  it('damped Holt picks, over the schema\'s grid, the parameters of least in-sample error (first wins ties), as a plain search does', () => {
+    // The search as the definition reads, with a state object per try (fitHolt allocates nothing).
+    const reference = (values: number[]) => {
+      const grid = (code: string) => forecastMethod('holt').parameters.find((p) => p.code === code)!.grid!;
+      let best: { alpha: number; beta: number; phi: number; sse: number; level: number; trend: number } | undefined;
+      for (const alpha of grid('alpha')) for (const beta of grid('beta')) for (const phi of grid('phi')) {
+        let [level, trend, sse] = [values[0]!, values[1]! - values[0]!, 0];
+        for (let t = 1; t < values.length; t++) {
+          const oneStep = level + phi * trend;
+          if (t >= 2) sse += (values[t]! - oneStep) ** 2;
+          const next = alpha * values[t]! + (1 - alpha) * oneStep;
+          trend = beta * (next - level) + (1 - beta) * phi * trend;
+          level = next;
+        }
+        if (!best || sse < best.sse) best = { alpha, beta, phi, sse, level, trend };
+      }
+      return best!;
+    };
+    let seed = 17;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const series = [[100, 100, 100, 100, 100], [100, 120, 130, 135, 137], ...Array.from({ length: 200 }, () => Array.from({ length: 3 + Math.floor(random() * 3) }, () => Math.round(random() * 10_000)))];
+    for (const values of series) {
+      const fit = fitHolt(values.map((value, i) => ({ year: 2013 + i, value })));
+      const want = reference(values);
+      if (!fit.ok) throw new Error('Holt did not fit');
+      expect(fit.parameters).toEqual({ alpha: want.alpha, beta: want.beta, phi: want.phi });
+      const last = 2013 + values.length - 1;
+      expect(fit.predict(last + 2)).toBe(want.level + (want.phi + want.phi ** 2) * want.trend);
+    }
   });
 
   it('is deterministic, whatever the input order', () => {

@@ -59,6 +59,16 @@ interface HoltState {
 
 /** Runs damped Holt over the values; sse sums the one-step errors from the third value on. */
 function runHolt(values: readonly number[], alpha: number, beta: number, phi: number): HoltState {
+  const state = { level: 0, trend: 0, sse: 0 };
+  state.sse = holtSse(values, alpha, beta, phi, state);
+  return state;
+}
+
+/**
+ * The same run's sse, and its last level and trend into `end` if given. Allocates nothing: the grid
+ * search runs it 405 times per fit, and every union's series is fit and backtested (bench/plan.ts).
+ */
+function holtSse(values: readonly number[], alpha: number, beta: number, phi: number, end?: HoltState): number {
   let level = values[0]!;
   let trend = values[1]! - values[0]!;
   let sse = 0;
@@ -71,7 +81,11 @@ function runHolt(values: readonly number[], alpha: number, beta: number, phi: nu
     trend = beta * (nextLevel - level) + (1 - beta) * phi * trend;
     level = nextLevel;
   }
-  return { level, trend, sse };
+  if (end) {
+    end.level = level;
+    end.trend = trend;
+  }
+  return sse;
 }
 
 /** Damped-trend Holt; alpha, beta, phi chosen by least in-sample SSE over the schema's grid (first wins ties). */
@@ -81,14 +95,15 @@ export function fitHolt(points: readonly YearPoint[]): Fit {
   const filled = fillGaps(points);
   const values = filled.map((p) => p.value);
   const grid = (code: string) => def.parameters.find((p) => p.code === code)!.grid!;
-  let best: { alpha: number; beta: number; phi: number; state: HoltState } | undefined;
-  for (const alpha of grid('alpha'))
-    for (const beta of grid('beta'))
-      for (const phi of grid('phi')) {
-        const state = runHolt(values, alpha, beta, phi);
-        if (!best || state.sse < best.state.sse) best = { alpha, beta, phi, state };
+  const [alphas, betas, phis] = [grid('alpha'), grid('beta'), grid('phi')];
+  let [alpha, beta, phi, least] = [alphas[0]!, betas[0]!, phis[0]!, Infinity];
+  for (const a of alphas)
+    for (const b of betas)
+      for (const f of phis) {
+        const sse = holtSse(values, a, b, f);
+        if (sse < least || least === Infinity) [alpha, beta, phi, least] = [a, b, f, sse];
       }
-  const { alpha, beta, phi, state } = best!;
+  const state = runHolt(values, alpha, beta, phi);
   const lastYear = filled[filled.length - 1]!.year;
   return {
     ok: true,
