@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { ITEMS_HELD } from '../hardening/result-cap.js';
 
 /** Stands in the JSON text for a part while it is stringified: unguessable, so no string of the answer can be taken for it. */
 const MARK = `\u0000raw-json:${randomBytes(12).toString('hex')}:`;
@@ -22,6 +23,10 @@ export class RawJson {
     /** How many items it holds (the answer cap counts them, result-cap.ts). */
     readonly items: number,
   ) {}
+
+  get [ITEMS_HELD](): number {
+    return this.items;
+  }
 
   toJSON(): unknown {
     if (!splicing) return JSON.parse(new TextDecoder().decode(this.bytes));

@@ -4,7 +4,9 @@ import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.js';
 import { refusal } from './coded-errors.js';
 import { isList, namedType, operationOf } from './cost.js';
-import { RawJson } from '../graphql/raw-json.js';
+
+/** A scalar value holding items says how many under this key (graphql/raw-json.ts): they are counted like a list's. */
+export const ITEMS_HELD = Symbol('items held');
 
 /** Per operation: list items its answer may still hold. */
 interface Budget { left: number; cap: number; over: boolean }
@@ -35,7 +37,7 @@ function countListItems(schema: GraphQLSchema): void {
         if (!budget) return resolve(source, args, context, info);
         if (budget.over) throw tooLarge(budget.cap);
         const spend = (items: unknown) => {
-          const n = Array.isArray(items) ? items.length : items instanceof RawJson ? items.items : 0;
+          const n = Array.isArray(items) ? items.length : ((items as { [ITEMS_HELD]?: number } | null)?.[ITEMS_HELD] ?? 0);
           if ((budget.left -= n) < 0) {
             budget.over = true;
             throw tooLarge(budget.cap);
