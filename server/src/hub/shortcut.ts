@@ -134,6 +134,8 @@ export function useOwnQueries(supergraphSdl: string, graph: string, call: (reque
 const DOOR_BODY_MAX = 256 * 1024;
 /** Verdicts kept by query text; past it the cache starts again (a client sending endless new texts costs one parse each). */
 const DOOR_VERDICTS_MAX = 1_000;
+/** Only texts up to this long are kept (so the cache holds at most ~16 MB); a longer one is judged each time, its parse bounded by MAX_TOKENS. */
+const DOOR_KEPT_TEXT_MAX = 16 * 1024;
 
 /**
  * The same verdict at the hub's door, before the gateway: does this POST body hold one query wholly
@@ -154,6 +156,7 @@ export function ownQueryAtDoor(supergraphSdl: string, graph: string, schema: Gra
       } catch {
         v = false;
       }
+      if (key.length > DOOR_KEPT_TEXT_MAX) return v;
       if (verdicts.size >= DOOR_VERDICTS_MAX) verdicts.clear();
       verdicts.set(key, v);
     }
