@@ -70,6 +70,7 @@ const initialState = (at: SheetAt | null): SheetState => ({
   loadFailed: null,
   held: null,
   liveDuringLoad: [],
+  fetching: 0,
   message: null,
   conflict: null,
   selection: { ranges: [], anchor: null, corner: null, drag: null, fillTo: null },

@@ -5,7 +5,7 @@
  * "once-seen" case: the reporter's sheet lost the admin's value written right after the reporter's edit).
  */
 import { describe, expect, it } from 'vitest';
-import { liveChanges, patchRows } from './patch.ts';
+import { fetched, landChildren, liveChanges, patchRows } from './patch.ts';
 import { createSheetStore } from './store.ts';
 import type { LiveFigure, Mode, Row, SheetState } from './types.ts';
 
@@ -60,5 +60,40 @@ describe('liveChanges', () => {
     const read = held('achieved', 424_244, 11); // it read a later one
     patchRows(read, liveChanges(read.get(), meanwhile));
     expect(cell(read)).toEqual({ value: 424_244, version: 11 });
+  });
+});
+
+describe('opening one union: its children fetched while colleagues write', () => {
+  const child = (version: number, value: number) =>
+    ({ unionCode: 'P06-H01', name: 'Huyện', level: 2, parentCode: 'P06', hasChildren: false, readable: true, approvedOnly: false, values: [value], statuses: ['DRAFT'], versions: [version], proposals: [false] }) as unknown as Row;
+  const written = (value: number, version: number): LiveFigure => ({ unionCode: 'P06-H01', indicatorCode: 'members', year: 2016, scenario: 'ACTUAL', value, status: 'DRAFT', version, proposedValue: null });
+  const opening = (meanwhile: LiveFigure[], loading = false, fetching = 1) => {
+    const store = storeWith(5, 100);
+    store.set({ columns: [{ indicatorCode: 'members', year: 2016 }], held: { mode: 'actual', years: [2016], rowsFor: [2016] }, expanded: new Set(), liveDuringLoad: meanwhile, loading, fetching } as Partial<SheetState>);
+    return store;
+  };
+  const childCell = (s: ReturnType<typeof storeWith>) => ({ value: s.get().rows.get('P06-H01')!.values[0], version: s.get().rows.get('P06-H01')!.versions[0] });
+
+  it('a figure written during the fetch goes onto the child it read before the write; one the fetch read newer is kept', () => {
+    const missed = opening([written(42, 3)]);
+    landChildren(missed, [child(2, 10)], 'P06');
+    expect(childCell(missed)).toEqual({ value: 42, version: 3 });
+    expect(missed.get().expanded.has('P06')).toBe(true);
+    expect(missed.get()).toMatchObject({ fetching: 0, liveDuringLoad: [] });
+    const read = opening([written(42, 3)]);
+    landChildren(read, [child(4, 50)], 'P06');
+    expect(childCell(read)).toEqual({ value: 50, version: 4 });
+  });
+
+  it('keeps the figures while a load or another fetch still needs them', () => {
+    const during = [written(42, 3)];
+    const load = opening(during, true);
+    landChildren(load, [child(2, 10)], 'P06');
+    expect(load.get().liveDuringLoad).toEqual(during);
+    const two = opening(during, false, 2);
+    fetched(two);
+    expect(two.get()).toMatchObject({ fetching: 1, liveDuringLoad: during });
+    fetched(two);
+    expect(two.get()).toMatchObject({ fetching: 0, liveDuringLoad: [] });
   });
 });

@@ -61,3 +61,24 @@ export function liveChanges(state: Pick<SheetState, 'rows' | 'columns' | 'held'>
     return [];
   });
 }
+
+/** A children's fetch ended: the figures kept for it go once no load or other fetch still needs them. */
+export function fetched(store: SheetStore): void {
+  store.set((s) => ({ fetching: s.fetching - 1, liveDuringLoad: s.loading || s.fetching > 1 ? s.liveDuringLoad : [] }));
+}
+
+/**
+ * The children fetched by opening `code` go in beside the rows held, then the figures that came live
+ * meanwhile go onto them in order (the fetch may have read their cells before those were written;
+ * version-guarded, so a newer cell the fetch read is kept).
+ */
+export function landChildren(store: SheetStore, children: Row[], code: string): void {
+  const meanwhile = store.get().liveDuringLoad;
+  store.set((s) => {
+    const rows = new Map(s.rows);
+    for (const row of children) rows.set(row.unionCode, row);
+    return { rows, expanded: new Set([...s.expanded, code]) };
+  });
+  fetched(store);
+  patchRows(store, liveChanges(store.get(), meanwhile));
+}

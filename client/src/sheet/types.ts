@@ -101,6 +101,8 @@ export interface SheetState {
    * again to the rows that land (the load may have read the cells before they were written).
    */
   liveDuringLoad: LiveFigure[];
+  /** Children being fetched by opening one union (toggle): live figures are kept for them as for a load. */
+  fetching: number;
   message: Message | null;
   conflict: Conflict | null;
   selection: Selection;

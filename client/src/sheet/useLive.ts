@@ -20,8 +20,8 @@ export function useLive(store: SheetStore) {
       FiguresChangedSubscription,
       (d) => {
         const figures = d.figuresChanged.figures;
-        // A load in flight may have read these cells before they were written: they go again onto the rows it lands (useTree).
-        if (store.get().loading) store.set((s) => ({ liveDuringLoad: [...s.liveDuringLoad, ...figures] }));
+        // A load (or children's fetch) in flight may have read these cells before they were written: they go again onto the rows it lands (useTree).
+        if (store.get().loading || store.get().fetching > 0) store.set((s) => ({ liveDuringLoad: [...s.liveDuringLoad, ...figures] }));
         const changes = liveChanges(store.get(), figures);
         if (!changes.length) return;
         const now = Date.now();

@@ -14,7 +14,7 @@ import { useSheet } from './store.ts';
 import type { Column, Mode, Row } from './types.ts';
 import { unpackAnswer, type Loaded } from './answer.ts';
 import { cutColumns, joinRows, narrowRows, reuseOf, type Held, type Reuse } from './reuse.ts';
-import { liveChanges, patchRows } from './patch.ts';
+import { fetched, landChildren, liveChanges, patchRows } from './patch.ts';
 
 /** Past this many opened provinces, the whole second level loads (depth 2) instead of a list of them. */
 const LISTED_PARENTS = 20;
@@ -71,7 +71,7 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       const rows = new Map<string, Row>();
       for (const part of parts) for (const r of part.rows) rows.set(r.unionCode, r);
       const meanwhile = store.get().liveDuringLoad;
-      store.set((s) => ({ rows, expanded, held, columns: sameColumns(s.columns, parts[0]!.columns) ? s.columns : parts[0]!.columns, loading: false, loadFailed: null, liveDuringLoad: [] }));
+      store.set((s) => ({ rows, expanded, held, columns: sameColumns(s.columns, parts[0]!.columns) ? s.columns : parts[0]!.columns, loading: false, loadFailed: null, liveDuringLoad: s.fetching > 0 ? s.liveDuringLoad : [] }));
       // What came live meanwhile goes onto the rows landed, in order (version-guarded: a newer cell the load read is kept).
       patchRows(store, liveChanges(store.get(), meanwhile));
     },
@@ -144,20 +144,20 @@ export function useTree(store: SheetStore, onError: (e: unknown) => void) {
       next.add(code);
       const childrenLoaded = [...rows.values()].some((row) => row.parentCode === code);
       if (!rows.get(code)?.hasChildren || childrenLoaded) return store.set({ expanded: next });
+      // Counted while in flight: the figures that come live meanwhile are kept for the children (patch.ts).
+      store.set((s) => ({ fetching: s.fetching + 1 }));
+      let part: Loaded;
       try {
         // The children's cells line up with the held rows': the years and scenarios those were loaded for;
         // the children shown are those of the years the rows are for.
-        const part = await fetchRows({ root: code, depth: 1, expanded: null }, held?.years ?? yearsOf(r), held?.mode ?? m);
-        if (!sameColumns(part.columns, store.get().columns)) return void (await reload(new Set([...store.get().expanded, code])));
-        const shown = narrowRows(new Map(part.rows.map((row) => [row.unionCode, row])), held?.rowsFor ?? yearsOf(r));
-        store.set((s) => {
-          const merged = new Map(s.rows);
-          for (const row of shown) merged.set(row.unionCode, row);
-          return { rows: merged, expanded: new Set([...s.expanded, code]) };
-        });
+        part = await fetchRows({ root: code, depth: 1, expanded: null }, held?.years ?? yearsOf(r), held?.mode ?? m);
       } catch (e) {
-        onError(e);
+        fetched(store);
+        return onError(e);
       }
+      if (sameColumns(part.columns, store.get().columns)) return landChildren(store, narrowRows(new Map(part.rows.map((row) => [row.unionCode, row])), held?.rowsFor ?? yearsOf(r)), code);
+      fetched(store);
+      await reload(new Set([...store.get().expanded, code]));
     },
     [store, reload, onError],
   );
