@@ -96,12 +96,13 @@ export function fitHolt(points: readonly YearPoint[]): Fit {
   const values = filled.map((p) => p.value);
   const grid = (code: string) => def.parameters.find((p) => p.code === code)!.grid!;
   const [alphas, betas, phis] = [grid('alpha'), grid('beta'), grid('phi')];
-  let [alpha, beta, phi, least] = [alphas[0]!, betas[0]!, phis[0]!, Infinity];
+  // The first try is taken whatever its error (even one that overflows); a later one only if strictly less.
+  let [alpha, beta, phi, least] = [alphas[0]!, betas[0]!, phis[0]!, holtSse(values, alphas[0]!, betas[0]!, phis[0]!)];
   for (const a of alphas)
     for (const b of betas)
       for (const f of phis) {
         const sse = holtSse(values, a, b, f);
-        if (sse < least || least === Infinity) [alpha, beta, phi, least] = [a, b, f, sse];
+        if (sse < least) [alpha, beta, phi, least] = [a, b, f, sse];
       }
   const state = runHolt(values, alpha, beta, phi);
   const lastYear = filled[filled.length - 1]!.year;
