@@ -20,7 +20,7 @@ import { SELF_NAME, type HubConfig } from './config.js';
 import { logger } from '../observability/log.js';
 import { REQUEST_ID_HEADER, useRequestLog } from '../observability/request.js';
 import type { InProcessFetch } from '../in-process.js';
-import { ownQueryAtDoor, useOwnQueries, type Answer } from './shortcut.js';
+import { fieldsResolvedBy, ownQueryAtDoor, useOwnQueries, type Answer } from './shortcut.js';
 
 /** The gateway's own messages (warnings and up) as lines of our JSON log. */
 function hubLogger(): HiveLogger {
@@ -89,9 +89,10 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
     ...config.subgraphs,
   ]);
   // Elsewhere (a balancer, another instance) our subgraph is called over HTTP, as any subgraph.
-  const local = inProcess && isThisServer(self, selfUrl)
-    ? [useInProcessSelf(self, inProcess), useOwnQueries(composed.supergraphSdl, SELF_NAME, (request, body) => callSelf(inProcess, self, request, body))]
-    : [];
+  const here = inProcess && isThisServer(self, selfUrl);
+  // What our subgraph resolves by itself (shortcut.ts), read once from the supergraph for both shortcuts.
+  const ours = here ? fieldsResolvedBy(composed.supergraphSdl, SELF_NAME) : new Set<string>();
+  const local = here ? [useInProcessSelf(self, inProcess), useOwnQueries(ours, (request, body) => callSelf(inProcess, self, request, body))] : [];
   const gateway = createGatewayRuntime({
     supergraph: composed.supergraphSdl,
     graphqlEndpoint: HUB_PATH,
@@ -120,11 +121,11 @@ export async function createHub(config: HubConfig, selfUrl: string, limits: Limi
     },
   });
   // A query wholly ours is served by our /graphql from the door (shortcut.ts), when our subgraph is this server.
-  const ours = local.length > 0 && own ? ownQueryAtDoor(composed.supergraphSdl, SELF_NAME, own.schema, limits.MAX_TOKENS) : () => false;
+  const atDoor = here && own ? ownQueryAtDoor(ours, own.schema, limits.MAX_TOKENS) : () => false;
   return {
     ...composed,
     handle: (req, res) => {
-      if (req.method === 'POST' && ours((req as IncomingMessage & { body?: Buffer }).body)) return own!.serve(req, res);
+      if (req.method === 'POST' && atDoor((req as IncomingMessage & { body?: Buffer }).body)) return own!.serve(req, res);
       void gateway(markHubClient(req), res);
     },
     close: async () => {

@@ -103,8 +103,7 @@ export interface Answer {
  * `call(request, body)`: our subgraph's answer (JSON) to a GraphQL request body, called with the
  * headers the gateway sends it for the client's `request`.
  */
-export function useOwnQueries(supergraphSdl: string, graph: string, call: (request: Request, body: string) => Promise<Answer>): GatewayPlugin {
-  const fields = fieldsResolvedBy(supergraphSdl, graph);
+export function useOwnQueries(fields: Set<string>, call: (request: Request, body: string) => Promise<Answer>): GatewayPlugin {
   // Yoga hands the same document object for the same query text (its parse cache).
   const verdicts = new WeakMap<DocumentNode, Map<string, boolean>>();
   const verdict = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) => {
@@ -144,8 +143,7 @@ const DOOR_KEPT_TEXT_MAX = 16 * 1024;
  * `schema` is our subgraph's (its types are the supergraph's for every field in `fields`).
  * Anything it cannot read (a batch, a GET, bad JSON, a query over `maxTokens`) is the gateway's.
  */
-export function ownQueryAtDoor(supergraphSdl: string, graph: string, schema: GraphQLSchema, maxTokens: number): (body: Buffer | undefined) => boolean {
-  const fields = fieldsResolvedBy(supergraphSdl, graph);
+export function ownQueryAtDoor(fields: Set<string>, schema: GraphQLSchema, maxTokens: number): (body: Buffer | undefined) => boolean {
   const verdicts = new Map<string, boolean>();
   const verdictOf = (query: string, operationName: string | undefined) => {
     const key = `${operationName ?? ''}\n${query}`;
