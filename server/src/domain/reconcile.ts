@@ -89,9 +89,9 @@ async function sync(
       touched.push(row);
     }
   }
-  await insertChunked(db, 'discrepancy', touched, { upsert: (q) => q.onConflict('instance_key').merge(VALUE_COLUMNS) });
+  await insertChunked(db, 'discrepancy', touched, { onConflict: { target: ['instance_key'], merge: VALUE_COLUMNS } });
   await insertChunked(db, 'discrepancy', reopened, {
-    upsert: (q) => q.onConflict('instance_key').merge([...VALUE_COLUMNS, 'state', 'decided_by', 'decided_at', 'decision_reason']),
+    onConflict: { target: ['instance_key'], merge: [...VALUE_COLUMNS, 'state', 'decided_by', 'decided_at', 'decision_reason'] },
   });
   // New ones in bulk (a first run at stress scale finds hundreds of thousands), then their ids.
   await insertChunked(db, 'discrepancy', fresh, {
@@ -169,7 +169,7 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
     const mine = new Set<string>();
     for (const c of changed) {
       for (const ch of checksAfterWrite({ unionId: c.unionId, code: c.indicatorCode, year: c.year, scenario: c.scenario }, tree)) {
-        const key = JSON.stringify(ch);
+        const key = `${ch.kind}|${ch.unionId}|${'code' in ch ? ch.code : ''}|${'year' in ch ? ch.year : ''}|${'scenario' in ch ? ch.scenario : ''}`;
         mine.add(key);
         checks.set(key, { check: ch, owner });
       }
@@ -243,9 +243,12 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
   for (const packed of [ownCells, summedCells]) for (const [u, p] of packed ?? []) p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value));
 
   const found = owned.flatMap(({ check, owner }) => evaluate(check, cells, tree).map((f) => ({ ...f, owner })));
+  // Every check names its union: a stored discrepancy is asked only of the checks of its own.
+  const ownedBy = new Map<number, typeof owned>();
+  for (const o of owned) (ownedBy.get(o.check.unionId) ?? ownedBy.set(o.check.unionId, []).get(o.check.unionId)!).push(o);
   const coveredBy = (d: StoredDiscrepancy) => {
     let owner = -1;
-    for (const o of owned) if (o.owner > owner && covers(o.check, d)) owner = o.owner;
+    for (const o of ownedBy.get(d.unionId) ?? []) if (o.owner > owner && covers(o.check, d)) owner = o.owner;
     return owner;
   };
   return sync(db, tree, found, stored, coveredBy, actors, checkedBy);

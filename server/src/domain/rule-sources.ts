@@ -72,13 +72,27 @@ export function loadTree(db: Db): Promise<UnionTree> {
 
 // ---------- cell sources ----------
 
+/** The cells a re-check read: per union, keyed by a small integer of (indicator, year, scenario) (a string key per lookup was most of a re-check's time). */
 export class MapCells implements CellSource {
-  readonly cells = new Map<string, number>();
+  private static readonly codes = new Map<string, number>();
+  private readonly byUnion = new Map<number, Map<number, number>>();
+  /** -1 for a year no cell can have. */
+  private static slot(code: string, year: number, scenario: string): number {
+    const y = year - 1900;
+    if (!Number.isInteger(y) || y < 0 || y > 255) return -1;
+    let c = MapCells.codes.get(code);
+    if (c === undefined) MapCells.codes.set(code, (c = MapCells.codes.size));
+    return (c * 256 + y) * 2 + (scenario === 'actual' ? 0 : 1);
+  }
   set(unionId: number, code: string, year: number, scenario: string, value: number | null) {
-    if (value !== null) this.cells.set(`${unionId}|${code}|${year}|${scenario}`, value);
+    const k = MapCells.slot(code, year, scenario);
+    if (value === null || k < 0) return;
+    let cells = this.byUnion.get(unionId);
+    if (!cells) this.byUnion.set(unionId, (cells = new Map()));
+    cells.set(k, value);
   }
   value(unionId: number, code: string, year: number, scenario: Scenario) {
-    return this.cells.get(`${unionId}|${code}|${year}|${scenario}`);
+    return this.byUnion.get(unionId)?.get(MapCells.slot(code, year, scenario));
   }
 }
 

@@ -208,15 +208,19 @@ function median(xs: number[]): number {
   return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
 }
 
+// A re-check asks covers() of every stored discrepancy near the written cells: lookups, not scans.
+const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
+const GROUP_KINDS = new Set<RuleDef['kind']>(['parts_sum', 'not_greater', 'sum_equals']);
+
 /** Does a check evaluate the rule instance (rule, union, key indicator, year, scenario)? */
 export function covers(check: Check, d: { ruleId: string; unionId: number; indicatorCode: string; year: number; scenario: string }): boolean {
-  const rule = RULES.find((r) => r.id === d.ruleId);
+  const rule = RULE_BY_ID.get(d.ruleId);
   if (!rule) return false;
   switch (check.kind) {
     case 'hierarchy':
       return rule.kind === 'hierarchy' && d.unionId === check.unionId && d.indicatorCode === check.code && d.year === check.year && d.scenario === check.scenario;
     case 'group':
-      return ['parts_sum', 'not_greater', 'sum_equals'].includes(rule.kind) && d.unionId === check.unionId && d.year === check.year && d.scenario === check.scenario;
+      return GROUP_KINDS.has(rule.kind) && d.unionId === check.unionId && d.year === check.year && d.scenario === check.scenario;
     case 'balance':
       return rule.kind === 'balance' && d.unionId === check.unionId && d.year === check.year;
     case 'year_over_year':
@@ -265,7 +269,7 @@ export function checksAfterWrite(cell: { unionId: number; code: string; year: nu
 
 /** The indicators whose cells a discrepancy of `ruleId` keyed on `key` is about (to know what it blocks). */
 export function involvedIndicators(ruleId: string, key: string): string[] {
-  const r = RULES.find((x) => x.id === ruleId);
+  const r = RULE_BY_ID.get(ruleId);
   if (!r) return [key];
   switch (r.kind) {
     case 'balance':
