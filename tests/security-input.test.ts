@@ -200,8 +200,12 @@ describe('5. parameters are bounded before they are expanded, after authenticati
     // A refusal of the request, not a fault: 400, never 500.
     const raw = await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...s.auth('admin') }, body: JSON.stringify({ query: 'query ($y: Int!) { figures(unionCode: "P06", year: $y) { value } }', variables: { y: 40000 } }) });
     expect(raw.status).toBe(400);
-    const variable = await s.gql('query ($y: Int!) { figure(unionCode: "P06", indicatorCode: "members", year: $y, scenario: ACTUAL) { value } }', { y: 2 ** 31 - 1 });
+    // The same text again and again (what the document knows is kept per parsed document): each request's own variables are judged.
+    const byVariable = 'query ($y: Int!) { figure(unionCode: "P06", indicatorCode: "members", year: $y, scenario: ACTUAL) { value } }';
+    expect((await s.gql(byVariable, { y: 2016 })).errors).toBeUndefined();
+    const variable = await s.gql(byVariable, { y: 2 ** 31 - 1 });
     expect(codes(variable)).toEqual(['VALIDATION']);
+    expect((await s.gql(byVariable, { y: 2017 })).errors).toBeUndefined();
     const inCell = await s.gql('mutation ($c: CellKey!) { commentFigure(cell: $c, text: "x") { version } }', { c: { unionCode: 'P06', indicatorCode: 'members', year: 40000, scenario: 'ACTUAL' } });
     expect(codes(inCell)).toEqual(['VALIDATION']);
     expect(inCell.errors![0]!.extensions.fields).toEqual(['cell.year']);

@@ -107,8 +107,11 @@ function listSize(walk: Walk, parent: GraphQLCompositeType, def: GraphQLField<un
 
 // Schema types are read by shape, never with graphql's predicates: graphql can be loaded twice
 // (ESM and CJS copies) and its instanceof checks then refuse the other copy's types.
+const listTypes = new WeakMap<GraphQLType, boolean>();
 export function isList(type: GraphQLType): boolean {
-  return String(type).replace(/!$/, '').startsWith('[');
+  let list = listTypes.get(type);
+  if (list === undefined) listTypes.set(type, (list = String(type).replace(/!$/, '').startsWith('[')));
+  return list;
 }
 
 export function namedType(type: GraphQLType): GraphQLCompositeType {

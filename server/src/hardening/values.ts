@@ -60,23 +60,43 @@ function literal(node: ValueNode, variables: Record<string, unknown>): unknown {
   }
 }
 
-/** The first problem of the request's arguments, naming where it is; null when none. */
-export function valueRefusal(document: DocumentNode, variables: Record<string, unknown>): ValueProblem | null {
-  let found: ValueProblem | null = null;
-  // Which argument (or input field) each variable stands for, so a refusal names what the caller sees in the schema.
-  const usedAs = new Map<string, string>();
+/** What the document itself says, kept per parsed document (Yoga's cache hands the same one to each request of a text). */
+interface DocumentChecks {
+  /** In document order: a NUL in a string literal, or a year argument (its value may name variables). */
+  checks: ({ nul: true } | { nul: false; name: string; value: ValueNode })[];
+  /** Which argument (or input field) each variable stands for, so a refusal names what the caller sees in the schema. */
+  usedAs: Map<string, string>;
+}
+const checksOf = new WeakMap<DocumentNode, DocumentChecks>();
+
+function documentChecks(document: DocumentNode): DocumentChecks {
+  let known = checksOf.get(document);
+  if (known) return known;
+  known = { checks: [], usedAs: new Map() };
+  const { checks, usedAs } = known;
   const check = (name: string, value: ValueNode) => {
     if (value.kind === Kind.VARIABLE && !usedAs.has(value.name.value)) usedAs.set(value.name.value, name);
-    if (!found && YEAR_KEYS.has(name)) found = yearProblem(literal(value, variables), name);
+    if (YEAR_KEYS.has(name)) checks.push({ nul: false, name, value });
   };
   visit(document, {
     StringValue(node) {
-      if (!found && node.value.includes('\u0000')) found = { field: 'query', message: 'A string of the query contains the NUL character' };
+      if (node.value.includes('\u0000')) checks.push({ nul: true });
     },
     Argument: (node) => check(node.name.value, node.value),
     ObjectField: (node) => check(node.name.value, node.value),
   });
-  if (found) return found;
+  checksOf.set(document, known);
+  return known;
+}
+
+/** The first problem of the request's arguments, naming where it is; null when none. */
+export function valueRefusal(document: DocumentNode, variables: Record<string, unknown>): ValueProblem | null {
+  const { checks, usedAs } = documentChecks(document);
+  for (const c of checks) {
+    if (c.nul) return { field: 'query', message: 'A string of the query contains the NUL character' };
+    const found = yearProblem(literal(c.value, variables), c.name);
+    if (found) return found;
+  }
   for (const [name, value] of Object.entries(variables)) {
     const problem = inVariable(value, usedAs.get(name) ?? `$${name}`, usedAs.get(name) ?? name);
     if (problem) return problem;

@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { knexOf, openDatabase } from '../server/src/db/orm.js';
+import { issueToken } from '../server/src/domain/auth.js';
+import { databaseTarget, REPO_ROOT } from '../server/src/config.js';
+import { load, writer, writableCells, fmt } from './load.js';
+const file = process.argv[2]!;
+const conns = Number(process.argv[3] ?? 20);
+const dir = mkdtempSync(join(tmpdir(), 'wprof-'));
+writeFileSync(join(dir, 'hub.json'), JSON.stringify({ subgraphs: [] }));
+const orm = await openDatabase(databaseTarget(file));
+const db = knexOf(orm);
+const { token } = await issueToken(db, { username: 'admin', name: 'x' });
+const cells = await writableCells(db, 41);
+await orm.close();
+const port = 40000 + Math.floor(Math.random() * 1000);
+const prof = process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir', '/tmp/wprof'] : [];
+const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'server/src/main.ts'], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: file, PORT: String(port), HUB_CONFIG: join(dir, 'hub.json'), NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_BURST: '100000' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const url = `http://127.0.0.1:${port}`;
+for (;;) { try { if ((await fetch(`${url}/healthz`)).ok) break; } catch {} await new Promise((r) => setTimeout(r, 100)); }
+const w1 = await load(url, token, writer(cells.slice(40)), 1, 4);
+console.log('warm 1', fmt(w1));
+const w = await load(url, token, writer(cells.slice(0, conns)), conns, 8);
+console.log(conns, fmt(w));
+child.kill('SIGTERM');
+await new Promise((r) => child.once('exit', r));
