@@ -8,6 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '@unionhub/seeds';
 import { startTestServer, type TestServer } from './harness.js';
+import { knexOf } from '../server/src/db/orm.js';
+import { recheckGroup, type WrittenCell } from '../server/src/domain/reconcile.js';
+import type { Db } from '../server/src/domain/db.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -45,5 +48,33 @@ describe('the re-check after a write', () => {
     expect([...reached].filter((r) => r.startsWith('balance.') || r.startsWith('plausibility.')).sort()).toEqual(
       ['balance.grassroots', 'balance.members', 'plausibility.change', 'plausibility.history'],
     );
+  });
+
+  // A group's re-check is sent together with its writes (figure-writes.ts), so on SQLite its reads
+  // may run before the update: the written cells it is given must count, not what it read.
+  it('judges the written values it is given, whether its reads ran before or after the write', async () => {
+    const db = knexOf(s.orm);
+    const [cell] = await db('figure as f').join('trade_union as u', 'u.id', 'f.union_id').join('indicator as i', 'i.id', 'f.indicator_id')
+      .where({ 'u.code': 'P06-H02', 'i.code': 'members', 'f.year': 2017, 'f.scenario': 'actual' }).select('f.id', 'f.union_id as unionId', 'f.value');
+    expect(cell.value).toBeGreaterThan(0);
+    const changed = { unionId: Number(cell.unionId), indicatorCode: 'members', year: 2017, scenario: 'actual' as const };
+    const outcome = async (value: number | null, writeFirst: boolean) => {
+      const trx = await db.transaction();
+      try {
+        if (writeFirst) await trx('figure').where('id', cell.id).update({ value });
+        const [report] = await recheckGroup(trx as unknown as Db, [[changed]], ['test'], writeFirst ? [] : [{ ...changed, value } satisfies WrittenCell]);
+        const rows = await trx('discrepancy').select('instance_key as k', 'state', 'difference as d').orderBy('instance_key');
+        return { counts: { opened: report!.opened, reopened: report!.reopened, resolved: report!.resolved }, rows: rows.map((r) => `${r.k} ${r.state} ${r.d === null ? null : Number(r.d)}`) };
+      } finally {
+        await trx.rollback();
+      }
+    };
+    for (const value of [Number(cell.value) * 3, null, Number(cell.value)]) {
+      const overlaid = await outcome(value, false);
+      const written = await outcome(value, true);
+      expect(overlaid, `value ${value}`).toEqual(written);
+      // The values differ enough to move the province's sum: the test would see an overlay that is ignored.
+      if (value !== Number(cell.value)) expect(overlaid.counts.opened + overlaid.counts.reopened + overlaid.counts.resolved, `value ${value}`).toBeGreaterThan(0);
+    }
   });
 });

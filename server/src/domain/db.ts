@@ -84,6 +84,20 @@ export function rowsPerInsert(db: Db, columns: number): number {
   return dialectOf(db) === 'postgresql' ? Math.floor(65_535 / columns) : Math.min(500, Math.floor(32_766 / columns));
 }
 
+/**
+ * Statements sent together on one connection: the driver runs them back to back instead of waiting,
+ * between each, for this thread to take an answer and send the next (under load each such wait cost
+ * more than the statement). On SQLite they run in any order, so only statements that do not depend
+ * on each other go together. All settle before the first failure (in the order given) is thrown: a
+ * rollback must not overtake a write still in flight, which SQLite would then run outside the
+ * transaction; on PostgreSQL the first failure is the cause, the later ones its aborted transaction.
+ */
+export async function together<T extends readonly unknown[]>(...statements: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(statements);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
 /** An insert that meets a unique key: update the listed columns from the new row (an upsert) instead of failing. */
 export interface OnConflict {
   target: readonly string[];

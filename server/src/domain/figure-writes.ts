@@ -7,7 +7,7 @@
  */
 import { acceptsScenario, FIRST_YEAR, indicator as catalogueIndicator, LAST_YEAR, SCENARIOS } from '@unionhub/schema';
 import { CellBatchError, DomainError, said } from './errors.js';
-import { againOnDeadlock, existsIn, indicatorIds, insertChunked, rawRows, rowsPerInsert, valuesList, type Db } from './db.js';
+import { againOnDeadlock, existsIn, indicatorIds, insertChunked, rawRows, rowsPerInsert, together, valuesList, type Db } from './db.js';
 import { cellId, figuresByKeys, valueProblem, type CellKey, type FigureRow } from './figures.js';
 import { unionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
@@ -146,16 +146,20 @@ const GROUP_WORK: GroupWork<Prepared, GroupState, Applied, WriteResult> = {
     const state: GroupState = { unions: new Map(), cells: new Map(), known: new Set(), stored: new Map() };
     const distinct = (f: (w: CellWrite) => unknown) => new Set(writes.map(f)).size;
     const cross = distinct((w) => w.unionCode) * distinct((w) => w.indicatorCode) * distinct((w) => w.year) * distinct((w) => w.scenario);
-    // Sent together: the connection runs both back to back (see recheckGroup).
     const readsCells = batches.length === 1 || cross <= Math.max(MAX_CROSS_READ, writes.length);
-    const [unions] = await Promise.all([unionsByCodes(trx, writes.map((w) => w.unionCode)), readsCells ? readCells(trx, state, writes) : null]);
+    const [unions] = await together(unionsByCodes(trx, writes.map((w) => w.unionCode)), readsCells ? readCells(trx, state, writes) : null);
     for (const u of unions) state.unions.set(u.code, u);
     return state;
   },
   judge,
   async finish(trx, state, applied, batches) {
-    await store(trx, state, applied, batches);
-    const reports = await timed(trx, 'recheck', () => recheckGroup(trx, applied.map((a) => a.changed), batches.map((b) => b.actor)));
+    // The re-check goes with the store: it reads the written cells as the group leaves them (its
+    // overlay) whether its reads run before or after the writes, and writes only discrepancies.
+    const written = applied.flatMap((a) => a.written.map((w) => w.figure));
+    const [, reports] = await together(
+      store(trx, state, applied, batches),
+      timed(trx, 'recheck', () => recheckGroup(trx, applied.map((a) => a.changed), batches.map((b) => b.actor), written)),
+    );
     return applied.map((a, i) => {
       const figures = a.written.map((w) => w.figure);
       return { figures, reconciliation: reports[i]!, events: [...figuresChanged(batches[i]!.actor, figures), ...discrepanciesChanged(reports[i])] };
@@ -254,9 +258,9 @@ async function store(trx: Db, state: GroupState, applied: Applied[], batches: Pr
     return rows;
   };
   if (inserts.length === 0) {
-    // Every id is known: the revisions go with the update (sent together, as recheckGroup's reads);
-    // a missed cell throws below and the transaction takes both back.
-    await Promise.all([updateStored(trx, state, updates, missed), insertChunked(trx, 'figure_revision', revisions())]);
+    // Every id is known: the revisions go with the update; a missed cell throws below and the
+    // transaction takes both back.
+    await together(updateStored(trx, state, updates, missed), insertChunked(trx, 'figure_revision', revisions()));
     if (missed.size > 0) throw conflictsOf(missed, batches);
     return;
   }

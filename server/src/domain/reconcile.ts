@@ -5,7 +5,7 @@
  * after being accepted/waived) → re-opened. Every state change leaves a revision.
  */
 import { RULES, type Scenario } from '@unionhub/schema';
-import { indicatorIds, insertChunked, isoTime, type Db } from './db.js';
+import { indicatorIds, insertChunked, isoTime, together, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
 import type { Knex } from '@mikro-orm/knex';
 import { discrepanciesChanged, type WithEvents } from './events.js';
@@ -89,34 +89,41 @@ async function sync(
       touched.push(row);
     }
   }
-  await insertChunked(db, 'discrepancy', touched, { onConflict: { target: ['instance_key'], merge: VALUE_COLUMNS } });
-  await insertChunked(db, 'discrepancy', reopened, {
-    onConflict: { target: ['instance_key'], merge: [...VALUE_COLUMNS, 'state', 'decided_by', 'decided_at', 'decision_reason'] },
-  });
-  // New ones in bulk (a first run at stress scale finds hundreds of thousands), then their ids.
-  await insertChunked(db, 'discrepancy', fresh, {
-    after: async (chunk) => {
-      const ids: { id: number; instanceKey: string; difference: number | null }[] = await db('discrepancy')
-        .select('id', 'instance_key as instanceKey', 'difference')
-        .whereIn('instance_key', chunk.map((c) => c.instance_key as string));
-      for (const r of ids) {
-        const owner = ownerOf.get(r.instanceKey)!;
-        revise(owner, r.id, 'opened', null, 'open', r.difference);
-        reports[owner]!.opened++;
-      }
-    },
-  });
-  const resolved: number[] = [];
+  const resolved: { s: StoredDiscrepancy; owner: number }[] = [];
   for (const s of stored) {
     if (foundKeys.has(s.instanceKey) || s.state === 'resolved') continue;
     const owner = coveredBy(s);
-    if (owner < 0) continue;
-    resolved.push(s.id);
+    if (owner >= 0) resolved.push({ s, owner });
+  }
+  // Changed, re-opened, new and resolved discrepancies are different rows: their statements go together.
+  const resolveAll: Promise<unknown>[] = [];
+  for (let i = 0; i < resolved.length; i += 400) {
+    resolveAll.push(db('discrepancy').whereIn('id', resolved.slice(i, i + 400).map((r) => r.s.id)).update({ state: 'resolved', updated_at: now }));
+  }
+  await together(
+    insertChunked(db, 'discrepancy', touched, { onConflict: { target: ['instance_key'], merge: VALUE_COLUMNS } }),
+    insertChunked(db, 'discrepancy', reopened, {
+      onConflict: { target: ['instance_key'], merge: [...VALUE_COLUMNS, 'state', 'decided_by', 'decided_at', 'decision_reason'] },
+    }),
+    // New ones in bulk (a first run at stress scale finds hundreds of thousands), then their ids.
+    insertChunked(db, 'discrepancy', fresh, {
+      after: async (chunk) => {
+        const ids: { id: number; instanceKey: string; difference: number | null }[] = await db('discrepancy')
+          .select('id', 'instance_key as instanceKey', 'difference')
+          .whereIn('instance_key', chunk.map((c) => c.instance_key as string));
+        for (const r of ids) {
+          const owner = ownerOf.get(r.instanceKey)!;
+          revise(owner, r.id, 'opened', null, 'open', r.difference);
+          reports[owner]!.opened++;
+        }
+      },
+    }),
+    ...resolveAll,
+  );
+  // Revisions in the order they always had: re-opened, opened, resolved.
+  for (const { s, owner } of resolved) {
     revise(owner, s.id, 'resolved', s.state, 'resolved', s.difference);
     reports[owner]!.resolved++;
-  }
-  for (let i = 0; i < resolved.length; i += 400) {
-    await db('discrepancy').whereIn('id', resolved.slice(i, i + 400)).update({ state: 'resolved', updated_at: now });
   }
   await insertChunked(db, 'discrepancy_revision', revisions);
   return reports;
@@ -158,11 +165,16 @@ export async function recheck(db: Db, changed: ChangedCell[], actor: string): Pr
   return (await recheckGroup(db, [changed], [actor]))[0]!;
 }
 
+/** A cell as a write left it, for a re-check whose reads may run before that write (figure-writes sends both together). */
+export type WrittenCell = ChangedCell & { value: number | null };
+
 /**
  * The re-check of several writes applied one after another (a group commit), done once on the
  * result: one report per write, each change reported to the last write whose cells touch it.
+ * `written` (in write order) lies over what the reads find: every written cell is inside what they
+ * read (its union's cell group in its year and scenario).
  */
-export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: string[]): Promise<SyncReport[]> {
+export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: string[], written: readonly WrittenCell[] = []): Promise<SyncReport[]> {
   const tree = await loadTree(db);
   const checks = new Map<string, { check: Check; owner: number }>();
   const checkedBy = changedBy.map((changed, owner) => {
@@ -213,10 +225,7 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
   const sumScenarios = [...new Set(sums.map((c) => c.scenario))];
   const onlySummed = [...summed].filter((id) => !own.has(id));
   const unions = [...new Set(list.map((c) => c.unionId))];
-  // The three reads are sent together: the connection runs them back to back instead of waiting,
-  // between each, for this thread to take the answer and send the next (a group's statements are
-  // serial, and under load each such wait cost more than the statement).
-  const [ownCells, summedCells, stored] = await Promise.all([
+  const [ownCells, summedCells, stored] = await together(
     own.size
       ? read(
           db('figure as f')
@@ -239,8 +248,9 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
         )
       : null,
     db('discrepancy').select(STORED_COLUMNS).whereIn('union_id', unions) as Promise<StoredDiscrepancy[]>,
-  ]);
+  );
   for (const packed of [ownCells, summedCells]) for (const [u, p] of packed ?? []) p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value));
+  for (const w of written) cells.put(w.unionId, w.indicatorCode, w.year, w.scenario, w.value);
 
   const found = owned.flatMap(({ check, owner }) => evaluate(check, cells, tree).map((f) => ({ ...f, owner })));
   // Every check names its union: a stored discrepancy is asked only of the checks of its own.

@@ -94,6 +94,11 @@ export class MapCells implements CellSource {
   value(unionId: number, code: string, year: number, scenario: Scenario) {
     return this.byUnion.get(unionId)?.get(MapCells.slot(code, year, scenario));
   }
+  /** A cell as a write leaves it, whatever was read (null: no value). */
+  put(unionId: number, code: string, year: number, scenario: string, value: number | null) {
+    if (value === null) this.byUnion.get(unionId)?.delete(MapCells.slot(code, year, scenario));
+    else this.set(unionId, code, year, scenario, value);
+  }
 }
 
 /** Every cell, for a full run: per indicator, one Float64Array over the unions per year × scenario. */
