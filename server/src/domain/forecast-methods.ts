@@ -59,16 +59,6 @@ interface HoltState {
 
 /** Runs damped Holt over the values; sse sums the one-step errors from the third value on. */
 function runHolt(values: readonly number[], alpha: number, beta: number, phi: number): HoltState {
-  const state = { level: 0, trend: 0, sse: 0 };
-  state.sse = holtSse(values, alpha, beta, phi, state);
-  return state;
-}
-
-/**
- * The same run's sse, and its last level and trend into `end` if given. Allocates nothing: the grid
- * search runs it 405 times per fit, and every union's series is fit and backtested (bench/plan.ts).
- */
-function holtSse(values: readonly number[], alpha: number, beta: number, phi: number, end?: HoltState): number {
   let level = values[0]!;
   let trend = values[1]! - values[0]!;
   let sse = 0;
@@ -81,11 +71,76 @@ function holtSse(values: readonly number[], alpha: number, beta: number, phi: nu
     trend = beta * (nextLevel - level) + (1 - beta) * phi * trend;
     level = nextLevel;
   }
-  if (end) {
-    end.level = level;
-    end.trend = trend;
+  return { level, trend, sse };
+}
+
+/** The schema's grid, every (alpha, beta, phi) in search order, with the products runHolt forms, once. */
+interface HoltGrid {
+  alpha: Float64Array;
+  beta: Float64Array;
+  phi: Float64Array;
+  keepAlpha: Float64Array;
+  keepTrend: Float64Array;
+  level: Float64Array;
+  trend: Float64Array;
+  sse: Float64Array;
+}
+let holtGrid: HoltGrid | undefined;
+function gridOfHolt(): HoltGrid {
+  if (holtGrid) return holtGrid;
+  const def = forecastMethod('holt');
+  const grid = (code: string) => def.parameters.find((p) => p.code === code)!.grid!;
+  const tries: [number, number, number][] = [];
+  for (const a of grid('alpha')) for (const b of grid('beta')) for (const f of grid('phi')) tries.push([a, b, f]);
+  const n = tries.length;
+  holtGrid = {
+    alpha: Float64Array.from(tries, (t) => t[0]),
+    beta: Float64Array.from(tries, (t) => t[1]),
+    phi: Float64Array.from(tries, (t) => t[2]),
+    keepAlpha: Float64Array.from(tries, (t) => 1 - t[0]),
+    // (1 - beta) * phi as runHolt multiplies it, left to right: the same doubles.
+    keepTrend: Float64Array.from(tries, (t) => (1 - t[1]) * t[2]),
+    level: new Float64Array(n),
+    trend: new Float64Array(n),
+    sse: new Float64Array(n),
+  };
+  return holtGrid;
+}
+
+/**
+ * Every try of the grid run side by side, one pass over the values: the same arithmetic as runHolt
+ * per try (so the same sums), without a call per try — every union's series is fit and backtested
+ * (bench/plan.ts). The first try is taken whatever its error (even one that overflows); a later one
+ * only if strictly less.
+ */
+function bestHoltTry(values: readonly number[]): number {
+  const { alpha, beta, phi, keepAlpha, keepTrend, level, trend, sse } = gridOfHolt();
+  const n = alpha.length;
+  const first = values[0]!;
+  const slope = values[1]! - first;
+  // t = 1, where the trend was initialised from: no error counted.
+  const y1 = values[1]!;
+  for (let k = 0; k < n; k++) {
+    const nextLevel = alpha[k]! * y1 + keepAlpha[k]! * (first + phi[k]! * slope);
+    trend[k] = beta[k]! * (nextLevel - first) + keepTrend[k]! * slope;
+    level[k] = nextLevel;
+    sse[k] = 0;
   }
-  return sse;
+  for (let t = 2; t < values.length; t++) {
+    const y = values[t]!;
+    for (let k = 0; k < n; k++) {
+      const l = level[k]!;
+      const tr = trend[k]!;
+      const oneStep = l + phi[k]! * tr;
+      sse[k] = sse[k]! + (y - oneStep) ** 2;
+      const nextLevel = alpha[k]! * y + keepAlpha[k]! * oneStep;
+      trend[k] = beta[k]! * (nextLevel - l) + keepTrend[k]! * tr;
+      level[k] = nextLevel;
+    }
+  }
+  let best = 0;
+  for (let k = 1; k < n; k++) if (sse[k]! < sse[best]!) best = k;
+  return best;
 }
 
 /** Damped-trend Holt; alpha, beta, phi chosen by least in-sample SSE over the schema's grid (first wins ties). */
@@ -94,16 +149,9 @@ export function fitHolt(points: readonly YearPoint[]): Fit {
   if (points.length < def.minYears) return { ok: false, reason: 'tooShort' };
   const filled = fillGaps(points);
   const values = filled.map((p) => p.value);
-  const grid = (code: string) => def.parameters.find((p) => p.code === code)!.grid!;
-  const [alphas, betas, phis] = [grid('alpha'), grid('beta'), grid('phi')];
-  // The first try is taken whatever its error (even one that overflows); a later one only if strictly less.
-  let [alpha, beta, phi, least] = [alphas[0]!, betas[0]!, phis[0]!, holtSse(values, alphas[0]!, betas[0]!, phis[0]!)];
-  for (const a of alphas)
-    for (const b of betas)
-      for (const f of phis) {
-        const sse = holtSse(values, a, b, f);
-        if (sse < least) [alpha, beta, phi, least] = [a, b, f, sse];
-      }
+  const g = gridOfHolt();
+  const k = bestHoltTry(values);
+  const [alpha, beta, phi] = [g.alpha[k]!, g.beta[k]!, g.phi[k]!];
   const state = runHolt(values, alpha, beta, phi);
   const lastYear = filled[filled.length - 1]!.year;
   return {
