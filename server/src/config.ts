@@ -149,6 +149,10 @@ export const settingsSchema = z.object({
   DATABASE_POOL_SIZE: count(10),
   /** Read-only SQLite connections beside the one writer (db/readers.ts): grid, exports, report and progress read there. 0: everything on the writer. Kept under libuv's 4 threads, so a statement of the writer always finds one. */
   SQLITE_READERS: z.coerce.number().int().min(0).max(32).default(2),
+  /** `0`: figure writes run on the main thread; otherwise, on SQLite files, in a writer thread with its own connection (db/writer-thread.ts). */
+  SQLITE_WRITER_THREAD: z.string().optional().transform((v) => v !== '0'),
+  /** How long a SQLite connection waits for another's lock before it fails (ms). */
+  SQLITE_BUSY_TIMEOUT_MS: count(10_000),
   /** Worker threads answering grid reads on SQLite, each with a read-only connection (db/grid-workers.ts); 0: on the main thread. */
   SQLITE_GRID_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
   /** How much the grid workers yield the CPU to the main thread (writes) on Linux: their threads' nice value, 0–19. */

@@ -8,6 +8,7 @@ import { knexOf, openDatabase } from './db/orm.js';
 import { isEmpty, loadSeed } from './db/load-seed.js';
 import { startApp } from './app.js';
 import { gridWorkersOf } from './db/grid-workers.js';
+import { writerThreadOf } from './db/writer-thread.js';
 import { loadHubConfig } from './hub/config.js';
 import { HUB_PATH, mountHub, type Hub } from './hub/index.js';
 import { DEMO_USERS } from './db/demo-users.js';
@@ -25,6 +26,7 @@ if (await isEmpty(orm)) {
 const app = await startApp(knexOf(orm), PORT);
 // The grid worker loads the domain now, not on the first sheet someone opens.
 await gridWorkersOf(app.db)?.warm();
+await writerThreadOf(app.db)?.warm();
 const port = Number(new URL(app.url).port);
 logger.info({ url: `http://localhost:${port}/`, database: describeTarget(target) }, `UnionHub on http://localhost:${port}/ (GraphQL at /graphql) — database ${describeTarget(target)}`);
 

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setPriority } from 'node:os';
 import { Access, type AccessPolicy, type Caller } from '../domain/access.js';
-import { DomainError } from '../domain/errors.js';
+import { errorToThread, type ThreadError } from './thread-errors.js';
 import { readGrid, type Grid, type GridRequest } from '../domain/grid.js';
 import { openReaderPool } from './readers.js';
 import { toTransfer, type GridTransfer } from './grid-transfer.js';
@@ -34,7 +34,7 @@ export interface GridTableTransfer {
 export type GridAnswer =
   | { id: number; grid: GridTransfer }
   | { id: number; table: GridTableTransfer }
-  | { id: number; error: { domain: boolean; code?: string; message: string; details?: Record<string, unknown> } };
+  | { id: number; error: ThreadError };
 
 const { filename, nice } = workerData as { filename: string; nice: number };
 // Readers must not hold writers up: with both busy on a small machine, the scheduler gives the main
@@ -71,13 +71,7 @@ port.on('message', (ask: GridAsk | { close: true }) => {
         const { message, transfer } = toTransfer(grid);
         port.postMessage({ id: ask.id, grid: message } satisfies GridAnswer, transfer);
       },
-      (e: unknown) =>
-        port.postMessage({
-          id: ask.id,
-          error: e instanceof DomainError
-            ? { domain: true, code: e.code, message: e.message, details: e.details }
-            : { domain: false, message: e instanceof Error ? e.message : String(e) },
-        } satisfies GridAnswer),
+      (e: unknown) => port.postMessage({ id: ask.id, error: errorToThread(e) } satisfies GridAnswer),
     )
     .finally(() => {
       if (--inFlight === 0 && closing) void finish();

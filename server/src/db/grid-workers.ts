@@ -9,8 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Knex } from '@mikro-orm/knex';
 import type { Access } from '../domain/access.js';
-import type { ErrorCode } from '@unionhub/schema';
-import { DomainError } from '../domain/errors.js';
+import { errorFromThread } from './thread-errors.js';
 import { readGrid, type Grid, type GridRequest } from '../domain/grid.js';
 import type { GridAnswer, GridAsk, GridForm, GridTableTransfer } from './grid-worker.js';
 import { fromTransfer } from './grid-transfer.js';
@@ -72,7 +71,7 @@ export class GridWorkers {
       if ('grid' in m || 'table' in m) {
         this.served++;
         w.ok('grid' in m ? fromTransfer(m.grid) : m.table);
-      } else w.bad(m.error.domain ? new DomainError(m.error.code as ErrorCode, m.error.message, m.error.details) : new Error(m.error.message));
+      } else w.bad(errorFromThread(m.error));
     });
     // A worker that dies fails what it held and is replaced: the next read goes to a fresh one.
     const fail = (e: Error) => {

@@ -11,6 +11,8 @@ import { syncCatalogue } from './catalogue.js';
 import { DomainError } from '../domain/errors.js';
 import { closeGridWorkers, openGridWorkers } from './grid-workers.js';
 import { closeReaders, openReaders } from './readers.js';
+import { beginImmediately, sqlitePool } from './sqlite-connections.js';
+import { closeWriterThread, openWriterThread } from './writer-thread.js';
 
 export type Orm = MikroORM;
 
@@ -55,6 +57,7 @@ class SqliteWithReaders extends SqliteConnection {
   }
 
   override async close(force?: boolean) {
+    await closeWriterThread(this.client);
     await closeGridWorkers(this.client);
     await closeReaders(this.client);
     await super.close(force);
@@ -86,7 +89,7 @@ export function ormOptions(target: DatabaseTarget): Options {
     } as Options;
   }
   ensureParentDir(target.location);
-  return { ...COMMON, driver: SqliteDriver, dbName: target.location } as Options;
+  return { ...COMMON, driver: SqliteDriver, dbName: target.location, pool: sqlitePool() } as Options;
 }
 
 /** Open the database, bring its schema up to date and mirror the indicator catalogue. */
@@ -98,6 +101,9 @@ export async function openDatabase(target: DatabaseTarget = databaseTarget()): P
     await conn.execute('pragma journal_mode = wal');
     await conn.execute('pragma synchronous = normal');
     await conn.execute('pragma foreign_keys = on');
+    // The server's connection (not a tool's, withDb): figure writes go to a writer thread with a
+    // connection of its own, and this one's transactions take the write lock when they begin.
+    if (SETTINGS.SQLITE_WRITER_THREAD && openWriterThread(knexOf(orm), target.location)) beginImmediately(knexOf(orm));
   }
   await orm.getMigrator().up();
   await syncCatalogue(orm.em.fork());

@@ -7,6 +7,7 @@
  * A reader sees what was committed when its statement began — every write is committed before it is answered.
  */
 import { knex, SqliteKnexDialect, type Knex } from '@mikro-orm/knex';
+import { sqlitePool } from './sqlite-connections.js';
 
 const READERS = new WeakMap<Knex, Knex>();
 
@@ -21,13 +22,8 @@ export function openReaderPool(filename: string, size: number): Knex {
     client: SqliteKnexDialect as unknown as Knex.Config['client'],
     connection: { filename },
     useNullAsDefault: true,
-    pool: {
-      min: 0,
-      max: size,
-      // query_only: a reader can never write, whatever path reaches it; busy_timeout rides over a checkpoint.
-      afterCreate: (conn: { exec(sql: string, cb: (e: Error | null) => void): void }, done: (e: Error | null, c: unknown) => void) =>
-        conn.exec('pragma query_only = 1; pragma busy_timeout = 5000', (e) => done(e, conn)),
-    },
+    // query_only: a reader can never write, whatever path reaches it; the busy timeout rides over a checkpoint.
+    pool: { min: 0, max: size, ...sqlitePool('pragma query_only = 1') },
   } as Knex.Config);
 }
 

@@ -12,7 +12,7 @@ import { cellId, figuresByKeys, valueProblem, type CellKey, type FigureRow } fro
 import { unionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
 import { recheckGroup, type ChangedCell, type SyncReport } from './reconcile.js';
-import { groupsCommits, queueOf, timed, type GroupWork } from './write-queue.js';
+import { groupsCommits, queueElsewhereOf, queueOf, timed, type GroupWork } from './write-queue.js';
 import { discrepanciesChanged, figuresChanged, type WithEvents } from './events.js';
 
 export interface CellWrite extends CellKey {
@@ -64,10 +64,19 @@ export interface WriteOptions {
 
 export async function writeFigures(db: Db, writes: readonly CellWrite[], opts: WriteOptions): Promise<WriteResult> {
   if (writes.length === 0) return { figures: [], reconciliation: { checked: 0, found: 0, opened: 0, reopened: 0, resolved: 0, changedIds: [] }, events: [] };
+  // Inside a caller's transaction (an import) the write stays part of it; otherwise it goes to the
+  // writer thread where there is one (db/writer-thread.ts), which writes it as below, or concurrent
+  // batches share a transaction here where that helps (write-queue.ts).
+  const elsewhere = db.isTransaction ? undefined : queueElsewhereOf<FigureWriteRequest, WriteResult>(db);
+  if (elsewhere) return timed(db, 'write', () => elsewhere.submit({ writes, opts }));
   const batch = prepare(writes, opts);
-  // Inside a caller's transaction (an import) the write stays part of it; otherwise concurrent
-  // batches share a transaction where that helps (write-queue.ts).
   return timed(db, 'write', () => (db.isTransaction || !groupsCommits() ? writeAlone(db, batch) : queueOf(db, GROUP_WORK).submit(batch)));
+}
+
+/** `writeFigures`' arguments, as a writer elsewhere is given them. */
+export interface FigureWriteRequest {
+  writes: readonly CellWrite[];
+  opts: WriteOptions;
 }
 
 /** A batch with what can be judged without the database. */

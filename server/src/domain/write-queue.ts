@@ -78,10 +78,7 @@ export class WriteQueue<B, S, A, R> {
   }
 
   private async run(group: Waiting<B, R>[]): Promise<void> {
-    this.stats.groups++;
-    this.stats.batches += group.length;
-    this.stats.largest = Math.max(this.stats.largest, group.length);
-    for (const o of observers.get(cacheKey(this.db)) ?? []) o.group?.(group.length);
+    countGroup(this.db, group.length);
     if (group.length === 1) return settle(group[0]!, () => this.work.alone(this.db, group[0]!.batch));
     type Outcome = { ok: true; value: R } | { ok: false; error: unknown };
     let outcomes: Outcome[];
@@ -162,14 +159,49 @@ export function queueOf<B, S, A, R>(db: Db, work: GroupWork<B, S, A, R>): WriteQ
   return q;
 }
 
+/** A queue that runs in another thread (db/writer-thread.ts): this thread's batches are sent there. */
+export interface QueueElsewhere<B, R> {
+  submit(batch: B): Promise<R>;
+  readonly busy: boolean;
+  idle(): Promise<void>;
+}
+
+const elsewhere = new WeakMap<object, QueueElsewhere<never, never>>();
+
+/** From now on this database's queued batches go to `queue`; returns how to stop. */
+export function queueWritesElsewhere<B, R>(db: Db, queue: QueueElsewhere<B, R>): () => void {
+  const key = cacheKey(db);
+  elsewhere.set(key, queue as QueueElsewhere<never, never>);
+  return () => void (elsewhere.get(key) === queue && elsewhere.delete(key));
+}
+
+/** Where this database's queued batches go when not to its queue here. */
+export function queueElsewhereOf<B, R>(db: Db): QueueElsewhere<B, R> | undefined {
+  return elsewhere.get(cacheKey(db)) as QueueElsewhere<B, R> | undefined;
+}
+
 /** Are writes of this database running or waiting in its queue now? (Grid reads yield to them, db/read-pacer.ts.) */
 export function writesBusy(db: Db): boolean {
-  return queues.get(cacheKey(db))?.busy ?? false;
+  return (queues.get(cacheKey(db))?.busy ?? false) || (elsewhere.get(cacheKey(db))?.busy ?? false);
 }
 
 /** Resolves once this database's write queue (if any) has finished its groups. */
-export function writesIdle(db: Db): Promise<void> {
-  return queues.get(cacheKey(db))?.idle() ?? Promise.resolve();
+export async function writesIdle(db: Db): Promise<void> {
+  await Promise.all([queues.get(cacheKey(db))?.idle(), elsewhere.get(cacheKey(db))?.idle()]);
+}
+
+/** A group of `batches` run on this database (here or elsewhere): counted and told to the observers. */
+export function countGroup(db: Db, batches: number): void {
+  const stats = writeQueueStats(db);
+  stats.groups++;
+  stats.batches += batches;
+  stats.largest = Math.max(stats.largest, batches);
+  for (const o of observers.get(cacheKey(db)) ?? []) o.group?.(batches);
+}
+
+/** A duration measured on this database (here or elsewhere), told to the observers. */
+export function countDuration(db: Db, kind: 'write' | 'recheck', seconds: number): void {
+  for (const o of observers.get(cacheKey(db)) ?? []) o.duration?.(kind, seconds);
 }
 
 /** Who watches writes on a database (the metrics): each group's size, the writes' and re-checks' durations. */
@@ -196,7 +228,6 @@ export async function timed<T>(db: Db, kind: 'write' | 'recheck', run: () => Pro
   try {
     return await run();
   } finally {
-    const seconds = (performance.now() - started) / 1000;
-    for (const o of set) o.duration?.(kind, seconds);
+    countDuration(db, kind, (performance.now() - started) / 1000);
   }
 }

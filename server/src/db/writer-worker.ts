@@ -1,0 +1,65 @@
+/**
+ * The writer thread (writer-thread.ts): figure writes, their group commit and their re-check run
+ * here on a connection of its own, so that the main thread only parses, authorises and answers.
+ * The same `writeFigures` as on the main thread, on this thread's connection.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Access, type AccessPolicy, type Caller } from '../domain/access.js';
+import type { CellWrite, WriteResult } from '../domain/figure-writes.js';
+import { writeFigures } from '../domain/figure-writes.js';
+import { observeWrites, writeQueueStats } from '../domain/write-queue.js';
+import { openWritingConnection } from './sqlite-connections.js';
+import { errorToThread, type ThreadError } from './thread-errors.js';
+
+export interface WriteAsk {
+  id: number;
+  writes: readonly CellWrite[];
+  caller: Caller | null;
+  policy: AccessPolicy;
+  reason: string | null | undefined;
+}
+
+export type WriterMessage =
+  | { ready: true }
+  | { id: number; result: WriteResult }
+  | { id: number; error: ThreadError }
+  /** A group was committed (or fell back): its size and the fallbacks so far, for the main thread's counters. */
+  | { group: number; fallbacks: number }
+  | { recheck: number };
+
+const { filename } = workerData as { filename: string };
+const db = openWritingConnection(filename);
+const port = parentPort!;
+const post = (m: WriterMessage) => port.postMessage(m);
+
+observeWrites(db, {
+  group: (batches) => post({ group: batches, fallbacks: writeQueueStats(db).fallbacks }),
+  duration: (kind, seconds) => kind === 'recheck' && post({ recheck: seconds }),
+});
+
+// Closed by a message once the writes in flight are answered, never terminated in the middle of
+// a statement (node-sqlite3 calling back into a thread being torn down aborts the process).
+let inFlight = 0;
+let closing = false;
+const finish = async () => {
+  await db.destroy();
+  port.close();
+};
+
+port.on('message', (ask: WriteAsk | { close: true }) => {
+  if ('close' in ask) {
+    closing = true;
+    if (inFlight === 0) void finish();
+    return;
+  }
+  inFlight++;
+  writeFigures(db, ask.writes, { access: new Access(ask.caller, ask.policy), reason: ask.reason })
+    .then(
+      (result) => post({ id: ask.id, result }),
+      (e: unknown) => post({ id: ask.id, error: errorToThread(e) }),
+    )
+    .finally(() => {
+      if (--inFlight === 0 && closing) void finish();
+    });
+});
+post({ ready: true });

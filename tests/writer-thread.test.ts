@@ -1,0 +1,129 @@
+/**
+ * The writer thread (server/src/db/writer-thread.ts, issue 17): on a SQLite file, figure writes run
+ * in a thread on a connection of their own — none of their statements on the main connection —
+ * with group commit counted here and refusals as before; the main connection's transactions and the
+ * thread's meet without SQLITE_BUSY either way (both begin IMMEDIATE and wait for the lock).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { knexOf } from '../server/src/db/orm.js';
+import { openWritingConnection } from '../server/src/db/sqlite-connections.js';
+import { writerThreadOf } from '../server/src/db/writer-thread.js';
+import { writeQueueStats } from '../server/src/domain/write-queue.js';
+import { startTestServer, type TestServer } from './harness.js';
+
+const onSqlite = !process.env.DATABASE_URL?.startsWith('postgres');
+const SET = 'mutation ($cells: [CellWrite!]!) { setFigures(cells: $cells) { figures { unionCode year value version } } }';
+
+interface Cell {
+  unionCode: string;
+  year: number;
+  value: number;
+  version: number;
+}
+
+describe.runIf(onSqlite)('the writer thread', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s?.close());
+
+  /** `n` members cells of grassroots unions under Bắc Kạn, not approved, as they stand. */
+  const cells = async (n: number, offset: number): Promise<Cell[]> =>
+    s.sql<Cell>(
+      `select u.code as "unionCode", f.year, f.value, f.version from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id
+       where i.code = 'members' and f.scenario = 'actual' and f.status <> 'approved' and u.path like '/TLD/P06/%' and f.value is not null
+       order by u.code, f.year limit ? offset ?`,
+      [n, offset],
+    );
+  const write = (c: Cell, value: number) =>
+    s.gql(SET, { cells: [{ unionCode: c.unionCode, indicatorCode: 'members', year: c.year, scenario: 'ACTUAL', value, expectedVersion: c.version }] });
+
+  it('20 writers at once: all answered, none of their statements on the main connection, their groups counted here', async () => {
+    const main = knexOf(s.orm);
+    expect(writerThreadOf(main)).toBeDefined();
+    const targets = await cells(20, 0);
+    expect(targets).toHaveLength(20);
+    const [before] = await s.sql<{ n: number }>('select count(*) as n from figure_revision');
+    const statements: string[] = [];
+    const seen = (q: { sql: string }) => statements.push(q.sql);
+    main.on('query', seen);
+    const stats = { ...writeQueueStats(main) };
+    let results;
+    try {
+      results = await Promise.all(targets.map((c, i) => write(c, c.value + 1 + i)));
+    } finally {
+      main.off('query', seen);
+    }
+    for (const r of results) expect(r.errors).toBeUndefined();
+    expect(results.map((r) => r.data!.setFigures.figures[0].version)).toEqual(targets.map((c) => c.version + 1));
+    // The main connection answered the requests' own reads (if any) but wrote nothing of the figures.
+    expect(statements.filter((q) => /\b(update|insert into)\s+"?(figure|figure_revision|discrepancy)"?/i.test(q))).toEqual([]);
+    const [after] = await s.sql<{ n: number }>('select count(*) as n from figure_revision');
+    expect(Number(after!.n) - Number(before!.n)).toBe(20);
+    const now = writeQueueStats(main);
+    expect(now.batches - stats.batches).toBe(20);
+    expect(now.groups - stats.groups).toBeGreaterThanOrEqual(1);
+    expect(now.groups - stats.groups).toBeLessThanOrEqual(20);
+    expect(writerThreadOf(main)!.busy).toBe(false);
+  });
+
+  it('a stale write is refused with CONFLICT and its cell\'s current version, as on the main thread', async () => {
+    const [c] = await cells(1, 20);
+    expect((await write(c!, c!.value + 7)).errors).toBeUndefined();
+    const stale = await write(c!, 1);
+    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: c!.version + 1, currentValue: c!.value + 7, index: 0 });
+  });
+
+  it("the main connection's transactions that read, then write, meet the thread's commits without SQLITE_BUSY", async () => {
+    const main = knexOf(s.orm);
+    await main.raw('create table if not exists t_writer_thread (v integer)');
+    const targets = await cells(10, 30);
+    let writing = true;
+    const writers = targets.map(async (c) => {
+      let version = c.version;
+      let n = 0;
+      while (writing) {
+        const r = await s.gql(SET, { cells: [{ unionCode: c.unionCode, indicatorCode: 'members', year: c.year, scenario: 'ACTUAL', value: c.value + ++n, expectedVersion: version }] });
+        expect(r.errors).toBeUndefined();
+        version = r.data!.setFigures.figures[0].version;
+      }
+      return n;
+    });
+    // Deferred, the transaction's first read would fix its snapshot and the thread's commits meanwhile
+    // would refuse its write (SQLITE_BUSY_SNAPSHOT); begun IMMEDIATE it holds the lock, then gives it back.
+    for (let k = 0; k < 8; k++) {
+      await main.transaction(async (trx) => {
+        await trx('figure').count({ n: '*' });
+        await sleep(25);
+        await trx('t_writer_thread').insert({ v: k });
+      });
+      await sleep(25);
+    }
+    writing = false;
+    const written = await Promise.all(writers);
+    expect(written.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+    expect((await main('t_writer_thread').count({ n: '*' }))[0]!.n).toBe(8);
+  });
+
+  it('a write sent while another connection holds the write lock waits for it, then goes through', async () => {
+    // Another connection to the file, as the main one is set up (not the main one: the request itself may read there).
+    const other = openWritingConnection(s.file);
+    try {
+      const [c] = await cells(1, 50);
+      const order: string[] = [];
+      let sent: ReturnType<typeof write> | undefined;
+      await other.transaction(async (trx) => {
+        await trx('t_writer_thread').insert({ v: 100 });
+        sent = write(c!, c!.value + 3).finally(() => order.push('write answered'));
+        await sleep(300);
+        order.push('other committing');
+      });
+      expect((await sent!).errors).toBeUndefined();
+      expect(order).toEqual(['other committing', 'write answered']);
+    } finally {
+      await other.destroy();
+    }
+  });
+});
