@@ -106,6 +106,9 @@ export class DenseCells implements CellSource {
   private readonly slotOf: Int32Array;
   private readonly size: number;
   private readonly byCode = new Map<string, (Float64Array | undefined)[]>();
+  // A sum over children asks one indicator again and again: its arrays are kept from the last ask.
+  private lastCode: string | undefined;
+  private lastArrays: (Float64Array | undefined)[] | undefined;
   constructor(unitIds: number[]) {
     this.slotOf = new Int32Array(unitIds.reduce((m, id) => Math.max(m, id), 0) + 1).fill(-1);
     unitIds.forEach((id, i) => (this.slotOf[id] = i));
@@ -117,14 +120,21 @@ export class DenseCells implements CellSource {
   set(unionId: number, code: string, year: number, scenario: string, value: number | null) {
     if (value === null) return;
     let arrays = this.byCode.get(code);
-    if (!arrays) this.byCode.set(code, (arrays = []));
+    if (!arrays) {
+      this.byCode.set(code, (arrays = []));
+      this.lastCode = undefined;
+    }
     const k = DenseCells.at(year, scenario);
     let a = arrays[k];
     if (!a) arrays[k] = a = new Float64Array(this.size).fill(Number.NaN);
     a[this.slotOf[unionId]!] = value;
   }
   value(unionId: number, code: string, year: number, scenario: Scenario) {
-    const a = this.byCode.get(code)?.[DenseCells.at(year, scenario)];
+    if (code !== this.lastCode) {
+      this.lastCode = code;
+      this.lastArrays = this.byCode.get(code);
+    }
+    const a = this.lastArrays?.[DenseCells.at(year, scenario)];
     if (!a || unionId >= this.slotOf.length) return undefined;
     const v = a[this.slotOf[unionId]!];
     return v === undefined || Number.isNaN(v) ? undefined : v;

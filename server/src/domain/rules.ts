@@ -73,10 +73,13 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 /** A side or difference that is not a finite number (a sum of huge stored values) is stored as unknown. */
 const finite = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
 
+/** A discrepancy found. A module function, not a closure per call: a full run evaluates every check of the nation. */
+function flag(out: Found[], r: RuleDef, unionId: number, code: string, year: number, scenario: Scenario, left: number | null, right: number | null, message: string): void {
+  out.push({ ruleId: r.id, severity: r.severity, unionId, indicatorCode: code, year, scenario, left: finite(left), right: finite(right), difference: left !== null && right !== null ? finite(round(left - right)) : null, message });
+}
+
 export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
   const out: Found[] = [];
-  const flag = (r: RuleDef, unionId: number, code: string, year: number, scenario: Scenario, left: number | null, right: number | null, message: string) =>
-    out.push({ ruleId: r.id, severity: r.severity, unionId, indicatorCode: code, year, scenario, left: finite(left), right: finite(right), difference: left !== null && right !== null ? finite(round(left - right)) : null, message });
 
   switch (check.kind) {
     case 'hierarchy': {
@@ -96,7 +99,7 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
       }
       // Children that do not report an indicator at all (grassroots have no grading) are no evidence.
       if (reported > 0 && Math.abs(v - sum) > HIERARCHY.tolerance + 1e-9) {
-        flag(HIERARCHY, unionId, code, year, scenario, v, round(sum), `${code}: reported ${v}, children sum to ${round(sum)}`);
+        flag(out, HIERARCHY, unionId, code, year, scenario, v, round(sum), `${code}: reported ${v}, children sum to ${round(sum)}`);
       }
       break;
     }
@@ -109,7 +112,7 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
           const parts = SECTORS.map((s) => val(`${total}.sector.${s.code}`));
           if (t === undefined || parts.some((p) => p === undefined)) continue;
           const sum = round(parts.reduce((a, b) => a! + b!, 0)!);
-          if (Math.abs(t - sum) > SECTORS_RULE.tolerance + 1e-9) flag(SECTORS_RULE, unionId, total, year, scenario, t, sum, `${total}: total ${t}, sectors sum to ${sum}`);
+          if (Math.abs(t - sum) > SECTORS_RULE.tolerance + 1e-9) flag(out, SECTORS_RULE, unionId, total, year, scenario, t, sum, `${total}: total ${t}, sectors sum to ${sum}`);
         }
       }
       for (const r of NOT_GREATER) {
@@ -118,7 +121,7 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
         for (const [part, whole, key] of pairs) {
           const p = val(part);
           const w = val(whole);
-          if (p !== undefined && w !== undefined && p > w) flag(r, unionId, key, year, scenario, p, w, `${part} (${p}) exceeds ${whole} (${w})`);
+          if (p !== undefined && w !== undefined && p > w) flag(out, r, unionId, key, year, scenario, p, w, `${part} (${p}) exceeds ${whole} (${w})`);
         }
       }
       for (const r of GRADES) {
@@ -127,7 +130,7 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
         const parts = r.parts.map(val);
         if (w === undefined || parts.some((p) => p === undefined)) continue;
         const sum = parts.reduce((a, b) => a! + b!, 0)!;
-        if (Math.abs(w - sum) > r.tolerance + 1e-9) flag(r, unionId, r.whole, year, 'actual' === scenario ? scenario : scenario, sum, w, `${r.parts.join(' + ')} = ${sum}, ${r.whole} = ${w}`);
+        if (Math.abs(w - sum) > r.tolerance + 1e-9) flag(out, r, unionId, r.whole, year, 'actual' === scenario ? scenario : scenario, sum, w, `${r.parts.join(' + ')} = ${sum}, ${r.whole} = ${w}`);
       }
       break;
     }
@@ -144,7 +147,7 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
         if (prev !== undefined) {
           const expected = prev + flows(unionId);
           if (Number.isNaN(expected)) continue;
-          if (Math.abs(now - expected) > r.tolerance + 1e-9) flag(r, unionId, r.stock, year, 'actual', now, round(expected), `${r.stock} ${year}: ${now}, last year + flows = ${round(expected)}`);
+          if (Math.abs(now - expected) > r.tolerance + 1e-9) flag(out, r, unionId, r.stock, year, 'actual', now, round(expected), `${r.stock} ${year}: ${now}, last year + flows = ${round(expected)}`);
           continue;
         }
         // First year after a merge or split: the group of successors balances with its predecessors.
@@ -158,7 +161,7 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
         const expected = before + group.reduce((a, g) => a + flows(g), 0);
         if (Number.isNaN(expected)) continue;
         if (Math.abs(after - expected) > r.tolerance + 1e-9) {
-          flag(r, unionId, r.stock, year, 'actual', after, round(expected), `${r.stock} ${year} of the restructured units: ${after}, predecessors' ${year - 1} + flows = ${round(expected)}`);
+          flag(out, r, unionId, r.stock, year, 'actual', after, round(expected), `${r.stock} ${year} of the restructured units: ${after}, predecessors' ${year - 1} + flows = ${round(expected)}`);
         }
       }
       break;
@@ -171,7 +174,7 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
         const prev = src.value(unionId, code, year - 1, 'actual');
         if (v === undefined || prev === undefined || prev === 0) continue;
         if (Math.abs(v / prev - 1) > r.tolerance && Math.abs(v - prev) >= r.minChange) {
-          flag(r, unionId, code, year, 'actual', v, prev, `${code}: ${prev} → ${v} (${Math.round((v / prev - 1) * 100)} %)`);
+          flag(out, r, unionId, code, year, 'actual', v, prev, `${code}: ${prev} → ${v} (${Math.round((v / prev - 1) * 100)} %)`);
         }
       }
       break;
@@ -193,7 +196,7 @@ export function evaluate(check: Check, src: CellSource, tree: Tree): Found[] {
         const mad = Math.max(median(series.map((x) => Math.abs(x[1] - med))), r.madFloorRatio * Math.abs(med), r.minMad);
         for (const [y, v] of series) {
           const z = (0.6745 * Math.abs(v - med)) / mad;
-          if (z > r.threshold) flag(r, unionId, code, y, 'actual', v, med, `${code} ${y}: ${v} against a median of ${med} (robust z ${z.toFixed(1)})`);
+          if (z > r.threshold) flag(out, r, unionId, code, y, 'actual', v, med, `${code} ${y}: ${v} against a median of ${med} (robust z ${z.toFixed(1)})`);
         }
       }
       break;
