@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setPriority } from 'node:os';
 import { Access, type AccessPolicy, type Caller } from '../domain/access.js';
 import { errorToThread, type ThreadError } from './thread-errors.js';
+import { serveRequests } from './worker-requests.js';
 import { readGrid, type Grid, type GridRequest } from '../domain/grid.js';
 import { openReaderPool } from './readers.js';
 import { toTransfer, type GridTransfer } from './grid-transfer.js';
@@ -44,37 +45,19 @@ if (nice > 0 && process.platform === 'linux') setPriority(nice);
 const db = openReaderPool(filename, 1);
 const port = parentPort!;
 
-// Closed by a message, never terminated in the middle of a statement: node-sqlite3 calling back into
-// a thread being torn down aborts the whole process (seen in CI). The reads in flight finish first.
-let inFlight = 0;
-let closing = false;
-const finish = async () => {
-  await db.destroy();
-  port.close();
-};
-
-port.on('message', (ask: GridAsk | { close: true }) => {
-  if ('close' in ask) {
-    closing = true;
-    if (inFlight === 0) void finish();
-    return;
-  }
-  inFlight++;
-  readGrid(db, ask.req, new Access(ask.caller, ask.policy))
-    .then(
-      (grid) => {
-        if (ask.form === 'table') {
-          const json = tableJson(grid.rows);
-          port.postMessage({ id: ask.id, table: { columns: grid.columns, json, rows: grid.rows.length } } satisfies GridAnswer, [json.buffer as ArrayBuffer]);
-          return;
-        }
-        const { message, transfer } = toTransfer(grid);
-        port.postMessage({ id: ask.id, grid: message } satisfies GridAnswer, transfer);
-      },
-      (e: unknown) => port.postMessage({ id: ask.id, error: errorToThread(e) } satisfies GridAnswer),
-    )
-    .finally(() => {
-      if (--inFlight === 0 && closing) void finish();
-    });
-});
+serveRequests<GridAsk>(
+  port,
+  db,
+  async (ask) => {
+    const grid = await readGrid(db, ask.req, new Access(ask.caller, ask.policy));
+    if (ask.form === 'table') {
+      const json = tableJson(grid.rows);
+      port.postMessage({ id: ask.id, table: { columns: grid.columns, json, rows: grid.rows.length } } satisfies GridAnswer, [json.buffer as ArrayBuffer]);
+      return;
+    }
+    const { message, transfer } = toTransfer(grid);
+    port.postMessage({ id: ask.id, grid: message } satisfies GridAnswer, transfer);
+  },
+  (ask, e) => port.postMessage({ id: ask.id, error: errorToThread(e) } satisfies GridAnswer),
+);
 port.postMessage({ ready: true });

@@ -10,6 +10,7 @@ import { writeFigures } from '../domain/figure-writes.js';
 import { observeWrites, writeQueueStats } from '../domain/write-queue.js';
 import { openWritingConnection } from './sqlite-connections.js';
 import { errorToThread, type ThreadError } from './thread-errors.js';
+import { serveRequests } from './worker-requests.js';
 
 export interface WriteAsk {
   id: number;
@@ -37,29 +38,10 @@ observeWrites(db, {
   duration: (kind, seconds) => kind === 'recheck' && post({ recheck: seconds }),
 });
 
-// Closed by a message once the writes in flight are answered, never terminated in the middle of
-// a statement (node-sqlite3 calling back into a thread being torn down aborts the process).
-let inFlight = 0;
-let closing = false;
-const finish = async () => {
-  await db.destroy();
-  port.close();
-};
-
-port.on('message', (ask: WriteAsk | { close: true }) => {
-  if ('close' in ask) {
-    closing = true;
-    if (inFlight === 0) void finish();
-    return;
-  }
-  inFlight++;
-  writeFigures(db, ask.writes, { access: new Access(ask.caller, ask.policy), reason: ask.reason })
-    .then(
-      (result) => post({ id: ask.id, result }),
-      (e: unknown) => post({ id: ask.id, error: errorToThread(e) }),
-    )
-    .finally(() => {
-      if (--inFlight === 0 && closing) void finish();
-    });
-});
+serveRequests<WriteAsk>(
+  port,
+  db,
+  async (ask) => post({ id: ask.id, result: await writeFigures(db, ask.writes, { access: new Access(ask.caller, ask.policy), reason: ask.reason }) }),
+  (ask, e) => post({ id: ask.id, error: errorToThread(e) }),
+);
 post({ ready: true });

@@ -3,6 +3,7 @@
  * session and API tokens are random and stored only as SHA-256, so the tables never hold
  * anything that signs in.
  */
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { hasControlCharacters, ROLES, type Role } from '@unionhub/schema';
 import { cacheKey, dialectOf, isoTime, type Db } from './db.js';
@@ -36,8 +37,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** Checked against when the user does not exist, so both failures take as long. */
 const DUMMY_HASH = hashPassword(randomBytes(12).toString('hex'));
 
+/** Node's one-shot hash (20.12+; a fifth of createHash's cost, and a request hashes its credential up to three times). */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
 function newToken(prefix: string): string {

@@ -81,7 +81,7 @@ export function createTraffic(log: Logger, onFinished: (f: Finished) => void = (
   let closing = false;
   const busy = () => [...open.values()].filter((r) => !r.stream).length;
   const settle = () => {
-    if (busy() > 0) return;
+    if (waiters.length === 0 || busy() > 0) return;
     const w = waiters;
     waiters = [];
     for (const f of w) f();
