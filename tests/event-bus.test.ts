@@ -16,6 +16,7 @@ import { decide } from '../server/src/domain/discrepancies.js';
 import { reconcileAll } from '../server/src/domain/reconcile.js';
 import { Access, SYSTEM_ACCESS } from '../server/src/domain/access.js';
 import { REPO_ROOT } from '../server/src/config.js';
+import { createEventBus } from '../server/src/events.js';
 
 const SRC = join(REPO_ROOT, 'server/src');
 
@@ -103,5 +104,26 @@ describe('the domain’s writes carry their events', () => {
     expect(report.changedIds.length).toBeGreaterThan(0);
     expect(report.events).toEqual([{ kind: 'discrepanciesChanged', ids: report.changedIds }]);
     expect((await reconcileAll(knex, 'tests')).events).toEqual([]);
+  });
+
+  it('reads changed discrepancies for listeners only: none listening, no query; one listening, it gets the rows', async () => {
+    const knex = knexOf(s.orm);
+    const [d] = await s.sql<{ id: number }>('select id from discrepancy order by id limit 1');
+    const bus = createEventBus(knex);
+    const queries: string[] = [];
+    const seen = (q: { sql: string }) => queries.push(q.sql);
+    knex.on('query', seen);
+    try {
+      await bus.publish([{ kind: 'discrepanciesChanged', ids: [d!.id] }]);
+      expect(queries).toEqual([]);
+      const listener = bus.subscribe('discrepanciesChanged')[Symbol.asyncIterator]();
+      const heard = listener.next();
+      await bus.publish([{ kind: 'discrepanciesChanged', ids: [d!.id] }]);
+      expect(((await heard).value as { id: number }[]).map((r) => r.id)).toEqual([d!.id]);
+      expect(queries.length).toBeGreaterThan(0);
+      await listener.return?.();
+    } finally {
+      knex.off('query', seen);
+    }
   });
 });

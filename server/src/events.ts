@@ -4,7 +4,7 @@
  * committed. Subscriptions read the channels below, each filtering for its viewer where it is.
  */
 import type { Knex } from '@mikro-orm/knex';
-import { setMaxListeners } from 'node:events';
+import { getEventListeners, setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
 import type { DomainEvent } from './domain/events.js';
 import type { FigureRow } from './domain/figures.js';
@@ -46,7 +46,10 @@ export function createEventBus(db: Knex, onRelayError: (e: Error) => void = () =
   const deliver = async (events: readonly DomainEvent[]) => {
     for (const e of events) {
       if (e.kind === 'figuresChanged') pubsub.publish('figuresChanged', { actor: e.actor, figures: e.figures });
-      else if (e.kind === 'discrepanciesChanged') pubsub.publish('discrepanciesChanged', await discrepanciesByIds(db, e.ids));
+      // Read only for someone here who listens: a write's answer waited for a read nobody used.
+      else if (e.kind === 'discrepanciesChanged') {
+        if (getEventListeners(eventTarget, 'discrepanciesChanged').length > 0) pubsub.publish('discrepanciesChanged', await discrepanciesByIds(db, e.ids));
+      }
       else if (e.kind === 'notificationAdded') for (const n of e.notifications) pubsub.publish('notificationAdded', n);
       else if (e.kind === 'roundChanged') pubsub.publish('roundChanged', e);
       else if (e.kind === 'sectionChanged') pubsub.publish('sectionChanged', e);
