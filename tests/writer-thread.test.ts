@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knexOf } from '../server/src/db/orm.js';
+import { SETTINGS } from '../server/src/config.js';
 import { openWritingConnection } from '../server/src/db/sqlite-connections.js';
 import { writerThreadOf } from '../server/src/db/writer-thread.js';
 import { writeQueueStats } from '../server/src/domain/write-queue.js';
@@ -22,7 +23,7 @@ interface Cell {
   version: number;
 }
 
-describe.runIf(onSqlite)('the writer thread', () => {
+describe.runIf(onSqlite && SETTINGS.SQLITE_WRITER_THREAD)('the writer thread', () => {
   let s: TestServer;
   beforeAll(async () => {
     s = await startTestServer();

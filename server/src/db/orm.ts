@@ -101,9 +101,10 @@ export async function openDatabase(target: DatabaseTarget = databaseTarget()): P
     await conn.execute('pragma journal_mode = wal');
     await conn.execute('pragma synchronous = normal');
     await conn.execute('pragma foreign_keys = on');
-    // The server's connection (not a tool's, withDb): figure writes go to a writer thread with a
-    // connection of its own, and this one's transactions take the write lock when they begin.
-    if (SETTINGS.SQLITE_WRITER_THREAD && openWriterThread(knexOf(orm), target.location)) beginImmediately(knexOf(orm));
+    // The server's connection (not a tool's, withDb, whose readers must not take the lock): its
+    // transactions take the write lock when they begin, as the writer thread's, to which figure writes go.
+    beginImmediately(knexOf(orm));
+    if (SETTINGS.SQLITE_WRITER_THREAD) openWriterThread(knexOf(orm), target.location);
   }
   await orm.getMigrator().up();
   await syncCatalogue(orm.em.fork());
