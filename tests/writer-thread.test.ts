@@ -77,12 +77,10 @@ describe.runIf(onSqlite && SETTINGS.SQLITE_WRITER_THREAD)('the writer thread', (
     expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: c!.version + 1, currentValue: c!.value + 7, index: 0 });
   });
 
-  it("the main connection's transactions that read, then write, meet the thread's commits without SQLITE_BUSY", async () => {
-    const main = knexOf(s.orm);
-    await main.raw('create table if not exists t_writer_thread (v integer)');
-    const targets = await cells(10, 30);
+  /** Writers that loop through the thread, each on its own cell, until stopped; `stop` gives how many writes they made. */
+  const keepWriting = (targets: Cell[]) => {
     let writing = true;
-    const writers = targets.map(async (c) => {
+    const loops = targets.map(async (c) => {
       let version = c.version;
       let n = 0;
       while (writing) {
@@ -92,6 +90,18 @@ describe.runIf(onSqlite && SETTINGS.SQLITE_WRITER_THREAD)('the writer thread', (
       }
       return n;
     });
+    return {
+      stop: async () => {
+        writing = false;
+        return (await Promise.all(loops)).reduce((a, b) => a + b, 0);
+      },
+    };
+  };
+
+  it("the main connection's transactions that read, then write, meet the thread's commits without SQLITE_BUSY", async () => {
+    const main = knexOf(s.orm);
+    await main.raw('create table if not exists t_writer_thread (v integer)');
+    const writers = keepWriting(await cells(10, 30));
     // Deferred, the transaction's first read would fix its snapshot and the thread's commits meanwhile
     // would refuse its write (SQLITE_BUSY_SNAPSHOT); begun IMMEDIATE it holds the lock, then gives it back.
     for (let k = 0; k < 8; k++) {
@@ -102,10 +112,31 @@ describe.runIf(onSqlite && SETTINGS.SQLITE_WRITER_THREAD)('the writer thread', (
       });
       await sleep(25);
     }
-    writing = false;
-    const written = await Promise.all(writers);
-    expect(written.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+    expect(await writers.stop()).toBeGreaterThan(10);
     expect((await main('t_writer_thread').count({ n: '*' }))[0]!.n).toBe(8);
+  });
+
+  it("the main connection's transaction waits for the thread's running group only, however busy the thread", async () => {
+    // SQLite's busy handler polls: left to it, a main-thread approval waited up to ~1 s behind 20 writers'
+    // groups. The thread gives the main connection the next turn instead (WriteQueue.hold).
+    const main = knexOf(s.orm);
+    const writers = keepWriting(await cells(20, 60));
+    await expect.poll(() => writeQueueStats(main).groups).toBeGreaterThan(0);
+    const started = writeQueueStats(main).groups;
+    await sleep(200);
+    const passed: number[] = [];
+    for (let k = 0; k < 10; k++) {
+      const before = writeQueueStats(main).groups;
+      await main.transaction(async (trx) => {
+        passed.push(writeQueueStats(main).groups - before);
+        await trx('t_writer_thread').insert({ v: 1000 + k });
+      });
+      await sleep(20);
+    }
+    expect(await writers.stop()).toBeGreaterThan(20);
+    // Groups started while each transaction waited: the one running, and one whose start was still on its way here.
+    expect(Math.max(...passed)).toBeLessThanOrEqual(3);
+    expect(writeQueueStats(main).groups - started).toBeGreaterThan(10);
   });
 
   it('a write sent while another connection holds the write lock waits for it, then goes through', async () => {

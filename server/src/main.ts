@@ -23,10 +23,10 @@ if (await isEmpty(orm)) {
   // Never a password in the log, not even a demo one: the README lists them.
   logger.info({ users: DEMO_USERS.map((u) => ({ username: u.username, role: u.role, union: u.unionCode })) }, 'demo users created (demo only: their passwords are in the README)');
 }
+// The grid worker and the writer thread load the domain before the server listens, not on the first
+// sheet someone opens or the first write (which waited ~1.2–1.9 s for them when they loaded after).
+await Promise.all([gridWorkersOf(knexOf(orm))?.warm(), writerThreadOf(knexOf(orm))?.warm()]);
 const app = await startApp(knexOf(orm), PORT);
-// The grid worker loads the domain now, not on the first sheet someone opens.
-await gridWorkersOf(app.db)?.warm();
-await writerThreadOf(app.db)?.warm();
 const port = Number(new URL(app.url).port);
 logger.info({ url: `http://localhost:${port}/`, database: describeTarget(target) }, `UnionHub on http://localhost:${port}/ (GraphQL at /graphql) — database ${describeTarget(target)}`);
 

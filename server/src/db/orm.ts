@@ -102,9 +102,10 @@ export async function openDatabase(target: DatabaseTarget = databaseTarget()): P
     await conn.execute('pragma synchronous = normal');
     await conn.execute('pragma foreign_keys = on');
     // The server's connection (not a tool's, withDb, whose readers must not take the lock): its
-    // transactions take the write lock when they begin, as the writer thread's, to which figure writes go.
-    beginImmediately(knexOf(orm));
-    if (SETTINGS.SQLITE_WRITER_THREAD) openWriterThread(knexOf(orm), target.location);
+    // transactions take the write lock when they begin, as the writer thread's, to which figure writes
+    // go — each first taking its turn from the thread's groups (WriterThread.hold).
+    const thread = SETTINGS.SQLITE_WRITER_THREAD ? openWriterThread(knexOf(orm), target.location) : null;
+    beginImmediately(knexOf(orm), thread ? () => thread.hold() : undefined);
   }
   await orm.getMigrator().up();
   await syncCatalogue(orm.em.fork());

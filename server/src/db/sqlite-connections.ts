@@ -22,21 +22,40 @@ export function sqlitePool(pragmas = '') {
 
 interface TransactionLike {
   begin(conn: unknown): Promise<unknown>;
+  commit(...args: unknown[]): Promise<unknown>;
+  rollback(...args: unknown[]): Promise<unknown>;
   query(conn: unknown, sql: string): Promise<unknown>;
 }
+
+/** Waits for this connection's turn to write (the writer thread's `hold`), resolving with how to give it back. */
+export type TakeTurn = () => Promise<() => void>;
 
 /**
  * This knex's transactions begin with `BEGIN IMMEDIATE` (knex sends a deferred `BEGIN`): they
  * queue for the write lock, waiting up to the busy timeout, rather than fail when they first write.
+ * With `turn`, each first waits for its turn and gives it back when it commits or rolls back.
  * Nested transactions (savepoints) are knex's own.
  */
-export function beginImmediately(db: Knex): void {
+export function beginImmediately(db: Knex, turn?: TakeTurn): void {
   const client = db.client as { transaction(...args: unknown[]): TransactionLike };
   const make = client.transaction.bind(client);
   client.transaction = (...args: unknown[]) => {
     const trx = make(...args);
+    let giveBack = () => {};
+    const ended = <T>(p: Promise<T>) => p.finally(() => giveBack());
+    const { commit, rollback } = trx;
+    trx.commit = (...a) => ended(commit.apply(trx, a));
+    trx.rollback = (...a) => ended(rollback.apply(trx, a));
     // knex calls begin once a connection is acquired, always after this returns.
-    trx.begin = (conn) => trx.query(conn, 'BEGIN IMMEDIATE;');
+    trx.begin = async (conn) => {
+      if (turn) giveBack = await turn();
+      try {
+        return await trx.query(conn, 'BEGIN IMMEDIATE;');
+      } catch (e) {
+        giveBack();
+        throw e;
+      }
+    };
     return trx;
   };
 }

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { Knex } from '@mikro-orm/knex';
 import type { FigureWriteRequest, WriteResult } from '../domain/figure-writes.js';
 import { countDuration, countGroup, queueWritesElsewhere, writeQueueStats, type QueueElsewhere } from '../domain/write-queue.js';
-import type { WriteAsk, WriterMessage } from './writer-worker.js';
+import type { WriteAsk, WriterAsk, WriterMessage } from './writer-worker.js';
 import { errorFromThread } from './thread-errors.js';
 
 interface Waiting {
@@ -27,6 +27,8 @@ const ENTRY = new URL('./writer-worker.ts', import.meta.url).href;
 export class WriterThread implements QueueElsewhere<FigureWriteRequest, WriteResult> {
   private worker: Worker | null = null;
   private readonly waiting = new Map<number, Waiting>();
+  /** The main connection's requests for a turn (`hold`), answered when the thread's running group is done. */
+  private readonly turns = new Map<number, () => void>();
   private idleWaiters: (() => void)[] = [];
   private nextId = 1;
   private closed = false;
@@ -54,6 +56,9 @@ export class WriterThread implements QueueElsewhere<FigureWriteRequest, WriteRes
     // caller, as with a lost connection) and is replaced.
     const fail = (e: Error) => {
       listening();
+      // A turn asked of a thread that is gone is given: nothing of it runs any more.
+      for (const given of this.turns.values()) given();
+      this.turns.clear();
       for (const w of this.waiting.values()) w.bad(e);
       this.waiting.clear();
       this.settled();
@@ -75,6 +80,11 @@ export class WriterThread implements QueueElsewhere<FigureWriteRequest, WriteRes
       return;
     }
     if ('recheck' in m) return countDuration(this.db, 'recheck', m.recheck);
+    if ('held' in m) {
+      this.turns.get(m.id)?.();
+      this.turns.delete(m.id);
+      return;
+    }
     const w = this.waiting.get(m.id);
     this.waiting.delete(m.id);
     if ('result' in m) w?.ok(m.result);
@@ -100,6 +110,28 @@ export class WriterThread implements QueueElsewhere<FigureWriteRequest, WriteRes
       this.waiting.set(id, { ok, bad });
       worker.postMessage({ id, writes, caller: opts.access.caller, policy: opts.access.policy, reason: opts.reason } satisfies WriteAsk);
     });
+  }
+
+  /**
+   * A turn for another transaction on the file (the main connection's, sqlite-connections.ts):
+   * resolves once the thread's running group is done, and no group starts until the returned
+   * release. Without it, SQLite's busy handler, which polls, let a main-thread approval wait up to
+   * ~1 s behind 20 writers' groups.
+   */
+  async hold(): Promise<() => void> {
+    const worker = this.worker;
+    if (!worker || this.closed) return () => {};
+    const id = this.nextId++;
+    await new Promise<void>((given) => {
+      this.turns.set(id, given);
+      worker.postMessage({ id, hold: true } satisfies WriterAsk);
+    });
+    let released = false;
+    return () => {
+      if (released || this.worker !== worker) return;
+      released = true;
+      worker.postMessage({ id, release: true } satisfies WriterAsk);
+    };
   }
 
   get busy(): boolean {

@@ -7,10 +7,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Access, type AccessPolicy, type Caller } from '../domain/access.js';
 import type { CellWrite, WriteResult } from '../domain/figure-writes.js';
 import { writeFigures } from '../domain/figure-writes.js';
-import { observeWrites, writeQueueStats } from '../domain/write-queue.js';
+import { holdWrites, observeWrites, writeQueueStats } from '../domain/write-queue.js';
 import { openWritingConnection } from './sqlite-connections.js';
 import { errorToThread, type ThreadError } from './thread-errors.js';
 import { serveRequests } from './worker-requests.js';
+
+export type WriterAsk = WriteAsk | { id: number; hold: true } | { id: number; release: true };
 
 export interface WriteAsk {
   id: number;
@@ -24,6 +26,8 @@ export type WriterMessage =
   | { ready: true }
   | { id: number; result: WriteResult }
   | { id: number; error: ThreadError }
+  /** The main connection has the turn (its transaction may begin): no group runs until it is released. */
+  | { id: number; held: true }
   /** A group was committed (or fell back): its size and the fallbacks so far, for the main thread's counters. */
   | { group: number; fallbacks: number }
   | { recheck: number };
@@ -38,10 +42,21 @@ observeWrites(db, {
   duration: (kind, seconds) => kind === 'recheck' && post({ recheck: seconds }),
 });
 
-serveRequests<WriteAsk>(
+const holds = new Map<number, () => void>();
+serveRequests<WriterAsk>(
   port,
   db,
-  async (ask) => post({ id: ask.id, result: await writeFigures(db, ask.writes, { access: new Access(ask.caller, ask.policy), reason: ask.reason }) }),
+  async (ask) => {
+    if ('release' in ask) {
+      holds.get(ask.id)?.();
+      holds.delete(ask.id);
+    } else if ('hold' in ask) {
+      holds.set(ask.id, await holdWrites(db));
+      post({ id: ask.id, held: true });
+    } else {
+      post({ id: ask.id, result: await writeFigures(db, ask.writes, { access: new Access(ask.caller, ask.policy), reason: ask.reason }) });
+    }
+  },
   (ask, e) => post({ id: ask.id, error: errorToThread(e) }),
 );
 post({ ready: true });

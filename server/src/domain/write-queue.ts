@@ -39,6 +39,10 @@ export class WriteQueue<B, S, A, R> {
   private readonly waiting: Waiting<B, R>[] = [];
   private draining = false;
   private idleWaiters: (() => void)[] = [];
+  /** A turn given away (`hold`): no group starts until it is released. */
+  private held: Promise<void> | null = null;
+  /** The group running now, if any. */
+  private running: Promise<void> | null = null;
   constructor(
     private readonly db: Db,
     private readonly work: GroupWork<B, S, A, R>,
@@ -56,15 +60,39 @@ export class WriteQueue<B, S, A, R> {
     this.draining = true;
     try {
       while (this.waiting.length > 0) {
+        while (this.held) await this.held;
         let n = 1;
         let size = this.work.size(this.waiting[0]!.batch);
         while (n < Math.min(MAX_GROUP, this.waiting.length) && (size += this.work.size(this.waiting[n]!.batch)) <= MAX_GROUP_SIZE) n++;
-        await this.run(this.waiting.splice(0, n));
+        this.running = this.run(this.waiting.splice(0, n));
+        await this.running;
+        this.running = null;
       }
     } finally {
       this.draining = false;
       for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  /**
+   * Take the next turn from the groups: resolves, with how to give it back, once the group running
+   * now (if any) has finished, and no group starts until then. Another connection's write transaction
+   * (the main one beside the writer thread, db/writer-thread.ts) so waits one group, not for a gap
+   * between groups that SQLite's busy handler, which polls, happens to find.
+   */
+  async hold(): Promise<() => void> {
+    while (this.held) await this.held;
+    let release = () => {};
+    this.held = new Promise<void>((ok) => {
+      release = () => {
+        if (this.held !== given) return;
+        this.held = null;
+        ok();
+      };
+    });
+    const given = this.held;
+    await this.running;
+    return release;
   }
 
   /** A group is running or batches are waiting. */
@@ -178,6 +206,11 @@ export function queueWritesElsewhere<B, R>(db: Db, queue: QueueElsewhere<B, R>):
 /** Where this database's queued batches go when not to its queue here. */
 export function queueElsewhereOf<B, R>(db: Db): QueueElsewhere<B, R> | undefined {
   return elsewhere.get(cacheKey(db)) as QueueElsewhere<B, R> | undefined;
+}
+
+/** A turn from this database's queue (`WriteQueue.hold`); given at once where it has none. */
+export function holdWrites(db: Db): Promise<() => void> {
+  return queues.get(cacheKey(db))?.hold() ?? Promise.resolve(() => {});
 }
 
 /** Are writes of this database running or waiting in its queue now? (Grid reads yield to them, db/read-pacer.ts.) */
