@@ -78,7 +78,9 @@ export class WriteQueue<B, S, A, R> {
    * Take the next turn from the groups: resolves, with how to give it back, once the group running
    * now (if any) has finished, and no group starts until then. Another connection's write transaction
    * (the main one beside the writer thread, db/writer-thread.ts) so waits one group, not for a gap
-   * between groups that SQLite's busy handler, which polls, happens to find.
+   * between groups that SQLite's busy handler, which polls, happens to find. The holder must not
+   * wait, before it releases, for a batch of this queue (a figure write sent on the root connection
+   * from inside its transaction): that batch waits for the release.
    */
   async hold(): Promise<() => void> {
     while (this.held) await this.held;
