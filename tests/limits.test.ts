@@ -3,6 +3,7 @@
  * comes with its code and leaves the database as it was.
  */
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@unionhub/schema';
@@ -121,6 +122,71 @@ describe('request size', () => {
     expect(status).toBe(413);
     expect(JSON.parse(body).errors[0].extensions.code).toBe('TOO_LARGE');
   });
+
+  /** The body of a chunked message, or null while its last chunk has not arrived. */
+  function unchunk(text: string): string | null {
+    let body = '';
+    for (let at = 0; ; ) {
+      const line = text.indexOf('\r\n', at);
+      if (line < 0) return null;
+      const size = parseInt(text.slice(at, line), 16);
+      if (size === 0) return text.indexOf('\r\n', line + 2) < 0 ? null : body;
+      if (text.length < line + 2 + size + 2) return null;
+      body += text.slice(line + 2, line + 2 + size);
+      at = line + 2 + size + 2;
+    }
+  }
+
+  /** The next HTTP response on a raw socket: its status and body (Content-Length framed or chunked). */
+  function nextResponse(socket: Socket): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      let text = '';
+      const onData = (d: Buffer) => {
+        text += d.toString('latin1');
+        const end = text.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = text.slice(0, end);
+        const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
+        const body = length === undefined ? unchunk(text.slice(end + 4)) : text.length < end + 4 + Number(length) ? null : text.slice(end + 4, end + 4 + Number(length));
+        if (body === null) return;
+        socket.off('data', onData).off('error', reject).off('close', closed);
+        resolve({ status: Number(head.slice(9, 12)), body });
+      };
+      const closed = () => reject(new Error(`the connection closed before a whole response: ${JSON.stringify(text.slice(0, 200))}`));
+      socket.on('data', onData).once('error', reject).once('close', closed);
+    });
+  }
+
+  /** Opens a raw connection and sends a POST's head declaring `length` bytes of body. */
+  async function declareBody(length: number): Promise<Socket> {
+    const { hostname, port } = new URL(s.url);
+    const socket = connect(Number(port), hostname);
+    await new Promise((ok) => socket.once('connect', ok));
+    const auth = Object.entries(s.auth('admin') as Record<string, string>).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n${auth}\r\n`);
+    return socket;
+  }
+
+  it('a refused oversized body: the client reads the 413, sends the rest, and the same connection answers its next request', async () => {
+    const socket = await declareBody(400_000);
+    const refused = await nextResponse(socket);
+    expect(refused.status).toBe(413);
+    expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('TOO_LARGE');
+    // The client only now sends the body it declared (a browser uploading a large file does the same).
+    await new Promise<void>((ok, fail) => socket.write('x'.repeat(400_000), (e) => (e ? fail(e) : ok())));
+    socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n');
+    const next = await nextResponse(socket);
+    expect(next.status).toBe(200);
+    socket.destroy();
+  });
+
+  it('a client that declares a large body and then sends nothing is closed after the linger, not kept', async () => {
+    const socket = await declareBody(400_000);
+    expect((await nextResponse(socket)).status).toBe(413);
+    socket.on('error', () => undefined);
+    await new Promise((ok) => socket.once('close', ok));
+    expect(socket.destroyed).toBe(true);
+  }, 20_000);
 
   it('still answers a body under the limit', async () => {
     const r = await post(JSON.stringify({ query: '{ me { username } }', variables: { pad: 'x'.repeat(150_000) } }));

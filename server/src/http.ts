@@ -11,6 +11,7 @@ import { Access } from './domain/access.js';
 import { callerOf } from './domain/auth.js';
 import { TICKET_PARAM, verifyDownloadTicket } from './hardening/tickets.js';
 import { clientAddress } from './hardening/address.js';
+import { lingerThenClose } from './hardening/http.js';
 
 /** The HTTP status of each refusal code (others: 400). */
 const STATUS: Record<string, number> = {
@@ -49,11 +50,11 @@ export function sendError(res: ServerResponse, e: unknown): void {
 
 /**
  * A refusal decided before the request's body was read (who calls, what they may do, the
- * parameters): answered at once, then the connection is closed rather than the body read or drained.
+ * parameters): answered at once; what the client still sends is discarded for a while, then the
+ * connection is closed (lingerThenClose).
  */
 export function refuseUnread(req: IncomingMessage, res: ServerResponse, e: unknown): void {
-  if (!res.headersSent) res.setHeader('connection', 'close');
-  res.once('finish', () => req.destroy());
+  lingerThenClose(req, res);
   sendError(res, e);
 }
 

@@ -93,23 +93,30 @@ export async function handleExport(db: Knex, bus: EventBus, req: IncomingMessage
   }
 }
 
-/** The request body, refused with 413 past the limit (before reading it all when Content-Length says so). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The request body, refused with 413 past the limit (before reading it all when Content-Length says so).
+ * It is not destroyed on refusal: the caller lingers (lingerThenClose) so the client reads the 413.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const tooLarge = () => new DomainError('TOO_LARGE', `The file is larger than the limit of ${Math.round(limit / 1024 / 1024)} MB`, { http: { status: 413 }, limit: 'MAX_UPLOAD_BYTES' });
-  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts);
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void parts.push(chunk);
+      req.off('data', onData).pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(parts)));
+    req.once('error', reject);
+  });
 }
 
 /** POST /imports/preview and /imports/apply?token=…&reason=… with the .xlsx as the body. */
 export async function handleImport(db: Knex, bus: EventBus, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let reading = false;
   try {
     const url = new URL(req.url ?? '/', 'http://x');
     const action = /^\/imports\/(preview|apply)$/.exec(url.pathname)?.[1];
@@ -120,7 +127,6 @@ export async function handleImport(db: Knex, bus: EventBus, req: IncomingMessage
     mayImport(ctx.access);
     const q = parseQuery(importQuery, url);
     if (action === 'apply' && !q.token) throw new DomainError('VALIDATION', 'token: send the token of the preview being applied', { fields: ['token'] });
-    reading = true;
     const body = await readBody(req, IMPORT_MAX_BYTES);
     let result: unknown;
     if (action === 'preview') result = await previewImport(db, body, ctx.access);
@@ -131,9 +137,7 @@ export async function handleImport(db: Knex, bus: EventBus, req: IncomingMessage
     }
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(result));
   } catch (e) {
-    if (!reading) return refuseUnread(req, res, e);
-    // Drain what is left of a refused upload so the client reads the answer instead of a reset.
-    req.resume();
-    sendError(res, e);
+    // A refused upload (unread, or read in part): the client reads the answer, not a reset.
+    refuseUnread(req, res, e);
   }
 }

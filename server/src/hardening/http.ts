@@ -45,24 +45,40 @@ export function createRateGuard(limits: Limits, db: Knex) {
     if (exempt(path) || fromOwnHub(req)) return false;
     const wait = await limiter.take(await callerKey(req, db));
     if (wait === 0) return false;
-    drain(req);
+    lingerThenClose(req, res);
     refuseHttp(res, 429, 'RATE_LIMITED', `Too many requests; retry in ${wait} s`, { 'retry-after': String(wait) }, { key: 'rate.limited', params: { retryAfter: wait } });
     return true;
   };
 }
 
-/** Discard the rest of a refused request's body so the connection can answer (and be reused). */
-function drain(req: IncomingMessage): void {
-  req.resume();
+/** How long a refused request's unread body is read and discarded after the answer, at most. */
+const LINGER_MS = 5_000;
+
+/**
+ * After refusing a request whose body was not read: discard what the client still sends, for up to
+ * LINGER_MS, then close (nginx's "lingering close"). Closing a socket with unread input sends a reset,
+ * which can throw away the answer before the client reads it: the client sees "connection reset", not
+ * the 413. A body that ends in time leaves the connection open for the next request.
+ */
+export function lingerThenClose(req: IncomingMessage, res: ServerResponse): void {
+  const close = () => req.socket.destroy();
+  req.on('error', () => undefined);
+  res.once('finish', () => {
+    if (req.complete) return;
+    const timer = setTimeout(close, LINGER_MS);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
+    req.resume();
+  });
 }
 
-/** The declared size is over the limit: refuse before reading a byte. */
+/** The declared size is over the limit: refuse before reading a byte (what follows is discarded). */
 export function declaredTooLarge(req: IncomingMessage, res: ServerResponse, max: number): boolean {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (!(declared > max)) return false;
-  refuseHttp(res, 413, 'TOO_LARGE', `The request body is over ${max} bytes`, { connection: 'close' });
-  // Do not read a body that large: close once the answer is out.
-  res.once('finish', () => req.destroy());
+  lingerThenClose(req, res);
+  refuseHttp(res, 413, 'TOO_LARGE', `The request body is over ${max} bytes`);
   return true;
 }
 
@@ -77,8 +93,8 @@ export function readBody(req: IncomingMessage, res: ServerResponse, max: number)
       size += chunk.length;
       if (size > max) {
         refused = true;
-        refuseHttp(res, 413, 'TOO_LARGE', `The request body is over ${max} bytes`, { connection: 'close' });
-        res.once('finish', () => req.destroy());
+        lingerThenClose(req, res);
+        refuseHttp(res, 413, 'TOO_LARGE', `The request body is over ${max} bytes`);
         resolve(null);
         return;
       }
