@@ -108,7 +108,7 @@ export async function openDatabase(target: DatabaseTarget = databaseTarget()): P
     beginImmediately(knexOf(orm), thread ? () => thread.hold() : undefined);
   }
   await orm.getMigrator().up();
-  await syncCatalogue(orm.em.fork());
+  await syncCatalogue(knexOf(orm));
   return orm;
 }
 
