@@ -158,4 +158,34 @@ describe.runIf(onSqlite && SETTINGS.SQLITE_WRITER_THREAD)('the writer thread', (
       await other.destroy();
     }
   });
+  it('a thread that ends is replaced: the writes sent as it ends are refused or done whole, and the next go through', async () => {
+    // Ended while idle. A thread that dies with a statement in flight takes the process with it:
+    // node-sqlite3's callback into the gone thread is a fatal error (seen when this test terminated it
+    // mid-load); SQLite's atomic commit keeps the file whole, and the process manager restarts it.
+    const main = knexOf(s.orm);
+    const targets = await cells(10, 90);
+    expect(targets).toHaveLength(10);
+    const versionOf = async (c: Cell) =>
+      (await s.sql<{ version: number }>('select f.version from figure f join trade_union u on u.id = f.union_id join indicator i on i.id = f.indicator_id where u.code = ? and f.year = ? and i.code = ? and f.scenario = ?', [c.unionCode, c.year, 'members', 'actual']))[0]!.version;
+    const revisions = async () => Number((await s.sql<{ n: number }>('select count(*) as n from figure_revision'))[0]!.n);
+    const writeAll = async () => {
+      const answers = await Promise.all(targets.map(async (c) => write(c, c.value + 1 + (c.version = await versionOf(c)))));
+      return answers.map((r) => (r.errors ? String(r.errors[0]!.extensions?.code) : 'ok'));
+    };
+    expect(await writeAll()).toEqual(targets.map(() => 'ok'));
+    const thread = writerThreadOf(main)!;
+    await thread.idle();
+    const before = { revisions: await revisions(), versions: (await Promise.all(targets.map(versionOf))).reduce((a, b) => a + b, 0) };
+    // The worker is private: reached for here only, to end it as a crash would.
+    const ending = (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const asItEnds = await writeAll();
+    await ending;
+    expect(asItEnds.filter((code) => code !== 'ok' && code !== 'INTERNAL')).toEqual([]);
+    for (let round = 0; round < 3; round++) expect(await writeAll()).toEqual(targets.map(() => 'ok'));
+    const after = { revisions: await revisions(), versions: (await Promise.all(targets.map(versionOf))).reduce((a, b) => a + b, 0) };
+    // Each version a write made has its revision: none half done.
+    expect(after.versions - before.versions).toBe(after.revisions - before.revisions);
+    expect(after.versions - before.versions).toBe(30 + asItEnds.filter((code) => code === 'ok').length);
+    expect(thread.busy).toBe(false);
+  });
 });

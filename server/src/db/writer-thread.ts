@@ -55,6 +55,10 @@ export class WriterThread implements QueueElsewhere<FigureWriteRequest, WriteRes
     // A thread that dies fails what it held (whether those writes committed is unknown to the
     // caller, as with a lost connection) and is replaced.
     const fail = (e: Error) => {
+      // 'error' is followed by 'exit': the second call finds this thread already replaced, and
+      // must not fail the writes or give the turns that are its successor's.
+      if (this.worker !== worker) return;
+      this.worker = null;
       listening();
       // A turn asked of a thread that is gone is given: nothing of it runs any more.
       for (const given of this.turns.values()) given();
@@ -62,7 +66,7 @@ export class WriterThread implements QueueElsewhere<FigureWriteRequest, WriteRes
       for (const w of this.waiting.values()) w.bad(e);
       this.waiting.clear();
       this.settled();
-      if (!this.closed && this.worker === worker) this.spawn();
+      if (!this.closed) this.spawn();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => {
