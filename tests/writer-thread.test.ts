@@ -139,6 +139,24 @@ describe.runIf(onSqlite && SETTINGS.SQLITE_WRITER_THREAD)('the writer thread', (
     expect(writeQueueStats(main).groups - started).toBeGreaterThan(10);
   });
 
+  it("the main connection's writes outside a transaction wait for the running group only, too", async () => {
+    // A session's insert at sign-in, a token's last use: left to the busy handler a sign-in waited up to ~1 s.
+    const main = knexOf(s.orm);
+    const writers = keepWriting(await cells(20, 60));
+    await expect.poll(() => writeQueueStats(main).groups).toBeGreaterThan(0);
+    await sleep(200);
+    const passed: number[] = [];
+    for (let k = 0; k < 10; k++) {
+      const before = writeQueueStats(main).groups;
+      await main('t_writer_thread').insert({ v: 2000 + k });
+      passed.push(writeQueueStats(main).groups - before);
+      await sleep(20);
+    }
+    expect(await writers.stop()).toBeGreaterThan(20);
+    expect(Math.max(...passed)).toBeLessThanOrEqual(3);
+    expect((await main('t_writer_thread').where('v', '>=', 2000).count({ n: '*' }))[0]!.n).toBe(10);
+  });
+
   it('a write sent while another connection holds the write lock waits for it, then goes through', async () => {
     // Another connection to the file, as the main one is set up (not the main one: the request itself may read there).
     const other = openWritingConnection(s.file);
