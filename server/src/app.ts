@@ -34,7 +34,7 @@ import { sendDueReminders } from './domain/round-reminders.js';
 import { createSender, type MailSettings } from './mail-transport.js';
 import { handleChaseDownload } from './round-http.js';
 import type { Logger } from 'pino';
-import { logger, yogaLogger } from './observability/log.js';
+import { fixedShapeChild, logger, yogaLogger } from './observability/log.js';
 import { createTraffic, useRequestLog, type Traffic } from './observability/request.js';
 import { inProcessDoor, type InProcessFetch } from './in-process.js';
 import { clientAddress } from './hardening/address.js';
@@ -263,7 +263,7 @@ export async function startApp(db: Knex, port: number, host = '0.0.0.0', options
   let streams = () => 0;
   const metrics = createMetrics({ db, streams: () => streams() });
   const graphqlPaths = new Set(['/graphql', STREAM_ENDPOINT]);
-  const traffic = createTraffic(log.child({ component: 'http' }), ({ record, seconds }) => {
+  const traffic = createTraffic(fixedShapeChild(log, { component: 'http' }), ({ record, seconds }) => {
     // A stream's duration is its lifetime, not an answer's: the open streams have their own gauge.
     if (!record.stream && (graphqlPaths.has(record.path) || mounted.has(record.path))) metrics.request(record.path, record.operations, seconds);
   });

@@ -16,15 +16,28 @@ export const REDACTED_PATHS = [
   'variables.*.password', 'variables.password',
 ];
 
-export function createLogger(level: string = SETTINGS.LOG_LEVEL, destination?: DestinationStream): Logger {
+export function createLogger(level: string = SETTINGS.LOG_LEVEL, destination: DestinationStream = stdout()): Logger {
   const options = {
     level,
     base: { pid: process.pid },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination);
 }
+
+/**
+ * Standard output, written in blocks of 4 KiB or every 200 ms, whichever comes first: one write per
+ * request line cost ~0.1 ms of the main thread per request, and took a libuv pool thread from
+ * SQLite's statements each time. pino writes what is left on exit.
+ */
+const stdout = () => pino.destination({ dest: 1, minLength: 4096, periodicFlush: 200 });
+
+/**
+ * A child for lines whose keys the code fixes (request.ts): none of them is a redacted path, so the
+ * redaction, whose wildcards walk every line, is left off them.
+ */
+export const fixedShapeChild = (log: Logger, bindings: Record<string, unknown>): Logger => log.child(bindings, { redact: [] });
 
 /** The process's logger. */
 export const logger: Logger = createLogger();
