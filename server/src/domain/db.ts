@@ -109,13 +109,13 @@ export interface OnConflict {
  * statement: knex's builder wrapped every column of every row (and wrote SQLite's as one SELECT per
  * row), which was the largest part of a write group's time in knex. A column a row lacks is NULL
  * on SQLite and its DEFAULT on PostgreSQL, as knex's builder gives it. `after` runs after each
- * chunk (to read back what it made).
+ * chunk with the `returning` columns of the rows it made.
  */
 export async function insertChunked<T extends Record<string, unknown>>(
   db: Db,
   table: string,
   rows: readonly T[],
-  opts: { onConflict?: OnConflict; after?: (chunk: T[]) => Promise<void> } = {},
+  opts: { onConflict?: OnConflict; returning?: readonly string[]; after?: (chunk: T[], returned: Record<string, unknown>[]) => Promise<void> | void } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = new Set<string>();
@@ -139,8 +139,9 @@ export async function insertChunked<T extends Record<string, unknown>>(
       });
       return `(${parts.join(', ')})`;
     });
-    await db.raw(`insert into ${quoted(table)} (${names.map(quoted).join(', ')}) values ${tuples.join(', ')}${conflict}`, bindings as Knex.RawBinding[]);
-    await opts.after?.(chunk);
+    const returning = opts.returning ? ` returning ${opts.returning.map(quoted).join(', ')}` : '';
+    const returned = await rawRows(db, `insert into ${quoted(table)} (${names.map(quoted).join(', ')}) values ${tuples.join(', ')}${conflict}${returning}`, bindings);
+    await opts.after?.(chunk, returned);
   }
 }
 

@@ -9,7 +9,7 @@ import { acceptsScenario, FIRST_YEAR, indicator as catalogueIndicator, LAST_YEAR
 import { CellBatchError, DomainError, said } from './errors.js';
 import { againOnDeadlock, existsIn, indicatorIds, insertChunked, rawRows, rowsPerInsert, together, valuesList, type Db } from './db.js';
 import { cellId, figuresByKeys, valueProblem, type CellKey, type FigureRow } from './figures.js';
-import { unionsByCodes, type UnionRow } from './unions.js';
+import { keptUnionsByCodes, type UnionRow } from './unions.js';
 import type { Access } from './access.js';
 import { recheckGroup, type ChangedCell, type SyncReport } from './reconcile.js';
 import { groupsCommits, queueElsewhereOf, queueOf, timed, type GroupWork } from './write-queue.js';
@@ -156,7 +156,7 @@ const GROUP_WORK: GroupWork<Prepared, GroupState, Applied, WriteResult> = {
     const distinct = (f: (w: CellWrite) => unknown) => new Set(writes.map(f)).size;
     const cross = distinct((w) => w.unionCode) * distinct((w) => w.indicatorCode) * distinct((w) => w.year) * distinct((w) => w.scenario);
     const readsCells = batches.length === 1 || cross <= Math.max(MAX_CROSS_READ, writes.length);
-    const [unions] = await together(unionsByCodes(trx, writes.map((w) => w.unionCode)), readsCells ? readCells(trx, state, writes) : null);
+    const [unions] = await together(keptUnionsByCodes(trx, writes.map((w) => w.unionCode)), readsCells ? readCells(trx, state, writes) : null);
     for (const u of unions) state.unions.set(u.code, u);
     return state;
   },

@@ -5,7 +5,7 @@
  */
 import type { Knex } from '@mikro-orm/knex';
 import { FIGURE_STATUSES, SCENARIOS, type FigureStatus, type Scenario } from '@unionhub/schema';
-import { groupConcat, numberText, timeText, type Db } from './db.js';
+import { groupConcat, numberText, rawRows, timeText, type Db } from './db.js';
 
 /** A cell as packed: the fields a read asks for (see FIELDS). */
 export interface PackedCell {
@@ -137,19 +137,26 @@ export function cellText(db: Db, fields: readonly Field[], r = 'f'): string {
 
 /**
  * The cells of `from` (a filtered `figure as f` query) grouped by union: union id → its cells and
- * its sums. A union with rows but no cell passing `only` has no cells.
+ * its sums. A union with rows but no cell passing `only` has no cells. Several queries over
+ * disjoint sets of unions are sent as one statement (`union all`), each planned on its own.
  */
 export async function packedCellsByUnion<K extends Field, S extends string = never>(
   db: Db,
-  from: Knex.QueryBuilder,
+  from: Knex.QueryBuilder | readonly Knex.QueryBuilder[],
   read: PackedRead<K, S>,
 ): Promise<Map<number, PackedUnion<K, S>>> {
   const text = cellText(db, read.fields);
   const packed = groupConcat(db, read.only ? `case when ${read.only} then ${text} end` : text, RS, read.orderBy);
   const sumNames = Object.keys(read.sums ?? {}) as S[];
-  const rows: Record<string, unknown>[] = await from
-    .select('f.union_id as u', db.raw(`${packed} as c`), ...sumNames.map((name, i) => db.raw(`sum(${read.sums![name]}) as s${i}`)))
-    .groupBy('f.union_id');
+  const [first, ...rest] = (Array.isArray(from) ? from : [from]).map((q: Knex.QueryBuilder) =>
+    q.select('f.union_id as u', db.raw(`${packed} as c`), ...sumNames.map((name, i) => db.raw(`sum(${read.sums![name]}) as s${i}`))).groupBy('f.union_id'),
+  );
+  if (!first) return new Map();
+  // Joined as text: knex would put the first select's `group by` after the `union all`.
+  const parts = [first, ...rest].map((q) => q.toSQL());
+  const rows: Record<string, unknown>[] = rest.length
+    ? await rawRows(db, parts.map((p) => p.sql).join(' union all '), parts.flatMap((p) => p.bindings))
+    : await first;
   return decodeRows(rows, read.fields, sumNames);
 }
 

@@ -7,7 +7,6 @@
 import { RULES, type Scenario } from '@unionhub/schema';
 import { indicatorIds, insertChunked, isoTime, together, type Db } from './db.js';
 import { packedCellsByUnion } from './packed.js';
-import type { Knex } from '@mikro-orm/knex';
 import { discrepanciesChanged, type WithEvents } from './events.js';
 import { allChecks, checksAfterWrite, covers, evaluate, instanceKey, type Check, type Found } from './rules.js';
 import { DenseCells, loadTree, MapCells, type UnionTree } from './rule-sources.js';
@@ -105,15 +104,13 @@ async function sync(
     insertChunked(db, 'discrepancy', reopened, {
       onConflict: { target: ['instance_key'], merge: [...VALUE_COLUMNS, 'state', 'decided_by', 'decided_at', 'decision_reason'] },
     }),
-    // New ones in bulk (a first run at stress scale finds hundreds of thousands), then their ids.
+    // New ones in bulk (a first run at stress scale finds hundreds of thousands), with their ids.
     insertChunked(db, 'discrepancy', fresh, {
-      after: async (chunk) => {
-        const ids: { id: number; instanceKey: string; difference: number | null }[] = await db('discrepancy')
-          .select('id', 'instance_key as instanceKey', 'difference')
-          .whereIn('instance_key', chunk.map((c) => c.instance_key as string));
-        for (const r of ids) {
-          const owner = ownerOf.get(r.instanceKey)!;
-          revise(owner, r.id, 'opened', null, 'open', r.difference);
+      returning: ['id', 'instance_key', 'difference'],
+      after: (_, made) => {
+        for (const r of made) {
+          const owner = ownerOf.get(r.instance_key as string)!;
+          revise(owner, Number(r.id), 'opened', null, 'open', r.difference === null ? null : Number(r.difference));
           reports[owner]!.opened++;
         }
       },
@@ -209,12 +206,11 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
   const ids = await indicatorIds(db);
   const codeOf = new Map([...ids].map(([code, id]) => [id, code]));
   const cells = new MapCells();
-  // Packed one string per union: node-sqlite3 building an object per row was most of a group's time.
-  const read = (from: Knex.QueryBuilder) => packedCellsByUnion(db, from.whereNotNull('f.value'), { fields: ['indicatorId', 'year', 'scenario', 'value'] });
   // A union's own rules read its cell group in the written year-scenario, the written indicators'
   // actual history (history, year over year) and the balance indicators in the years a balance
   // check of the written years reads (the year before to the year after); sums read one indicator
-  // of parents and children. Two narrow queries (one OR-ed query plans worse in SQLite).
+  // of parents and children. Two narrow selects (one OR-ed select plans worse in SQLite), packed one
+  // string per union (node-sqlite3 building an object per row was most of a group's time).
   const groups = [...new Set(changed.map((c) => `${c.year}|${c.scenario}`))].map((k) => k.split('|'));
   const actual = changed.filter((c) => c.scenario === 'actual');
   const history = [...new Set(actual.map((c) => ids.get(c.indicatorCode)))].filter((x) => x !== undefined);
@@ -225,31 +221,37 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
   const sumScenarios = [...new Set(sums.map((c) => c.scenario))];
   const onlySummed = [...summed].filter((id) => !own.has(id));
   const unions = [...new Set(list.map((c) => c.unionId))];
-  const [ownCells, summedCells, stored] = await together(
-    own.size
-      ? read(
+  // Own and summed unions are disjoint: both selects go as one statement.
+  const cellReads = [
+    ...(own.size
+      ? [
           db('figure as f')
+            .whereNotNull('f.value')
             .whereIn('f.union_id', [...own])
             .andWhere((x) => {
               for (const [y, sc] of groups) x.orWhere({ 'f.year': Number(y), 'f.scenario': sc });
               if (history.length) x.orWhere((h) => h.where('f.scenario', 'actual').whereIn('f.indicator_id', history));
               if (balanceYears.length) x.orWhere((b) => b.where('f.scenario', 'actual').whereIn('f.year', balanceYears).whereIn('f.indicator_id', balanceIds(ids)));
             }),
-        )
-      : null,
+        ]
+      : []),
     // Naming the scenario lets SQLite seek the (union, scenario, year, indicator) index per union.
-    onlySummed.length && sumCodes.length
-      ? read(
+    ...(onlySummed.length && sumCodes.length
+      ? [
           db('figure as f')
+            .whereNotNull('f.value')
             .whereIn('f.union_id', onlySummed)
             .whereIn('f.scenario', sumScenarios)
             .whereIn('f.year', sumYears)
             .whereIn('f.indicator_id', sumCodes.map((c) => ids.get(c)!)),
-        )
-      : null,
+        ]
+      : []),
+  ];
+  const [packed, stored] = await together(
+    cellReads.length ? packedCellsByUnion(db, cellReads, { fields: ['indicatorId', 'year', 'scenario', 'value'] }) : null,
     db('discrepancy').select(STORED_COLUMNS).whereIn('union_id', unions) as Promise<StoredDiscrepancy[]>,
   );
-  for (const packed of [ownCells, summedCells]) for (const [u, p] of packed ?? []) p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value));
+  for (const [u, p] of packed ?? []) p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value));
   for (const w of written) cells.put(w.unionId, w.indicatorCode, w.year, w.scenario, w.value);
 
   const found = owned.flatMap(({ check, owner }) => evaluate(check, cells, tree).map((f) => ({ ...f, owner })));

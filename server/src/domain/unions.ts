@@ -1,6 +1,6 @@
 /** Reading the hierarchy: a union, its subtree, ancestors, successors, and search. */
 import { foldDiacritics } from '@unionhub/schema';
-import { pathRange, validIn, type Db } from './db.js';
+import { cacheKey, pathRange, validIn, type Db } from './db.js';
 import { DomainError, said } from './errors.js';
 import type { Access } from './access.js';
 
@@ -31,6 +31,22 @@ export function unionQuery(db: Db) {
 export async function unionsByCodes(db: Db, codes: readonly string[]): Promise<UnionRow[]> {
   if (codes.length === 0) return [];
   return unionQuery(db).whereIn('u.code', [...new Set(codes)]);
+}
+
+const keptUnions = new WeakMap<object, Map<string, UnionRow>>();
+
+/**
+ * `unionsByCodes`, kept per database once read, for the write path (a statement fewer in each
+ * write group). Nothing changes a union while the server runs — the re-check's tree is kept the
+ * same way (rule-sources.ts); a code not found is asked again the next time.
+ */
+export async function keptUnionsByCodes(db: Db, codes: readonly string[]): Promise<UnionRow[]> {
+  const key = cacheKey(db);
+  const kept = keptUnions.get(key) ?? keptUnions.set(key, new Map()).get(key)!;
+  const wanted = [...new Set(codes)];
+  const missing = wanted.filter((c) => !kept.has(c));
+  if (missing.length) for (const u of await unionsByCodes(db, missing)) kept.set(u.code, u);
+  return wanted.flatMap((c) => kept.get(c) ?? []);
 }
 
 /** One union by its code; an unknown code is refused (NOT_FOUND), as every root a caller names. */
