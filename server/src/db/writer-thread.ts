@@ -85,6 +85,9 @@ export class WriterThread implements QueueElsewhere<FigureWriteRequest, WriteRes
     }
     if ('recheck' in m) return countDuration(this.db, 'recheck', m.recheck);
     if ('held' in m) {
+      const stats = writeQueueStats(this.db);
+      stats.turns++;
+      stats.lastTurnWaited = m.waited;
       this.turns.get(m.id)?.();
       this.turns.delete(m.id);
       return;

@@ -26,8 +26,8 @@ export type WriterMessage =
   | { ready: true }
   | { id: number; result: WriteResult }
   | { id: number; error: ThreadError }
-  /** The main connection has the turn (its transaction may begin): no group runs until it is released. */
-  | { id: number; held: true }
+  /** The main connection has the turn (its transaction may begin): no group runs until it is released; `waited`: groups that ended meanwhile. */
+  | { id: number; held: true; waited: number }
   /** A group was committed (or fell back): its size and the fallbacks so far, for the main thread's counters. */
   | { group: number; fallbacks: number }
   | { recheck: number };
@@ -51,8 +51,9 @@ serveRequests<WriterAsk>(
       holds.get(ask.id)?.();
       holds.delete(ask.id);
     } else if ('hold' in ask) {
+      const before = writeQueueStats(db).groups;
       holds.set(ask.id, await holdWrites(db));
-      post({ id: ask.id, held: true });
+      post({ id: ask.id, held: true, waited: writeQueueStats(db).groups - before });
     } else {
       post({ id: ask.id, result: await writeFigures(db, ask.writes, { access: new Access(ask.caller, ask.policy), reason: ask.reason }) });
     }

@@ -166,6 +166,9 @@ export interface QueueStats {
   batches: number;
   largest: number;
   fallbacks: number;
+  /** Turns given to another connection's writes (`hold`), and how many groups the last one waited for as the thread counts them. */
+  turns: number;
+  lastTurnWaited: number;
 }
 
 const statsOf = new WeakMap<object, QueueStats>();
@@ -173,7 +176,7 @@ const statsOf = new WeakMap<object, QueueStats>();
 /** Groups run on this database and the batches in them (live counters, for tests and benchmarks). */
 export function writeQueueStats(db: Db): QueueStats {
   let stats = statsOf.get(cacheKey(db));
-  if (!stats) statsOf.set(cacheKey(db), (stats = { groups: 0, batches: 0, largest: 0, fallbacks: 0 }));
+  if (!stats) statsOf.set(cacheKey(db), (stats = { groups: 0, batches: 0, largest: 0, fallbacks: 0, turns: 0, lastTurnWaited: 0 }));
   return stats;
 }
 
