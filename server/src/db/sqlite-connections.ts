@@ -8,15 +8,80 @@
 import { knex, SqliteKnexDialect, type Knex } from '@mikro-orm/knex';
 import { SETTINGS } from '../config.js';
 
-interface Sqlite3Connection {
-  exec(sql: string, cb: (e: Error | null) => void): void;
+type Done = (this: { lastID?: number; changes?: number } | undefined, e: Error | null, rows?: unknown) => void;
+
+interface Sqlite3Statement {
+  all(params: unknown[], cb: Done): void;
+  run(params: unknown[], cb: Done): void;
+  finalize(cb?: () => void): void;
 }
 
-/** knex's pool option that runs `pragmas` (with the server's busy timeout) on each new connection. */
-export function sqlitePool(pragmas = '') {
+interface Sqlite3Connection {
+  exec(sql: string, cb: (e: Error | null) => void): void;
+  prepare(sql: string, cb: (e: Error | null) => void): Sqlite3Statement;
+  all(sql: string, params: unknown[], cb: Done): void;
+  run(sql: string, params: unknown[], cb: Done): void;
+  close(cb: (e: Error | null) => void): void;
+}
+
+/** knex's pool option that runs `pragmas` (with the server's busy timeout) on each new connection; `keep` keeps its statements. */
+export function sqlitePool(pragmas = '', keep = false) {
   return {
     afterCreate: (conn: Sqlite3Connection, done: (e: Error | null, c: unknown) => void) =>
-      conn.exec(`pragma busy_timeout = ${SETTINGS.SQLITE_BUSY_TIMEOUT_MS}; ${pragmas}`, (e) => done(e, conn)),
+      conn.exec(`pragma busy_timeout = ${SETTINGS.SQLITE_BUSY_TIMEOUT_MS}; ${pragmas}`, (e) => {
+        if (keep) keepStatements(conn);
+        done(e, conn);
+      }),
+  };
+}
+
+/** Statements kept per connection, by text; the least recently used is finalized past this. */
+const KEPT_STATEMENTS = 256;
+
+/**
+ * The connection's statements, prepared once and kept by their text. node-sqlite3 prepares each
+ * statement as one job on libuv's pool and runs it as another; a kept one runs in one job, and
+ * skips parsing. A text seen for the first time runs as before while its copy is prepared; a
+ * statement that fails is dropped. Each call gets its own `lastID` and `changes` (knex reads them
+ * from the callback's `this`, which is otherwise the shared statement).
+ */
+function keepStatements(conn: Sqlite3Connection): void {
+  const kept = new Map<string, { statement: Sqlite3Statement; ready: boolean }>();
+  const drop = (sql: string) => {
+    const k = kept.get(sql);
+    if (!k) return;
+    kept.delete(sql);
+    k.statement.finalize();
+  };
+  const call = (method: 'all' | 'run') => {
+    const direct = conn[method].bind(conn);
+    return (sql: string, params: unknown[], cb: Done) => {
+      const k = kept.get(sql);
+      if (!k) {
+        const entry = { statement: conn.prepare(sql, (e) => (e ? drop(sql) : (entry.ready = true))), ready: false };
+        kept.set(sql, entry);
+        if (kept.size > KEPT_STATEMENTS) drop(kept.keys().next().value!);
+      } else {
+        kept.delete(sql); // most recently used last
+        kept.set(sql, k);
+      }
+      if (!k?.ready) return direct(sql, params, cb);
+      k.statement[method](params ?? [], function (e, rows) {
+        if (e) drop(sql);
+        cb.call({ lastID: this?.lastID, changes: this?.changes }, e, rows);
+      });
+    };
+  };
+  conn.all = call('all');
+  conn.run = call('run');
+  // node-sqlite3 refuses to close a connection with statements not finalized.
+  const close = conn.close.bind(conn);
+  conn.close = (cb) => {
+    const statements = [...kept.values()].map((k) => k.statement);
+    kept.clear();
+    let left = statements.length;
+    if (left === 0) return close(cb);
+    for (const st of statements) st.finalize(() => --left === 0 && close(cb));
   };
 }
 
@@ -86,7 +151,7 @@ export function openWritingConnection(filename: string): Knex {
     connection: { filename },
     useNullAsDefault: true,
     // foreign_keys and synchronous are per connection: as the main connection's.
-    pool: { min: 1, max: 1, ...sqlitePool('pragma foreign_keys = on; pragma synchronous = normal') },
+    pool: { min: 1, max: 1, ...sqlitePool('pragma foreign_keys = on; pragma synchronous = normal', true) },
   } as Knex.Config);
   beginImmediately(db);
   return db;
