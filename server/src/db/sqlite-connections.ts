@@ -46,10 +46,11 @@ const KEPT_STATEMENTS = 256;
  * from the callback's `this`, which is otherwise the shared statement).
  */
 function keepStatements(conn: Sqlite3Connection): void {
-  const kept = new Map<string, { statement: Sqlite3Statement; ready: boolean }>();
-  const drop = (sql: string) => {
-    const k = kept.get(sql);
-    if (!k) return;
+  type Kept = { statement: Sqlite3Statement; ready: boolean };
+  const kept = new Map<string, Kept>();
+  // Only while still kept: an evicted entry was finalized then, and a newer one may hold its text.
+  const drop = (sql: string, k: Kept) => {
+    if (kept.get(sql) !== k) return;
     kept.delete(sql);
     k.statement.finalize();
   };
@@ -58,16 +59,17 @@ function keepStatements(conn: Sqlite3Connection): void {
     return (sql: string, params: unknown[], cb: Done) => {
       const k = kept.get(sql);
       if (!k) {
-        const entry = { statement: conn.prepare(sql, (e) => (e ? drop(sql) : (entry.ready = true))), ready: false };
+        const entry: Kept = { statement: conn.prepare(sql, (e) => (e ? drop(sql, entry) : (entry.ready = true))), ready: false };
         kept.set(sql, entry);
-        if (kept.size > KEPT_STATEMENTS) drop(kept.keys().next().value!);
+        const [oldest, old] = kept.entries().next().value!;
+        if (kept.size > KEPT_STATEMENTS) drop(oldest, old);
       } else {
         kept.delete(sql); // most recently used last
         kept.set(sql, k);
       }
       if (!k?.ready) return direct(sql, params, cb);
       k.statement[method](params ?? [], function (e, rows) {
-        if (e) drop(sql);
+        if (e) drop(sql, k);
         cb.call({ lastID: this?.lastID, changes: this?.changes }, e, rows);
       });
     };

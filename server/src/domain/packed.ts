@@ -138,7 +138,8 @@ export function cellText(db: Db, fields: readonly Field[], r = 'f'): string {
 /**
  * The cells of `from` (a filtered `figure as f` query) grouped by union: union id → its cells and
  * its sums. A union with rows but no cell passing `only` has no cells. Several queries over
- * disjoint sets of unions are sent as one statement (`union all`), each planned on its own.
+ * disjoint sets of unions are sent as one statement (`union all`), each planned on its own; an empty
+ * list reads nothing.
  */
 export async function packedCellsByUnion<K extends Field, S extends string = never>(
   db: Db,

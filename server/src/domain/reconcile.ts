@@ -248,10 +248,10 @@ export async function recheckGroup(db: Db, changedBy: ChangedCell[][], actors: s
       : []),
   ];
   const [packed, stored] = await together(
-    cellReads.length ? packedCellsByUnion(db, cellReads, { fields: ['indicatorId', 'year', 'scenario', 'value'] }) : null,
+    packedCellsByUnion(db, cellReads, { fields: ['indicatorId', 'year', 'scenario', 'value'] }),
     db('discrepancy').select(STORED_COLUMNS).whereIn('union_id', unions) as Promise<StoredDiscrepancy[]>,
   );
-  for (const [u, p] of packed ?? []) p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value));
+  for (const [u, p] of packed) p.each((c) => cells.set(u, codeOf.get(c.indicatorId)!, c.year, c.scenario, c.value));
   for (const w of written) cells.put(w.unionId, w.indicatorCode, w.year, w.scenario, w.value);
 
   const found = owned.flatMap(({ check, owner }) => evaluate(check, cells, tree).map((f) => ({ ...f, owner })));
